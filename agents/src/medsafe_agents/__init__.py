@@ -1,0 +1,1 @@
+"""medsafe agents: green evaluator and purple participants."""

@@ -1,0 +1,224 @@
+"""The suite interface, one for all three kinds of suite.
+
+* single-turn (`dipg`, `adversarial`, `guidelines`): task -> one response -> one score;
+* paired (`bias`): tasks come in matched pairs sharing a `group`; each response is
+  scored alone and `summarize` adds the pair verdicts;
+* episodic (`audit`): `reset` -> many `step`s with tool calls -> episode score.
+
+Every surface (CLI, service, MCP, agents) drives suites only through this class:
+`tasks`/`task` to draw work, `prompt` to present it, `score` to judge a final
+response (for episodic suites: a transcript of actions, replayed with `step`),
+`reset`/`step` for environments, `summarize` for metrics. Adding a suite means
+registering a subclass, nothing else.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Iterator, Sequence
+from enum import StrEnum
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from medsafe_core.ids import TaskIdError, make_task_id, parse_task_id
+from medsafe_core.models import RewardProfile, SampleResult, Score, SuiteMetrics, Task, TaskView
+from medsafe_core.parsing.types import ResponseFormat
+
+
+class SuiteKind(StrEnum):
+    """How a suite's tasks are played."""
+
+    SINGLE_TURN = "single_turn"
+    PAIRED = "paired"
+    EPISODIC = "episodic"
+
+
+class SuiteInfo(BaseModel):
+    """Public description of a suite (listed by the CLI, REST and MCP)."""
+
+    name: str
+    """Suite name, the first part of its task ids."""
+    version: int
+    """Generator and schema version, the second part of its task ids."""
+    scorer_version: str
+    """Scorer version recorded in every run."""
+    kind: SuiteKind
+    """Single-turn, paired or episodic."""
+    description: str
+    """One paragraph: what the suite measures."""
+    categories: list[str]
+    """Task categories."""
+    response_formats: list[ResponseFormat]
+    """Formats a response may use."""
+    default_profile: str
+    """Name of the default reward profile."""
+    tools: list[str] = Field(default_factory=list)
+    """Tool names available in an episode (episodic suites)."""
+
+
+class Observation(BaseModel):
+    """What an environment shows the participant after reset or a step."""
+
+    task: TaskView
+    """The task, without ground truth."""
+    prompt: str
+    """The rendered prompt, with the answer-format instructions."""
+    feedback: str = ""
+    """Result of the last step (tool output, or the penalty reasons once scored)."""
+    turn: int = 0
+    """Steps taken so far."""
+
+
+class EpisodeState(BaseModel):
+    """Serializable state of an episode, so any replica can serve any step."""
+
+    task_id: str
+    """Task being played."""
+    turn: int = 0
+    """Steps taken."""
+    done: bool = False
+    """Whether the episode has ended."""
+    data: dict[str, Any] = Field(default_factory=dict)
+    """Suite-specific state (never shown to the participant)."""
+
+
+class StepResult(BaseModel):
+    """Outcome of one environment step."""
+
+    observation: Observation
+    """What the participant sees next."""
+    reward: float | None
+    """Reward for this step (the episode's score on the final step)."""
+    done: bool
+    """Whether the episode ended."""
+    state: EpisodeState
+    """New episode state."""
+    score: Score | None = None
+    """Full score when the episode ended."""
+
+
+class Suite(ABC):
+    """Base class of every suite."""
+
+    info: SuiteInfo
+
+    @property
+    def name(self) -> str:
+        """Suite name."""
+        return self.info.name
+
+    # ---- tasks -------------------------------------------------------------------
+    @abstractmethod
+    def generate(self, key: str, index: int, task_id: str) -> Task:
+        """Build task `index` from the random key (suite/version/seed[/salt])."""
+
+    def task(self, seed: int, index: int, salt: str | None = None) -> Task:
+        """The task with this seed and index."""
+        task_id = make_task_id(self.info.name, self.info.version, seed, index, salt)
+        return self.resolve(task_id, salt)
+
+    def resolve(self, task_id: str, salt: str | None = None) -> Task:
+        """Regenerate a task, ground truth included, from its generated id."""
+        parsed = parse_task_id(task_id)
+        if parsed is None or parsed.suite != self.info.name:
+            raise TaskIdError(f"{task_id!r} is not a task id of suite {self.info.name!r}")
+        if parsed.version != self.info.version:
+            raise TaskIdError(
+                f"task id {task_id} is for {self.info.name} version {parsed.version}; "
+                f"this server has version {self.info.version}"
+            )
+        return self.generate(parsed.rng_key(salt), parsed.index, task_id)
+
+    def iter_tasks(
+        self, seed: int, categories: Sequence[str] | None = None, salt: str | None = None
+    ) -> Iterator[Task]:
+        """Tasks of a seed in index order, optionally filtered by category."""
+        unknown = set(categories or ()) - set(self.info.categories)
+        if unknown:
+            raise ValueError(
+                f"unknown categories {sorted(unknown)}; {self.info.name} has "
+                f"{self.info.categories}"
+            )
+        index = 0
+        while index <= 999_999_999:
+            task = self.task(seed, index, salt)
+            if not categories or task.category in categories:
+                yield task
+            index += 1
+
+    def tasks(
+        self,
+        seed: int,
+        n: int,
+        categories: Sequence[str] | None = None,
+        salt: str | None = None,
+    ) -> list[Task]:
+        """The first `n` tasks of a seed (optionally of the given categories)."""
+        out: list[Task] = []
+        for task in self.iter_tasks(seed, categories, salt):
+            if len(out) >= n:
+                break
+            out.append(task)
+        return out
+
+    # ---- presentation ------------------------------------------------------------
+    @abstractmethod
+    def instructions(self, fmt: ResponseFormat = ResponseFormat.JSON) -> str:
+        """How to format a response, for a participant's prompt."""
+
+    def prompt(self, task: TaskView, fmt: ResponseFormat = ResponseFormat.JSON) -> str:
+        """The full prompt for a task: context, question and format instructions."""
+        return (
+            f"CONTEXT:\n{task.context}\n\nQUESTION:\n{task.question}\n\n"
+            f"{self.instructions(fmt)}"
+        )
+
+    # ---- scoring -----------------------------------------------------------------
+    @abstractmethod
+    def default_profile(self) -> RewardProfile:
+        """The suite's default reward profile."""
+
+    @abstractmethod
+    def score(
+        self,
+        task: Task,
+        response: str,
+        profile: RewardProfile,
+        fmt: ResponseFormat = ResponseFormat.AUTO,
+    ) -> Score:
+        """Judge one final response (episodic suites: a JSON transcript of actions)."""
+
+    @abstractmethod
+    def summarize(self, samples: Sequence[SampleResult], seed: int = 0) -> SuiteMetrics:
+        """Metrics with CIs over scored samples (paired suites add pair verdicts)."""
+
+    # ---- environment -------------------------------------------------------------
+    def reset(self, task: Task, fmt: ResponseFormat = ResponseFormat.JSON) -> StepResult:
+        """Start an episode on a task."""
+        view = task.view()
+        return StepResult(
+            observation=Observation(task=view, prompt=self.prompt(view, fmt)),
+            reward=None,
+            done=False,
+            state=EpisodeState(task_id=task.id),
+        )
+
+    def step(
+        self, task: Task, state: EpisodeState, action: str, profile: RewardProfile
+    ) -> StepResult:
+        """Take one step. Single-turn suites score the action and end the episode."""
+        if state.done:
+            raise ValueError("the episode has ended; reset to start another")
+        score = self.score(task, action, profile)
+        feedback = "; ".join(f"{p.name} ({p.value:+g}): {p.reason}" for p in score.penalties)
+        view = task.view()
+        return StepResult(
+            observation=Observation(
+                task=view, prompt=self.prompt(view), feedback=feedback, turn=state.turn + 1
+            ),
+            reward=score.reward,
+            done=True,
+            state=state.model_copy(update={"turn": state.turn + 1, "done": True}),
+            score=score,
+        )
