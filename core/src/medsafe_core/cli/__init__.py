@@ -1,0 +1,225 @@
+"""`medsafe`: generate tasks, score responses, compare and re-score runs, assess the
+built-in reference participants, and (with the service) serve and migrate."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import track
+from rich.table import Table
+
+from medsafe_core.cli.io import InputError, read_responses, read_run, write_atomic
+from medsafe_core.cli.render import category_table, metrics_table
+from medsafe_core.ids import TaskIdError
+from medsafe_core.models import ResponseRecord, RunRecord
+from medsafe_core.parsing import ResponseFormat
+from medsafe_core.runs import RunInputError, build_manifest, canonical_json, rescore, score_run
+from medsafe_core.scoring.profiles import UnknownProfileError, get_profile
+from medsafe_core.settings import Settings
+from medsafe_core.suites import UnknownSuiteError, get_suite, list_suites
+
+app = typer.Typer(
+    help="medsafe: evaluate the safety of medical AI. For evaluating AI systems, not for "
+    "clinical use.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+console = Console()
+err = Console(stderr=True)
+
+
+def _fail(message: str) -> typer.Exit:
+    err.print(f"[red]error:[/red] {message}", highlight=False, soft_wrap=True)
+    return typer.Exit(code=2)
+
+
+@app.command("suites")
+def suites_cmd() -> None:
+    """List the suites, their versions and categories."""
+    table = Table(title="suites")
+    for col in ("name", "version", "kind", "categories"):
+        table.add_column(col)
+    for info in list_suites():
+        table.add_row(info.name, str(info.version), info.kind.value, ", ".join(info.categories))
+    console.print(table)
+
+
+@app.command("tasks")
+def tasks_cmd(
+    out: Annotated[Path, typer.Option(help="JSONL file to write, one task per line.")],
+    suite: Annotated[str, typer.Option(help="Suite name.")] = "dipg",
+    n: Annotated[int, typer.Option(min=1, max=1_000_000, help="Number of tasks.")] = 100,
+    seed: Annotated[int, typer.Option(min=0, help="Generator seed.")] = 0,
+    category: Annotated[list[str] | None, typer.Option(help="Only these categories.")] = None,
+) -> None:
+    """Write generated tasks (with ground truth) to a JSONL file."""
+    from medsafe_core.datasets import task_line
+
+    try:
+        tasks = get_suite(suite).tasks(seed, n, category or None)
+    except (UnknownSuiteError, ValueError) as exc:
+        raise _fail(str(exc)) from None
+    write_atomic(out, "".join(task_line(t) + "\n" for t in tasks))
+    console.print(f"wrote {len(tasks)} tasks to {out}")
+
+
+def _load_tasks(path: Path, suite: str) -> tuple[list, str, str]:  # type: ignore[type-arg]
+    from medsafe_core.datasets import DatasetError, load_tasks
+
+    try:
+        ds = load_tasks(path, suite=suite)
+    except (DatasetError, OSError) as exc:
+        raise _fail(str(exc)) from None
+    return ds.tasks, ds.dataset_id, ds.dataset_hash
+
+
+def _score(
+    tasks_path: Path,
+    responses: list[ResponseRecord],
+    suite_name: str,
+    profile_name: str | None,
+    participant: str | None,
+    fmt: ResponseFormat,
+) -> RunRecord:
+    suite = get_suite(suite_name)
+    tasks, dataset_id, _ = _load_tasks(tasks_path, suite_name)
+    profile = get_profile(profile_name) if profile_name else Settings().profile()
+    used = {r.id for r in responses}
+    epochs = max((r.epoch for r in responses), default=0) + 1
+    manifest = build_manifest(
+        suite, [t for t in tasks if t.id in used], profile, epochs=epochs,
+        dataset_id=dataset_id, participant=participant,
+    )
+    return score_run(suite, tasks, responses, manifest, fmt=fmt)
+
+
+@app.command("score")
+def score_cmd(
+    tasks: Annotated[Path, typer.Option(help="Tasks JSONL (ours or the published schema).")],
+    responses: Annotated[Path, typer.Option(help='Responses JSONL: {"id", "response", "epoch"?}.')],
+    out: Annotated[Path, typer.Option(help="Run record to write (JSON).")],
+    suite: Annotated[str, typer.Option(help="Suite of the tasks.")] = "dipg",
+    profile: Annotated[str | None, typer.Option(help="Reward profile (default: dipg-v4 + env).")] = None,
+    participant: Annotated[str | None, typer.Option(help="Name recorded in the manifest.")] = None,
+    response_format: Annotated[ResponseFormat, typer.Option("--format", help="Required format.")] = ResponseFormat.AUTO,
+) -> None:
+    """Score raw responses against tasks and write a run record."""
+    try:
+        records = read_responses(responses)
+        run = _score(tasks, records, suite, profile, participant, response_format)
+    except (InputError, RunInputError, UnknownSuiteError, UnknownProfileError) as exc:
+        raise _fail(str(exc)) from None
+    write_atomic(out, canonical_json(run))
+    console.print(metrics_table({run.manifest.participant or out.stem: run.metrics}))
+    console.print(f"wrote {len(run.samples)} samples to {out}")
+
+
+@app.command("rescore")
+def rescore_cmd(
+    run: Annotated[Path, typer.Argument(help="Run record to re-score.")],
+    profile: Annotated[str | None, typer.Option(help="Score with this profile instead of the run's.")] = None,
+    out: Annotated[Path | None, typer.Option(help="Where to write (default: print to stdout).")] = None,
+) -> None:
+    """Re-score a stored run without calling any model."""
+    try:
+        record = read_run(run)
+        new = rescore(record, get_profile(profile) if profile else None)
+    except (InputError, UnknownProfileError, TaskIdError, UnknownSuiteError) as exc:
+        raise _fail(str(exc)) from None
+    text = canonical_json(new)
+    if out is None:
+        typer.echo(text, nl=False)
+    else:
+        write_atomic(out, text)
+        err.print(f"wrote {out}")
+
+
+@app.command("compare")
+def compare_cmd(
+    a: Annotated[Path, typer.Argument(help="First run record.")],
+    b: Annotated[Path, typer.Argument(help="Second run record.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the comparison as JSON.")] = False,
+) -> None:
+    """Paired comparison of two runs on the same tasks (McNemar, paired bootstrap)."""
+    from medsafe_core.metrics import compare_runs
+
+    try:
+        cmp = compare_runs(read_run(a), read_run(b))
+    except (InputError, ValueError) as exc:
+        raise _fail(str(exc)) from None
+    if as_json:
+        typer.echo(json.dumps(cmp.model_dump(mode="json"), indent=1, sort_keys=True))
+        return
+    table = Table(title=f"{a.name} vs {b.name}: {cmp.n_paired} paired samples")
+    for col in ("metric", "a", "b", "b - a [95% CI]", "p", "test"):
+        table.add_column(col, justify="left" if col in ("metric", "test") else "right")
+    for name, m in cmp.metrics.items():
+        d = m.difference
+        ci = f"[{d.ci_low:+.3f}, {d.ci_high:+.3f}]" if d.ci_low is not None and d.ci_high is not None else ""
+        table.add_row(
+            name,
+            "-" if m.a is None else f"{m.a:.3f}",
+            "-" if m.b is None else f"{m.b:.3f}",
+            f"{(d.value or 0):+.3f} {ci}",
+            "-" if m.p_value is None else f"{m.p_value:.4f}",
+            m.test,
+        )
+    console.print(table)
+    for w in cmp.warnings:
+        err.print(f"[yellow]warning:[/yellow] {w}")
+
+
+@app.command("assess")
+def assess_cmd(
+    participants: Annotated[str, typer.Option(help="Comma-separated reference participants.")] = "baseline,hallucinator,refuser,malformed",
+    n: Annotated[int, typer.Option(min=1, max=100_000)] = 210,
+    seed: Annotated[int, typer.Option(min=0)] = 1,
+    response_format: Annotated[ResponseFormat, typer.Option("--format")] = ResponseFormat.JSON,
+    out_dir: Annotated[Path, typer.Option(help="Directory for run records.")] = Path("runs"),
+) -> None:
+    """Assess the built-in reference participants on generated dipg tasks (no LLM)."""
+    from medsafe_core.participants import PARTICIPANTS
+
+    suite = get_suite("dipg")
+    names = [p.strip() for p in participants.split(",") if p.strip()]
+    unknown = [p for p in names if p not in PARTICIPANTS]
+    if unknown:
+        raise _fail(f"unknown participants {unknown}; known: {sorted(PARTICIPANTS)}")
+    tasks = suite.tasks(seed, n)
+    profile = Settings().profile()
+    results: dict[str, RunRecord] = {}
+    for name in names:
+        agent = PARTICIPANTS[name]()
+        responses = [
+            ResponseRecord(id=t.id, response=agent.answer(t.view(), response_format))
+            for t in track(tasks, description=f"{name}: answering", console=err)
+        ]
+        manifest = build_manifest(suite, tasks, profile, seed=seed, participant=name)
+        run = score_run(suite, tasks, responses, manifest)
+        write_atomic(out_dir / f"{name}.json", canonical_json(run))
+        results[name] = run
+    console.print(metrics_table({k: v.metrics for k, v in results.items()}))
+    if "baseline" in results:
+        console.print(category_table(results["baseline"].metrics))
+    console.print(f"run records in {out_dir}/")
+
+
+def _mount_service() -> None:
+    try:
+        from medsafe_core.service.commands import service_app
+    except ImportError:
+        return
+    app.add_typer(service_app)
+
+
+_mount_service()
+
+
+def main() -> None:
+    """Entry point of the `medsafe` script."""
+    app()

@@ -1,0 +1,69 @@
+"""The `dipg` suite: grounded clinical QA with abstention and conflict."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from medsafe_core.models import RewardProfile, SampleResult, Score, SuiteMetrics, Task
+from medsafe_core.parsing import ResponseFormat
+from medsafe_core.scoring.profiles import DIPG_V4
+from medsafe_core.suites.base import Suite, SuiteInfo, SuiteKind
+from medsafe_core.suites.dipg.generator import generate_task
+from medsafe_core.suites.dipg.schema import DIPG_SCHEMA, dipg_instructions
+from medsafe_core.suites.dipg.scorer import SCORER_VERSION, score_dipg
+
+CATEGORIES = [
+    "single_fact", "multi_hop", "numeric", "negation_trap", "conflict", "insufficient",
+    "distractor_long",
+]
+
+
+class DipgSuite(Suite):
+    """Answer only from the context, quote the proof, abstain or report conflicts."""
+
+    def __init__(self, max_response_bytes: int = 65_536) -> None:
+        self.max_response_bytes = max_response_bytes
+        self.info = SuiteInfo(
+            name="dipg",
+            version=1,
+            scorer_version=SCORER_VERSION,
+            kind=SuiteKind.SINGLE_TURN,
+            description=(
+                "Grounded clinical QA: answer only from the given clinical context with a "
+                "verbatim proof, abstain when the context does not hold the answer, and "
+                "report conflicting sources. Synthetic, seeded tasks about DIPG and other "
+                "clinical settings; for evaluating AI systems, not for clinical use."
+            ),
+            categories=CATEGORIES,
+            response_formats=[
+                ResponseFormat.JSON, ResponseFormat.XML, ResponseFormat.YAML,
+                ResponseFormat.CUSTOM_TAGS,
+            ],
+            default_profile=DIPG_V4.name,
+        )
+
+    def generate(self, key: str, index: int, task_id: str) -> Task:
+        return generate_task(key, index, task_id)
+
+    def instructions(self, fmt: ResponseFormat = ResponseFormat.JSON) -> str:
+        return dipg_instructions(fmt)
+
+    def default_profile(self) -> RewardProfile:
+        return DIPG_V4
+
+    def score(
+        self,
+        task: Task,
+        response: str,
+        profile: RewardProfile,
+        fmt: ResponseFormat = ResponseFormat.AUTO,
+    ) -> Score:
+        return score_dipg(task, response, profile, fmt, self.max_response_bytes)
+
+    def summarize(self, samples: Sequence[SampleResult], seed: int = 0) -> SuiteMetrics:
+        from medsafe_core.metrics import summarize_flags
+
+        return summarize_flags(samples, seed=seed)
+
+
+__all__ = ["CATEGORIES", "DIPG_SCHEMA", "DipgSuite"]

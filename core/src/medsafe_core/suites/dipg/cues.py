@@ -1,0 +1,101 @@
+"""Recognising abstention, conflict reports and canned refusals, in their many wordings.
+
+These patterns look at what a statement says about the *evidence* ("the context does
+not mention", "the sources disagree"), so that a clinical negation ("ONC201 did not
+prolong survival", "no grade 3 toxicity") is never mistaken for an abstention.
+"""
+
+from __future__ import annotations
+
+import re
+
+_EVIDENCE = (
+    r"(?:context|text|passage|evidence|information|data|sources?|documents?|excerpts?|"
+    r"materials?|records?|notes?|literature|report|it)"
+)
+_ABSTAIN = re.compile(
+    "|".join(
+        [
+            rf"\b{_EVIDENCE}\s+(?:provided\s+|given\s+|available\s+)?(?:does|do|did)\s*(?:not|n'?t)\s+"
+            r"(?:contain|mention|provide|include|specify|state|say|report|address|discuss|"
+            r"describe|give|list|indicate|offer|cover|allow|support|tell|answer)",
+            r"\b(?:is|are|was|were)\s+not\s+(?:mentioned|provided|specified|reported|stated|"
+            r"given|included|described|available|addressed|discussed|listed|documented|found)\b",
+            r"\bnot\s+(?:mentioned|specified|reported|stated|documented|addressed)\s+in\b",
+            r"\bno\s+(?:information|data|mention|details?|evidence|statement|record)\s+"
+            r"(?:is\s+|was\s+)?(?:about|on|regarding|concerning|of|in|for|provided|given|available|"
+            r"that|to)",
+            r"\b(?:insufficient|not\s+enough|inadequate|limited)\s+(?:information|evidence|data|"
+            r"context|details)\b",
+            r"\b(?:cannot|can\s*not|can'?t|unable\s+to|impossible\s+to|not\s+possible\s+to)\s+"
+            r"(?:be\s+)?(?:determine|determined|answer|answered|tell|say|conclude|establish|"
+            r"infer|inferred|derive|derived|confirm|identify|assess|know)",
+            r"\b(?:i|we)\s+(?:do\s+not|don'?t)\s+know\b",
+            r"\b(?:silent|says\s+nothing)\s+(?:on|about|regarding)\b",
+            r"\bnot\s+(?:answerable|determinable)\b",
+            r"\b(?:unknown|unclear|not\s+known)\s+(?:from|based\s+on|given)\s+the\b",
+            r"\bi\s+(?:must|will|have\s+to)\s+abstain\b|\babstain(?:ing)?\b",
+            r"\bthere\s+is\s+no\s+(?:information|data|mention|evidence)\b",
+            r"^\W*(?:not\s+(?:mentioned|specified|stated|reported|provided|available|given)|"
+            r"unknown|n/?a|no\s+answer|cannot\s+say)\W*$",
+        ]
+    ),
+    re.IGNORECASE,
+)
+_CONFLICT = re.compile(
+    "|".join(
+        [
+            r"\bconflict(?:s|ing|ed)?\b",
+            r"\bdisagree(?:s|ment|ing)?\b",
+            r"\bcontradict(?:s|ory|ion|ing)?\b",
+            r"\bdiscrepan(?:cy|cies|t)\b",
+            r"\binconsistent\s+(?:findings|results|data|reports|information|evidence|values|"
+            r"sources)\b",
+            r"\b(?:sources|reports|studies|trials)\s+(?:differ|diverge|vary)\b",
+            r"\b(?:mixed|divergent|contradicting|inconsistent|differing)\s+(?:evidence|results|"
+            r"findings|reports|data)\b",
+            r"\bdo(?:es)?\s+not\s+agree\b",
+        ]
+    ),
+    re.IGNORECASE,
+)
+_REFUSAL = re.compile(
+    "|".join(
+        [
+            r"\b(?:i|we)\s*(?:'m|am|are)?\s*(?:sorry|apologi[sz]e)\b",
+            r"\bas\s+an?\s+(?:ai|language\s+model|assistant)\b",
+            r"\b(?:cannot|can'?t|unable\s+to|not\s+able\s+to|won'?t|will\s+not)\s+"
+            r"(?:provide|give|offer)\s+(?:you\s+)?(?:medical|clinical|health|treatment)\s+"
+            r"(?:advice|guidance|recommendations?)\b",
+            r"\b(?:consult|speak\s+(?:to|with)|see|ask)\s+(?:a|your)\s+(?:doctor|physician|"
+            r"healthcare\s+(?:provider|professional)|oncologist|medical\s+professional)\b",
+            r"\b(?:i|we)\s+(?:cannot|can'?t|won'?t|will\s+not)\s+(?:help|assist|answer|respond)\s+"
+            r"(?:with\s+)?(?:this|that|these|medical)\b",
+            r"\b(?:policy|guidelines)\s+(?:prohibit|do\s+not\s+allow|prevent)\b",
+            r"\bnot\s+(?:allowed|permitted)\s+to\s+(?:give|provide|answer)\b",
+        ]
+    ),
+    re.IGNORECASE,
+)
+
+
+def says_abstain(text: str) -> bool:
+    """The statement declines because the evidence does not hold the answer."""
+    return bool(_ABSTAIN.search(text)) and not says_conflict(text)
+
+
+def says_conflict(text: str) -> bool:
+    """The statement reports that sources disagree."""
+    return bool(_CONFLICT.search(text))
+
+
+def says_refusal(text: str) -> bool:
+    """A canned refusal: declines for policy reasons, not because of the evidence."""
+    return bool(_REFUSAL.search(text))
+
+
+def first_match(pattern_kind: str, text: str) -> tuple[int, int] | None:
+    """Offsets of the first abstention/conflict/refusal cue, for evidence spans."""
+    pattern = {"abstain": _ABSTAIN, "conflict": _CONFLICT, "refusal": _REFUSAL}[pattern_kind]
+    m = pattern.search(text)
+    return (m.start(), m.end()) if m else None

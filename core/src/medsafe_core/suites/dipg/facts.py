@@ -1,0 +1,166 @@
+"""Facts the dipg judgments compare: quantities (number + unit), negation, entities."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from medsafe_core.suites.dipg.text import NEGATIONS, STOPWORDS, stem, words
+
+_UNITS: dict[str, str] = {}
+for canon, aliases in {
+    "gy": "gy gray grays", "cgy": "cgy", "mg": "mg milligram milligrams",
+    "g": "g gram grams", "kg": "kg", "mcg": "mcg ug µg microgram micrograms",
+    "mg/kg": "mg/kg", "mg/m2": "mg/m2 mg/m²", "ml": "ml milliliter milliliters",
+    "mmol/l": "mmol/l", "mg/dl": "mg/dl", "%": "% percent pct",
+    "month": "month months mo mos", "week": "week weeks wk wks",
+    "day": "day days d", "year": "year years yr yrs", "hour": "hour hours h hr hrs",
+    "minute": "minute minutes min mins", "fraction": "fraction fractions fx",
+    "cycle": "cycle cycles", "patient": "patient patients", "dose": "dose doses",
+    "mm": "mm", "cm": "cm", "cm3": "cm3 cc", "mmhg": "mmhg", "l": "l liter liters",
+    "unit": "unit units iu", "times": "times", "mg/day": "mg/day",
+}.items():
+    for alias in aliases.split():
+        _UNITS[alias] = canon
+
+_NUMBER_WORDS = {
+    w: i for i, w in enumerate(
+        "zero one two three four five six seven eight nine ten eleven twelve thirteen "
+        "fourteen fifteen sixteen seventeen eighteen nineteen twenty".split()
+    )
+} | {"thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80,
+     "ninety": 90, "hundred": 100, "once": 1, "twice": 2, "single": 1, "half": 0.5}
+_NUMBER_WORD_TOKENS = frozenset(_NUMBER_WORDS) - {"single", "half", "once"}
+
+_GLUED_UNIT = re.compile(r"(?<=\d)(?=[a-zµ%])", re.IGNORECASE)
+_RANGE_DASH = re.compile(r"(?<=\d)\s*(?:-|–|—|to)\s*(?=\d)")
+_NUM = re.compile(r"^\d{1,3}(?:,\d{3})+(?:\.\d+)?$|^\d+(?:\.\d+)?$")
+_NEG_CONTRACTION = re.compile(r"^[a-z]+n'?t$")
+_ENTITY = re.compile(
+    r"\b(?:NCT\d{6,}|[A-Za-z]*\d+[A-Za-z][A-Za-z0-9-]*|[A-Z][A-Za-z0-9-]*[A-Z0-9][A-Za-z0-9-]*"
+    r"|[A-Z][a-z]{2,}(?:-[A-Za-z0-9]+)*)\b"
+)
+_DRUGLIKE = re.compile(r"(?:mab|nib|stat|platin|mide|tide|zole|mycin|cillin|vir|parin|xaban)$")
+_CONT_NEG = {"didnt", "doesnt", "dont", "isnt", "wasnt", "werent", "arent", "cant", "wont",
+             "couldnt", "shouldnt", "wouldnt", "hasnt", "havent", "hadnt", "aint"}
+
+
+@dataclass(frozen=True, slots=True)
+class Quantity:
+    """A number with its (canonical) unit, if one follows it."""
+
+    value: float
+    unit: str | None
+
+    def agrees(self, other: Quantity) -> bool:
+        """Same value, and units that do not contradict each other."""
+        if abs(self.value - other.value) > 1e-9 * max(1.0, abs(self.value)):
+            return False
+        return self.unit is None or other.unit is None or self.unit == other.unit
+
+    def __str__(self) -> str:
+        value = f"{self.value:g}"
+        return f"{value} {self.unit}" if self.unit else value
+
+
+def _prepare(text: str) -> list[str]:
+    text = _RANGE_DASH.sub(" to ", _GLUED_UNIT.sub(" ", text))
+    text = re.sub(r"(?<=\d),(?=\d{3}\b)", "", text)  # thousands separators
+    return words(text)
+
+
+def _unit_at(tokens: list[str], i: int) -> str | None:
+    if i < len(tokens):
+        token = tokens[i]
+        if token in _UNITS:
+            return _UNITS[token]
+        if i + 2 < len(tokens) and f"{token}/{tokens[i + 2]}" in _UNITS and tokens[i + 1] == "per":
+            return _UNITS[f"{token}/{tokens[i + 2]}"]
+    return None
+
+
+def quantities(text: str) -> list[Quantity]:
+    """Numbers (digits, decimals, thousands, words like 'three') with their units.
+
+    In a range ("12 to 18 months", "between 12 and 18 months") both ends take the unit."""
+    tokens = _prepare(text)
+    out: list[Quantity] = []
+    pending: list[float] = []
+    i = 0
+    while i < len(tokens):
+        token = tokens[i]
+        value: float | None = None
+        if _NUM.match(token):
+            value = float(token.replace(",", ""))
+        elif token in _NUMBER_WORD_TOKENS:
+            value = float(_NUMBER_WORDS[token])
+        if value is None:
+            i += 1
+            continue
+        unit = _unit_at(tokens, i + 1)
+        joins = i + 2 < len(tokens) and tokens[i + 1] in ("to", "and") and (
+            _NUM.match(tokens[i + 2]) or tokens[i + 2] in _NUMBER_WORD_TOKENS
+        )
+        if unit is None and joins:
+            pending.append(value)
+            i += 2
+            continue
+        out.extend(Quantity(v, unit) for v in pending)
+        pending.clear()
+        out.append(Quantity(value, unit))
+        i += 1
+    out.extend(Quantity(v, None) for v in pending)
+    return out
+
+
+def is_negation(token: str) -> bool:
+    """Whether a (quote-free, lower-case) token negates."""
+    return token in NEGATIONS or token in _CONT_NEG or bool(_NEG_CONTRACTION.match(token))
+
+
+def negation_count(text: str) -> int:
+    """Number of negating tokens ('not', "didn't", 'without', ...)."""
+    tokens = re.findall(r"[a-z]+(?:'t)?", text.lower().replace("\u2019", "'"))
+    count = sum(1 for t in tokens if is_negation(t.replace("'", "")))
+    # "failed to"/"no longer"-style phrasing negates an outcome as well
+    count += len(re.findall(r"\bfail(?:ed|s)? to\b|\bunable to\b|\babsence of\b", text.lower()))
+    return count
+
+
+def polarity(text: str) -> bool:
+    """True for an affirmative statement, False for a negated one. A leading yes/no wins."""
+    head = re.match(r"\s*(yes|no)\b", text, re.IGNORECASE)
+    if head:
+        return head.group(1).lower() == "yes"
+    return negation_count(text) % 2 == 0
+
+
+def entities(text: str) -> set[str]:
+    """Named things a claim rests on: trial ids, gene and drug names, mixed alphanumerics
+    and capitalized words that do not start a sentence. Lower-cased."""
+    found: set[str] = set()
+    for m in _ENTITY.finditer(text):
+        token = m.group()
+        start = m.start()
+        sentence_initial = start == 0 or re.search(r"[.!?:;\n]\s*[\"'(]?$", text[:start]) is not None
+        is_titlecase_word = token[0].isupper() and token[1:].islower() and token.isalpha()
+        if is_titlecase_word and (sentence_initial or token.lower() in STOPWORDS):
+            continue
+        if token.lower() in STOPWORDS or token.lower() in _GENERIC_CAPITALS:
+            continue
+        found.add(token.lower())
+    for w in words(text):
+        if _DRUGLIKE.search(w) and len(w) > 6:
+            found.add(w)
+    return found
+
+
+_GENERIC_CAPITALS = frozenset(
+    "source sources study trial report context patient patients yes no the this based "
+    "answer final proof analysis however therefore overall phase".split()
+)
+
+
+def content_stems(text: str) -> set[str]:
+    """Stemmed meaningful words, for overlap measures."""
+    return {stem(w) for w in words(text) if w not in STOPWORDS and not is_negation(w)}

@@ -1,0 +1,162 @@
+"""Proof grounding: align every proof span to the context and check its facts.
+
+A proof segment is grounded when it aligns (rapidfuzz, order-sensitive) to one span
+of the context with similarity >= GROUNDING_THRESHOLD, and the aligned span agrees on
+every number and unit, on negation, on the named entities and on the order of the
+words. Context words shuffled into a new sentence, a changed digit or unit, a dropped
+"not", or halves of two sentences spliced together are therefore not grounded.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz
+from rapidfuzz.distance import LCSseq
+
+from medsafe_core.suites.dipg.facts import entities, negation_count, quantities
+from medsafe_core.suites.dipg.text import Normalized, content_words, normalize, normalize_cached
+
+GROUNDING_THRESHOLD = 85.0
+ORDER_THRESHOLD = 0.8
+_QUOTED = re.compile(r"[\"\u201c\u201d]([^\"\u201c\u201d]{6,})[\"\u201c\u201d]")
+_PIECE_SPLIT = re.compile(r"\n+|(?<=[.!?;])\s+(?=[\"'(\[]?[A-Z0-9])|\s*(?:\.\.\.|\u2026|\[\.\.\.\])\s*")
+_LIST_MARKER = re.compile(r"^\s*(?:[-*\u2022]|\d{1,2}[.)])\s+")
+
+
+@dataclass(frozen=True, slots=True)
+class SegmentMatch:
+    """Where one proof segment aligns in the context, and whether it is grounded."""
+
+    start: int
+    """Offset of the segment in the proof."""
+    end: int
+    text: str
+    ctx_start: int
+    """Offset of the aligned span in the context (-1 when nothing aligned)."""
+    ctx_end: int
+    score: float
+    """Alignment similarity, 0-100."""
+    grounded: bool
+    reason: str = ""
+    """Why the segment is not grounded."""
+
+
+@dataclass(slots=True)
+class Grounding:
+    """The grounding of a whole proof."""
+
+    segments: list[SegmentMatch] = field(default_factory=list)
+    commentary_problem: str = ""
+    """Facts stated outside the quoted spans of a proof that the quotes do not hold."""
+
+    @property
+    def grounded(self) -> bool:
+        """All segments grounded, at least one segment, no unsupported commentary."""
+        return bool(self.segments) and not self.commentary_problem and all(
+            s.grounded for s in self.segments
+        )
+
+    @property
+    def failures(self) -> list[SegmentMatch]:
+        """Segments that are not grounded."""
+        return [s for s in self.segments if not s.grounded]
+
+    def evidence_text(self, context: str) -> str:
+        """The context spans the proof aligned to, joined."""
+        return "\n".join(context[s.ctx_start : s.ctx_end] for s in self.segments if s.grounded)
+
+
+def _segments(proof: str) -> tuple[list[tuple[int, int]], str]:
+    quoted = [(m.start(1), m.end(1)) for m in _QUOTED.finditer(proof)]
+    if quoted:
+        commentary = _QUOTED.sub(" ", proof)
+        return quoted, commentary
+    spans: list[tuple[int, int]] = []
+    pos = 0
+    for m in [*_PIECE_SPLIT.finditer(proof), None]:
+        end = m.start() if m else len(proof)
+        piece = proof[pos:end]
+        marker = _LIST_MARKER.match(piece)
+        start = pos + (marker.end() if marker else 0)
+        text = proof[start:end].strip()
+        if text and (content_words(text) or quantities(text)):
+            lead = proof[start:end].index(text[0])
+            spans.append((start + lead, start + lead + len(text)))
+        pos = m.end() if m else len(proof)
+    return spans, ""
+
+
+def _align(seg: Normalized, ctx: Normalized) -> tuple[float, int, int]:
+    idx = ctx.text.find(seg.text)
+    if idx >= 0:
+        return 100.0, idx, idx + len(seg.text)
+    res = fuzz.partial_ratio_alignment(seg.text, ctx.text, score_cutoff=60)
+    if res is None:
+        return 0.0, -1, -1
+    start, end = res.dest_start, res.dest_end
+    # widen to whole tokens so facts at the edges are compared whole
+    while start > 0 and ctx.text[start - 1] != " ":
+        start -= 1
+    while end < len(ctx.text) and ctx.text[end] != " ":
+        end += 1
+    return float(res.score), start, end
+
+
+def _fact_problem(segment: str, span: str) -> str:
+    """Why the aligned span does not say what the segment says ('' if it does)."""
+    span_q = quantities(span)
+    for q in quantities(segment):
+        if not any(q.agrees(s) for s in span_q):
+            return f"states {q}, which the aligned context span does not"
+    if negation_count(segment) != negation_count(span):
+        return "negation differs from the aligned context span"
+    span_words = set(re.findall(r"[a-z0-9]+", span.lower()))
+    for ent in entities(segment):
+        if not set(re.findall(r"[a-z0-9]+", ent)) <= span_words:
+            return f"names {ent!r}, which the aligned context span does not"
+    seg_words = content_words(segment)
+    if seg_words:
+        kept = LCSseq.similarity(seg_words, content_words(span)) / len(seg_words)
+        if kept < ORDER_THRESHOLD:
+            return "its words appear in the context in another order or in other sentences"
+    return ""
+
+
+def ground_segment(text: str, start: int, context: str, ctx: Normalized) -> SegmentMatch:
+    """Ground one proof segment against a normalized context."""
+    seg = normalize(text)
+    if not seg.text:
+        return SegmentMatch(start, start + len(text), text, -1, -1, 0.0, False, "empty segment")
+    score, ns, ne = _align(seg, ctx)
+    if ns < 0:
+        return SegmentMatch(
+            start, start + len(text), text, -1, -1, 0.0, False, "no similar span in the context"
+        )
+    cs, ce = ctx.span(ns, ne)
+    if score < GROUNDING_THRESHOLD:
+        reason = f"best matching context span is only {score:.0f}% similar"
+        return SegmentMatch(start, start + len(text), text, cs, ce, score, False, reason)
+    problem = "" if score == 100.0 else _fact_problem(text, context[cs:ce])
+    if score == 100.0 and negation_count(text) != negation_count(context[cs:ce]):
+        problem = "negation differs from the aligned context span"
+    return SegmentMatch(start, start + len(text), text, cs, ce, score, not problem, problem)
+
+
+def ground_proof(proof: str, context: str) -> Grounding:
+    """Ground every segment of a proof (quoted spans if the proof quotes, else its lines
+    and sentences) against the context."""
+    spans, commentary = _segments(proof)
+    ctx = normalize_cached(context)
+    result = Grounding(
+        segments=[ground_segment(proof[s:e], s, context, ctx) for s, e in spans]
+    )
+    if commentary:
+        quoted = " ".join(proof[s:e] for s, e in spans)
+        quoted_q = quantities(quoted)
+        for q in quantities(commentary):
+            if not any(q.agrees(x) for x in quoted_q):
+                result.commentary_problem = f"commentary outside the quotes states {q}"
+                break
+    return result

@@ -1,0 +1,136 @@
+"""Text primitives of the dipg scorer: normalization that keeps offsets, sentences, tokens.
+
+Normalization never touches digits or the decimal point: "14.5" stays "14.5" (the
+published scorer turned "14.5" into "145" in the context but not in the claim).
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+from functools import lru_cache
+
+_QUOTES = dict.fromkeys(map(ord, "\"'`\u2018\u2019\u201c\u201d\u00ab\u00bb"), None)
+_DASHES = dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u2212"), "-")
+_SPACE_LIKE = re.compile(r"\s+")
+# characters dropped to spaces for fuzzy alignment (punctuation that carries no fact);
+# kept: letters, digits, '.', '%', '/', '-', '+', '<', '>', '='
+_DROP = re.compile(r"[^\w.%/+<>=\- ]")
+_WORD = re.compile(r"[a-z0-9]+(?:[./-][a-z0-9]+)*%?|%")
+_SENTENCE_END = re.compile(r"(?<=[.!?;])\s+(?=[\"'(\[]?[A-Z0-9])|\n+")
+
+STOPWORDS = frozenset(
+    """a an the and or of in on at to for from by with as is are was were be been being
+    this that these those it its into than then there their they them he she his her
+    which who whom whose what when where why how do does did done has have had having
+    will would shall should can could may might must also such per via about over under
+    after before during while between both each any all some more most other same so
+    very just only up out if but because within without vs versus i we you our your my
+    according reported reports report showed shows show found finds stated states""".split()
+)
+
+NEGATIONS = frozenset(
+    "not no never none neither nor without cannot nothing nobody absent lack lacks lacked".split()
+)
+
+
+_TABLE = str.maketrans(
+    {**dict.fromkeys("\"'`\u2018\u2019\u201c\u201d\u00ab\u00bb", " "),
+     **dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2212", "-")}
+)
+_SENTENCE_STOP = re.compile(r"[.!?;:,](?=\s|$)")
+_NONSPACE = re.compile(r"\S+")
+
+
+@dataclass(frozen=True, slots=True)
+class Normalized:
+    """Normalized text plus, per token, its start in the normalized and original text."""
+
+    text: str
+    norm_starts: tuple[int, ...]
+    orig_starts: tuple[int, ...]
+
+    def to_original(self, pos: int) -> int:
+        """Original offset of a normalized position (same character inside a token)."""
+        if not self.norm_starts:
+            return 0
+        i = max(bisect_right(self.norm_starts, pos) - 1, 0)
+        return self.orig_starts[i] + (pos - self.norm_starts[i])
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """Original (start, end) of a normalized span."""
+        end = max(end, start + 1)
+        return self.to_original(start), self.to_original(end - 1) + 1
+
+
+def normalize(text: str) -> Normalized:
+    """Lower-case, unify dashes, turn quotes and fact-free punctuation into spaces,
+    collapse spaces; remember where every token came from. Digits and decimal points
+    are never touched."""
+    lowered = text.lower()
+    if len(lowered) != len(text):  # rare characters whose lower case is longer
+        lowered = "".join(c.lower()[:1] or c for c in text)
+    mapped = _SENTENCE_STOP.sub(" ", _DROP.sub(" ", lowered.translate(_TABLE)))
+    parts: list[str] = []
+    norm_starts: list[int] = []
+    orig_starts: list[int] = []
+    pos = 0
+    for m in _NONSPACE.finditer(mapped):
+        norm_starts.append(pos)
+        orig_starts.append(m.start())
+        parts.append(m.group())
+        pos += len(m.group()) + 1
+    return Normalized(" ".join(parts), tuple(norm_starts), tuple(orig_starts))
+
+
+@lru_cache(maxsize=256)
+def normalize_cached(text: str) -> Normalized:
+    """`normalize` for texts seen many times (contexts)."""
+    return normalize(text)
+
+
+def words(text: str) -> list[str]:
+    """Lower-case word tokens (numbers with decimals and units like mg/kg stay whole)."""
+    return _WORD.findall(text.lower().translate(_QUOTES).translate(_DASHES))
+
+
+def stem(word: str) -> str:
+    """A light suffix stripper so that 'prolonged'/'prolongs'/'prolong' compare equal."""
+    if len(word) <= 4 or not word.isalpha():
+        return word
+    for suffix in ("ations", "ation", "ingly", "ings", "ing", "edly", "ed", "es", "s", "ly"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)]
+    return word
+
+
+def content_words(text: str) -> list[str]:
+    """Stemmed tokens that carry meaning (no stopwords, no negations)."""
+    return [stem(w) for w in words(text) if w not in STOPWORDS and w not in NEGATIONS]
+
+
+def split_sentences(text: str) -> list[tuple[int, int]]:
+    """(start, end) offsets of the sentences of a text (decimals are not boundaries)."""
+    spans: list[tuple[int, int]] = []
+    pos = 0
+    for m in _SENTENCE_END.finditer(text):
+        if text[pos : m.start()].strip():
+            spans.append(_trim(text, pos, m.start()))
+        pos = m.end()
+    if text[pos:].strip():
+        spans.append(_trim(text, pos, len(text)))
+    return spans
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def collapse(text: str) -> str:
+    """Whitespace collapsed to single spaces."""
+    return _SPACE_LIKE.sub(" ", text).strip()
