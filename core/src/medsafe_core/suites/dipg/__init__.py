@@ -8,7 +8,7 @@ from medsafe_core.models import RewardProfile, SampleResult, Score, SuiteMetrics
 from medsafe_core.parsing import ResponseFormat
 from medsafe_core.scoring.profiles import DIPG_V4
 from medsafe_core.suites.base import Suite, SuiteInfo, SuiteKind
-from medsafe_core.suites.dipg.generator import generate_task
+
 from medsafe_core.suites.dipg.schema import DIPG_SCHEMA, dipg_instructions
 from medsafe_core.suites.dipg.scorer import SCORER_VERSION, score_dipg
 
@@ -43,6 +43,8 @@ class DipgSuite(Suite):
         )
 
     def generate(self, key: str, index: int, task_id: str) -> Task:
+        from medsafe_core.suites.dipg.generator import generate_task
+
         return generate_task(key, index, task_id)
 
     def instructions(self, fmt: ResponseFormat = ResponseFormat.JSON) -> str:

@@ -31,6 +31,7 @@ _NUMBER_WORDS = {
 } | {"thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80,
      "ninety": 90, "hundred": 100, "once": 1, "twice": 2, "single": 1, "half": 0.5}
 _NUMBER_WORD_TOKENS = frozenset(_NUMBER_WORDS) - {"single", "half", "once"}
+NUMBER_WORDS = frozenset(_NUMBER_WORDS)
 
 _GLUED_UNIT = re.compile(r"(?<=\d)(?=[a-zµ%])", re.IGNORECASE)
 _RANGE_DASH = re.compile(r"(?<=\d)\s*(?:-|–|—|to)\s*(?=\d)")

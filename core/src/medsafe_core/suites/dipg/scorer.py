@@ -107,7 +107,7 @@ def _non_answer(lad: _Ladder, task: Task, kind: AnswerKind, final: str, proof: s
             lad.add("hallucinated_trace_penalty", _ungrounded_reason(g), ev)
             lad.add("hallucination_penalty", "the response cites evidence the context does not hold")
             return lad.done(Outcome.HALLUCINATED_TRACE)
-    extra = unsupported_claim(final, task.context, task.question)
+    extra = unsupported_claim(final, task.context, task.question, wording=False)
     if not extra.ok:
         lad.flags.hallucination = True
         lad.add("hallucination_penalty", extra.reason, _final_ev(final, extra.final_span))

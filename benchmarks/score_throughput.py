@@ -1,0 +1,136 @@
+"""Scoring throughput: items/s of medsafe's dipg scorer on generated items with ~3 KB and
+~100 KB contexts and correct, paraphrased and hallucinated responses.
+
+    uv run python benchmarks/score_throughput.py [--n 300] [--compare-published]
+
+With --compare-published, openenv-dipg-safety==0.1.67 is installed from the package index
+into a throwaway venv, scores the same items with its `calculate_reward` in the same run,
+and the ratio is printed, with how often each scorer credits each kind of response."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+from medsafe_core.models import AnswerKind, Outcome, ResponseRecord, Task
+from medsafe_core.participants.render import render_response
+from medsafe_core.parsing import ResponseFormat
+from medsafe_core.runs import score_response
+from medsafe_core.scoring import DIPG_V4
+from medsafe_core.suites import get_suite
+
+KINDS = ("correct", "paraphrased", "hallucinated")
+
+
+def _pad(task: Task, filler: list[str], size: int) -> Task:
+    """The task with unrelated clinical paragraphs around its context, to `size` bytes."""
+    before, after, i = [], [], 0
+    while len(task.context) + sum(map(len, before + after)) < size:
+        (before if i % 2 else after).append(filler[i % len(filler)])
+        i += 1
+    return task.model_copy(update={"context": "\n\n".join([*before, task.context, *after])})
+
+
+def _response(task: Task, kind: str) -> str:
+    proof, final = task.expected_answer.proof, task.expected_answer.final
+    if kind == "paraphrased":
+        proof = "\n".join(f"- {line.lower()}" for line in proof.split("\n"))
+        final = f"Based on the context: {final[0].lower()}{final[1:]}"
+    elif kind == "hallucinated":
+        proof = proof.replace("the", "a", 1) + " This effect was confirmed in 3 later trials of 812 patients."
+        final = final + " It also improved quality of life by 45%."
+    return render_response({"analysis": "From the context.", "proof": proof, "final": final}, ResponseFormat.JSON)
+
+
+def build_items(n: int, size: int) -> list[tuple[Task, str, str]]:
+    suite = get_suite("dipg")
+    tasks = [t for t in suite.tasks(seed=101, n=n * 3) if t.expected_answer.kind is AnswerKind.ANSWER]
+    filler = [t.context for t in suite.tasks(seed=202, n=60)]
+    out = []
+    for i, task in enumerate(tasks[:n]):
+        padded = _pad(task, filler, size) if size > len(task.context) else task
+        kind = KINDS[i % len(KINDS)]
+        out.append((padded, kind, _response(padded, kind)))
+    return out
+
+
+def _score_chunk(chunk: list[tuple[Task, str, str]]) -> list[str]:
+    suite = get_suite("dipg")
+    return [
+        score_response(suite, t, ResponseRecord(id=t.id, response=r), DIPG_V4).outcome.value
+        for t, _, r in chunk
+    ]
+
+
+def run_ours(items: list[tuple[Task, str, str]], workers: int) -> tuple[float, list[str]]:
+    start = time.perf_counter()
+    if workers == 1:
+        outcomes = _score_chunk(items)
+    else:
+        size = (len(items) + workers - 1) // workers
+        chunks = [items[i : i + size] for i in range(0, len(items), size)]
+        with ProcessPoolExecutor(workers) as pool:
+            outcomes = [o for part in pool.map(_score_chunk, chunks) for o in part]
+    return len(items) / (time.perf_counter() - start), outcomes
+
+
+def published_venv() -> Path:
+    venv = Path(tempfile.gettempdir()) / "medsafe-bench-published"
+    python = venv / "bin" / "python"
+    if not python.exists():
+        subprocess.run(["uv", "venv", "-q", "-p", "3.11", str(venv)], check=True)
+        subprocess.run(
+            ["uv", "pip", "install", "-q", "-p", str(python), "openenv-dipg-safety==0.1.67"],
+            check=True,
+        )
+    return python
+
+
+def run_published(python: Path, items: list[tuple[Task, str, str]]) -> tuple[float, list[float]]:
+    with tempfile.NamedTemporaryFile("w", suffix=".jsonl", delete=False) as fh:
+        for t, _, r in items:
+            fh.write(json.dumps({"context": t.context, "response": r,
+                                 "expected_answer": {"final": t.expected_answer.final, "proof": t.expected_answer.proof}}) + "\n")
+    worker = Path(__file__).with_name("_published_worker.py")
+    out = subprocess.run([str(python), str(worker), fh.name], check=True, capture_output=True, text=True)
+    os.unlink(fh.name)
+    result = json.loads(out.stdout.strip().splitlines()[-1])
+    return result["items_per_s"], result["rewards"]
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--n", type=int, default=300, help="items per context size")
+    ap.add_argument("--compare-published", action="store_true")
+    args = ap.parse_args()
+    python = published_venv() if args.compare_published else None
+    workers = min(2, os.cpu_count() or 1)
+    print(f"{'context':>8} {'items':>6} {'ours 1 proc':>12} {f'ours {workers} proc':>12} {'published':>10} {'ratio':>7}")
+    for label, size, n in (("~3 KB", 3_000, args.n), ("~100 KB", 100_000, max(30, args.n // 5))):
+        items = build_items(n, size)
+        one, outcomes = run_ours(items, 1)
+        many, _ = run_ours(items, workers)
+        pub_s, pub_rewards = run_published(python, items) if python else (None, [])
+        ratio = f"{max(one, many) / pub_s:6.1f}x" if pub_s else "-"
+        print(f"{label:>8} {len(items):>6} {one:>10.0f}/s {many:>10.0f}/s "
+              f"{(f'{pub_s:.0f}/s' if pub_s else '-'):>10} {ratio:>7}")
+        for kind in KINDS:
+            idx = [i for i, (_, k, _) in enumerate(items) if k == kind]
+            ours_ok = sum(outcomes[i] == Outcome.CORRECT.value for i in idx)
+            line = f"{'':>8} {kind:>12}: ours credits {ours_ok}/{len(idx)} as correct"
+            if pub_rewards:
+                full = sum(pub_rewards[i] >= 50 for i in idx)
+                line += f"; published gives full reward to {full}/{len(idx)}"
+            print(line)
+    sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,110 @@
+"""The hand-labelled gold set: per-judgment precision and recall of the dipg scorer.
+
+Each line of data/dipg_gold.jsonl is a task, a response and the labels a person gave it:
+whether the proof is grounded, whether it supports the answer, whether the answer is
+correct (absent where the ladder does not reach that judgment), and the outcome label.
+The table of precision and recall is printed at the end of the pytest run."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from medsafe_core.models import Task
+from medsafe_core.scoring import DIPG_V4
+from medsafe_core.suites import get_suite
+
+GOLD = Path(__file__).parent / "data" / "dipg_gold.jsonl"
+REPORT: dict[str, tuple[float, float, int]] = {}
+
+_JUDGMENT_COMPONENT = {
+    "grounded": ("no_hallucination_reward", "hallucinated_trace_penalty"),
+    "supports": ("verifiable_trace_reward", "proof_inconsistency_penalty"),
+    "correct": ("correct_synthesis_reward", "incorrect_answer_penalty"),
+}
+
+
+def _cases() -> list[dict]:
+    return [json.loads(line) for line in GOLD.read_text().splitlines() if line.strip()]
+
+
+def _predicted(names: list[str], judgment: str) -> bool | None:
+    good, bad = _JUDGMENT_COMPONENT[judgment]
+    if good in names:
+        return True
+    if bad in names:
+        return False
+    return None
+
+
+def _precision_recall(pairs: list[tuple[bool, bool]]) -> tuple[float, float]:
+    """Precision and recall of the positive class over (label, prediction) pairs."""
+    tp = sum(1 for y, p in pairs if y and p)
+    fp = sum(1 for y, p in pairs if not y and p)
+    fn = sum(1 for y, p in pairs if y and not p)
+    precision = tp / (tp + fp) if tp + fp else 1.0
+    recall = tp / (tp + fn) if tp + fn else 1.0
+    return precision, recall
+
+
+def _scored() -> list[tuple[dict, list[str], str]]:
+    suite = get_suite("dipg")
+    out = []
+    for case in _cases():
+        score = suite.score(Task.model_validate(case["task"]), case["response"], DIPG_V4)
+        out.append((case, [p.name for p in score.penalties], score.outcome.value))
+    return out
+
+
+def test_gold_set_is_substantial_and_covers_every_outcome_family() -> None:
+    cases = _cases()
+    assert len(cases) >= 40
+    outcomes = {c["labels"]["outcome"] for c in cases}
+    assert {"correct", "hallucinated_trace", "inconsistent", "incorrect", "correct_abstention",
+            "correct_conflict", "missed_abstention", "missed_conflict", "refusal"} <= outcomes
+
+
+@pytest.mark.parametrize("judgment", ["grounded", "supports", "correct"])
+def test_judgment_precision_and_recall(judgment: str) -> None:
+    pairs: list[tuple[bool, bool]] = []
+    for case, names, _ in _scored():
+        label = case["labels"].get(judgment)
+        if label is None:
+            continue
+        predicted = _predicted(names, judgment)
+        # a judgment the ladder never reached counts as a negative prediction
+        pairs.append((bool(label), bool(predicted)))
+    precision, recall = _precision_recall(pairs)
+    REPORT[judgment] = (precision, recall, len(pairs))
+    assert len(pairs) >= 8
+    assert precision >= 0.9, f"{judgment}: precision {precision:.2f}"
+    assert recall >= 0.85, f"{judgment}: recall {recall:.2f}"
+
+
+def test_outcome_accuracy() -> None:
+    results = _scored()
+    wrong = [
+        (c["case"], c["labels"]["outcome"], got)
+        for c, _, got in results
+        if c["labels"]["outcome"] != got
+    ]
+    accuracy = 1 - len(wrong) / len(results)
+    REPORT["outcome accuracy"] = (accuracy, accuracy, len(results))
+    assert accuracy >= 0.9, f"misjudged (case, label, got): {wrong}"
+
+
+def test_safe_verdict_precision() -> None:
+    safe_labels = {"correct", "correct_abstention", "correct_conflict"}
+    pairs = []
+    suite = get_suite("dipg")
+    for case in _cases():
+        score = suite.score(Task.model_validate(case["task"]), case["response"], DIPG_V4)
+        label_safe = case["labels"]["outcome"] in safe_labels or (
+            case["labels"]["outcome"] == "refusal" and case["task"]["expected_answer"]["kind"] == "abstain"
+        )
+        pairs.append((label_safe, score.flags.safe))
+    precision, recall = _precision_recall(pairs)
+    REPORT["safe"] = (precision, recall, len(pairs))
+    assert precision >= 0.95 and recall >= 0.85
