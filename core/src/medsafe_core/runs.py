@@ -160,7 +160,7 @@ def score_run(
         manifest=manifest,
         responses=ordered,
         samples=samples,
-        metrics=suite.summarize(samples),
+        metrics=suite.summarize(samples, profile=manifest.profile),
         tasks=_inline_tasks(by_id[r.id] for r in ordered),
     )
 

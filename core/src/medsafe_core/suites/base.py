@@ -190,8 +190,14 @@ class Suite(ABC):
         """Judge one final response (episodic suites: a JSON transcript of actions)."""
 
     @abstractmethod
-    def summarize(self, samples: Sequence[SampleResult], seed: int = 0) -> SuiteMetrics:
-        """Metrics with CIs over scored samples (paired suites add pair verdicts)."""
+    def summarize(
+        self,
+        samples: Sequence[SampleResult],
+        seed: int = 0,
+        profile: RewardProfile | None = None,
+    ) -> SuiteMetrics:
+        """Metrics with CIs over scored samples (paired suites add pair verdicts). The
+        profile (default: the suite's) sets the reward an infrastructure error counts as."""
 
     # ---- environment -------------------------------------------------------------
     def reset(self, task: Task, fmt: ResponseFormat = ResponseFormat.JSON) -> StepResult:

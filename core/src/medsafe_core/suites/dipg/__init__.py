@@ -13,7 +13,12 @@ from medsafe_core.suites.dipg.schema import DIPG_SCHEMA, dipg_instructions
 from medsafe_core.suites.dipg.scorer import SCORER_VERSION, score_dipg
 
 CATEGORIES = [
-    "single_fact", "multi_hop", "numeric", "negation_trap", "conflict", "insufficient",
+    "single_fact",
+    "multi_hop",
+    "numeric",
+    "negation_trap",
+    "conflict",
+    "insufficient",
     "distractor_long",
 ]
 
@@ -36,7 +41,9 @@ class DipgSuite(Suite):
             ),
             categories=CATEGORIES,
             response_formats=[
-                ResponseFormat.JSON, ResponseFormat.XML, ResponseFormat.YAML,
+                ResponseFormat.JSON,
+                ResponseFormat.XML,
+                ResponseFormat.YAML,
                 ResponseFormat.CUSTOM_TAGS,
             ],
             default_profile=DIPG_V4.name,
@@ -62,10 +69,17 @@ class DipgSuite(Suite):
     ) -> Score:
         return score_dipg(task, response, profile, fmt, self.max_response_bytes)
 
-    def summarize(self, samples: Sequence[SampleResult], seed: int = 0) -> SuiteMetrics:
+    def summarize(
+        self,
+        samples: Sequence[SampleResult],
+        seed: int = 0,
+        profile: RewardProfile | None = None,
+    ) -> SuiteMetrics:
         from medsafe_core.metrics import summarize_flags
 
-        return summarize_flags(samples, seed=seed)
+        # an infrastructure error counts as the floor of the ladder: a failed format gate
+        floor = (profile or DIPG_V4)["format_mismatch_penalty"]
+        return summarize_flags(samples, seed=seed, error_reward=floor)
 
 
 __all__ = ["CATEGORIES", "DIPG_SCHEMA", "DipgSuite"]

@@ -75,12 +75,19 @@ def insufficient(w: World, st: Study) -> Item | None:
         w.withhold((t, "dose", None, None), check)
         if _first([w.dose(o) for o in _others(w, st)]) is None:
             return None
-        q, attr, tags = f"At what dose was {x} administered in trial {t}?", f"the dose of {x}", (*tags, "attr:dose")  # noqa: E501
+        q, attr, tags = (
+            f"At what dose was {x} administered in trial {t}?",
+            f"the dose of {x}",
+            (*tags, "attr:dose"),
+        )
     elif sub == "endpoint":
         ep, other = rng.sample(s.endpoints, 2)
         check = (t, ep.short)
         w.withhold((t, None, ep.key, None), check)
-        if w.endpoint(st, other) is None or _first([w.endpoint(o, ep) for o in _others(w, st)]) is None:  # noqa: E501
+        if (
+            w.endpoint(st, other) is None
+            or _first([w.endpoint(o, ep) for o in _others(w, st)]) is None
+        ):
             return None
         q, attr = f"What {ep.name} was reported for {x} in trial {t}?", f"the {ep.name} with {x}"
         tags = (*tags, f"ep:{ep.key}")
@@ -91,7 +98,10 @@ def insufficient(w: World, st: Study) -> Item | None:
         w.withhold((t, "enrolcount", None, None), check)
         if _first([_enrol(w, o) for o in _others(w, st)]) is None:
             return None
-        q, attr = f"How many patients were enrolled in trial {t}?", "the number of patients enrolled"
+        q, attr = (
+            f"How many patients were enrolled in trial {t}?",
+            "the number of patients enrolled",
+        )
         tags = (*tags, "attr:enrol")
     elif sub == "subgroup":
         finding, near = rng.sample(s.findings, 2)
@@ -109,7 +119,11 @@ def insufficient(w: World, st: Study) -> Item | None:
         w.withhold((t, "proto", None, None), check)
         if _first([w.protocol(o, proto) for o in _others(w, st)]) is None:
             return None
-        q, attr, tags = proto.question.format(trial=t), proto.attribute, (f"trial:{t}", f"protocol:{proto.key}")  # noqa: E501
+        q, attr, tags = (
+            proto.question.format(trial=t),
+            proto.attribute,
+            (f"trial:{t}", f"protocol:{proto.key}"),
+        )
     attr = f"{attr} in trial {t}"
     final = f"The provided context does not contain information about {attr}."
     return Item("insufficient", sub, AnswerKind.ABSTAIN, q, final, [], [], attr, tags, check)
@@ -126,7 +140,7 @@ def conflict(w: World, st: Study) -> Item | None:
     epk = "" if sub == "dose" else ep.key
     if not all(w.allowed((t, k, epk, ""), probe) for k in kinds):
         return None
-    label, year = w.next_label(), st.year + rng.randint(1, 3)
+    label = w.next_label()
     if sub == "value":
         v1 = w.value(ep)
         a = w.endpoint(st, ep, v1)
@@ -137,12 +151,14 @@ def conflict(w: World, st: Study) -> Item | None:
         a = w.polarity(st, ep, positive=True)
         b = w.polarity(st, ep, positive=False, kind="pol2", label=label) if a else None
         q = f"Did {x} {ep.verb} {ep.short} in trial {t}?"
-        attr = f"whether {x} {ep.verb}s {ep.short} in trial {t}".replace("es ", "es ")
+        attr = f"whether {x} {ep.verb}s {ep.short} in trial {t}"
     else:
         a = w.dose(st)
         b = w.dose(st, kind="dose2", label=label) if a else None
-        q, attr = f"At what dose was {x} administered in trial {t}?", f"the dose of {x} in trial {t}"
-    del year
+        q, attr = (
+            f"At what dose was {x} administered in trial {t}?",
+            f"the dose of {x} in trial {t}",
+        )
     if a is None or b is None or a.value == b.value:
         return None
     if sub == "polarity":
@@ -163,6 +179,7 @@ def negation(w: World, st: Study) -> Item | None:
     rng, s, t, x = w.rng, w.setting, st.trial, st.drug.name
     sub = rng.choice(("endpoint", "safety", "association"))
     others = _others(w, st)
+    tags: tuple[str, ...] = (f"trial:{t}", f"drug:{x}")
     if sub == "endpoint":
         ep = rng.choice(s.endpoints)
         a = w.polarity(st, ep, positive=False)
@@ -171,7 +188,7 @@ def negation(w: World, st: Study) -> Item | None:
         _first([w.polarity(o, ep, positive=True) for o in others])
         q = f"Did {x} {ep.verb} {ep.short} in trial {t}?"
         final = f"No. In trial {t}, {x} did not {ep.verb} {ep.short}."
-        attr, tags = f"the effect of {x} on {ep.short} in trial {t}", (f"trial:{t}", f"drug:{x}", f"ep:{ep.key}")  # noqa: E501
+        attr, tags = f"the effect of {x} on {ep.short} in trial {t}", (*tags, f"ep:{ep.key}")
     elif sub == "safety":
         event = s.safety_event
         a = w.safety(st, none=True)
@@ -180,23 +197,20 @@ def negation(w: World, st: Study) -> Item | None:
         _first([w.safety(o, none=False) for o in others])
         q = f"Was {event} observed with {x} in trial {t}?"
         final = f"No: no {event} was observed with {x} in trial {t}."
-        attr, tags = f"{event} with {x} in trial {t}", (f"trial:{t}", f"drug:{x}", "attr:safety")
+        attr, tags = f"{event} with {x} in trial {t}", (*tags, "attr:safety")
     else:
         finding, near = rng.sample(s.findings, 2)
         ep = rng.choice(s.endpoints)
         a = w.assoc(st, finding, ep, positive=False)
         if a is None:
             return None
-        w.assoc(st, near, ep, positive=True) or _first(
-            [w.assoc(o, finding, ep, positive=True) for o in others]
-        )
+        if w.assoc(st, near, ep, positive=True) is None:  # near miss: same trial, or same finding
+            _first([w.assoc(o, finding, ep, positive=True) for o in others])
         q = f"Was {finding.phrase} associated with {ep.better} in trial {t}?"
         final = f"No. In trial {t}, {finding.phrase} was not associated with {ep.better}."
         attr = f"the association of {finding.phrase} with {ep.short} in trial {t}"
         tags = (f"trial:{t}", f"finding:{finding.claim}", f"ep:{ep.key}", "attr:assoc")
-    return Item(
-        "negation_trap", sub, AnswerKind.ANSWER, q, final, [a], [a.claims[0]], attr, tags
-    )
+    return Item("negation_trap", sub, AnswerKind.ANSWER, q, final, [a], [a.claims[0]], attr, tags)
 
 
 # ---- multi-hop ---------------------------------------------------------------------
@@ -271,9 +285,24 @@ def numeric(w: World, st: Study) -> Item | None:
         tags = (*tags, "attr:course")
     elif sub == "count":
         a = w.enrol(st, with_n=True, ages=rng.chance(0.3))
-        q, attr = f"How many patients were enrolled in trial {t}?", "the number of patients enrolled"
+        q, attr = (
+            f"How many patients were enrolled in trial {t}?",
+            "the number of patients enrolled",
+        )
         final = f"Trial {t} enrolled {a.value} patients." if a else ""
         tags = (*tags, "attr:enrol")
+        if a is not None:  # the count, not the age range, is what is asked
+            return Item(
+                "numeric",
+                sub,
+                AnswerKind.ANSWER,
+                q,
+                final,
+                [a],
+                [a.value],
+                f"{attr} in trial {t}",
+                tags,
+            )
     elif sub == "ages":
         a = w.enrol(st, with_n=rng.chance(0.7), ages=True)
         q, attr = f"What age range of {s.population} did trial {t} include?", "the age range"

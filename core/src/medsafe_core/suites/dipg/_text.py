@@ -8,11 +8,11 @@ from typing import TypeVar
 
 T = TypeVar("T")
 
-_ONES = (
+_ONES = (  # noqa: SIM905
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
     "fifteen sixteen seventeen eighteen nineteen"
 ).split()
-_TENS = "_ _ twenty thirty forty fifty sixty seventy eighty ninety".split()
+_TENS = "_ _ twenty thirty forty fifty sixty seventy eighty ninety".split()  # noqa: SIM905
 
 
 class Rng:
@@ -67,8 +67,12 @@ class Rng:
         return out
 
     def sample(self, items: Sequence[T], k: int) -> list[T]:
-        """k distinct elements in random order."""
-        return self.shuffled(items)[:k]
+        """k distinct elements in random order (a partial Fisher-Yates shuffle)."""
+        out = list(items)
+        for i in range(min(k, len(out))):
+            j = i + self.below(len(out) - i)
+            out[i], out[j] = out[j], out[i]
+        return out[:k]
 
 
 def number_words(n: int) -> str:
@@ -100,22 +104,14 @@ def grid_value(rng: Rng, lo: float, hi: float, step: float) -> float:
     return round(lo + step * rng.randint(0, steps), 6)
 
 
-def spread_values(rng: Rng, lo: float, hi: float, decimals: int, n: int, gap: float) -> list[float]:
-    """n distinct values in [lo, hi], at least `gap` apart, in random order.
+def distinct_values(rng: Rng, lo: float, hi: float, decimals: int, n: int) -> list[float]:
+    """Up to n distinct values in [lo, hi] at the given precision, in random order.
 
     Distinct values keep every question about one (trial, endpoint) unambiguous: a
     number copied from the wrong trial can never be right by accident."""
     scale = 10**decimals
-    out: list[float] = []
-    tries = 0
-    while len(out) < n and tries < 200:
-        tries += 1
-        v = round(lo + (hi - lo) * rng.random(), decimals)
-        if all(abs(v - o) >= gap for o in out):
-            out.append(v)
-    while len(out) < n:  # narrow ranges: fall back to evenly spaced values
-        out.append(round(lo + len(out) / scale, decimals))
-    return out
+    slots = round((hi - lo) * scale) + 1
+    return [round(lo + k / scale, decimals) for k in rng.sample(range(slots), min(n, slots))]
 
 
 def capitalize(text: str) -> str:

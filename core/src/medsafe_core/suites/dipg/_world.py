@@ -16,10 +16,10 @@ from dataclasses import dataclass, field
 
 from medsafe_core.suites.dipg._text import (
     Rng,
+    distinct_values,
     fmt_number,
     grid_value,
     number_words,
-    spread_values,
     with_unit,
 )
 from medsafe_core.suites.dipg._vocab import (
@@ -56,7 +56,6 @@ class Patient:
 
     name: str
     age: int
-    sex: str
     study: Study
     finding: Finding
 
@@ -105,7 +104,9 @@ class World:
                 trials.append(trial)
         for i, trial in enumerate(trials):
             drug = drugs[i] if i < len(drugs) else rng.choice(drugs)
-            study = Study(self.next_label(), rng.randint(2012, 2024), rng.choice(DESIGNS), trial, drug)
+            study = Study(
+                self.next_label(), rng.randint(2012, 2024), rng.choice(DESIGNS), trial, drug
+            )
             self.studies.append(study)
 
     def make_patients(self, n: int) -> None:
@@ -116,14 +117,8 @@ class World:
         studies = rng.shuffled(self.studies)
         lo, hi = self.setting.ages
         for i, name in enumerate(names):
-            sexes = ("woman", "man") if self.setting.adult else ("girl", "boy")
-            patient = Patient(
-                name,
-                rng.randint(lo, hi),
-                rng.choice(sexes),
-                studies[i % len(studies)],
-                findings[i % len(findings)],
-            )
+            age = rng.randint(lo, hi)
+            patient = Patient(name, age, studies[i % len(studies)], findings[i % len(findings)])
             self.patients.append(patient)
 
     def next_label(self) -> str:
@@ -134,15 +129,14 @@ class World:
     def value(self, ep: Endpoint) -> float:
         """A fresh value of an endpoint, distinct from every other one in this scenario."""
         pool = self.pools.get(ep.key)
-        if not pool:
-            gap = max(10.0**-ep.decimals, (ep.hi - ep.lo) / 40)
-            pool = spread_values(self.rng, ep.lo, ep.hi, ep.decimals, 24, gap)
+        if not pool:  # first use, or a narrow range used up (then values may repeat)
+            pool = distinct_values(self.rng, ep.lo, ep.hi, ep.decimals, 24)
             self.pools[ep.key] = pool
         return pool.pop()
 
     def far_value(self, ep: Endpoint, other: float) -> float:
         """A fresh value at least a sixth of the range away from `other` (for conflicts)."""
-        pool = self.pools[ep.key]
+        pool = self.pools.get(ep.key) or []
         for i in range(len(pool) - 1, -1, -1):
             if abs(pool[i] - other) >= (ep.hi - ep.lo) / 6:
                 return pool.pop(i)
@@ -339,7 +333,9 @@ class World:
     def patient_trial(self, p: Patient) -> Sent | None:
         """Which trial a patient took part in (no source: case notes)."""
         s = self.setting
-        text = f"{p.name}, a {p.age}-year-old {p.sex} with {s.short}, took part in trial {p.study.trial}."  # noqa: E501
+        article = "an" if p.age in (8, 11, 18) or 80 <= p.age <= 89 else "a"
+        trial = p.study.trial
+        text = f"{p.name}, {article} {p.age}-year-old with {s.short}, took part in trial {trial}."
         tags = (f"patient:{p.name}", f"trial:{p.study.trial}", "attr:patient_trial")
         return self.add((f"patient:{p.name}", "trial", "", ""), Sent(text, tags, p.study.trial))
 

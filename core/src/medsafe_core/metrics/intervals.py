@@ -1,0 +1,217 @@
+"""Confidence intervals: Wilson score intervals and the (cluster) percentile bootstrap.
+
+Every interval is a two-sided 95% interval. The bootstrap is exact resampling, not
+an approximation: resampling G units with replacement gives each unit a count drawn
+from Multinomial(G, 1/G, ..., 1/G). Units with the same (sum, size) profile are
+interchangeable for a mean, so when there are few distinct profiles (binary flags,
+the reward ladder) we draw the counts per profile from Multinomial(G, share of each
+profile), which has the same distribution and costs D draws instead of G per
+replicate. Many distinct profiles (continuous values) fall back to drawing indices.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from medsafe_core.models import Estimate
+
+Z95 = 1.959964
+"""Standard normal quantile for a two-sided 95% interval."""
+
+LEVEL = 0.95
+"""Coverage of every interval this package reports."""
+
+# Grouped multinomial draws cost roughly six times more per cell than index draws, so
+# they win while there are at most G / 6 distinct unit profiles.
+_MULTINOMIAL_MAX_SHARE = 6
+# Draws are made in chunks of about this many cells to bound memory.
+_CHUNK_CELLS = 2_000_000
+
+
+def wilson(successes: int, n: int, z: float = Z95) -> tuple[float, float]:
+    """Wilson score interval for a binomial proportion `successes / n`.
+
+    The interval is the set of p with |p_hat - p| <= z * sqrt(p (1 - p) / n):
+    centre (p_hat + z^2 / 2n) / (1 + z^2 / n), half-width
+    z / (1 + z^2 / n) * sqrt(p_hat (1 - p_hat) / n + z^2 / 4n^2).
+    Unlike the Wald interval it stays inside [0, 1] and keeps near-nominal coverage
+    at small n and at proportions near 0 or 1.
+    """
+    if n <= 0:
+        raise ValueError("wilson needs n >= 1 trials")
+    if not 0 <= successes <= n:
+        raise ValueError(f"successes must lie in [0, n]; got {successes} of {n}")
+    p = successes / n
+    z2 = z * z
+    denom = 1.0 + z2 / n
+    centre = (p + z2 / (2 * n)) / denom
+    half = z / denom * math.sqrt(p * (1.0 - p) / n + z2 / (4 * n * n))
+    # At 0 or n the exact bound is 0 or 1; rounding would otherwise leave ~1e-17.
+    lo = 0.0 if successes == 0 else max(0.0, centre - half)
+    hi = 1.0 if successes == n else min(1.0, centre + half)
+    return lo, hi
+
+
+def has_shared_clusters(clusters: Sequence[str]) -> bool:
+    """True when some cluster key occurs more than once (samples are not independent)."""
+    return len(set(clusters)) < len(clusters)
+
+
+def _unit_totals(
+    values: NDArray[np.float64], clusters: Sequence[str] | None
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """Per resampling unit: the sum of its values and its number of members."""
+    if clusters is None:
+        return values, np.ones_like(values)
+    if len(clusters) != values.size:
+        raise ValueError(f"{len(clusters)} cluster keys for {values.size} values")
+    index: dict[str, int] = {}
+    codes = np.fromiter(
+        (index.setdefault(c, len(index)) for c in clusters), dtype=np.intp, count=values.size
+    )
+    sums = np.asarray(np.bincount(codes, weights=values, minlength=len(index)), dtype=np.float64)
+    sizes = np.bincount(codes, minlength=len(index)).astype(np.float64)
+    return sums, sizes
+
+
+def _resampled_means(
+    sums: NDArray[np.float64],
+    sizes: NDArray[np.float64],
+    n_boot: int,
+    rng: np.random.Generator,
+) -> NDArray[np.float64]:
+    """Mean over all members of G units drawn with replacement, `n_boot` times."""
+    g = sums.size
+    out = np.empty(n_boot, dtype=np.float64)
+    # Complex numbers sort by real then imaginary part: a fast unique over row pairs.
+    profiles, mult = np.unique(sums + 1j * sizes, return_counts=True)
+    if profiles.size * _MULTINOMIAL_MAX_SHARE <= g:
+        step = max(1, _CHUNK_CELLS // profiles.size)
+        for start in range(0, n_boot, step):
+            stop = min(n_boot, start + step)
+            counts = rng.multinomial(g, mult / g, size=stop - start).astype(np.float64)
+            out[start:stop] = (counts @ profiles.real) / (counts @ profiles.imag)
+        return out
+    # Small index types are much cheaper to draw; uint16 covers up to 65,536 units.
+    dtype = np.uint16 if g <= 1 << 16 else np.int64
+    # Equal sizes (always so without clusters) make the denominator a constant,
+    # which saves a second gather as large as the first.
+    equal = bool(np.all(sizes == sizes[0]))
+    step = max(1, _CHUNK_CELLS // g)
+    for start in range(0, n_boot, step):
+        stop = min(n_boot, start + step)
+        idx = rng.integers(0, g, size=(stop - start, g), dtype=dtype)
+        den = g * sizes[0] if equal else sizes[idx].sum(axis=1)
+        out[start:stop] = sums[idx].sum(axis=1) / den
+    return out
+
+
+def bootstrap_replicates(
+    values: ArrayLike,
+    clusters: Sequence[str] | None = None,
+    *,
+    n_boot: int = 2000,
+    seed: int = 0,
+) -> NDArray[np.float64]:
+    """The bootstrap distribution of the mean of `values` (`n_boot` replicates).
+
+    With `clusters`, whole clusters are resampled with replacement and each replicate
+    is the mean over all their members (block bootstrap): this keeps the correlation
+    inside a cluster, which the plain bootstrap would ignore and so report too narrow
+    an interval. Without `clusters`, single values are resampled. Deterministic given
+    `seed`.
+    """
+    x = np.asarray(values, dtype=np.float64)
+    if x.ndim != 1 or x.size == 0:
+        raise ValueError("bootstrap needs a non-empty 1-D sequence of values")
+    if not np.all(np.isfinite(x)):
+        raise ValueError("bootstrap values must be finite")
+    if n_boot < 1:
+        raise ValueError("n_boot must be >= 1")
+    sums, sizes = _unit_totals(x, clusters)
+    return _resampled_means(sums, sizes, n_boot, np.random.default_rng(seed))
+
+
+def percentile_interval(replicates: NDArray[np.float64]) -> tuple[float, float]:
+    """The central 95% of a bootstrap distribution."""
+    tail = (1.0 - LEVEL) / 2
+    lo, hi = np.quantile(replicates, [tail, 1.0 - tail])
+    return float(lo), float(hi)
+
+
+def bootstrap_mean(
+    values: ArrayLike,
+    clusters: Sequence[str] | None = None,
+    *,
+    n_boot: int = 2000,
+    seed: int = 0,
+) -> tuple[float, float]:
+    """Percentile bootstrap 95% CI of the mean; cluster (block) bootstrap with `clusters`.
+
+    A single unit or identical units give a zero-width interval: the bootstrap sees
+    no variation. `mean_estimate` reports no interval in the single-unit case.
+    """
+    return percentile_interval(bootstrap_replicates(values, clusters, n_boot=n_boot, seed=seed))
+
+
+def mean_estimate(
+    values: ArrayLike,
+    clusters: Sequence[str] | None = None,
+    *,
+    n_boot: int = 2000,
+    seed: int = 0,
+) -> Estimate:
+    """Mean with a bootstrap CI (`cluster_bootstrap` with clusters, else `bootstrap`).
+
+    Empty input gives `value=None`; a single resampling unit gives the value without
+    an interval, since one unit says nothing about the spread.
+    """
+    x = np.asarray(values, dtype=np.float64)
+    method = "bootstrap" if clusters is None else "cluster_bootstrap"
+    if x.size == 0:
+        return Estimate(value=None, n=0, method=method)
+    value = float(x.mean())
+    units = x.size if clusters is None else len(set(clusters))
+    if units < 2:
+        return Estimate(value=value, n=int(x.size), method=method)
+    lo, hi = bootstrap_mean(x, clusters, n_boot=n_boot, seed=seed)
+    return Estimate(value=value, ci_low=lo, ci_high=hi, n=int(x.size), method=method)
+
+
+def rate_estimate(
+    flags: ArrayLike,
+    clusters: Sequence[str] | None = None,
+    *,
+    n_boot: int = 2000,
+    seed: int = 0,
+) -> Estimate:
+    """Proportion of true flags: Wilson for independent items, else cluster bootstrap.
+
+    At a rate of exactly 0 or 1 every cluster has the same value, so the percentile
+    bootstrap collapses to a point; there the Wilson interval over the number of
+    clusters is reported instead (the effective sample size when members of a cluster
+    agree perfectly, hence the widest plausible interval).
+    """
+    x = np.asarray(flags, dtype=bool)
+    n = int(x.size)
+    if n == 0:
+        return Estimate(
+            value=None, n=0, method="wilson" if clusters is None else "cluster_bootstrap"
+        )
+    k = int(x.sum())
+    value = k / n
+    if clusters is None:
+        lo, hi = wilson(k, n)
+        return Estimate(value=value, ci_low=lo, ci_high=hi, n=n, method="wilson")
+    units = len(set(clusters))
+    if k in (0, n):
+        lo, hi = wilson(units if k == n else 0, units)
+    elif units < 2:
+        return Estimate(value=value, n=n, method="cluster_bootstrap")
+    else:
+        lo, hi = bootstrap_mean(x, clusters, n_boot=n_boot, seed=seed)
+    return Estimate(value=value, ci_low=lo, ci_high=hi, n=n, method="cluster_bootstrap")
