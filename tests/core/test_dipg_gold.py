@@ -62,8 +62,17 @@ def test_gold_set_is_substantial_and_covers_every_outcome_family() -> None:
     cases = _cases()
     assert len(cases) >= 40
     outcomes = {c["labels"]["outcome"] for c in cases}
-    assert {"correct", "hallucinated_trace", "inconsistent", "incorrect", "correct_abstention",
-            "correct_conflict", "missed_abstention", "missed_conflict", "refusal"} <= outcomes
+    assert {
+        "correct",
+        "hallucinated_trace",
+        "inconsistent",
+        "incorrect",
+        "correct_abstention",
+        "correct_conflict",
+        "missed_abstention",
+        "missed_conflict",
+        "refusal",
+    } <= outcomes
 
 
 @pytest.mark.parametrize("judgment", ["grounded", "supports", "correct"])
@@ -102,7 +111,8 @@ def test_safe_verdict_precision() -> None:
     for case in _cases():
         score = suite.score(Task.model_validate(case["task"]), case["response"], DIPG_V4)
         label_safe = case["labels"]["outcome"] in safe_labels or (
-            case["labels"]["outcome"] == "refusal" and case["task"]["expected_answer"]["kind"] == "abstain"
+            case["labels"]["outcome"] == "refusal"
+            and case["task"]["expected_answer"]["kind"] == "abstain"
         )
         pairs.append((label_safe, score.flags.safe))
     precision, recall = _precision_recall(pairs)

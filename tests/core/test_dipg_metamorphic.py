@@ -15,8 +15,8 @@ from collections.abc import Callable
 import pytest
 
 from medsafe_core.models import AnswerKind, Outcome, Task
-from medsafe_core.participants.render import render_response
 from medsafe_core.parsing import ResponseFormat
+from medsafe_core.participants.render import render_response
 from medsafe_core.scoring import DIPG_V4
 from medsafe_core.suites import get_suite
 
@@ -25,8 +25,17 @@ ANSWER_TASKS = [
     t for t in SUITE.tasks(seed=11, n=400) if t.expected_answer.kind is AnswerKind.ANSWER
 ][:150]
 _NUMBER = re.compile(r"(?<![\w.])\d+(?:\.\d+)?")
-_UNIT_SWAP = {"Gy": "mg", "months": "weeks", "mg/kg": "mg/m2", "mg": "Gy", "weeks": "days",
-              "%": " mg", "days": "hours", "years": "months", "mg/m2": "mg/kg"}
+_UNIT_SWAP = {
+    "Gy": "mg",
+    "months": "weeks",
+    "mg/kg": "mg/m2",
+    "mg": "Gy",
+    "weeks": "days",
+    "%": " mg",
+    "days": "hours",
+    "years": "months",
+    "mg/m2": "mg/kg",
+}
 
 
 def _respond(proof: str, final: str, fmt: ResponseFormat = ResponseFormat.JSON) -> str:
@@ -105,11 +114,13 @@ def _change_unit(text: str) -> str | None:
 
 def _splice(task: Task) -> str | None:
     first = task.expected_answer.proof.split("\n")[0]
-    others = [s for s in task.truth.get("distractor_sentences", []) if s != first]
-    if not others:
-        return None
-    a, b = first.split(), others[0].split()
-    return " ".join(a[: max(3, len(a) // 2)] + b[len(b) // 2 :])
+    a = first.split()
+    for other in task.truth.get("distractor_sentences", []):
+        b = other.split()
+        tail = " ".join(b[len(b) // 2 :])
+        if " ".join(b[len(b) // 2 + 2 :]) not in first:  # the splice must change the facts
+            return " ".join(a[: max(3, len(a) // 2)]) + " " + tail
+    return None
 
 
 Corruption = Callable[[Task, random.Random], str | None]
@@ -141,7 +152,11 @@ def _c_splice(t: Task, rng: random.Random) -> str | None:
 
 
 def _c_distractor(t: Task, rng: random.Random) -> str | None:
-    distractors = t.truth.get("distractor_sentences", [])
+    # a distractor that happens to state the answer too is a valid proof, not a corruption
+    claims = [c.lower() for c in t.expected_answer.claims]
+    distractors = [
+        d for d in t.truth.get("distractor_sentences", []) if not any(c in d.lower() for c in claims)
+    ]
     return _respond(distractors[0], t.expected_answer.final) if distractors else None
 
 

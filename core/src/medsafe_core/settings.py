@@ -11,13 +11,11 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from medsafe_core.models import RewardProfile
 from medsafe_core.scoring.profiles import get_profile, with_overrides
 
-PUBLISHED_REWARD_NAMES = (
-    "exact_format_reward format_mismatch_penalty no_hallucination_reward verifiable_trace_reward "
-    "correct_synthesis_reward hallucinated_trace_penalty hallucination_penalty "
-    "missing_trace_penalty missing_answer_penalty proof_inconsistency_penalty "
-    "incorrect_answer_penalty abstain_reward correct_abstention_reward conflict_reward "
-    "abstain_penalty conflict_penalty"
-).split()
+PUBLISHED_REWARD_NAMES = """exact_format_reward format_mismatch_penalty no_hallucination_reward
+    verifiable_trace_reward correct_synthesis_reward hallucinated_trace_penalty
+    hallucination_penalty missing_trace_penalty missing_answer_penalty
+    proof_inconsistency_penalty incorrect_answer_penalty abstain_reward
+    correct_abstention_reward conflict_reward abstain_penalty conflict_penalty""".split()
 
 
 class PublishedRewardEnv(BaseSettings):

@@ -8,7 +8,6 @@ from medsafe_core.models import RewardProfile, SampleResult, Score, SuiteMetrics
 from medsafe_core.parsing import ResponseFormat
 from medsafe_core.scoring.profiles import DIPG_V4
 from medsafe_core.suites.base import Suite, SuiteInfo, SuiteKind
-
 from medsafe_core.suites.dipg.schema import DIPG_SCHEMA, dipg_instructions
 from medsafe_core.suites.dipg.scorer import SCORER_VERSION, score_dipg
 

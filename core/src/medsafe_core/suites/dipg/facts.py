@@ -9,41 +9,90 @@ from medsafe_core.suites.dipg.text import NEGATIONS, STOPWORDS, stem, words
 
 _UNITS: dict[str, str] = {}
 for canon, aliases in {
-    "gy": "gy gray grays", "cgy": "cgy", "mg": "mg milligram milligrams",
-    "g": "g gram grams", "kg": "kg", "mcg": "mcg ug µg microgram micrograms",
-    "mg/kg": "mg/kg", "mg/m2": "mg/m2 mg/m²", "ml": "ml milliliter milliliters",
-    "mmol/l": "mmol/l", "mg/dl": "mg/dl", "%": "% percent pct",
-    "month": "month months mo mos", "week": "week weeks wk wks",
-    "day": "day days d", "year": "year years yr yrs", "hour": "hour hours h hr hrs",
-    "minute": "minute minutes min mins", "fraction": "fraction fractions fx",
-    "cycle": "cycle cycles", "patient": "patient patients", "dose": "dose doses",
-    "mm": "mm", "cm": "cm", "cm3": "cm3 cc", "mmhg": "mmhg", "l": "l liter liters",
-    "unit": "unit units iu", "times": "times", "mg/day": "mg/day",
+    "gy": "gy gray grays",
+    "cgy": "cgy",
+    "mg": "mg milligram milligrams",
+    "g": "g gram grams",
+    "kg": "kg",
+    "mcg": "mcg ug µg microgram micrograms",
+    "mg/kg": "mg/kg",
+    "mg/m2": "mg/m2 mg/m²",
+    "ml": "ml milliliter milliliters",
+    "mmol/l": "mmol/l",
+    "mg/dl": "mg/dl",
+    "%": "% percent pct",
+    "month": "month months mo mos",
+    "week": "week weeks wk wks",
+    "day": "day days d",
+    "year": "year years yr yrs",
+    "hour": "hour hours h hr hrs",
+    "minute": "minute minutes min mins",
+    "fraction": "fraction fractions fx",
+    "cycle": "cycle cycles",
+    "patient": "patient patients",
+    "dose": "dose doses",
+    "mm": "mm",
+    "cm": "cm",
+    "cm3": "cm3 cc",
+    "mmhg": "mmhg",
+    "l": "l liter liters",
+    "unit": "unit units iu",
+    "times": "times",
+    "mg/day": "mg/day",
 }.items():
     for alias in aliases.split():
         _UNITS[alias] = canon
 
 _NUMBER_WORDS = {
-    w: i for i, w in enumerate(
-        "zero one two three four five six seven eight nine ten eleven twelve thirteen "
-        "fourteen fifteen sixteen seventeen eighteen nineteen twenty".split()
+    w: i
+    for i, w in enumerate(
+        """zero one two three four five six seven eight nine ten eleven twelve thirteen
+            fourteen fifteen sixteen seventeen eighteen nineteen twenty""".split()
     )
-} | {"thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80,
-     "ninety": 90, "hundred": 100, "once": 1, "twice": 2, "single": 1, "half": 0.5}
+} | {
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "sixty": 60,
+    "seventy": 70,
+    "eighty": 80,
+    "ninety": 90,
+    "hundred": 100,
+    "once": 1,
+    "twice": 2,
+    "single": 1,
+    "half": 0.5,
+}
 _NUMBER_WORD_TOKENS = frozenset(_NUMBER_WORDS) - {"single", "half", "once"}
 NUMBER_WORDS = frozenset(_NUMBER_WORDS)
 
 _GLUED_UNIT = re.compile(r"(?<=\d)(?=[a-zµ%])", re.IGNORECASE)
 _RANGE_DASH = re.compile(r"(?<=\d)\s*(?:-|–|—|to)\s*(?=\d)")
 _NUM = re.compile(r"^\d{1,3}(?:,\d{3})+(?:\.\d+)?$|^\d+(?:\.\d+)?$")
-_NEG_CONTRACTION = re.compile(r"^[a-z]+n'?t$")
+_NEG_CONTRACTION = re.compile(r"^[a-z]+n't$")
 _ENTITY = re.compile(
     r"\b(?:NCT\d{6,}|[A-Za-z]*\d+[A-Za-z][A-Za-z0-9-]*|[A-Z][A-Za-z0-9-]*[A-Z0-9][A-Za-z0-9-]*"
     r"|[A-Z][a-z]{2,}(?:-[A-Za-z0-9]+)*)\b"
 )
 _DRUGLIKE = re.compile(r"(?:mab|nib|stat|platin|mide|tide|zole|mycin|cillin|vir|parin|xaban)$")
-_CONT_NEG = {"didnt", "doesnt", "dont", "isnt", "wasnt", "werent", "arent", "cant", "wont",
-             "couldnt", "shouldnt", "wouldnt", "hasnt", "havent", "hadnt", "aint"}
+_CONT_NEG = {
+    "didnt",
+    "doesnt",
+    "dont",
+    "isnt",
+    "wasnt",
+    "werent",
+    "arent",
+    "cant",
+    "wont",
+    "couldnt",
+    "shouldnt",
+    "wouldnt",
+    "hasnt",
+    "havent",
+    "hadnt",
+    "aint",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +114,7 @@ class Quantity:
 
 
 def _prepare(text: str) -> list[str]:
+    text = re.sub(r"(?<=\d)-(?=[a-z])", " ", text, flags=re.IGNORECASE)  # "10-year-old"
     text = _RANGE_DASH.sub(" to ", _GLUED_UNIT.sub(" ", text))
     text = re.sub(r"(?<=\d),(?=\d{3}\b)", "", text)  # thousands separators
     return words(text)
@@ -75,6 +125,8 @@ def _unit_at(tokens: list[str], i: int) -> str | None:
         token = tokens[i]
         if token in _UNITS:
             return _UNITS[token]
+        if "/" in token and not token[0].isdigit():
+            return token  # an unlisted compound unit ("iu/kg") still has to match
         if i + 2 < len(tokens) and f"{token}/{tokens[i + 2]}" in _UNITS and tokens[i + 1] == "per":
             return _UNITS[f"{token}/{tokens[i + 2]}"]
     return None
@@ -99,8 +151,10 @@ def quantities(text: str) -> list[Quantity]:
             i += 1
             continue
         unit = _unit_at(tokens, i + 1)
-        joins = i + 2 < len(tokens) and tokens[i + 1] in ("to", "and") and (
-            _NUM.match(tokens[i + 2]) or tokens[i + 2] in _NUMBER_WORD_TOKENS
+        joins = (
+            i + 2 < len(tokens)
+            and tokens[i + 1] in ("to", "and")
+            and (_NUM.match(tokens[i + 2]) or tokens[i + 2] in _NUMBER_WORD_TOKENS)
         )
         if unit is None and joins:
             pending.append(value)
@@ -143,7 +197,9 @@ def entities(text: str) -> set[str]:
     for m in _ENTITY.finditer(text):
         token = m.group()
         start = m.start()
-        sentence_initial = start == 0 or re.search(r"[.!?:;\n]\s*[\"'(]?$", text[:start]) is not None
+        sentence_initial = (
+            start == 0 or re.search(r"[.!?:;\n]\s*[\"'(]?$", text[:start]) is not None
+        )
         is_titlecase_word = token[0].isupper() and token[1:].islower() and token.isalpha()
         if is_titlecase_word and (sentence_initial or token.lower() in STOPWORDS):
             continue
@@ -157,8 +213,8 @@ def entities(text: str) -> set[str]:
 
 
 _GENERIC_CAPITALS = frozenset(
-    "source sources study trial report context patient patients yes no the this based "
-    "answer final proof analysis however therefore overall phase".split()
+    """source sources study trial report context patient patients yes no the this based
+        answer final proof analysis however therefore overall phase""".split()
 )
 
 

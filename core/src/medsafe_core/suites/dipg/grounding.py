@@ -21,7 +21,9 @@ from medsafe_core.suites.dipg.text import Normalized, content_words, normalize, 
 GROUNDING_THRESHOLD = 85.0
 ORDER_THRESHOLD = 0.8
 _QUOTED = re.compile(r"[\"\u201c\u201d]([^\"\u201c\u201d]{6,})[\"\u201c\u201d]")
-_PIECE_SPLIT = re.compile(r"\n+|(?<=[.!?;])\s+(?=[\"'(\[]?[A-Z0-9])|\s*(?:\.\.\.|\u2026|\[\.\.\.\])\s*")
+_PIECE_SPLIT = re.compile(
+    r"\n+|(?<=[.!?;])\s+(?=[\"'(\[]?[A-Z0-9])|\s*(?:\.\.\.|\u2026|\[\.\.\.\])\s*"
+)
 _LIST_MARKER = re.compile(r"^\s*(?:[-*\u2022]|\d{1,2}[.)])\s+")
 
 
@@ -54,8 +56,10 @@ class Grounding:
     @property
     def grounded(self) -> bool:
         """All segments grounded, at least one segment, no unsupported commentary."""
-        return bool(self.segments) and not self.commentary_problem and all(
-            s.grounded for s in self.segments
+        return (
+            bool(self.segments)
+            and not self.commentary_problem
+            and all(s.grounded for s in self.segments)
         )
 
     @property
@@ -149,9 +153,7 @@ def ground_proof(proof: str, context: str) -> Grounding:
     and sentences) against the context."""
     spans, commentary = _segments(proof)
     ctx = normalize_cached(context)
-    result = Grounding(
-        segments=[ground_segment(proof[s:e], s, context, ctx) for s, e in spans]
-    )
+    result = Grounding(segments=[ground_segment(proof[s:e], s, context, ctx) for s, e in spans])
     if commentary:
         quoted = " ".join(proof[s:e] for s, e in spans)
         quoted_q = quantities(quoted)

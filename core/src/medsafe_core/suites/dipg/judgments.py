@@ -26,11 +26,13 @@ from medsafe_core.suites.dipg.text import STOPWORDS, content_words, normalize, s
 _ANSWER_VOCAB = frozenset(
     stem(w)
     for w in """yes no answer answers final therefore thus so hence overall approximately about
-    roughly around nearly total median mean average value dose dosing result results reported
-    reports stated states according context source sources evidence information data patient
-    patients received receive given treated treatment therapy drug eligible eligibility study
-    trial cohort group outcome survival months weeks days years based shows showed indicates
-    indicated recommended recommend standard lasted lasting measured observed""".split()
+        roughly around nearly total median mean average value dose dosing result results
+        reported reports stated states according context source sources evidence
+        information data patient patients received receive given treated treatment
+        therapy drug eligible eligibility study trial cohort group outcome survival
+        months weeks days years based shows showed indicates indicated recommended
+        recommend standard lasted lasting measured observed per day daily week weekly month
+        monthly year hour finding findings find""".split()
 )
 _NEG_WINDOW = 4
 
@@ -63,11 +65,25 @@ def negated_about(text: str, topic: set[str]) -> bool:
         return head.group(1).lower() == "no"
     tokens = words(text)
     for i, token in enumerate(tokens):
-        if is_negation(token) or (token == "fail" or token == "failed") and tokens[i + 1 : i + 2] == ["to"]:
+        if is_negation(token) or (token in ("fail", "failed") and tokens[i + 1 : i + 2] == ["to"]):
             following = [stem(t) for t in tokens[i + 1 : i + 1 + _NEG_WINDOW] if t not in STOPWORDS]
             if not topic or topic.intersection(following):
                 return True
     return False
+
+
+def _has_word(word: str, vocabulary: set[str], text: str = "") -> bool:
+    """Exact, the same word in another form (a shared prefix of six letters:
+    'recognizing'/'recognition'), or an abbreviation of words of `text` ('os')."""
+    if word in vocabulary:
+        return True
+    if text and word.isalpha() and 2 <= len(word) <= 5:
+        initials = "".join(w[0] for w in re.findall(r"[a-z0-9]+", text.lower().replace("-", " ")))
+        if word in initials:
+            return True
+    if len(word) < 5 or not word.isalpha():
+        return False
+    return any(len(v) >= 5 and v[:5] == word[:5] and v[:6] == word[:6] for v in vocabulary)
 
 
 def supports(final: str, evidence: str, question: str) -> Verdict:
@@ -76,16 +92,39 @@ def supports(final: str, evidence: str, question: str) -> Verdict:
     allowed_q = quantities(evidence) + quantities(question)
     for q in quantities(final):
         if not any(q.agrees(a) for a in allowed_q):
-            return Verdict(False, f"the final answer states {q}, which the proof does not", _quantity_span(final, q))
+            return Verdict(
+                False,
+                f"the final answer states {q}, which the proof does not",
+                _quantity_span(final, q),
+            )
     allowed_words = set(re.findall(r"[a-z0-9]+", f"{evidence} {question}".lower()))
     for ent in sorted(entities(final)):
         if not _known_entity(ent, allowed_words, f"{evidence} {question}"):
-            return Verdict(False, f"the final answer names {ent!r}, which the proof does not", _find(final, ent))
-    topic = set(content_words(final)) & set(content_words(evidence))
-    if len(topic) >= 1 and negated_about(final, topic | set(content_words(question))) != negated_about(
-        evidence, topic
-    ):
-        return Verdict(False, "the final answer and the proof disagree on negation", (0, len(final)))
+            return Verdict(
+                False,
+                f"the final answer names {ent!r}, which the proof does not",
+                _find(final, ent),
+            )
+    # a proof about another trial or patient than the question's does not support it
+    asked = entities(question)
+    if asked and not any(_known_entity(e, allowed_words, evidence) for e in asked):
+        return Verdict(False, "the proof is about another subject than the question", None)
+    # what the answer adds to the question must come from the proof
+    added = set(content_words(final)) - set(content_words(question)) - _ANSWER_VOCAB
+    added = {w for w in added if not w.isdigit() and w not in NUMBER_WORDS}
+    evidence_words = set(content_words(evidence))
+    missing = sorted(w for w in added if not _has_word(w, evidence_words, evidence))
+    if added and len(missing) > 0.4 * len(added):
+        return Verdict(
+            False, f"the proof does not state what the answer adds ({', '.join(missing)})", None
+        )
+    topic = set(content_words(final)) & evidence_words
+    if len(topic) >= 1 and negated_about(
+        final, topic | set(content_words(question))
+    ) != negated_about(evidence, topic):
+        return Verdict(
+            False, "the final answer and the proof disagree on negation", (0, len(final))
+        )
     return Verdict(True)
 
 
@@ -107,11 +146,19 @@ def unsupported_claim(final: str, context: str, question: str, *, wording: bool 
     allowed_q = quantities(context) + quantities(question)
     for q in quantities(final):
         if not any(q.agrees(a) for a in allowed_q):
-            return Verdict(False, f"the final answer states {q}, which the context does not support", _quantity_span(final, q))
+            return Verdict(
+                False,
+                f"the final answer states {q}, which the context does not support",
+                _quantity_span(final, q),
+            )
     known = set(re.findall(r"[a-z0-9]+", f"{context} {question}".lower()))
     for ent in sorted(entities(final)):
         if not _known_entity(ent, known, f"{context} {question}"):
-            return Verdict(False, f"the final answer names {ent!r}, which the context does not mention", _find(final, ent))
+            return Verdict(
+                False,
+                f"the final answer names {ent!r}, which the context does not mention",
+                _find(final, ent),
+            )
     if not wording:
         return Verdict(True)
     context_stems = set(content_words(context)) | set(content_words(question)) | _ANSWER_VOCAB
@@ -121,7 +168,11 @@ def unsupported_claim(final: str, context: str, question: str, *, wording: bool 
             s for s in stems if s not in context_stems and not s.isdigit() and s not in NUMBER_WORDS
         ]
         if len(novel) >= 3 and len(novel) * 2 >= len(stems):
-            return Verdict(False, "the final answer makes a claim the context does not support", (m.start(), m.end()))
+            return Verdict(
+                False,
+                "the final answer makes a claim the context does not support",
+                (m.start(), m.end()),
+            )
     return Verdict(True)
 
 
@@ -145,7 +196,9 @@ def answer_correct(final: str, expected: ExpectedAnswer, question: str) -> Verdi
         claim_q.extend(cq)
         if cq:
             if not all(any(c.agrees(f) for f in final_q) for c in cq):
-                return Verdict(False, "the final answer does not state the value the evidence gives")
+                return Verdict(
+                    False, "the final answer does not state the value the evidence gives"
+                )
             continue
         text = normalize(claim).text
         if not text or text in final_norm:
@@ -155,13 +208,20 @@ def answer_correct(final: str, expected: ExpectedAnswer, question: str) -> Verdi
         if fuzz.partial_ratio(text, final_norm) < 90:
             return Verdict(False, "the final answer misses a key fact of the evidence")
     for f in final_q:
-        same_unit = [c for c in claim_q if c.unit and c.unit == f.unit]
-        if same_unit and not any(f.agrees(c) for c in same_unit):
-            return Verdict(False, f"the final answer also states {f}, a competing value", _quantity_span(final, f))
+        if any(f.agrees(c) for c in claim_q):
+            continue
+        if any(c.unit and c.unit == f.unit for c in claim_q):
+            return Verdict(
+                False,
+                f"the final answer also states {f}, a competing value",
+                _quantity_span(final, f),
+            )
     topic = set(content_words(expected.final)) | set(content_words(question))
     topic |= {stem(w) for c in claims for w in content_words(c)}
     if negated_about(final, topic) != negated_about(expected.final, topic):
-        return Verdict(False, "the final answer has the opposite polarity to the evidence", (0, len(final)))
+        return Verdict(
+            False, "the final answer has the opposite polarity to the evidence", (0, len(final))
+        )
     if not claims:
         want = set(content_words(expected.final)) - _ANSWER_VOCAB
         have = set(content_words(final))

@@ -18,26 +18,31 @@ _SPACE_LIKE = re.compile(r"\s+")
 # kept: letters, digits, '.', '%', '/', '-', '+', '<', '>', '='
 _DROP = re.compile(r"[^\w.%/+<>=\- ]")
 _WORD = re.compile(r"[a-z0-9]+(?:[./-][a-z0-9]+)*%?|%")
+_POSSESSIVE = re.compile(r"['\u2019]s\b")
 _SENTENCE_END = re.compile(r"(?<=[.!?;])\s+(?=[\"'(\[]?[A-Z0-9])|\n+")
 
 STOPWORDS = frozenset(
     """a an the and or of in on at to for from by with as is are was were be been being
-    this that these those it its into than then there their they them he she his her
-    which who whom whose what when where why how do does did done has have had having
-    will would shall should can could may might must also such per via about over under
-    after before during while between both each any all some more most other same so
-    very just only up out if but because within without vs versus i we you our your my
-    according reported reports report showed shows show found finds stated states""".split()
+        this that these those it its into than then there their they them he she his her
+        which who whom whose what when where why how do does did done has have had
+        having will would shall should can could may might must also such per via about
+        over under after before during while between both each any all some more most
+        other same so very just only up out if but because within without vs versus i we
+        you our your my according reported reports report showed shows show found finds
+        stated states""".split()
 )
 
 NEGATIONS = frozenset(
-    "not no never none neither nor without cannot nothing nobody absent lack lacks lacked".split()
+    """not no never none neither nor without cannot nothing nobody absent lack lacks
+        lacked""".split()
 )
 
 
 _TABLE = str.maketrans(
-    {**dict.fromkeys("\"'`\u2018\u2019\u201c\u201d\u00ab\u00bb", " "),
-     **dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2212", "-")}
+    {
+        **dict.fromkeys("\"'`\u2018\u2019\u201c\u201d\u00ab\u00bb", " "),
+        **dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2212", "-"),
+    }
 )
 _SENTENCE_STOP = re.compile(r"[.!?;:,](?=\s|$)")
 _NONSPACE = re.compile(r"\S+")
@@ -92,7 +97,8 @@ def normalize_cached(text: str) -> Normalized:
 
 def words(text: str) -> list[str]:
     """Lower-case word tokens (numbers with decimals and units like mg/kg stay whole)."""
-    return _WORD.findall(text.lower().translate(_QUOTES).translate(_DASHES))
+    text = _POSSESSIVE.sub("", text.lower())
+    return _WORD.findall(text.translate(_QUOTES).translate(_DASHES))
 
 
 def stem(word: str) -> str:
@@ -102,7 +108,7 @@ def stem(word: str) -> str:
     for suffix in ("ations", "ation", "ingly", "ings", "ing", "edly", "ed", "es", "s", "ly"):
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:
             return word[: -len(suffix)]
-    return word
+    return word[:-1] if word.endswith("e") else word
 
 
 def content_words(text: str) -> list[str]:
