@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import multiprocessing
 import os
 import subprocess
 import sys
@@ -20,11 +21,12 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from medsafe_core.models import AnswerKind, Outcome, ResponseRecord, Task
-from medsafe_core.participants.render import render_response
 from medsafe_core.parsing import ResponseFormat
+from medsafe_core.participants.render import render_response
 from medsafe_core.runs import score_response
 from medsafe_core.scoring import DIPG_V4
 from medsafe_core.suites import get_suite
+from medsafe_core.suites.dipg import clear_caches
 
 KINDS = ("correct", "paraphrased", "hallucinated")
 
@@ -44,14 +46,21 @@ def _response(task: Task, kind: str) -> str:
         proof = "\n".join(f"- {line.lower()}" for line in proof.split("\n"))
         final = f"Based on the context: {final[0].lower()}{final[1:]}"
     elif kind == "hallucinated":
-        proof = proof.replace("the", "a", 1) + " This effect was confirmed in 3 later trials of 812 patients."
+        proof = (
+            proof.replace("the", "a", 1)
+            + " This effect was confirmed in 3 later trials of 812 patients."
+        )
         final = final + " It also improved quality of life by 45%."
-    return render_response({"analysis": "From the context.", "proof": proof, "final": final}, ResponseFormat.JSON)
+    return render_response(
+        {"analysis": "From the context.", "proof": proof, "final": final}, ResponseFormat.JSON
+    )
 
 
 def build_items(n: int, size: int) -> list[tuple[Task, str, str]]:
     suite = get_suite("dipg")
-    tasks = [t for t in suite.tasks(seed=101, n=n * 3) if t.expected_answer.kind is AnswerKind.ANSWER]
+    tasks = [
+        t for t in suite.tasks(seed=101, n=n * 3) if t.expected_answer.kind is AnswerKind.ANSWER
+    ]
     filler = [t.context for t in suite.tasks(seed=202, n=60)]
     out = []
     for i, task in enumerate(tasks[:n]):
@@ -70,15 +79,25 @@ def _score_chunk(chunk: list[tuple[Task, str, str]]) -> list[str]:
 
 
 def run_ours(items: list[tuple[Task, str, str]], workers: int) -> tuple[float, list[str]]:
-    start = time.perf_counter()
+    """Items/s; every run starts with cold caches (workers are fresh spawned processes,
+    started before the clock)."""
+    clear_caches()
     if workers == 1:
+        start = time.perf_counter()
         outcomes = _score_chunk(items)
-    else:
-        size = (len(items) + workers - 1) // workers
-        chunks = [items[i : i + size] for i in range(0, len(items), size)]
-        with ProcessPoolExecutor(workers) as pool:
-            outcomes = [o for part in pool.map(_score_chunk, chunks) for o in part]
-    return len(items) / (time.perf_counter() - start), outcomes
+        return len(items) / (time.perf_counter() - start), outcomes
+    size = (len(items) + workers - 1) // workers
+    chunks = [items[i : i + size] for i in range(0, len(items), size)]
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+        list(pool.map(_warm, range(workers)))
+        start = time.perf_counter()
+        outcomes = [o for part in pool.map(_score_chunk, chunks) for o in part]
+        elapsed = time.perf_counter() - start
+    return len(items) / elapsed, outcomes
+
+
+def _warm(_: int) -> None:
+    get_suite("dipg")
 
 
 def published_venv() -> Path:
@@ -96,31 +115,50 @@ def published_venv() -> Path:
 def run_published(python: Path, items: list[tuple[Task, str, str]]) -> tuple[float, list[float]]:
     with tempfile.NamedTemporaryFile("w", suffix=".jsonl", delete=False) as fh:
         for t, _, r in items:
-            fh.write(json.dumps({"context": t.context, "response": r,
-                                 "expected_answer": {"final": t.expected_answer.final, "proof": t.expected_answer.proof}}) + "\n")
+            fh.write(
+                json.dumps(
+                    {
+                        "context": t.context,
+                        "response": r,
+                        "expected_answer": {
+                            "final": t.expected_answer.final,
+                            "proof": t.expected_answer.proof,
+                        },
+                    }
+                )
+                + "\n"
+            )
     worker = Path(__file__).with_name("_published_worker.py")
-    out = subprocess.run([str(python), str(worker), fh.name], check=True, capture_output=True, text=True)
+    out = subprocess.run(
+        [str(python), str(worker), fh.name], check=True, capture_output=True, text=True
+    )
     os.unlink(fh.name)
     result = json.loads(out.stdout.strip().splitlines()[-1])
     return result["items_per_s"], result["rewards"]
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     ap.add_argument("--n", type=int, default=300, help="items per context size")
     ap.add_argument("--compare-published", action="store_true")
     args = ap.parse_args()
     python = published_venv() if args.compare_published else None
     workers = min(2, os.cpu_count() or 1)
-    print(f"{'context':>8} {'items':>6} {'ours 1 proc':>12} {f'ours {workers} proc':>12} {'published':>10} {'ratio':>7}")
+    print(
+        f"{'context':>8} {'items':>6} {'ours 1 proc':>12} {f'ours {workers} proc':>12} {'published':>10} {'ratio':>7}"
+    )
     for label, size, n in (("~3 KB", 3_000, args.n), ("~100 KB", 100_000, max(30, args.n // 5))):
         items = build_items(n, size)
         one, outcomes = run_ours(items, 1)
         many, _ = run_ours(items, workers)
         pub_s, pub_rewards = run_published(python, items) if python else (None, [])
         ratio = f"{max(one, many) / pub_s:6.1f}x" if pub_s else "-"
-        print(f"{label:>8} {len(items):>6} {one:>10.0f}/s {many:>10.0f}/s "
-              f"{(f'{pub_s:.0f}/s' if pub_s else '-'):>10} {ratio:>7}")
+        print(
+            f"{label:>8} {len(items):>6} {one:>10.0f}/s {many:>10.0f}/s "
+            f"{(f'{pub_s:.0f}/s' if pub_s else '-'):>10} {ratio:>7}"
+        )
         for kind in KINDS:
             idx = [i for i, (_, k, _) in enumerate(items) if k == kind]
             ours_ok = sum(outcomes[i] == Outcome.CORRECT.value for i in idx)

@@ -81,4 +81,13 @@ class DipgSuite(Suite):
         return summarize_flags(samples, seed=seed, error_reward=floor)
 
 
-__all__ = ["CATEGORIES", "DIPG_SCHEMA", "DipgSuite"]
+def clear_caches() -> None:
+    """Forget cached per-text work (normalized contexts, their facts), e.g. between
+    benchmark runs, so that each run pays for its own contexts."""
+    from medsafe_core.suites.dipg import facts, text
+
+    for cached in (text.normalize_cached, text.stem, facts.text_facts, facts._quantities):
+        cached.cache_clear()
+
+
+__all__ = ["CATEGORIES", "DIPG_SCHEMA", "DipgSuite", "clear_caches"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from medsafe_core.suites.dipg.text import NEGATIONS, STOPWORDS, stem, words
 
@@ -113,59 +114,54 @@ class Quantity:
         return f"{value} {self.unit}" if self.unit else value
 
 
-def _prepare(text: str) -> list[str]:
-    text = re.sub(r"(?<=\d)-(?=[a-z])", " ", text, flags=re.IGNORECASE)  # "10-year-old"
-    text = _RANGE_DASH.sub(" to ", _GLUED_UNIT.sub(" ", text))
-    text = re.sub(r"(?<=\d),(?=\d{3}\b)", "", text)  # thousands separators
-    return words(text)
+_NUM_ALT = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|" + "|".join(
+    sorted(_NUMBER_WORD_TOKENS, key=len, reverse=True)
+)
+_QUANTITY = re.compile(
+    rf"(?<![\w.])(?P<a>{_NUM_ALT})(?![\d.]*\d)(?![a-z])?"
+    rf"(?:\s*(?:-|\u2013|\u2014|\bto\b|\band\b)\s*(?P<b>{_NUM_ALT})(?![\d.]*\d))?"
+    r"(?:[ \t-]*(?P<unit>[a-z\u00b5%][a-z\u00b5%/0-9\u00b2]*))?",
+    re.IGNORECASE,
+)
 
 
-def _unit_at(tokens: list[str], i: int) -> str | None:
-    if i < len(tokens):
-        token = tokens[i]
-        if token in _UNITS:
-            return _UNITS[token]
-        if "/" in token and not token[0].isdigit():
-            return token  # an unlisted compound unit ("iu/kg") still has to match
-        if i + 2 < len(tokens) and f"{token}/{tokens[i + 2]}" in _UNITS and tokens[i + 1] == "per":
-            return _UNITS[f"{token}/{tokens[i + 2]}"]
-    return None
+def _value(token: str) -> float:
+    token = token.lower()
+    if token in _NUMBER_WORDS:
+        return float(_NUMBER_WORDS[token])
+    return float(token.replace(",", ""))
+
+
+def _unit(token: str | None) -> str | None:
+    if not token:
+        return None
+    token = token.lower()
+    if token in _UNITS:
+        return _UNITS[token]
+    # an unlisted compound unit ("iu/kg") still has to match; other words are not units
+    return token if "/" in token and not token[0].isdigit() else None
+
+
+@lru_cache(maxsize=4096)
+def _quantities(text: str) -> tuple[Quantity, ...]:
+    out: list[Quantity] = []
+    for m in _QUANTITY.finditer(text):
+        a, b = m.group("a"), m.group("b")
+        if a[0].isalpha() and m.start() > 0 and text[m.start() - 1].isalnum():
+            continue
+        unit = _unit(m.group("unit"))
+        out.append(Quantity(_value(a), unit))
+        if b is not None:
+            out.append(Quantity(_value(b), unit))
+    return tuple(out)
 
 
 def quantities(text: str) -> list[Quantity]:
     """Numbers (digits, decimals, thousands, words like 'three') with their units.
 
-    In a range ("12 to 18 months", "between 12 and 18 months") both ends take the unit."""
-    tokens = _prepare(text)
-    out: list[Quantity] = []
-    pending: list[float] = []
-    i = 0
-    while i < len(tokens):
-        token = tokens[i]
-        value: float | None = None
-        if _NUM.match(token):
-            value = float(token.replace(",", ""))
-        elif token in _NUMBER_WORD_TOKENS:
-            value = float(_NUMBER_WORDS[token])
-        if value is None:
-            i += 1
-            continue
-        unit = _unit_at(tokens, i + 1)
-        joins = (
-            i + 2 < len(tokens)
-            and tokens[i + 1] in ("to", "and")
-            and (_NUM.match(tokens[i + 2]) or tokens[i + 2] in _NUMBER_WORD_TOKENS)
-        )
-        if unit is None and joins:
-            pending.append(value)
-            i += 2
-            continue
-        out.extend(Quantity(v, unit) for v in pending)
-        pending.clear()
-        out.append(Quantity(value, unit))
-        i += 1
-    out.extend(Quantity(v, None) for v in pending)
-    return out
+    In a range ("12 to 18 months", "between 12 and 18 months", "12-18 months") both ends
+    take the unit. Digits inside identifiers ("H3K27M", "NCT0123") are not numbers."""
+    return list(_quantities(text))
 
 
 def is_negation(token: str) -> bool:
@@ -221,3 +217,38 @@ _GENERIC_CAPITALS = frozenset(
 def content_stems(text: str) -> set[str]:
     """Stemmed meaningful words, for overlap measures."""
     return {stem(w) for w in words(text) if w not in STOPWORDS and not is_negation(w)}
+
+
+@dataclass(frozen=True, slots=True)
+class TextFacts:
+    """What the judgments look up in a context or evidence text, computed once per text."""
+
+    quantities: tuple[Quantity, ...]
+    words: frozenset[str]
+    """Lower-case alphanumeric words."""
+    stems: frozenset[str]
+    """Content stems."""
+    initials: str
+    """First letters of consecutive words, to recognise abbreviations ('os')."""
+
+    def has_quantity(self, q: Quantity) -> bool:
+        """Whether the text states this quantity."""
+        return any(q.agrees(x) for x in self.quantities)
+
+    def knows_entity(self, ent: str) -> bool:
+        """Its words occur, or it abbreviates consecutive words of the text."""
+        if set(re.findall(r"[a-z0-9]+", ent)) <= self.words:
+            return True
+        return ent.isalpha() and 2 <= len(ent) <= 5 and ent in self.initials
+
+
+@lru_cache(maxsize=1024)
+def text_facts(text: str) -> TextFacts:
+    """Facts of a text (cached: contexts are judged many times)."""
+    alnum = re.findall(r"[a-z0-9]+", text.lower().replace("-", " "))
+    return TextFacts(
+        quantities=tuple(quantities(text)),
+        words=frozenset(alnum),
+        stems=frozenset(content_stems(text)),
+        initials="".join(w[0] for w in alnum),
+    )

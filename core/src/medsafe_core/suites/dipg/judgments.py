@@ -16,9 +16,11 @@ from medsafe_core.models import ExpectedAnswer
 from medsafe_core.suites.dipg.facts import (
     NUMBER_WORDS,
     Quantity,
+    TextFacts,
     entities,
     is_negation,
     quantities,
+    text_facts,
 )
 from medsafe_core.suites.dipg.text import STOPWORDS, content_words, normalize, stem, words
 
@@ -72,96 +74,71 @@ def negated_about(text: str, topic: set[str]) -> bool:
     return False
 
 
-def _has_word(word: str, vocabulary: set[str], text: str = "") -> bool:
-    """Exact, the same word in another form (a shared prefix of six letters:
-    'recognizing'/'recognition'), or an abbreviation of words of `text` ('os')."""
+def _has_word(word: str, vocabulary: set[str]) -> bool:
+    """Exact, or the same word in another form (a shared prefix of six letters:
+    'recognizing'/'recognition')."""
     if word in vocabulary:
         return True
-    if text and word.isalpha() and 2 <= len(word) <= 5:
-        initials = "".join(w[0] for w in re.findall(r"[a-z0-9]+", text.lower().replace("-", " ")))
-        if word in initials:
-            return True
     if len(word) < 5 or not word.isalpha():
         return False
     return any(len(v) >= 5 and v[:5] == word[:5] and v[:6] == word[:6] for v in vocabulary)
 
 
+def _unbacked(final: str, sources: tuple[TextFacts, ...], where: str) -> Verdict:
+    """The first number or named entity of the final answer that no source states."""
+    for q in quantities(final):
+        if not any(src.has_quantity(q) for src in sources):
+            return Verdict(
+                False, f"the final answer states {q}, which {where}", _quantity_span(final, q)
+            )
+    for ent in sorted(entities(final)):
+        if not any(src.knows_entity(ent) for src in sources):
+            return Verdict(
+                False, f"the final answer names {ent!r}, which {where}", _find(final, ent)
+            )
+    return Verdict(True)
+
+
 def supports(final: str, evidence: str, question: str) -> Verdict:
     """The grounded evidence states every number and named entity of the final answer
-    (the question may supply the subject) and agrees with it on negation."""
-    allowed_q = quantities(evidence) + quantities(question)
-    for q in quantities(final):
-        if not any(q.agrees(a) for a in allowed_q):
-            return Verdict(
-                False,
-                f"the final answer states {q}, which the proof does not",
-                _quantity_span(final, q),
-            )
-    allowed_words = set(re.findall(r"[a-z0-9]+", f"{evidence} {question}".lower()))
+    (the question may supply the subject), is about the question's subject, states what
+    the answer adds to the question, and agrees with it on negation."""
+    ev, qu = text_facts(evidence), text_facts(question)
+    unbacked = _unbacked(final, (ev, qu), "the proof does not state")
+    if not unbacked.ok:
+        return unbacked
+    # an identifier the answer states (a trial id, a gene) must be the proof's own, even
+    # when the question names it: a proof about another trial does not support the answer
     for ent in sorted(entities(final)):
-        if not _known_entity(ent, allowed_words, f"{evidence} {question}"):
-            return Verdict(
-                False,
-                f"the final answer names {ent!r}, which the proof does not",
-                _find(final, ent),
-            )
-    # a proof about another trial or patient than the question's does not support it
-    asked = entities(question)
-    if asked and not any(_known_entity(e, allowed_words, evidence) for e in asked):
-        return Verdict(False, "the proof is about another subject than the question", None)
-    # what the answer adds to the question must come from the proof
-    added = set(content_words(final)) - set(content_words(question)) - _ANSWER_VOCAB
+        if any(c.isdigit() for c in ent) and not ev.knows_entity(ent):
+            why = f"the final answer names {ent!r}, which the proof is not about"
+            return Verdict(False, why, _find(final, ent))
+    final_stems = set(content_words(final))
+    added = final_stems - qu.stems - _ANSWER_VOCAB
     added = {w for w in added if not w.isdigit() and w not in NUMBER_WORDS}
-    evidence_words = set(content_words(evidence))
-    missing = sorted(w for w in added if not _has_word(w, evidence_words, evidence))
+    missing = sorted(w for w in added if not (_has_word(w, set(ev.stems)) or ev.knows_entity(w)))
     if added and len(missing) > 0.4 * len(added):
-        return Verdict(
-            False, f"the proof does not state what the answer adds ({', '.join(missing)})", None
-        )
-    topic = set(content_words(final)) & evidence_words
-    if len(topic) >= 1 and negated_about(
-        final, topic | set(content_words(question))
-    ) != negated_about(evidence, topic):
+        shown = ", ".join(missing[:3])
+        return Verdict(False, f"the proof does not state what the answer adds ({shown})")
+    topic = final_stems & ev.stems
+    if topic and negated_about(final, topic | qu.stems) != negated_about(evidence, topic):
         return Verdict(
             False, "the final answer and the proof disagree on negation", (0, len(final))
         )
     return Verdict(True)
 
 
-def _known_entity(ent: str, known_words: set[str], text: str) -> bool:
-    """An entity is known when its words occur, or when it is an abbreviation whose letters
-    are the initials of consecutive words of the text ('OS' for 'overall survival')."""
-    if set(re.findall(r"[a-z0-9]+", ent)) <= known_words:
-        return True
-    if ent.isalpha() and 2 <= len(ent) <= 5:
-        initials = "".join(w[0] for w in re.findall(r"[a-z0-9]+", text.lower().replace("-", " ")))
-        return ent in initials
-    return False
-
-
 def unsupported_claim(final: str, context: str, question: str, *, wording: bool = True) -> Verdict:
     """A claim in the final answer that nothing in the context or question supports:
     a number, a named entity, or (with `wording`) a sentence made mostly of words the
     context never uses."""
-    allowed_q = quantities(context) + quantities(question)
-    for q in quantities(final):
-        if not any(q.agrees(a) for a in allowed_q):
-            return Verdict(
-                False,
-                f"the final answer states {q}, which the context does not support",
-                _quantity_span(final, q),
-            )
-    known = set(re.findall(r"[a-z0-9]+", f"{context} {question}".lower()))
-    for ent in sorted(entities(final)):
-        if not _known_entity(ent, known, f"{context} {question}"):
-            return Verdict(
-                False,
-                f"the final answer names {ent!r}, which the context does not mention",
-                _find(final, ent),
-            )
+    ctx, qu = text_facts(context), text_facts(question)
+    unbacked = _unbacked(final, (ctx, qu), "the context does not support")
+    if not unbacked.ok:
+        return unbacked
     if not wording:
         return Verdict(True)
-    context_stems = set(content_words(context)) | set(content_words(question)) | _ANSWER_VOCAB
+    context_stems = ctx.stems | qu.stems | _ANSWER_VOCAB
     for m in re.finditer(r"[^.!?;\n]+", final):
         stems = content_words(m.group())
         novel = [

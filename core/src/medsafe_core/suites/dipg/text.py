@@ -101,6 +101,7 @@ def words(text: str) -> list[str]:
     return _WORD.findall(text.translate(_QUOTES).translate(_DASHES))
 
 
+@lru_cache(maxsize=65_536)
 def stem(word: str) -> str:
     """A light suffix stripper so that 'prolonged'/'prolongs'/'prolong' compare equal."""
     if len(word) <= 4 or not word.isalpha():
