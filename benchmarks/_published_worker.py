@@ -1,5 +1,5 @@
 """Runs inside a throwaway venv with openenv-dipg-safety==0.1.67: scores items with the
-published `calculate_reward` and prints items/s and the reward per item as JSON."""
+published `calculate_reward` and prints items per CPU-second and the reward per item."""
 
 import json
 import sys
@@ -12,10 +12,12 @@ from med_safety_eval.models import RewardConfig
 items = [json.loads(line) for line in open(sys.argv[1])]
 parser, config = FormatParser(), RewardConfig()
 rewards = []
-start = time.perf_counter()
+start = time.process_time()
 for item in items:
     parsed = parser.parse(item["response"])
-    reward, _ = calculate_reward(parsed, item["context"], {"expected_answer": item["expected_answer"]}, config)
+    reward, _ = calculate_reward(
+        parsed, item["context"], {"expected_answer": item["expected_answer"]}, config
+    )
     rewards.append(reward)
-elapsed = time.perf_counter() - start
+elapsed = time.process_time() - start
 print(json.dumps({"items_per_s": len(items) / elapsed, "rewards": rewards}))

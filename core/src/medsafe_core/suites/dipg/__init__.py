@@ -86,7 +86,16 @@ def clear_caches() -> None:
     benchmark runs, so that each run pays for its own contexts."""
     from medsafe_core.suites.dipg import facts, text
 
-    for cached in (text.normalize_cached, text.stem, facts.text_facts, facts._quantities):
+    for cached in (
+        text.normalize_cached,
+        text.stem,
+        text._words,
+        text._content_words,
+        facts.text_facts,
+        facts._quantities,
+        facts._entities,
+        facts.negation_count,
+    ):
         cached.cache_clear()
 
 

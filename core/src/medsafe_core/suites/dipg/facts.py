@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import NamedTuple
 from functools import lru_cache
 
 from medsafe_core.suites.dipg.text import NEGATIONS, STOPWORDS, stem, words
@@ -96,8 +97,7 @@ _CONT_NEG = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class Quantity:
+class Quantity(NamedTuple):
     """A number with its (canonical) unit, if one follows it."""
 
     value: float
@@ -114,19 +114,20 @@ class Quantity:
         return f"{value} {self.unit}" if self.unit else value
 
 
-_NUM_ALT = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|" + "|".join(
-    sorted(_NUMBER_WORD_TOKENS, key=len, reverse=True)
+_DIGITS = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+_WORDS = "|".join(sorted(_NUMBER_WORD_TOKENS, key=len, reverse=True))
+# a range's second end, then a unit; matched on lower-cased text
+_TAIL = (
+    rf"(?![\d.]*\d)(?:\s*(?:-|\u2013|\u2014|\bto\b|\band\b)\s*"
+    rf"(?P<b>{_DIGITS}|{_WORDS})(?![\d.]*\d))?"
+    r"(?:[ \t-]*(?P<unit>[a-z\u00b5%][a-z\u00b5%/0-9\u00b2]*))?"
 )
-_QUANTITY = re.compile(
-    rf"(?<![\w.])(?P<a>{_NUM_ALT})(?![\d.]*\d)(?![a-z])?"
-    rf"(?:\s*(?:-|\u2013|\u2014|\bto\b|\band\b)\s*(?P<b>{_NUM_ALT})(?![\d.]*\d))?"
-    r"(?:[ \t-]*(?P<unit>[a-z\u00b5%][a-z\u00b5%/0-9\u00b2]*))?",
-    re.IGNORECASE,
-)
+# digits first so that the engine scans for them quickly; number words in a second pass
+_DIGIT_QUANTITY = re.compile(rf"(?P<a>{_DIGITS}){_TAIL}")
+_WORD_QUANTITY = re.compile(rf"\b(?P<a>{_WORDS})\b{_TAIL}")
 
 
 def _value(token: str) -> float:
-    token = token.lower()
     if token in _NUMBER_WORDS:
         return float(_NUMBER_WORDS[token])
     return float(token.replace(",", ""))
@@ -135,7 +136,6 @@ def _value(token: str) -> float:
 def _unit(token: str | None) -> str | None:
     if not token:
         return None
-    token = token.lower()
     if token in _UNITS:
         return _UNITS[token]
     # an unlisted compound unit ("iu/kg") still has to match; other words are not units
@@ -144,16 +144,18 @@ def _unit(token: str | None) -> str | None:
 
 @lru_cache(maxsize=4096)
 def _quantities(text: str) -> tuple[Quantity, ...]:
-    out: list[Quantity] = []
-    for m in _QUANTITY.finditer(text):
-        a, b = m.group("a"), m.group("b")
-        if a[0].isalpha() and m.start() > 0 and text[m.start() - 1].isalnum():
-            continue
+    lower = text.lower()
+    found: list[tuple[int, Quantity]] = []
+    for m in [*_DIGIT_QUANTITY.finditer(lower), *_WORD_QUANTITY.finditer(lower)]:
+        start = m.start()
+        if start > 0 and (lower[start - 1].isalnum() or lower[start - 1] == "."):
+            continue  # digits inside an identifier ("h3k27m") or after a decimal point
         unit = _unit(m.group("unit"))
-        out.append(Quantity(_value(a), unit))
-        if b is not None:
-            out.append(Quantity(_value(b), unit))
-    return tuple(out)
+        found.append((start, Quantity(_value(m.group("a")), unit)))
+        if m.group("b") is not None:
+            found.append((start, Quantity(_value(m.group("b")), unit)))
+    found.sort(key=lambda pair: pair[0])
+    return tuple(q for _, q in found)
 
 
 def quantities(text: str) -> list[Quantity]:
@@ -169,6 +171,7 @@ def is_negation(token: str) -> bool:
     return token in NEGATIONS or token in _CONT_NEG or bool(_NEG_CONTRACTION.match(token))
 
 
+@lru_cache(maxsize=8192)
 def negation_count(text: str) -> int:
     """Number of negating tokens ('not', "didn't", 'without', ...)."""
     tokens = re.findall(r"[a-z]+(?:'t)?", text.lower().replace("\u2019", "'"))
@@ -189,13 +192,16 @@ def polarity(text: str) -> bool:
 def entities(text: str) -> set[str]:
     """Named things a claim rests on: trial ids, gene and drug names, mixed alphanumerics
     and capitalized words that do not start a sentence. Lower-cased."""
+    return set(_entities(text))
+
+
+@lru_cache(maxsize=8192)
+def _entities(text: str) -> frozenset[str]:
     found: set[str] = set()
     for m in _ENTITY.finditer(text):
         token = m.group()
-        start = m.start()
-        sentence_initial = (
-            start == 0 or re.search(r"[.!?:;\n]\s*[\"'(]?$", text[:start]) is not None
-        )
+        before = text[max(0, m.start() - 8) : m.start()].rstrip(" \t\"'(")
+        sentence_initial = not before or before[-1] in ".!?:;\n"
         is_titlecase_word = token[0].isupper() and token[1:].islower() and token.isalpha()
         if is_titlecase_word and (sentence_initial or token.lower() in STOPWORDS):
             continue
@@ -205,7 +211,7 @@ def entities(text: str) -> set[str]:
     for w in words(text):
         if _DRUGLIKE.search(w) and len(w) > 6:
             found.add(w)
-    return found
+    return frozenset(found)
 
 
 _GENERIC_CAPITALS = frozenset(
@@ -216,7 +222,8 @@ _GENERIC_CAPITALS = frozenset(
 
 def content_stems(text: str) -> set[str]:
     """Stemmed meaningful words, for overlap measures."""
-    return {stem(w) for w in words(text) if w not in STOPWORDS and not is_negation(w)}
+    unique = set(words(text)) - STOPWORDS - NEGATIONS - _CONT_NEG
+    return {stem(w) for w in unique if not _NEG_CONTRACTION.match(w)}
 
 
 @dataclass(frozen=True, slots=True)

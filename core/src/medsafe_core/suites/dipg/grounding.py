@@ -93,9 +93,7 @@ def _segments(proof: str) -> tuple[list[tuple[int, int]], str]:
 
 
 def _align(seg: Normalized, ctx: Normalized) -> tuple[float, int, int]:
-    idx = ctx.text.find(seg.text)
-    if idx >= 0:
-        return 100.0, idx, idx + len(seg.text)
+    """Similarity and the aligned span, in `ctx.text` offsets."""
     res = fuzz.partial_ratio_alignment(seg.text, ctx.text, score_cutoff=60)
     if res is None:
         return 0.0, -1, -1
@@ -133,6 +131,12 @@ def ground_segment(text: str, start: int, context: str, ctx: Normalized) -> Segm
     seg = normalize(text)
     if not seg.text:
         return SegmentMatch(start, start + len(text), text, -1, -1, 0.0, False, "empty segment")
+    exact = ctx.find(seg)
+    if exact is not None:
+        cs, ce = exact
+        same_negation = negation_count(text) == negation_count(context[cs:ce])
+        reason = "" if same_negation else "negation differs from the aligned context span"
+        return SegmentMatch(start, start + len(text), text, cs, ce, 100.0, same_negation, reason)
     score, ns, ne = _align(seg, ctx)
     if ns < 0:
         return SegmentMatch(
@@ -142,9 +146,7 @@ def ground_segment(text: str, start: int, context: str, ctx: Normalized) -> Segm
     if score < GROUNDING_THRESHOLD:
         reason = f"best matching context span is only {score:.0f}% similar"
         return SegmentMatch(start, start + len(text), text, cs, ce, score, False, reason)
-    problem = "" if score == 100.0 else _fact_problem(text, context[cs:ce])
-    if score == 100.0 and negation_count(text) != negation_count(context[cs:ce]):
-        problem = "negation differs from the aligned context span"
+    problem = _fact_problem(text, context[cs:ce])
     return SegmentMatch(start, start + len(text), text, cs, ce, score, not problem, problem)
 
 

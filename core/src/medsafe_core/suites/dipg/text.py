@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 _QUOTES = dict.fromkeys(map(ord, "\"'`\u2018\u2019\u201c\u201d\u00ab\u00bb"), None)
 _DASHES = dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u2212"), "-")
@@ -48,45 +47,60 @@ _SENTENCE_STOP = re.compile(r"[.!?;:,](?=\s|$)")
 _NONSPACE = re.compile(r"\S+")
 
 
-@dataclass(frozen=True, slots=True)
 class Normalized:
-    """Normalized text plus, per token, its start in the normalized and original text."""
+    """A normalized text: `mapped` has one character per original character (so its
+    offsets are the original's), `text` is `mapped` with runs of spaces collapsed."""
 
-    text: str
-    norm_starts: tuple[int, ...]
-    orig_starts: tuple[int, ...]
+    __slots__ = ("__dict__", "mapped", "text")
+
+    def __init__(self, mapped: str) -> None:
+        self.mapped = mapped
+        self.text = " ".join(mapped.split())
+
+    @cached_property
+    def _starts(self) -> tuple[list[int], list[int]]:
+        orig = [m.start() for m in _NONSPACE.finditer(self.mapped)]
+        norm: list[int] = []
+        pos = 0
+        for token in self.text.split(" "):
+            norm.append(pos)
+            pos += len(token) + 1
+        return norm, orig
 
     def to_original(self, pos: int) -> int:
-        """Original offset of a normalized position (same character inside a token)."""
-        if not self.norm_starts:
+        """Original offset of a position in `text` (same character inside a token)."""
+        norm, orig = self._starts
+        if not norm or not orig:
             return 0
-        i = max(bisect_right(self.norm_starts, pos) - 1, 0)
-        return self.orig_starts[i] + (pos - self.norm_starts[i])
+        i = max(bisect_right(norm, pos) - 1, 0)
+        return orig[i] + (pos - norm[i])
 
     def span(self, start: int, end: int) -> tuple[int, int]:
-        """Original (start, end) of a normalized span."""
+        """Original (start, end) of a span of `text`."""
         end = max(end, start + 1)
         return self.to_original(start), self.to_original(end - 1) + 1
 
+    def find(self, other: Normalized) -> tuple[int, int] | None:
+        """Original offsets where `other` occurs token for token, or None."""
+        needle, hay = other.text, self.text
+        if not needle:
+            return None
+        idx = hay.find(needle)
+        while idx >= 0:
+            end = idx + len(needle)
+            if (idx == 0 or hay[idx - 1] == " ") and (end == len(hay) or hay[end] == " "):
+                return self.span(idx, end)
+            idx = hay.find(needle, idx + 1)
+        return None
+
 
 def normalize(text: str) -> Normalized:
-    """Lower-case, unify dashes, turn quotes and fact-free punctuation into spaces,
-    collapse spaces; remember where every token came from. Digits and decimal points
-    are never touched."""
+    """Lower-case, unify dashes, turn quotes and fact-free punctuation into spaces (one
+    character for one, so offsets survive); digits and decimal points are never touched."""
     lowered = text.lower()
     if len(lowered) != len(text):  # rare characters whose lower case is longer
         lowered = "".join(c.lower()[:1] or c for c in text)
-    mapped = _SENTENCE_STOP.sub(" ", _DROP.sub(" ", lowered.translate(_TABLE)))
-    parts: list[str] = []
-    norm_starts: list[int] = []
-    orig_starts: list[int] = []
-    pos = 0
-    for m in _NONSPACE.finditer(mapped):
-        norm_starts.append(pos)
-        orig_starts.append(m.start())
-        parts.append(m.group())
-        pos += len(m.group()) + 1
-    return Normalized(" ".join(parts), tuple(norm_starts), tuple(orig_starts))
+    return Normalized(_SENTENCE_STOP.sub(" ", _DROP.sub(" ", lowered.translate(_TABLE))))
 
 
 @lru_cache(maxsize=256)
@@ -97,8 +111,13 @@ def normalize_cached(text: str) -> Normalized:
 
 def words(text: str) -> list[str]:
     """Lower-case word tokens (numbers with decimals and units like mg/kg stay whole)."""
+    return list(_words(text))
+
+
+@lru_cache(maxsize=8192)
+def _words(text: str) -> tuple[str, ...]:
     text = _POSSESSIVE.sub("", text.lower())
-    return _WORD.findall(text.translate(_QUOTES).translate(_DASHES))
+    return tuple(_WORD.findall(text.translate(_QUOTES).translate(_DASHES)))
 
 
 @lru_cache(maxsize=65_536)
@@ -114,7 +133,12 @@ def stem(word: str) -> str:
 
 def content_words(text: str) -> list[str]:
     """Stemmed tokens that carry meaning (no stopwords, no negations)."""
-    return [stem(w) for w in words(text) if w not in STOPWORDS and w not in NEGATIONS]
+    return list(_content_words(text))
+
+
+@lru_cache(maxsize=8192)
+def _content_words(text: str) -> tuple[str, ...]:
+    return tuple(stem(w) for w in _words(text) if w not in STOPWORDS and w not in NEGATIONS)
 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:
