@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import NamedTuple
 from functools import lru_cache
+from typing import NamedTuple
 
 from medsafe_core.suites.dipg.text import NEGATIONS, STOPWORDS, stem, words
 
