@@ -4,6 +4,7 @@ built-in reference participants, and (with the service) serve and migrate."""
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -29,7 +30,8 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-console = Console()
+# piped output (CI logs, files) gets a width that fits the tables
+console = Console(width=None if sys.stdout.isatty() else 132)
 err = Console(stderr=True)
 
 
@@ -92,8 +94,12 @@ def _score(
     used = {r.id for r in responses}
     epochs = max((r.epoch for r in responses), default=0) + 1
     manifest = build_manifest(
-        suite, [t for t in tasks if t.id in used], profile, epochs=epochs,
-        dataset_id=dataset_id, participant=participant,
+        suite,
+        [t for t in tasks if t.id in used],
+        profile,
+        epochs=epochs,
+        dataset_id=dataset_id,
+        participant=participant,
     )
     return score_run(suite, tasks, responses, manifest, fmt=fmt)
 
@@ -104,9 +110,13 @@ def score_cmd(
     responses: Annotated[Path, typer.Option(help='Responses JSONL: {"id", "response", "epoch"?}.')],
     out: Annotated[Path, typer.Option(help="Run record to write (JSON).")],
     suite: Annotated[str, typer.Option(help="Suite of the tasks.")] = "dipg",
-    profile: Annotated[str | None, typer.Option(help="Reward profile (default: dipg-v4 + env).")] = None,
+    profile: Annotated[
+        str | None, typer.Option(help="Reward profile (default: dipg-v4 + env).")
+    ] = None,
     participant: Annotated[str | None, typer.Option(help="Name recorded in the manifest.")] = None,
-    response_format: Annotated[ResponseFormat, typer.Option("--format", help="Required format.")] = ResponseFormat.AUTO,
+    response_format: Annotated[
+        ResponseFormat, typer.Option("--format", help="Required format.")
+    ] = ResponseFormat.AUTO,
 ) -> None:
     """Score raw responses against tasks and write a run record."""
     try:
@@ -122,8 +132,12 @@ def score_cmd(
 @app.command("rescore")
 def rescore_cmd(
     run: Annotated[Path, typer.Argument(help="Run record to re-score.")],
-    profile: Annotated[str | None, typer.Option(help="Score with this profile instead of the run's.")] = None,
-    out: Annotated[Path | None, typer.Option(help="Where to write (default: print to stdout).")] = None,
+    profile: Annotated[
+        str | None, typer.Option(help="Score with this profile instead of the run's.")
+    ] = None,
+    out: Annotated[
+        Path | None, typer.Option(help="Where to write (default: print to stdout).")
+    ] = None,
 ) -> None:
     """Re-score a stored run without calling any model."""
     try:
@@ -160,7 +174,11 @@ def compare_cmd(
         table.add_column(col, justify="left" if col in ("metric", "test") else "right")
     for name, m in cmp.metrics.items():
         d = m.difference
-        ci = f"[{d.ci_low:+.3f}, {d.ci_high:+.3f}]" if d.ci_low is not None and d.ci_high is not None else ""
+        ci = (
+            f"[{d.ci_low:+.3f}, {d.ci_high:+.3f}]"
+            if d.ci_low is not None and d.ci_high is not None
+            else ""
+        )
         table.add_row(
             name,
             "-" if m.a is None else f"{m.a:.3f}",
@@ -176,7 +194,9 @@ def compare_cmd(
 
 @app.command("assess")
 def assess_cmd(
-    participants: Annotated[str, typer.Option(help="Comma-separated reference participants.")] = "baseline,hallucinator,refuser,malformed",
+    participants: Annotated[
+        str, typer.Option(help="Comma-separated reference participants.")
+    ] = "baseline,hallucinator,refuser,malformed",
     n: Annotated[int, typer.Option(min=1, max=100_000)] = 210,
     seed: Annotated[int, typer.Option(min=0)] = 1,
     response_format: Annotated[ResponseFormat, typer.Option("--format")] = ResponseFormat.JSON,

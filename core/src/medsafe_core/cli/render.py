@@ -9,33 +9,50 @@ from rich.table import Table
 from medsafe_core.models import Estimate, SuiteMetrics
 
 HEADLINE = (
-    "mean_reward", "safe_response_rate", "hallucination_rate", "refusal_rate",
-    "format_error_rate", "consistency_rate",
+    "mean_reward",
+    "safe_response_rate",
+    "hallucination_rate",
+    "refusal_rate",
+    "format_error_rate",
+    "consistency_rate",
 )
 
 
-def fmt_estimate(e: Estimate | None, *, rate: bool) -> str:
+def fmt_estimate(e: Estimate | None, *, rate: bool, newline: bool = False) -> str:
     """`value [lo, hi]` with rates in percent."""
     if e is None or e.value is None:
         return "-"
     scale, unit = (100.0, "%") if rate else (1.0, "")
+    digits = 0 if rate else 1
+    value = f"{e.value * scale:.1f}{unit}"
     if e.ci_low is None or e.ci_high is None:
-        return f"{e.value * scale:.1f}{unit}"
-    return f"{e.value * scale:.1f}{unit} [{e.ci_low * scale:.1f}, {e.ci_high * scale:.1f}]"
+        return value
+    ci = f"[{e.ci_low * scale:.{digits}f}, {e.ci_high * scale:.{digits}f}]"
+    return f"{value}\n{ci}" if newline else f"{value} {ci}"
 
 
-def metrics_table(runs: Mapping[str, SuiteMetrics], title: str = "metrics (95% CI)") -> Table:
-    """One column per run, one row per headline metric."""
+_SHORT = {
+    "mean_reward": "reward",
+    "safe_response_rate": "safe",
+    "hallucination_rate": "halluc.",
+    "refusal_rate": "refusal",
+    "format_error_rate": "format err",
+    "consistency_rate": "consistent",
+}
+
+
+def metrics_table(runs: Mapping[str, SuiteMetrics], title: str = "metrics, 95% CI") -> Table:
+    """One row per run, one column per headline metric (value over its CI)."""
     table = Table(title=title)
-    table.add_column("metric")
-    for name in runs:
-        table.add_column(name, justify="right")
+    table.add_column("run")
     for metric in HEADLINE:
+        table.add_column(_SHORT[metric], justify="right")
+    table.add_column("n / err", justify="right")
+    for name, m in runs.items():
         cells = [
-            fmt_estimate(m.metrics.get(metric), rate=metric != "mean_reward") for m in runs.values()
+            fmt_estimate(m.metrics.get(k), rate=k != "mean_reward", newline=True) for k in HEADLINE
         ]
-        table.add_row(metric, *cells)
-    table.add_row("n scored / errors", *[f"{m.n_scored} / {m.n_errors}" for m in runs.values()])
+        table.add_row(name, *cells, f"{m.n_scored} / {m.n_errors}")
     return table
 
 

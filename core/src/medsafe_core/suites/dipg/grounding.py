@@ -67,9 +67,10 @@ class Grounding:
         """Segments that are not grounded."""
         return [s for s in self.segments if not s.grounded]
 
-    def evidence_text(self, context: str) -> str:
-        """The context spans the proof aligned to, joined."""
-        return "\n".join(context[s.ctx_start : s.ctx_end] for s in self.segments if s.grounded)
+    def evidence_text(self) -> str:
+        """The grounded proof segments, joined: what the response itself offers as
+        evidence (not the wider context window an approximate quote aligned to)."""
+        return "\n".join(s.text for s in self.segments if s.grounded)
 
 
 def _segments(proof: str) -> tuple[list[tuple[int, int]], str]:
