@@ -8,11 +8,11 @@ from typing import TypeVar
 
 T = TypeVar("T")
 
-_ONES = (  # noqa: SIM905
+_ONES = (
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
     "fifteen sixteen seventeen eighteen nineteen"
 ).split()
-_TENS = "_ _ twenty thirty forty fifty sixty seventy eighty ninety".split()  # noqa: SIM905
+_TENS = "_ _ twenty thirty forty fifty sixty seventy eighty ninety".split()
 
 
 class Rng:
@@ -114,6 +114,6 @@ def distinct_values(rng: Rng, lo: float, hi: float, decimals: int, n: int) -> li
     return [round(lo + k / scale, decimals) for k in rng.sample(range(slots), min(n, slots))]
 
 
-def capitalize(text: str) -> str:
-    """Upper-case the first letter only (keeps `ONC201`, `mg/m2`)."""
-    return text[:1].upper() + text[1:]
+def article(phrase: str) -> str:
+    """`a` or `an` before a phrase (by its first letter; enough for this vocabulary)."""
+    return "an" if phrase[:1].lower() in "aeio" else "a"

@@ -155,7 +155,7 @@ def radiotherapy(key: str, clause: str, question: str, attribute: str, fx: str) 
     return protocol(key, clause, question, attribute, "; ".join(values))
 
 
-FIRST_NAMES = (  # noqa: SIM905 (one string keeps the list readable)
+FIRST_NAMES = (
     "Maya Liam Aisha Noah Sofia Mateo Hana Omar Lucia Kofi Ingrid Ravi Elena Tariq Mei Jonas "
     "Amara Diego Freya Yusuf Chloe Arjun Nadia Felix Zara Tomas Leila Hugo Priya Emil Ines "
     "Kwame Astrid Samir Julia Kenji Rosa Idris Clara Mateus Nia Oskar Yara Bruno Selin Ada "

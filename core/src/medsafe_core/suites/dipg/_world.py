@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from medsafe_core.suites.dipg._text import (
     Rng,
+    article,
     distinct_values,
     fmt_number,
     grid_value,
@@ -225,7 +226,12 @@ class World:
     def dose(self, st: Study, kind: str = "dose", label: str | None = None) -> Sent | None:
         """The dose sentence; every dose sentence, and only those, says "administered"."""
         rng, drug = self.rng, st.drug
-        used = [self.by_key[k].value for k in self.by_key if k[1] == "dose" and k[0] == st.trial]
+        # Doses already stated for this drug (in any trial, or by the other source of a
+        # conflict): a new dose differs from them where the grid allows.
+        tag = f"drug:{drug.name}"
+        used = [
+            x.value for k, x in self.by_key.items() if k[1].startswith("dose") and tag in x.tags
+        ]
         value = grid_value(rng, drug.lo, drug.hi, drug.step)
         dose = with_unit(fmt_number(value), drug.unit)
         for _ in range(6):
@@ -274,9 +280,9 @@ class World:
         if form == 0:
             clause = f"the {ep.name} with {drug} was {v}"
         elif form == 1:
-            clause = f"patients receiving {drug} had a {ep.name} of {v}"
+            clause = f"patients receiving {drug} had {article(ep.name)} {ep.name} of {v}"
         else:
-            clause = f"{drug} was associated with a {ep.name} of {v}"
+            clause = f"{drug} was associated with {article(ep.name)} {ep.name} of {v}"
         year = st.year + rng.randint(1, 3)
         text = self.say(st, clause, label, year)
         sent = Sent(text, self._tags(st, f"ep:{ep.key}"), v, (v,), label or st.label)
@@ -317,7 +323,7 @@ class World:
     def subgroup(self, st: Study, finding: Finding, ep: Endpoint) -> Sent | None:
         """An endpoint value in the subgroup of patients with a finding."""
         v = with_unit(fmt_number(self.value(ep), ep.decimals), ep.unit)
-        clause = f"patients with {finding.phrase} had a {ep.name} of {v}"
+        clause = f"patients with {finding.phrase} had {article(ep.name)} {ep.name} of {v}"
         tags = (f"trial:{st.trial}", f"finding:{finding.claim}", f"ep:{ep.key}", "attr:subgroup")
         sent = Sent(self.say(st, clause), tags, v, (v,), st.label)
         return self.add((st.trial, "sub", ep.key, finding.claim), sent)

@@ -103,7 +103,13 @@ def generate_task(key: str, index: int, task_id: str) -> Task:
         context=scenario.context,
         question=q.question,
         scenario=scenario_id(key, number),
-        expected_answer=q.expected.model_copy(deep=True),
+        # A fresh object per call: callers may mutate it, the cached scenario must not change.
+        expected_answer=ExpectedAnswer.model_construct(
+            final=q.expected.final,
+            proof=q.expected.proof,
+            kind=q.expected.kind,
+            claims=list(q.expected.claims),
+        ),
         truth=_copy_truth(q.truth),
     )
 

@@ -17,7 +17,7 @@ _RULES = (
     "Answer only from the CONTEXT. Put your reasoning in `analysis`, copy the exact "
     "sentence(s) of the context that support your answer into `proof` (verbatim, one per "
     "line), and give the answer in `final`. If the context does not contain the answer, "
-    "say so in `final` (e.g. \"The provided context does not contain this information.\") "
+    'say so in `final` (e.g. "The provided context does not contain this information.") '
     "and leave `proof` empty. If the sources in the context disagree, say that they conflict "
     "in `final`, name both positions, and quote both in `proof`. Never add facts that are "
     "not in the context."
@@ -25,7 +25,7 @@ _RULES = (
 
 _EXAMPLES: dict[ResponseFormat, str] = {
     ResponseFormat.JSON: (
-        'Respond with one JSON object and nothing else:\n'
+        "Respond with one JSON object and nothing else:\n"
         '{"analysis": "...", "proof": "...", "final": "..."}'
     ),
     ResponseFormat.XML: (
@@ -34,8 +34,7 @@ _EXAMPLES: dict[ResponseFormat, str] = {
         "<final>...</final></dipg_response>"
     ),
     ResponseFormat.YAML: (
-        "Respond with a YAML mapping and nothing else:\n"
-        "analysis: ...\nproof: |\n  ...\nfinal: ..."
+        "Respond with a YAML mapping and nothing else:\nanalysis: ...\nproof: |\n  ...\nfinal: ..."
     ),
     ResponseFormat.CUSTOM_TAGS: (
         "Respond with exactly these three channels and nothing else:\n"
