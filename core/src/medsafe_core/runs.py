@@ -52,8 +52,7 @@ def dataset_hash(tasks: Iterable[Task]) -> str:
     """Hash over task ids and ground truth, independent of order."""
     digest = hashlib.sha256()
     for blob in sorted(
-        json.dumps(t.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
-        for t in tasks
+        json.dumps(t.model_dump(mode="json"), sort_keys=True, separators=(",", ":")) for t in tasks
     ):
         digest.update(blob.encode())
         digest.update(b"\n")
@@ -114,9 +113,7 @@ def score_response(
     return SampleResult.from_score(**common, score=suite.score(task, record.response, profile, fmt))
 
 
-def check_responses(
-    tasks: Mapping[str, Task], responses: Sequence[ResponseRecord]
-) -> None:
+def check_responses(tasks: Mapping[str, Task], responses: Sequence[ResponseRecord]) -> None:
     """Raise RunInputError naming the first unknown id or duplicate (id, epoch)."""
     seen: set[tuple[str, int]] = set()
     for i, r in enumerate(responses, start=1):
@@ -165,7 +162,9 @@ def score_run(
     )
 
 
-def rescore(record: RunRecord, profile: RewardProfile | None = None, salt: str | None = None) -> RunRecord:
+def rescore(
+    record: RunRecord, profile: RewardProfile | None = None, salt: str | None = None
+) -> RunRecord:
     """Re-score a stored run without calling any model, with its own profile unless
     another is given. Tasks come from the record's inline tasks or from their ids."""
     suite = get_suite(record.manifest.suite)

@@ -137,8 +137,7 @@ class Suite(ABC):
         unknown = set(categories or ()) - set(self.info.categories)
         if unknown:
             raise ValueError(
-                f"unknown categories {sorted(unknown)}; {self.info.name} has "
-                f"{self.info.categories}"
+                f"unknown categories {sorted(unknown)}; {self.info.name} has {self.info.categories}"
             )
         index = 0
         while index <= 999_999_999:
@@ -169,10 +168,7 @@ class Suite(ABC):
 
     def prompt(self, task: TaskView, fmt: ResponseFormat = ResponseFormat.JSON) -> str:
         """The full prompt for a task: context, question and format instructions."""
-        return (
-            f"CONTEXT:\n{task.context}\n\nQUESTION:\n{task.question}\n\n"
-            f"{self.instructions(fmt)}"
-        )
+        return f"CONTEXT:\n{task.context}\n\nQUESTION:\n{task.question}\n\n{self.instructions(fmt)}"
 
     # ---- scoring -----------------------------------------------------------------
     @abstractmethod
