@@ -1,0 +1,98 @@
+"""What the handlers share: settings, service options, the store, profiles, salt."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from importlib import metadata
+
+from pydantic import BaseModel, ConfigDict, Field
+from starlette.requests import HTTPConnection
+
+from medsafe_core.models import RewardProfile
+from medsafe_core.scoring import UnknownProfileError, get_profile
+from medsafe_core.service.errors import ApiError
+from medsafe_core.settings import Settings
+from medsafe_core.store import Store
+from medsafe_core.suites import Suite, UnknownSuiteError, get_suite, list_suites
+
+
+class ServiceOptions(BaseModel):
+    """Knobs of the HTTP service that are not process settings (CLI flags of `serve`)."""
+
+    model_config = ConfigDict(use_attribute_docstrings=True)
+
+    max_body_bytes: int = Field(32 * 1024 * 1024, ge=1024)
+    """Largest request body (HTTP 413 above) and largest `/ws` message."""
+    max_sessions: int = Field(256, ge=1)
+    """Most concurrent `/ws` environment sessions (one environment per connection)."""
+    session_idle_timeout_s: float = Field(900.0, gt=0)
+    """A `/ws` session that sends nothing for this long is closed."""
+    cors_origins: list[str] = Field(default_factory=list)
+    """Origins allowed by CORS; empty (the default) means CORS is off."""
+
+
+def version() -> str:
+    """medsafe-core's installed version."""
+    try:
+        return metadata.version("medsafe-core")
+    except metadata.PackageNotFoundError:  # pragma: no cover - source checkout without install
+        return "unknown"
+
+
+@dataclass
+class ServiceState:
+    """Shared by every request of one app."""
+
+    settings: Settings
+    options: ServiceOptions
+    store: Store | None = None
+    active_sessions: int = 0
+    _owns_store: bool = field(default=False, repr=False)
+
+    @property
+    def salt(self) -> str | None:
+        """The server-side seed salt (never logged, never returned)."""
+        return self.settings.seed_salt.get_secret_value() if self.settings.seed_salt else None
+
+    @cached_property
+    def default_profile(self) -> RewardProfile:
+        """This process's default profile (read once: it involves the environment)."""
+        return self.settings.profile()
+
+    def require_store(self) -> Store:
+        """The store, or 503 while it is not open."""
+        if self.store is None:
+            raise ApiError(503, "the store is not available")
+        return self.store
+
+    def suite(self, name: str, field_name: str = "suite") -> Suite:
+        """A registered suite, or 422 naming the field."""
+        try:
+            return get_suite(name)
+        except UnknownSuiteError:
+            known = [s.name for s in list_suites()]
+            raise ApiError.invalid(field_name, f"unknown suite {name!r}; known: {known}") from None
+
+    def profile(self, suite: Suite, name: str | None = None) -> RewardProfile:
+        """The named built-in profile, else this process's default when it belongs to the
+        suite, else the suite's own default."""
+        if name is not None:
+            try:
+                profile = get_profile(name)
+            except UnknownProfileError as exc:
+                raise ApiError.invalid("profile", str(exc)) from None
+            if profile.suite != suite.name:
+                raise ApiError.invalid(
+                    "profile",
+                    f"profile {name!r} is for suite {profile.suite!r}, not {suite.name!r}",
+                )
+            return profile
+        default = self.default_profile
+        return default if default.suite == suite.name else suite.default_profile()
+
+
+def service_state(conn: HTTPConnection) -> ServiceState:
+    """The app's shared state from a request or WebSocket."""
+    state: ServiceState = conn.app.state.medsafe
+    return state

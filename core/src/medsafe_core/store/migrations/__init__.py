@@ -1,0 +1,1 @@
+"""Alembic migrations of the medsafe store (applied by `medsafe db upgrade`)."""
