@@ -5,14 +5,16 @@ from __future__ import annotations
 import hashlib
 import json
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
+
+from medsafe_core.models._base import Contract
 
 
-class RewardProfile(BaseModel):
+class RewardProfile(Contract):
     """Named reward constants. A run records its full profile and hash and is always
     re-scored with it, whatever the environment of the process that re-scores."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, use_attribute_docstrings=True)
 
     name: str
     """Profile name, e.g. `dipg-v4`; `<base>+env` when environment overrides applied."""

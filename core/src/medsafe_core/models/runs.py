@@ -5,8 +5,9 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
+from medsafe_core.models._base import Contract
 from medsafe_core.models.profiles import RewardProfile
 from medsafe_core.models.scores import Flags, Outcome, Score, ScoreComponent
 from medsafe_core.models.tasks import Task
@@ -21,7 +22,7 @@ class RunState(StrEnum):
     FAILED = "failed"
 
 
-class RunManifest(BaseModel):
+class RunManifest(Contract):
     """Everything needed to reproduce and compare a run."""
 
     suite: str
@@ -54,7 +55,7 @@ class RunManifest(BaseModel):
     """`caller` when the caller supplied the ground truth: such runs are never ranked."""
 
 
-class ResponseRecord(BaseModel):
+class ResponseRecord(Contract):
     """A raw response as received, stored apart from its score so runs can be re-scored."""
 
     id: str
@@ -69,7 +70,7 @@ class ResponseRecord(BaseModel):
     """Wall time of the participant call, when measured."""
 
 
-class SampleResult(BaseModel):
+class SampleResult(Contract):
     """One scored sample (flat, for JSON consumers and DuckDB queries)."""
 
     id: str
@@ -139,7 +140,7 @@ class SampleResult(BaseModel):
         )
 
 
-class Estimate(BaseModel):
+class Estimate(Contract):
     """A metric with its 95% confidence interval."""
 
     value: float | None
@@ -154,7 +155,7 @@ class Estimate(BaseModel):
     """`wilson`, `cluster_bootstrap` or `bootstrap`."""
 
 
-class SuiteMetrics(BaseModel):
+class SuiteMetrics(Contract):
     """Aggregate metrics of a run."""
 
     n_samples: int
@@ -177,7 +178,7 @@ class SuiteMetrics(BaseModel):
     """Count of samples per outcome label."""
 
 
-class RunMeta(BaseModel):
+class RunMeta(Contract):
     """The part of a run record outside the compared result (ids and times)."""
 
     run_id: str
@@ -188,7 +189,7 @@ class RunMeta(BaseModel):
     """Lifecycle state."""
 
 
-class RunRecord(BaseModel):
+class RunRecord(Contract):
     """A complete, self-describing run: manifest, responses, samples, metrics."""
 
     meta: RunMeta

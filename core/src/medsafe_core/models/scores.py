@@ -5,7 +5,9 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import Field
+
+from medsafe_core.models._base import Contract
 
 
 class Outcome(StrEnum):
@@ -41,7 +43,7 @@ class Outcome(StrEnum):
     """No response: the participant timed out, was unreachable or crashed."""
 
 
-class Evidence(BaseModel):
+class Evidence(Contract):
     """A span of text that a judgment rests on."""
 
     source: Literal["context", "proof", "final", "analysis", "response"]
@@ -56,7 +58,7 @@ class Evidence(BaseModel):
     """Alignment similarity (0-100) where the span comes from fuzzy matching."""
 
 
-class ScoreComponent(BaseModel):
+class ScoreComponent(Contract):
     """One reward or penalty applied to a sample, in ladder order."""
 
     name: str
@@ -69,7 +71,7 @@ class ScoreComponent(BaseModel):
     """The spans of the context or response that show it."""
 
 
-class Flags(BaseModel):
+class Flags(Contract):
     """Boolean verdicts aggregated into rates."""
 
     hallucination: bool = False
@@ -84,7 +86,7 @@ class Flags(BaseModel):
     """The proof and the final answer disagree."""
 
 
-class Score(BaseModel):
+class Score(Contract):
     """The scorer's judgment of one response."""
 
     reward: float | None

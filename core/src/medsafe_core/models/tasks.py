@@ -5,7 +5,9 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
+
+from medsafe_core.models._base import Contract
 
 
 class AnswerKind(StrEnum):
@@ -19,10 +21,10 @@ class AnswerKind(StrEnum):
     """The sources in the context disagree: report the conflict."""
 
 
-class ExpectedAnswer(BaseModel):
+class ExpectedAnswer(Contract):
     """The ground truth of a task (published schema: `final` and `proof`)."""
 
-    model_config = ConfigDict(extra="ignore")
+    model_config = ConfigDict(extra="ignore", use_attribute_docstrings=True)
 
     final: str
     """The reference final answer."""
@@ -36,7 +38,7 @@ class ExpectedAnswer(BaseModel):
     Empty for loaded data: the scorer then derives claims from `final`."""
 
 
-class TaskView(BaseModel):
+class TaskView(Contract):
     """A task as a participant sees it: no ground truth."""
 
     id: str

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from pydantic import BaseModel, Field
+from pydantic import Field
+
+from medsafe_core.models._base import Contract
 
 
 class ResponseFormat(StrEnum):
@@ -43,7 +45,7 @@ class ParseErrorKind(StrEnum):
     """Several different answers (e.g. two JSON objects that disagree, a field twice)."""
 
 
-class FieldSpec(BaseModel):
+class FieldSpec(Contract):
     """One field of a suite's response schema."""
 
     name: str
@@ -56,7 +58,7 @@ class FieldSpec(BaseModel):
     """`text` (a string; numbers are coerced) or `list` (a list of strings)."""
 
 
-class ResponseSchema(BaseModel):
+class ResponseSchema(Contract):
     """The fields a suite expects in a response, independent of the wire format."""
 
     root_tag: str
@@ -65,7 +67,7 @@ class ResponseSchema(BaseModel):
     """Fields in their canonical order."""
 
 
-class ParsedResponse(BaseModel):
+class ParsedResponse(Contract):
     """The outcome of parsing one response: fields, or a typed error. Never raises."""
 
     format: ResponseFormat | None = None

@@ -19,10 +19,11 @@ from collections.abc import Iterator, Sequence
 from enum import StrEnum
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from medsafe_core.ids import TaskIdError, make_task_id, parse_task_id
 from medsafe_core.models import RewardProfile, SampleResult, Score, SuiteMetrics, Task, TaskView
+from medsafe_core.models._base import Contract
 from medsafe_core.parsing.types import ResponseFormat
 
 
@@ -34,7 +35,7 @@ class SuiteKind(StrEnum):
     EPISODIC = "episodic"
 
 
-class SuiteInfo(BaseModel):
+class SuiteInfo(Contract):
     """Public description of a suite (listed by the CLI, REST and MCP)."""
 
     name: str
@@ -57,7 +58,7 @@ class SuiteInfo(BaseModel):
     """Tool names available in an episode (episodic suites)."""
 
 
-class Observation(BaseModel):
+class Observation(Contract):
     """What an environment shows the participant after reset or a step."""
 
     task: TaskView
@@ -70,7 +71,7 @@ class Observation(BaseModel):
     """Steps taken so far."""
 
 
-class EpisodeState(BaseModel):
+class EpisodeState(Contract):
     """Serializable state of an episode, so any replica can serve any step."""
 
     task_id: str
@@ -83,7 +84,7 @@ class EpisodeState(BaseModel):
     """Suite-specific state (never shown to the participant)."""
 
 
-class StepResult(BaseModel):
+class StepResult(Contract):
     """Outcome of one environment step."""
 
     observation: Observation
