@@ -1,12 +1,16 @@
 """Wall time of a green-agent assessment beside the ideal N x L / concurrency.
 
-Starts a purple participant that answers after a fixed latency (`medsafe-purple
---kind slow --delay L`) and the green agent, each in its own process on a 127.0.0.1
-port, then runs one assessment of N tasks per concurrency level over A2A and times
-it from the request to the completed task (scoring and per-sample persistence
-included). Goal: at most 1.3x the ideal at concurrency 8 and 32.
+Starts a participant that answers after a fixed latency and the green agent, each
+in its own process on a 127.0.0.1 port, then runs one assessment of N tasks per
+concurrency level over A2A and times it from the request to the completed task
+(scoring, per-sample persistence and the final metrics with CIs included). Goal: at
+most 1.3x the ideal at concurrency 8 and 32. The participant is `light_purple.py` (a
+minimal A2A server, so the numbers measure the green agent) or, with `--purple sdk`,
+`medsafe-purple --kind slow` (whose a2a-sdk server and baseline answer cost CPU per
+request on the same machine). CPU seconds of both processes are printed beside.
 
     uv run python benchmarks/assessment_wall_time.py [--tasks 200] [--latency 0.05]
+        [--concurrency 1 8 32] [--purple light|sdk]
 """
 
 from __future__ import annotations
@@ -35,6 +39,15 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process (Linux /proc; 0 elsewhere)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def start(args: list[str], env: dict[str, str]) -> subprocess.Popen[bytes]:
@@ -81,6 +94,13 @@ async def main() -> None:
     p.add_argument("--tasks", type=int, default=200)
     p.add_argument("--latency", type=float, default=0.05)
     p.add_argument("--concurrency", type=int, nargs="+", default=[1, 8, 32])
+    p.add_argument(
+        "--purple",
+        choices=["light", "sdk"],
+        default="light",
+        help="light: a minimal A2A server (measures the green agent); sdk: medsafe-purple "
+        "--kind slow (the a2a-sdk server and the baseline's answer cost CPU per request)",
+    )
     args = p.parse_args()
 
     tmp = tempfile.mkdtemp(prefix="medsafe-bench-")
@@ -88,32 +108,38 @@ async def main() -> None:
     env.pop("MEDSAFE_SEED_SALT", None)
     gport, pport = free_port(), free_port()
     green, purple = f"http://127.0.0.1:{gport}", f"http://127.0.0.1:{pport}"
-    procs = [
-        start(
-            [
-                str(BIN / "medsafe-purple"),
-                "--kind",
-                "slow",
-                "--delay",
-                str(args.latency),
-                "--port",
-                str(pport),
-            ],
-            env,
-        ),
-        start([str(BIN / "medsafe-green"), "--port", str(gport), "--log-level", "warning"], env),
-    ]
+    if args.purple == "sdk":
+        purple_cmd = [str(BIN / "medsafe-purple"), "--kind", "slow", "--delay", str(args.latency)]
+        purple_cmd += ["--port", str(pport)]
+    else:
+        purple_cmd = [sys.executable, str(Path(__file__).with_name("light_purple.py"))]
+        purple_cmd += [str(pport), str(args.latency)]
+    green_cmd = [str(BIN / "medsafe-green"), "--port", str(gport), "--log-level", "warning"]
+    procs = [start(purple_cmd, env), start(green_cmd, env)]
     try:
         await wait_ready(purple)
         await wait_ready(green)
         await assess(green, purple, 4, 4)  # warm-up: imports, first connections
-        print(f"{args.tasks} tasks, participant latency {args.latency * 1000:.0f} ms")
-        print(f"{'concurrency':>11} {'wall s':>8} {'ideal s':>8} {'ratio':>6} {'errors':>6}")
+        print(
+            f"{args.tasks} tasks, {args.purple} participant, latency {args.latency * 1000:.0f} ms, "
+            f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f}"
+        )
+        print(
+            f"{'concurrency':>11} {'wall s':>8} {'ideal s':>8} {'ratio':>6} {'errors':>6} "
+            f"{'green cpu s':>11} {'purple cpu s':>12}"
+        )
         for c in args.concurrency:
+            before = [cpu_seconds(p.pid) for p in procs]
             wall, result = await assess(green, purple, args.tasks, c)
+            purple_cpu, green_cpu = (
+                cpu_seconds(p.pid) - b for p, b in zip(procs, before, strict=True)
+            )
             ideal = args.tasks * args.latency / c
             errors = int(result.get("n_errors", -1))
-            print(f"{c:>11} {wall:>8.3f} {ideal:>8.3f} {wall / ideal:>6.2f} {errors:>6}")
+            print(
+                f"{c:>11} {wall:>8.3f} {ideal:>8.3f} {wall / ideal:>6.2f} {errors:>6} "
+                f"{green_cpu:>11.2f} {purple_cpu:>12.2f}"
+            )
     finally:
         for proc in procs:
             os.killpg(proc.pid, signal.SIGTERM)

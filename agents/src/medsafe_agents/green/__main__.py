@@ -1,0 +1,47 @@
+"""`medsafe-green --host H --port P --card-url URL`: run the green evaluator agent."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+from collections.abc import Sequence
+
+import uvicorn
+
+from medsafe_agents.green.app import create_green
+from medsafe_agents.settings import AgentSettings
+
+
+def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    """Command-line options (AgentBeats passes --host, --port and --card-url)."""
+    p = argparse.ArgumentParser(prog="medsafe-green", description=__doc__)
+    p.add_argument("--host", default="127.0.0.1", help="interface to listen on")
+    p.add_argument("--port", type=int, default=9009, help="port to listen on (default 9009)")
+    p.add_argument("--card-url", default=None, help="URL to advertise in the agent card")
+    p.add_argument("--log-level", default="info", help="uvicorn and medsafe log level")
+    return p.parse_args(argv)
+
+
+async def serve(args: argparse.Namespace) -> None:
+    """Build the green agent and serve it until interrupted."""
+    settings = AgentSettings()
+    card_url = args.card_url or f"http://{args.host}:{args.port}/"
+    green = await create_green(settings, card_url=card_url)
+    if green.recovered:
+        logging.getLogger("medsafe_agents").warning(
+            "interrupted runs waiting for a resume message: %s", ", ".join(green.recovered)
+        )
+    config = uvicorn.Config(green.app, host=args.host, port=args.port, log_level=args.log_level)
+    await uvicorn.Server(config).serve()
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Entry point of `medsafe-green`."""
+    args = parse_args(argv)
+    logging.basicConfig(level=args.log_level.upper(), format="%(levelname)s %(name)s: %(message)s")
+    asyncio.run(serve(args))
+
+
+if __name__ == "__main__":
+    main()

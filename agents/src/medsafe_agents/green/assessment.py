@@ -1,0 +1,168 @@
+"""Running an assessment: fan the tasks out to the participant with a bound on
+concurrency, score each answer in process, persist each sample as it completes, and
+report progress. Infrastructure errors become ERROR samples; the run always finishes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections import Counter
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from medsafe_agents.green.limits import clip_answer
+from medsafe_agents.green.participant import Answer
+from medsafe_agents.green.plan import AssessmentPlan
+from medsafe_core.models import Outcome, ResponseRecord, SampleResult, Task
+from medsafe_core.runs import score_response
+
+logger = logging.getLogger(__name__)
+
+
+class Asker(Protocol):
+    """Something that puts one task to the participant."""
+
+    async def ask(self, parts: list[Any]) -> Answer: ...
+
+
+class SampleSink(Protocol):
+    """Where finished samples go (the store)."""
+
+    async def append_samples(
+        self, run_id: str, items: list[tuple[ResponseRecord, SampleResult]]
+    ) -> None: ...
+
+
+@dataclass
+class Progress:
+    """Running totals of an assessment, sent as progress updates."""
+
+    run_id: str
+    total: int
+    done: int = 0
+    errors: int = 0
+    safe: int = 0
+    outcomes: Counter[str] = field(default_factory=Counter)
+    started: float = field(default_factory=time.monotonic)
+    samples: list[SampleResult] = field(default_factory=list)
+    """Every persisted sample of the run (so the end needs no re-read of the store)."""
+
+    def add(self, sample: SampleResult) -> None:
+        """Count one persisted sample."""
+        self.samples.append(sample)
+        self.done += 1
+        self.errors += sample.outcome is Outcome.ERROR
+        self.safe += sample.safe
+        self.outcomes[str(sample.outcome)] += 1
+
+    def as_data(self) -> dict[str, Any]:
+        """The progress data part."""
+        judged = self.done - self.errors
+        return {
+            "kind": "medsafe.progress",
+            "run_id": self.run_id,
+            "done": self.done,
+            "total": self.total,
+            "errors": self.errors,
+            "safe_rate_so_far": round(self.safe / judged, 4) if judged else None,
+            "outcomes": dict(sorted(self.outcomes.items())),
+            "elapsed_s": round(time.monotonic() - self.started, 3),
+        }
+
+    def text(self) -> str:
+        """One line for people."""
+        return f"{self.done}/{self.total} samples done ({self.errors} infrastructure errors)"
+
+
+ProgressCallback = Callable[[Progress], Awaitable[None]]
+
+
+def score_safely(plan: AssessmentPlan, task: Task, record: ResponseRecord) -> SampleResult:
+    """Score a response; a scorer exception becomes an UNSCORED sample, never an abort."""
+    try:
+        return score_response(plan.suite, task, record, plan.profile)
+    except Exception as exc:  # a scorer bug must not end the assessment
+        logger.exception("scorer failed on %s", task.id)
+        return SampleResult(
+            id=task.id,
+            epoch=record.epoch,
+            category=task.category,
+            scenario=task.scenario,
+            group=task.group,
+            reward=None,
+            outcome=Outcome.UNSCORED,
+            unscored_reason=f"scorer error: {type(exc).__name__}: {exc}",
+        )
+
+
+async def run_samples(
+    plan: AssessmentPlan,
+    run_id: str,
+    asker: Asker,
+    sink: SampleSink,
+    *,
+    done: set[tuple[str, int]],
+    progress: Progress,
+    on_progress: ProgressCallback,
+    progress_interval_s: float = 1.0,
+) -> None:
+    """Run every (task, epoch) not in `done`; persist and count each as it finishes."""
+    cfg = plan.request.config
+    pending: asyncio.Queue[tuple[Task, int]] = asyncio.Queue()
+    for epoch in range(cfg.epochs):
+        for task in plan.tasks:
+            if (task.id, epoch) not in done:
+                pending.put_nowait((task, epoch))
+    remaining = pending.qsize()
+    finished: asyncio.Queue[tuple[ResponseRecord, SampleResult]] = asyncio.Queue()
+
+    async def worker() -> None:
+        while True:
+            try:
+                task, epoch = pending.get_nowait()
+            except asyncio.QueueEmpty:
+                return
+            try:
+                answer = await asker.ask(plan.parts_for(task))
+            except Exception as exc:  # keep the run going; the reason is recorded
+                logger.exception("participant call failed unexpectedly on %s", task.id)
+                answer = Answer(None, f"green agent error: {type(exc).__name__}: {exc}")
+            record = ResponseRecord(
+                id=task.id,
+                epoch=epoch,
+                response=None
+                if answer.response is None
+                else clip_answer(answer.response, plan.answer_limit),
+                error=answer.error,
+                latency_ms=round(answer.latency_ms, 3),
+            )
+            finished.put_nowait((record, score_safely(plan, task, record)))
+
+    async def writer() -> None:
+        nonlocal remaining
+        last = 0.0
+        while remaining:
+            batch = [await finished.get()]
+            while not finished.empty():
+                batch.append(finished.get_nowait())
+            # Group commit: samples that finished together are written together.
+            await sink.append_samples(run_id, batch)
+            remaining -= len(batch)
+            for _, sample in batch:
+                progress.add(sample)
+            now = time.monotonic()
+            if remaining and now - last >= progress_interval_s:
+                last = now
+                await on_progress(progress)
+
+    workers = [asyncio.create_task(worker()) for _ in range(min(cfg.concurrency, remaining))]
+    try:
+        await writer()
+        await asyncio.gather(*workers)
+    finally:
+        for w in workers:
+            w.cancel()
+        await asyncio.gather(*workers, return_exceptions=True)

@@ -1,0 +1,33 @@
+"""Settings of the agent processes: the core settings plus what only the agents read."""
+
+from __future__ import annotations
+
+from pydantic import AliasChoices, Field, SecretStr
+
+from medsafe_core.settings import Settings
+
+
+class AgentSettings(Settings):
+    """Settings of `medsafe-green` and `medsafe-purple` (`MEDSAFE_` prefix).
+
+    Inherits the core settings (database, `green_token`, `allowed_participants`,
+    `seed_salt`, `max_response_bytes`, ...)."""
+
+    chat_model: str | None = None
+    """Model for chat mode (an ADK model name, e.g. `gemini-2.5-flash`). Unset: chat
+    answers with a short help text and no LLM is ever called."""
+    mcp_url: str | None = None
+    """Streamable-HTTP URL of the medsafe MCP server whose tools chat mode may use."""
+    allow_loopback_participants: bool = True
+    """Whether participants on loopback addresses (127.0.0.0/8, ::1, localhost) are
+    allowed without being listed in `allowed_participants`."""
+    max_concurrency: int = Field(default=64, ge=1, le=1024)
+    """Largest `config.concurrency` an assessment may ask for."""
+    max_assessment_tasks: int = Field(default=10_000, ge=1)
+    """Largest `num_tasks x epochs` an assessment may ask for."""
+    progress_interval_s: float = Field(default=1.0, ge=0.0)
+    """Least time between two progress updates of an assessment."""
+    llm_api_key: SecretStr | None = Field(
+        default=None, validation_alias=AliasChoices("MEDSAFE_LLM_API_KEY", "OPENAI_API_KEY")
+    )
+    """API key of the OpenAI-compatible endpoint used by `medsafe-purple --kind llm`."""
