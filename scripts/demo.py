@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import signal
@@ -236,10 +237,8 @@ def main() -> None:
     ap.add_argument("--n", type=int, default=42, help="tasks per participant")
     ap.add_argument("--keep", action="store_true", help="leave the stack running")
     args = ap.parse_args()
-    try:
+    with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(main_async(args.n, args.keep))
-    except KeyboardInterrupt:
-        pass
 
 
 if __name__ == "__main__":
