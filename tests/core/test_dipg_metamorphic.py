@@ -155,7 +155,9 @@ def _c_distractor(t: Task, rng: random.Random) -> str | None:
     # a distractor that happens to state the answer too is a valid proof, not a corruption
     claims = [c.lower() for c in t.expected_answer.claims]
     distractors = [
-        d for d in t.truth.get("distractor_sentences", []) if not any(c in d.lower() for c in claims)
+        d
+        for d in t.truth.get("distractor_sentences", [])
+        if not any(c in d.lower() for c in claims)
     ]
     return _respond(distractors[0], t.expected_answer.final) if distractors else None
 
