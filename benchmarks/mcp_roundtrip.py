@@ -1,13 +1,16 @@
 """evaluate_batch of N items over streamable HTTP vs scoring in process.
 
-    uv run python benchmarks/mcp_roundtrip.py [--n 1000] [--rounds 7]
+    uv run python benchmarks/mcp_roundtrip.py [--n 1000] [--rounds 9]
 
-Prints, side by side, the median wall time of:
+Prints, side by side, the median and the fastest wall time of (the fastest run is the
+better estimate of the intrinsic cost on a shared, loaded machine):
 
 * in process: the same work the tool does, called directly (resolve the tasks from
   their ids, score every response, summarize with CIs);
-* in-memory MCP: `fastmcp.Client(server)` in the same process (protocol and
-  serialization, no network);
+* the tool itself: `server.call_tool(...)` (argument validation, batch checks,
+  chunked scoring, result paging and serialization; no protocol, no client);
+* in-memory MCP: `fastmcp.Client(server)` in the same process (JSON-RPC and the MCP
+  client's validation of the result against the output schema, no network);
 * streamable HTTP: `medsafe-mcp --transport http` started as its own process on a free
   loopback port, called with `fastmcp.Client(url)` (protocol, JSON over HTTP, another
   process), with and without progress notifications.
@@ -119,7 +122,7 @@ async def wait_healthy(base: str, process: subprocess.Popen[bytes]) -> None:
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--n", type=int, default=1000)
-    parser.add_argument("--rounds", type=int, default=7)
+    parser.add_argument("--rounds", type=int, default=9)
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
     items = build_items(args.n, args.seed)
@@ -142,13 +145,17 @@ async def main() -> None:
         try:
             base = f"http://127.0.0.1:{port}"
             await wait_healthy(base, process)
+            server = create_server()
             async with (
-                Client(create_server()) as memory,
+                Client(server) as memory,
                 Client(f"{base}/mcp", timeout=600) as http,
             ):
                 paths: dict[str, Callable[[], Awaitable[Any]]] = {
                     "in process (resolve + score + summarize)": lambda: asyncio.to_thread(
                         in_process, items
+                    ),
+                    "tool via server.call_tool (no transport)": lambda: server.call_tool(
+                        "evaluate_batch", {"responses": items}
                     ),
                     "MCP in memory (same process)": lambda: call(memory, items, False),
                     "streamable HTTP (server process)": lambda: call(http, items, False),
@@ -168,23 +175,30 @@ async def main() -> None:
             process.wait(timeout=15)
 
     medians = {label: statistics.median(values) for label, values in times.items()}
-    base_s = next(iter(medians.values()))
+    minima = {label: min(values) for label, values in times.items()}
+    base_median, base_min = next(iter(medians.values())), next(iter(minima.values()))
     print(
         f"evaluate_batch, {args.n} dipg items ({payload / 1e6:.2f} MB request), "
-        f"median of {args.rounds} interleaved rounds, python {sys.version.split()[0]}, "
-        f"{os.cpu_count()} CPUs"
+        f"{args.rounds} interleaved rounds, python {sys.version.split()[0]}, "
+        f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}"
     )
-    print(f"{'path':<44}{'seconds':>9}{'items/s':>10}{'overhead':>10}")
-    for label, seconds in medians.items():
-        overhead = seconds / base_s - 1
-        print(f"{label:<44}{seconds:>9.3f}{args.n / seconds:>10.0f}{overhead:>+10.1%}")
+    print(f"{'path':<44}{'median s':>9}{'overhead':>10}{'min s':>8}{'overhead':>10}")
+    for label in medians:
+        print(
+            f"{label:<44}{medians[label]:>9.3f}{medians[label] / base_median - 1:>+10.1%}"
+            f"{minima[label]:>8.3f}{minima[label] / base_min - 1:>+10.1%}"
+        )
     print(
-        f"of which the client's JSON-schema validation of the result: {validation:.3f} s "
-        f"({validation / base_s:+.1%})"
+        f"of which the MCP client's JSON-schema validation of the result: {validation:.3f} s "
+        f"({validation / base_min:+.1%} of the fastest in-process run)"
     )
-    http_overhead = medians["streamable HTTP (server process)"] / base_s - 1
-    verdict = "meets" if http_overhead < GOAL else "MISSES"
-    print(f"HTTP round-trip overhead {http_overhead:+.1%}: {verdict} the < {GOAL:.0%} goal")
+    http = "streamable HTTP (server process)"
+    for name, overhead in (
+        ("median", medians[http] / base_median - 1),
+        ("min", minima[http] / base_min - 1),
+    ):
+        verdict = "meets" if overhead < GOAL else "MISSES"
+        print(f"HTTP round-trip overhead ({name}) {overhead:+.1%}: {verdict} the < {GOAL:.0%} goal")
 
 
 def schema_validation_seconds(schema: dict[str, Any], result: Any) -> float:

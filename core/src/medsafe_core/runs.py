@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
@@ -27,10 +28,13 @@ from medsafe_core.models import (
     RunRecord,
     RunState,
     SampleResult,
+    Score,
     Task,
 )
 from medsafe_core.parsing.types import ResponseFormat
 from medsafe_core.suites import Suite, get_suite
+
+logger = logging.getLogger(__name__)
 
 
 class RunInputError(ValueError):
@@ -98,7 +102,8 @@ def score_response(
     profile: RewardProfile,
     fmt: ResponseFormat = ResponseFormat.AUTO,
 ) -> SampleResult:
-    """Score one stored response; an infrastructure error becomes an ERROR sample."""
+    """Score one stored response. An infrastructure error becomes an ERROR sample; a
+    scorer that raises gives an UNSCORED sample with the reason. Never raises."""
     common: dict[str, Any] = {
         "id": task.id,
         "epoch": record.epoch,
@@ -110,7 +115,12 @@ def score_response(
         return SampleResult(
             **common, reward=None, outcome=Outcome.ERROR, error=record.error or "no response"
         )
-    return SampleResult.from_score(**common, score=suite.score(task, record.response, profile, fmt))
+    try:
+        score = suite.score(task, record.response, profile, fmt)
+    except Exception as exc:  # a scorer that fails must not fail the run, nor count as the model's
+        logger.exception("scorer of suite %s failed on task %s", suite.name, task.id)
+        score = Score.unscored(f"scorer error: {type(exc).__name__}")
+    return SampleResult.from_score(**common, score=score)
 
 
 def check_responses(tasks: Mapping[str, Task], responses: Sequence[ResponseRecord]) -> None:

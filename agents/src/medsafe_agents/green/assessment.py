@@ -82,20 +82,7 @@ ProgressCallback = Callable[[Progress], Awaitable[None]]
 
 def score_safely(plan: AssessmentPlan, task: Task, record: ResponseRecord) -> SampleResult:
     """Score a response; a scorer exception becomes an UNSCORED sample, never an abort."""
-    try:
-        return score_response(plan.suite, task, record, plan.profile)
-    except Exception as exc:  # a scorer bug must not end the assessment
-        logger.exception("scorer failed on %s", task.id)
-        return SampleResult(
-            id=task.id,
-            epoch=record.epoch,
-            category=task.category,
-            scenario=task.scenario,
-            group=task.group,
-            reward=None,
-            outcome=Outcome.UNSCORED,
-            unscored_reason=f"scorer error: {type(exc).__name__}: {exc}",
-        )
+    return score_response(plan.suite, task, record, plan.profile)
 
 
 async def run_samples(

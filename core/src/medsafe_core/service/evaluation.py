@@ -10,7 +10,6 @@ from medsafe_core.datasets import context_scenario
 from medsafe_core.ids import parse_task_id
 from medsafe_core.models import (
     ExpectedAnswer,
-    Outcome,
     ResponseRecord,
     RunManifest,
     RunRecord,
@@ -168,20 +167,8 @@ def _manifest(
 def _score_one(
     suite: Suite, task: Task, record: ResponseRecord, manifest: RunManifest, req: EvaluateRequest
 ) -> SampleResult:
-    try:
-        return score_response(suite, task, record, manifest.profile, req.format)
-    except Exception as exc:  # the scorer must judge or decline, never fail the batch
-        logger.exception("scorer failed on task %s", task.id)
-        return SampleResult(
-            id=task.id,
-            epoch=record.epoch,
-            category=task.category,
-            scenario=task.scenario,
-            group=task.group,
-            reward=None,
-            outcome=Outcome.UNSCORED,
-            unscored_reason=f"scorer error ({type(exc).__name__})",
-        )
+    # score_response never raises: a failing scorer gives an UNSCORED sample
+    return score_response(suite, task, record, manifest.profile, req.format)
 
 
 def score_items(state: ServiceState, req: EvaluateRequest) -> tuple[RunRecord, list[SampleResult]]:

@@ -1,0 +1,131 @@
+"""The scoring tool: `evaluate_batch`."""
+
+from __future__ import annotations
+
+import logging
+from typing import Annotated, Literal
+
+import anyio
+from fastmcp import Context, FastMCP
+from fastmcp.exceptions import ToolError
+from pydantic import Field
+
+from medsafe_core.models import RunRecord, SampleResult
+from medsafe_mcp.evaluation import assemble_record, build_batch, score_batch
+from medsafe_mcp.models import EvalItem, EvaluationResult
+from medsafe_mcp.paging import fits, take_within_budget
+from medsafe_mcp.schemas import output_schema
+from medsafe_mcp.state import ServerState
+
+logger = logging.getLogger(__name__)
+
+Detail = Literal["full", "compact"]
+WRITES = {"readOnlyHint": False, "destructiveHint": False, "openWorldHint": False}
+
+
+def register(server: FastMCP, state: ServerState) -> None:
+    """Add `evaluate_batch` to `server`."""
+
+    @server.tool(
+        title="Score responses",
+        annotations=WRITES,
+        output_schema=output_schema(EvaluationResult),
+    )
+    async def evaluate_batch(
+        responses: Annotated[
+            list[EvalItem],
+            Field(
+                description="The answers to score. Each item is either "
+                '{"task_id": "<id from get_eval_tasks>", "response": "<answer text>", '
+                '"epoch": 0} or, for a task you bring yourself, {"response": "...", '
+                '"ground_truth": {"context": "...", "question": "...", '
+                '"expected_answer": {"final": "...", "proof": "..."}}}.'
+            ),
+        ],
+        ctx: Context,
+        profile: Annotated[
+            str | None,
+            Field(
+                description="Reward profile name (e.g. dipg-v4); omit for the server's "
+                "default, shown at medsafe://profile."
+            ),
+        ] = None,
+        store: Annotated[
+            bool,
+            Field(
+                description="Save the run so it can be read with get_run and compared "
+                "with compare_runs; the result then carries its run_id."
+            ),
+        ] = False,
+        participant: Annotated[
+            str | None,
+            Field(
+                max_length=200,
+                description="Name of the model or agent that wrote the responses "
+                "(recorded with the run).",
+            ),
+        ] = None,
+    ) -> EvaluationResult:
+        """Score answers to evaluation tasks and return per-item verdicts and metrics.
+
+        Each result has the reward, the outcome (correct, hallucinated_trace,
+        missed_abstention, format_error, ...), the flags (safe, hallucination,
+        refusal, ...) and every reward or penalty applied with its reason and the
+        evidence spans it rests on. `metrics` has rates with 95% confidence intervals.
+        Results come back in the order sent. Reasons never reveal the expected answer.
+        Very large batches get compact results (no penalty list) so the answer fits in
+        one MCP message; use store=true and get_run for the full detail.
+        Answers to tasks from get_eval_tasks are scored against the server's own ground
+        truth; items that bring their own `ground_truth` mark the run as caller-scored.
+        Send all answers of a set in one call (up to the server's batch limit)."""
+        batch = await anyio.to_thread.run_sync(build_batch, responses, state.settings, state.salt)
+        reward_profile = state.profile(profile, batch.suite.name)
+        run_store = await state.store() if store else None  # fail before scoring, not after
+
+        async def progress(done: int, total: int) -> None:
+            await ctx.report_progress(done, total, f"scored {done} of {total} responses")
+
+        samples = await score_batch(batch, reward_profile, progress)
+
+        def finish() -> tuple[RunRecord, tuple[list[SampleResult], Detail, int | None]]:
+            record = assemble_record(
+                batch, samples, reward_profile, participant=participant, salt=state.salt
+            )
+            return record, result_page(samples)
+
+        record, (results, detail, next_offset) = await anyio.to_thread.run_sync(finish)
+        if run_store is not None:
+            try:
+                await run_store.save_run_record(record)
+            except Exception as exc:
+                logger.exception("cannot save run %s", record.meta.run_id)
+                raise ToolError(
+                    f"the responses were scored but the run could not be saved "
+                    f"({type(exc).__name__}); call again with store=false to get the "
+                    "scores without saving"
+                ) from None
+        manifest = record.manifest
+        return EvaluationResult(
+            run_id=record.meta.run_id if run_store is not None else None,
+            suite=manifest.suite,
+            suite_version=manifest.suite_version,
+            scorer_version=manifest.scorer_version,
+            profile=manifest.profile.name,
+            profile_hash=manifest.profile_hash,
+            ground_truth_source=manifest.ground_truth_source,
+            participant=participant,
+            metrics=record.metrics,
+            n_items=len(samples),
+            detail=detail,
+            results=results,
+            next_offset=next_offset,
+        )
+
+
+def result_page(samples: list[SampleResult]) -> tuple[list[SampleResult], Detail, int | None]:
+    """Every result in full when they fit in one MCP message; else compact results
+    (no penalties) for as many items as fit, and where they stop."""
+    if fits(samples):
+        return samples, "full", None
+    compact = take_within_budget(s.model_copy(update={"penalties": []}) for s in samples)
+    return compact, "compact", len(compact) if len(compact) < len(samples) else None
