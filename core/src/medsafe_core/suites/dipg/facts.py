@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import NamedTuple
 
 from medsafe_core.suites.dipg.text import NEGATIONS, STOPWORDS, stem, words
@@ -226,17 +225,36 @@ def content_stems(text: str) -> set[str]:
     return {stem(w) for w in unique if not _NEG_CONTRACTION.match(w)}
 
 
-@dataclass(frozen=True, slots=True)
 class TextFacts:
-    """What the judgments look up in a context or evidence text, computed once per text."""
+    """What the judgments look up in a context or evidence text, computed once per text
+    and only as far as a judgment asks."""
 
-    quantities: tuple[Quantity, ...]
-    words: frozenset[str]
-    """Lower-case alphanumeric words."""
-    stems: frozenset[str]
-    """Content stems."""
-    initials: str
-    """First letters of consecutive words, to recognise abbreviations ('os')."""
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    @cached_property
+    def quantities(self) -> tuple[Quantity, ...]:
+        """The numbers with their units."""
+        return _quantities(self.text)
+
+    @cached_property
+    def _alnum(self) -> list[str]:
+        return _ALNUM.findall(self.text.lower().replace("-", " "))
+
+    @cached_property
+    def words(self) -> frozenset[str]:
+        """Lower-case alphanumeric words."""
+        return frozenset(self._alnum)
+
+    @cached_property
+    def stems(self) -> frozenset[str]:
+        """Content stems."""
+        return frozenset(content_stems(self.text))
+
+    @cached_property
+    def initials(self) -> str:
+        """First letters of consecutive words, to recognise abbreviations ('os')."""
+        return "".join(w[0] for w in self._alnum)
 
     def has_quantity(self, q: Quantity) -> bool:
         """Whether the text states this quantity."""
@@ -244,18 +262,15 @@ class TextFacts:
 
     def knows_entity(self, ent: str) -> bool:
         """Its words occur, or it abbreviates consecutive words of the text."""
-        if set(re.findall(r"[a-z0-9]+", ent)) <= self.words:
+        if set(_ALNUM.findall(ent)) <= self.words:
             return True
         return ent.isalpha() and 2 <= len(ent) <= 5 and ent in self.initials
+
+
+_ALNUM = re.compile(r"[a-z0-9]+")
 
 
 @lru_cache(maxsize=1024)
 def text_facts(text: str) -> TextFacts:
     """Facts of a text (cached: contexts are judged many times)."""
-    alnum = re.findall(r"[a-z0-9]+", text.lower().replace("-", " "))
-    return TextFacts(
-        quantities=tuple(quantities(text)),
-        words=frozenset(alnum),
-        stems=frozenset(content_stems(text)),
-        initials="".join(w[0] for w in alnum),
-    )
+    return TextFacts(text)
