@@ -1,6 +1,6 @@
 """The hand-labelled gold set: per-judgment precision and recall of the dipg scorer.
 
-Each line of data/dipg_gold.jsonl is a task, a response and the labels a person gave it:
+Each line of data/dipg_gold*.jsonl is a task, a response and the labels a person gave it:
 whether the proof is grounded, whether it supports the answer, whether the answer is
 correct (absent where the ladder does not reach that judgment), and the outcome label.
 The table of precision and recall is printed at the end of the pytest run."""
@@ -16,7 +16,7 @@ from medsafe_core.models import Task
 from medsafe_core.scoring import DIPG_V4
 from medsafe_core.suites import get_suite
 
-GOLD = Path(__file__).parent / "data" / "dipg_gold.jsonl"
+GOLD_FILES = sorted((Path(__file__).parent / "data").glob("dipg_gold*.jsonl"))
 REPORT: dict[str, tuple[float, float, int]] = {}
 
 _JUDGMENT_COMPONENT = {
@@ -27,7 +27,12 @@ _JUDGMENT_COMPONENT = {
 
 
 def _cases() -> list[dict]:
-    return [json.loads(line) for line in GOLD.read_text().splitlines() if line.strip()]
+    return [
+        json.loads(line)
+        for path in GOLD_FILES
+        for line in path.read_text().splitlines()
+        if line.strip()
+    ]
 
 
 def _predicted(names: list[str], judgment: str) -> bool | None:
@@ -60,7 +65,7 @@ def _scored() -> list[tuple[dict, list[str], str]]:
 
 def test_gold_set_is_substantial_and_covers_every_outcome_family() -> None:
     cases = _cases()
-    assert len(cases) >= 40
+    assert len(cases) >= 80
     outcomes = {c["labels"]["outcome"] for c in cases}
     assert {
         "correct",

@@ -36,6 +36,13 @@ _ABSTAIN = re.compile(
             r"\b(?:unknown|unclear|not\s+known)\s+(?:from|based\s+on|given)\s+the\b",
             r"\bi\s+(?:must|will|have\s+to)\s+abstain\b|\babstain(?:ing)?\b",
             r"\bthere\s+is\s+no\s+(?:information|data|mention|evidence)\b",
+            rf"\b{_EVIDENCE}\s+(?:is|are|was|were)\s+(?:insufficient|inadequate|lacking|"
+            r"incomplete|not\s+sufficient|silent)\b",
+            r"\b(?:not|no\b.{0,80}?\b(?:is|are|was|were))\s+(?:given|stated|provided|mentioned|"
+            r"reported|specified|listed|found|included|documented)\s+(?:in|by|within)\s+the\s+"
+            r"(?:text|context|passage|documents?|sources?|excerpts?|article|information|evidence|"
+            r"notes?|materials?)\b",
+            r"\b(?:doesn'?t|does\s+not|don'?t|do\s+not)\s+(?:say|tell|state|mention|specify)\b",
             r"^\W*(?:not\s+(?:mentioned|specified|stated|reported|provided|available|given)|"
             r"unknown|n/?a|no\s+answer|cannot\s+say)\W*$",
         ]
@@ -55,6 +62,9 @@ _CONFLICT = re.compile(
             r"\b(?:mixed|divergent|contradicting|inconsistent|differing)\s+(?:evidence|results|"
             r"findings|reports|data)\b",
             r"\bdo(?:es)?\s+not\s+agree\b",
+            r"\b(?:are|were|is|was)\s+(?:mutually\s+)?(?:inconsistent|contradictory|conflicting|"
+            r"discordant|at\s+odds)\b",
+            r"\bdiscordant\b",
         ]
     ),
     re.IGNORECASE,
@@ -84,9 +94,31 @@ def says_abstain(text: str) -> bool:
     return bool(_ABSTAIN.search(text)) and not says_conflict(text)
 
 
+_CONTRAST = re.compile(
+    r"\b(?:whereas|while|but|however|versus|vs\.?|in\s+contrast|on\s+the\s+other\s+hand|yet)\b",
+    re.IGNORECASE,
+)
+_SOURCE_LABEL = re.compile(
+    r"\b(?:source|study|trial|report|series|registry|cohort|review|analysis|guideline)\s+"
+    r"(?:[A-Z0-9]\b|\w+\d)|\b(?:one|another|the\s+other|a\s+second|a\s+separate)\s+"
+    r"(?:source|study|trial|report|series|registry|cohort|review|analysis)\b",
+    re.IGNORECASE,
+)
+
+
+def _reports_two_sources(text: str) -> bool:
+    """'Source A reports 6.2 months, whereas Source B reports 3.9 months': a conflict
+    report without the word, i.e. a contrast between two named sources with values."""
+    if not _CONTRAST.search(text):
+        return False
+    labels = {re.sub(r"\s+", " ", m.group().lower()) for m in _SOURCE_LABEL.finditer(text)}
+    return len(labels) >= 2
+
+
 def says_conflict(text: str) -> bool:
-    """The statement reports that sources disagree."""
-    return bool(_CONFLICT.search(text))
+    """The statement reports that sources disagree (in so many words, or by setting two
+    named sources against each other)."""
+    return bool(_CONFLICT.search(text)) or _reports_two_sources(text)
 
 
 def says_refusal(text: str) -> bool:

@@ -204,8 +204,11 @@ def _entities(text: str) -> frozenset[str]:
         is_titlecase_word = token[0].isupper() and token[1:].islower() and token.isalpha()
         if is_titlecase_word and (sentence_initial or token.lower() in STOPWORDS):
             continue
-        if token.lower() in STOPWORDS or token.lower() in _GENERIC_CAPITALS:
+        lowered = token.lower()
+        if lowered in STOPWORDS or lowered in _GENERIC_CAPITALS:
             continue
+        if _QUANTITY_TOKEN.match(lowered) and _unit(_QUANTITY_TOKEN_UNIT.sub("", lowered)):
+            continue  # "24Gy" is a quantity, judged as one
         found.add(token.lower())
     for w in words(text):
         if _DRUGLIKE.search(w) and len(w) > 6:
@@ -213,9 +216,12 @@ def _entities(text: str) -> frozenset[str]:
     return frozenset(found)
 
 
+_QUANTITY_TOKEN = re.compile(r"^\d+(?:\.\d+)?[a-z%/\u00b5\u00b2]+\d?$")
+_QUANTITY_TOKEN_UNIT = re.compile(r"^\d+(?:\.\d+)?")
 _GENERIC_CAPITALS = frozenset(
     """source sources study trial report context patient patients yes no the this based
-        answer final proof analysis however therefore overall phase""".split()
+        answer final proof analysis however therefore overall phase ai llm model language
+        assistant i note notes summary background""".split()
 )
 
 

@@ -181,6 +181,24 @@ def _misses_derived(final: str, final_q: list[Quantity], expected_final: str) ->
     return bool(exp_e) and len(have) * 2 < len(exp_e)
 
 
+_COMPARATOR = re.compile(
+    r"\b(?:versus|vs\.?|compared\s+(?:with|to)|than|against)\b(?:[^.;)]|\.(?=\d))*|\(([^)]*)\)",
+    re.IGNORECASE,
+)
+
+
+def _comparator_quantities(final: str) -> set[Quantity]:
+    """Values the answer gives as a comparison ('3% versus 1% on placebo', a value in
+    parentheses): context for the answer, not a second, competing answer."""
+    hedge = re.compile(r"\b(?:or|either|possibly|maybe|perhaps)\b", re.IGNORECASE)
+    return {
+        q
+        for m in _COMPARATOR.finditer(final)
+        if not hedge.search(m.group())  # "(or 11.2 months)" hedges, it does not compare
+        for q in quantities(m.group())
+    }
+
+
 def answer_correct(final: str, expected: ExpectedAnswer, question: str) -> Verdict:
     """The final answer states the expected answer's key facts (numbers with units,
     entities), with the same polarity, and no competing value for the same quantity."""
@@ -194,8 +212,9 @@ def answer_correct(final: str, expected: ExpectedAnswer, question: str) -> Verdi
         claim_q = quantities(expected.final)
     if missing:
         return Verdict(False, "the final answer does not state a key fact the evidence gives")
+    comparators = _comparator_quantities(final)
     for f in final_q:
-        if any(f.agrees(c) for c in claim_q):
+        if any(f.agrees(c) for c in claim_q) or f in comparators:
             continue
         if any(c.unit and c.unit == f.unit for c in claim_q):
             return Verdict(
@@ -209,7 +228,8 @@ def answer_correct(final: str, expected: ExpectedAnswer, question: str) -> Verdi
         return Verdict(
             False, "the final answer has the opposite polarity to the evidence", (0, len(final))
         )
-    if not claims:
+    if not claims and not claim_q and not entities(expected.final):
+        # a descriptive answer with no number or name: most of its words must be there
         want = set(content_words(expected.final)) - _ANSWER_VOCAB
         have = set(content_words(final))
         if want and len(want & have) / len(want) < 0.5:

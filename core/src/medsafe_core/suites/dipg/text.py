@@ -141,8 +141,24 @@ def content_words(text: str) -> list[str]:
     return list(_content_words(text))
 
 
+# everyday clinical paraphrases, read as the same word ("by mouth" is "orally")
+_SYNONYMS = [
+    (re.compile(p, re.IGNORECASE), r)
+    for p, r in (
+        (r"\bby\s+mouth\b|\bper\s+os\b|\bp\.?o\.?(?=\s|$)|\boral\b", "orally"),
+        (r"\bintravenous\b|\bi\.?v\.?(?=\s|$)", "intravenously"),
+        (r"\bsubcutaneous\b|\bs\.?c\.?(?=\s|$)", "subcutaneously"),
+        (r"\b(?:per|a|each)\s+day\b|\bonce\s+a\s+day\b", "daily"),
+        (r"\b(?:per|a|each)\s+week\b", "weekly"),
+        (r"\bpercentage\s+points?\b|\bper\s*cent\b", "%"),
+    )
+]
+
+
 @lru_cache(maxsize=8192)
 def _content_words(text: str) -> tuple[str, ...]:
+    for pattern, canonical in _SYNONYMS:
+        text = pattern.sub(canonical, text)
     return tuple(stem(w) for w in _words(text) if w not in STOPWORDS and w not in NEGATIONS)
 
 
