@@ -11,7 +11,8 @@ import re
 
 _EVIDENCE = (
     r"(?:context|text|passage|evidence|information|data|sources?|documents?|excerpts?|"
-    r"materials?|records?|notes?|literature|report|it)"
+    r"materials?|records?|notes?|literature|reports?|guidance|guidelines?|summary|article|"
+    r"paper|studies|study|trials?|it)"
 )
 _ABSTAIN = re.compile(
     "|".join(
