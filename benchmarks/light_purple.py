@@ -14,6 +14,7 @@ import uuid
 
 import uvicorn
 from a2a.server.request_handlers.response_helpers import agent_card_to_dict
+from a2a.types import AgentSkill
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse
@@ -37,7 +38,14 @@ def build(port: int, latency: float) -> Starlette:
             description="benchmark participant",
             url=f"http://127.0.0.1:{port}/",
             version="0",
-            skills=[],
+            skills=[
+                AgentSkill(
+                    id="answer",
+                    name="Answer",
+                    description="Abstains after a fixed latency.",
+                    tags=["benchmark"],
+                )
+            ],
             protocol_versions=("1.0",),
         )
     )
