@@ -15,6 +15,7 @@ from rich.table import Table
 
 from medsafe_core.cli.io import InputError, read_responses, read_run, write_atomic
 from medsafe_core.cli.render import category_table, metrics_table
+from medsafe_core.datasets import LoadedDataset
 from medsafe_core.ids import TaskIdError
 from medsafe_core.models import ResponseRecord, RunRecord
 from medsafe_core.parsing import ResponseFormat
@@ -70,14 +71,13 @@ def tasks_cmd(
     console.print(f"wrote {len(tasks)} tasks to {out}")
 
 
-def _load_tasks(path: Path, suite: str) -> tuple[list, str, str]:  # type: ignore[type-arg]
+def _load_tasks(path: Path, suite: str) -> LoadedDataset:
     from medsafe_core.datasets import DatasetError, load_tasks
 
     try:
-        ds = load_tasks(path, suite=suite)
+        return load_tasks(path, suite=suite)
     except (DatasetError, OSError) as exc:
         raise _fail(str(exc)) from None
-    return ds.tasks, ds.dataset_id, ds.dataset_hash
 
 
 def _score(
@@ -89,7 +89,8 @@ def _score(
     fmt: ResponseFormat,
 ) -> RunRecord:
     suite = get_suite(suite_name)
-    tasks, dataset_id, _ = _load_tasks(tasks_path, suite_name)
+    dataset = _load_tasks(tasks_path, suite_name)
+    tasks = dataset.tasks
     profile = get_profile(profile_name) if profile_name else Settings().profile()
     used = {r.id for r in responses}
     epochs = max((r.epoch for r in responses), default=0) + 1
@@ -98,7 +99,7 @@ def _score(
         [t for t in tasks if t.id in used],
         profile,
         epochs=epochs,
-        dataset_id=dataset_id,
+        dataset_id=f"{dataset.dataset_id}@{dataset.dataset_hash}",  # the file and its hash
         participant=participant,
     )
     return score_run(suite, tasks, responses, manifest, fmt=fmt)
