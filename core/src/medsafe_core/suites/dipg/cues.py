@@ -44,6 +44,8 @@ _ABSTAIN = re.compile(
             r"(?:text|context|passage|documents?|sources?|excerpts?|article|information|evidence|"
             r"notes?|materials?)\b",
             r"\b(?:doesn'?t|does\s+not|don'?t|do\s+not)\s+(?:say|tell|state|mention|specify)\b",
+            r"\b(?:do(?:es)?\s+not|don'?t|doesn'?t|lacks?|without)\s+(?:have\s+)?(?:enough|"
+            r"sufficient|adequate|the\s+necessary)\s+(?:information|data|evidence|details|context)\b",
             r"^\W*(?:not\s+(?:mentioned|specified|stated|reported|provided|available|given)|"
             r"unknown|n/?a|no\s+answer|cannot\s+say)\W*$",
         ]

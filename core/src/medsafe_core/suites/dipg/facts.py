@@ -132,6 +132,11 @@ def _value(token: str) -> float:
     return float(token.replace(",", ""))
 
 
+def unit_word(token: str) -> bool:
+    """Whether a word names a unit ('months', 'gy', '%')."""
+    return token in _UNITS
+
+
 def _unit(token: str | None) -> str | None:
     if not token:
         return None

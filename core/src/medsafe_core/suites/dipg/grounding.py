@@ -16,7 +16,14 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import LCSseq
 
 from medsafe_core.suites.dipg.facts import entities, negation_count, quantities
-from medsafe_core.suites.dipg.text import Normalized, content_words, normalize, normalize_cached
+from medsafe_core.suites.dipg.text import (
+    SOFT_WORDS,
+    Normalized,
+    content_words,
+    has_word_form,
+    normalize,
+    normalize_cached,
+)
 
 GROUNDING_THRESHOLD = 85.0
 ORDER_THRESHOLD = 0.8
@@ -120,10 +127,16 @@ def _fact_problem(segment: str, span: str) -> str:
         if not set(re.findall(r"[a-z0-9]+", ent)) <= span_words:
             return f"names {ent!r}, which the aligned context span does not"
     seg_words = content_words(segment)
+    span_words_list = content_words(span)
     if seg_words:
-        kept = LCSseq.similarity(seg_words, content_words(span)) / len(seg_words)
+        kept = LCSseq.similarity(seg_words, span_words_list) / len(seg_words)
         if kept < ORDER_THRESHOLD:
             return "its words appear in the context in another order or in other sentences"
+    # a near-verbatim quote may drop words, not change them: "once daily" for "once weekly"
+    span_stems = set(span_words_list)
+    for word in seg_words:
+        if word.isalpha() and word not in SOFT_WORDS and not has_word_form(word, span_stems):
+            return f"says {word!r} where the aligned context span does not"
     return ""
 
 

@@ -21,8 +21,16 @@ from medsafe_core.suites.dipg.facts import (
     is_negation,
     quantities,
     text_facts,
+    unit_word,
 )
-from medsafe_core.suites.dipg.text import STOPWORDS, content_words, normalize, stem, words
+from medsafe_core.suites.dipg.text import (
+    STOPWORDS,
+    content_words,
+    has_word_form,
+    normalize,
+    stem,
+    words,
+)
 
 # words an answer may use without the context using them
 _ANSWER_VOCAB = frozenset(
@@ -74,16 +82,6 @@ def negated_about(text: str, topic: set[str]) -> bool:
     return False
 
 
-def _has_word(word: str, vocabulary: set[str]) -> bool:
-    """Exact, or the same word in another form (a shared prefix of six letters:
-    'recognizing'/'recognition')."""
-    if word in vocabulary:
-        return True
-    if len(word) < 5 or not word.isalpha():
-        return False
-    return any(len(v) >= 5 and v[:5] == word[:5] and v[:6] == word[:6] for v in vocabulary)
-
-
 def _unbacked(final: str, sources: tuple[TextFacts, ...], where: str) -> Verdict:
     """The first number or named entity of the final answer that no source states."""
     for q in quantities(final):
@@ -116,7 +114,9 @@ def supports(final: str, evidence: str, question: str) -> Verdict:
     final_stems = set(content_words(final))
     added = final_stems - qu.stems - _ANSWER_VOCAB
     added = {w for w in added if not w.isdigit() and w not in NUMBER_WORDS}
-    missing = sorted(w for w in added if not (_has_word(w, set(ev.stems)) or ev.knows_entity(w)))
+    missing = sorted(
+        w for w in added if not (has_word_form(w, set(ev.stems)) or ev.knows_entity(w))
+    )
     if added and len(missing) > 0.4 * len(added):
         shown = ", ".join(missing[:3])
         return Verdict(False, f"the proof does not state what the answer adds ({shown})")
@@ -170,15 +170,36 @@ def _missing_claim(final: str, final_q: list[Quantity], claims: list[str]) -> bo
     return False
 
 
-def _misses_derived(final: str, final_q: list[Quantity], expected_final: str) -> bool:
+def _misses_derived(
+    final: str, final_q: list[Quantity], expected_final: str, question: str
+) -> bool:
     """Without listed claims (loaded data), the expected answer's own facts are the claims,
-    judged leniently: one of its quantities and half of its entities must be stated."""
-    exp_q = quantities(expected_final)
+    judged leniently: what the question already says is not a claim; one of the other
+    quantities, half of the other entities and half of the other specific words must be
+    stated."""
+    asked_q = quantities(question)
+    exp_q = [q for q in quantities(expected_final) if not any(q.agrees(a) for a in asked_q)]
     if exp_q and not any(c.agrees(f) for c in exp_q for f in final_q):
         return True
-    exp_e = entities(expected_final)
-    have = {e for e in exp_e if e in final.lower()}
-    return bool(exp_e) and len(have) * 2 < len(exp_e)
+    exp_e = entities(expected_final) - entities(question)
+    if exp_e and 2 * sum(e in final.lower() for e in exp_e) < len(exp_e):
+        return True
+    specific = set(content_words(expected_final)) - set(content_words(question)) - _ANSWER_VOCAB
+    specific = {
+        w
+        for w in specific
+        if w.isalpha() and w not in NUMBER_WORDS and not unit_word(w) and w not in exp_e
+    }
+    if _POLAR_QUESTION.match(question):
+        return False  # a yes/no answer need not restate the predicate; polarity is judged apart
+    have = set(content_words(final))
+    return bool(specific) and 2 * sum(has_word_form(w, have) for w in specific) < len(specific)
+
+
+_POLAR_QUESTION = re.compile(
+    r"\s*(?:is|are|was|were|did|does|do|has|have|had|can|could|should|will|would|may|must)\b",
+    re.IGNORECASE,
+)
 
 
 _COMPARATOR = re.compile(
@@ -208,7 +229,7 @@ def answer_correct(final: str, expected: ExpectedAnswer, question: str) -> Verdi
         missing = _missing_claim(final, final_q, claims)
         claim_q = [q for c in claims for q in quantities(c)]
     else:
-        missing = _misses_derived(final, final_q, expected.final)
+        missing = _misses_derived(final, final_q, expected.final, question)
         claim_q = quantities(expected.final)
     if missing:
         return Verdict(False, "the final answer does not state a key fact the evidence gives")

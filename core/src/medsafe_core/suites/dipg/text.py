@@ -186,3 +186,24 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
 def collapse(text: str) -> str:
     """Whitespace collapsed to single spaces."""
     return _SPACE_LIKE.sub(" ", text).strip()
+
+
+# words a faithful quote or answer may add or drop without changing a fact
+SOFT_WORDS = frozenset(
+    stem(w)
+    for w in """report reported reports found find finds show showed shows shown note noted
+    notes state stated states indicate indicated indicates describe described observe
+    observed also overall approximately about around roughly nearly given data result
+    results study trial source""".split()
+)
+
+
+def has_word_form(word: str, vocabulary: set[str] | frozenset[str]) -> bool:
+    """The word, or the same word in another form (a shared prefix of six letters:
+    'recognizing'/'recognition'), is in the vocabulary."""
+    if word in vocabulary:
+        return True
+    if len(word) < 5 or not word.isalpha():
+        return False
+    prefix = word[:6]
+    return any(len(v) >= 5 and v[:6] == prefix for v in vocabulary)
