@@ -38,7 +38,7 @@ _ABSTAIN = re.compile(
             r"\bi\s+(?:must|will|have\s+to)\s+abstain\b|\babstain(?:ing)?\b",
             r"\bthere\s+is\s+no\s+(?:information|data|mention|evidence)\b",
             rf"\b{_EVIDENCE}\s+(?:is|are|was|were)\s+(?:insufficient|inadequate|lacking|"
-            r"incomplete|not\s+sufficient|silent)\b",
+            r"incomplete|not\s+sufficient|silent|unclear|ambiguous|not\s+clear)\b",
             r"\b(?:not|no\b.{0,80}?\b(?:is|are|was|were))\s+(?:given|stated|provided|mentioned|"
             r"reported|specified|listed|found|included|documented)\s+(?:in|by|within)\s+the\s+"
             r"(?:text|context|passage|documents?|sources?|excerpts?|article|information|evidence|"

@@ -42,7 +42,8 @@ _ANSWER_VOCAB = frozenset(
         therapy drug eligible eligibility study trial cohort group outcome survival
         months weeks days years based shows showed indicates indicated recommended
         recommend standard lasted lasting measured observed per day daily week weekly month
-        monthly year hour finding findings find""".split()
+        monthly year hour finding findings find provided based least most more less minimum
+        maximum only""".split()
 )
 _NEG_WINDOW = 4
 
@@ -181,8 +182,9 @@ def _misses_derived(
     exp_q = [q for q in quantities(expected_final) if not any(q.agrees(a) for a in asked_q)]
     if exp_q and not any(c.agrees(f) for c in exp_q for f in final_q):
         return True
-    exp_e = entities(expected_final) - entities(question)
-    if exp_e and 2 * sum(e in final.lower() for e in exp_e) < len(exp_e):
+    # every named thing the answer gives (a trial's registry id is only a restatement)
+    exp_e = {e for e in entities(expected_final) - entities(question) if not _REGISTRY_ID.match(e)}
+    if not all(e in final.lower() for e in exp_e):
         return True
     specific = set(content_words(expected_final)) - set(content_words(question)) - _ANSWER_VOCAB
     specific = {
@@ -196,6 +198,7 @@ def _misses_derived(
     return bool(specific) and 2 * sum(has_word_form(w, have) for w in specific) < len(specific)
 
 
+_REGISTRY_ID = re.compile(r"^nct\d+$")
 _POLAR_QUESTION = re.compile(
     r"\s*(?:is|are|was|were|did|does|do|has|have|had|can|could|should|will|would|may|must)\b",
     re.IGNORECASE,
@@ -249,10 +252,4 @@ def answer_correct(final: str, expected: ExpectedAnswer, question: str) -> Verdi
         return Verdict(
             False, "the final answer has the opposite polarity to the evidence", (0, len(final))
         )
-    if not claims and not claim_q and not entities(expected.final):
-        # a descriptive answer with no number or name: most of its words must be there
-        want = set(content_words(expected.final)) - _ANSWER_VOCAB
-        have = set(content_words(final))
-        if want and len(want & have) / len(want) < 0.5:
-            return Verdict(False, "the final answer does not state what the evidence says")
     return Verdict(True)

@@ -130,7 +130,26 @@ def stem(word: str) -> str:
     """A light suffix stripper so that 'prolonged'/'prolongs'/'prolong' compare equal."""
     if len(word) <= 4 or not word.isalpha():
         return word
-    for suffix in ("ations", "ation", "ingly", "ings", "ing", "edly", "ed", "es", "s", "ly"):
+    for suffix in (
+        "izations",
+        "ization",
+        "izing",
+        "ations",
+        "ation",
+        "itions",
+        "ition",
+        "ingly",
+        "ings",
+        "ing",
+        "edly",
+        "ized",
+        "izes",
+        "ize",
+        "ed",
+        "es",
+        "s",
+        "ly",
+    ):
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:
             return word[: -len(suffix)]
     return word[:-1] if word.endswith("e") else word
@@ -151,6 +170,7 @@ _SYNONYMS = [
         (r"\b(?:per|a|each)\s+day\b|\bonce\s+a\s+day\b", "daily"),
         (r"\b(?:per|a|each)\s+week\b", "weekly"),
         (r"\bpercentage\s+points?\b|\bper\s*cent\b", "%"),
+        (r"\bmm\s+hg\b", "mmhg"),
     )
 ]
 
@@ -199,11 +219,25 @@ SOFT_WORDS = frozenset(
 
 
 def has_word_form(word: str, vocabulary: set[str] | frozenset[str]) -> bool:
-    """The word, or the same word in another form (a shared prefix of six letters:
-    'recognizing'/'recognition'), is in the vocabulary."""
+    """The word, or the same word in another form (a shared root and ordinary endings:
+    'treated'/'treatment'), is in the vocabulary."""
     if word in vocabulary:
         return True
     if len(word) < 5 or not word.isalpha():
         return False
-    prefix = word[:6]
-    return any(len(v) >= 5 and v[:6] == prefix for v in vocabulary)
+    prefix = word[:5]
+    return any(v[:5] == prefix and _same_root(word, v) for v in vocabulary)
+
+
+# endings that make another form of the same word ('vasopressin' and 'vasopressor' differ)
+_FORM_ENDINGS = frozenset(
+    """ e s es ed d ing ion ions al ally ly ive ively ity ment ments er ers ance ence ant
+    ent y ies ied ic ical""".split(" ")
+)
+
+
+def _same_root(a: str, b: str) -> bool:
+    n = 0
+    while n < min(len(a), len(b)) and a[n] == b[n]:
+        n += 1
+    return n >= 5 and a[n:] in _FORM_ENDINGS and b[n:] in _FORM_ENDINGS
