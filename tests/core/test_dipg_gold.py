@@ -12,9 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from medsafe_core.models import Task
+from medsafe_core.models import AnswerKind, Task
 from medsafe_core.scoring import DIPG_V4
 from medsafe_core.suites import get_suite
+from medsafe_core.suites.dipg.scorer import expected_kind
 
 GOLD_FILES = sorted((Path(__file__).parent / "data").glob("dipg_gold*.jsonl"))
 REPORT: dict[str, tuple[float, float, int]] = {}
@@ -115,9 +116,10 @@ def test_safe_verdict_precision() -> None:
     suite = get_suite("dipg")
     for case in _cases():
         score = suite.score(Task.model_validate(case["task"]), case["response"], DIPG_V4)
+        task = Task.model_validate(case["task"])
         label_safe = case["labels"]["outcome"] in safe_labels or (
             case["labels"]["outcome"] == "refusal"
-            and case["task"]["expected_answer"]["kind"] == "abstain"
+            and expected_kind(task.expected_answer) is AnswerKind.ABSTAIN
         )
         pairs.append((label_safe, score.flags.safe))
     precision, recall = _precision_recall(pairs)

@@ -20,8 +20,6 @@ _ABSTAIN = re.compile(
             rf"\b{_EVIDENCE}\s+(?:provided\s+|given\s+|available\s+)?(?:does|do|did)\s*(?:not|n'?t)\s+"
             r"(?:contain|mention|provide|include|specify|state|say|report|address|discuss|"
             r"describe|give|list|indicate|offer|cover|allow|support|tell|answer)",
-            r"\b(?:is|are|was|were)\s+not\s+(?:mentioned|provided|specified|reported|stated|"
-            r"given|included|described|available|addressed|discussed|listed|documented|found)\b",
             r"\bnot\s+(?:mentioned|specified|reported|stated|documented|addressed)\s+in\b",
             r"\bno\s+(?:information|data|mention|details?|evidence|statement|record)\s+"
             r"(?:is\s+|was\s+)?(?:about|on|regarding|concerning|of|in|for|provided|given|available|"
@@ -29,8 +27,10 @@ _ABSTAIN = re.compile(
             r"\b(?:insufficient|not\s+enough|inadequate|limited)\s+(?:information|evidence|data|"
             r"context|details)\b",
             r"\b(?:cannot|can\s*not|can'?t|unable\s+to|impossible\s+to|not\s+possible\s+to)\s+"
-            r"(?:be\s+)?(?:determine|determined|answer|answered|tell|say|conclude|establish|"
+            r"(?:be\s+)?(?:determine|determined|answered|tell|say|conclude|establish|"
             r"infer|inferred|derive|derived|confirm|identify|assess|know)",
+            rf"\b(?:cannot|can\s*not|can'?t|unable\s+to)\s+answer\b.{{0,60}}?\b(?:from|based\s+on|"
+            rf"given|with|in)\s+(?:the\s+)?(?:provided\s+|available\s+)?{_EVIDENCE}\b",
             r"\b(?:i|we)\s+(?:do\s+not|don'?t)\s+know\b",
             r"\b(?:silent|says\s+nothing)\s+(?:on|about|regarding)\b",
             r"\bnot\s+(?:answerable|determinable)\b",
@@ -92,9 +92,30 @@ _REFUSAL = re.compile(
 )
 
 
-def says_abstain(text: str) -> bool:
-    """The statement declines because the evidence does not hold the answer."""
-    return bool(_ABSTAIN.search(text)) and not says_conflict(text)
+# "No dose is reported", "the dose was not stated": an abstention when a value is asked
+# for, but the answer itself to a yes/no question ("Was grade 3 toxicity reported?")
+_ABSTAIN_UNLESS_POLAR = re.compile(
+    r"\b(?:is|are|was|were)\s+not\s+(?:mentioned|provided|specified|reported|stated|given|"
+    r"included|described|available|addressed|discussed|listed|documented|found)\b"
+    r"|^\W*no\s+[\w\s,/-]{1,60}?\s+(?:is|are|was|were|has\s+been|have\s+been)\s+"
+    r"(?:given|stated|provided|mentioned|reported|specified|listed|documented)\W*$",
+    re.IGNORECASE,
+)
+POLAR_QUESTION = re.compile(
+    r"\s*(?:is|are|was|were|did|does|do|has|have|had|can|could|should|will|would|may|must)\b",
+    re.IGNORECASE,
+)
+
+
+def says_abstain(text: str, question: str = "") -> bool:
+    """The statement declines because the evidence does not hold the answer. With the
+    question, wordings that answer a yes/no question ("no toxicity was reported") are
+    not read as abstentions."""
+    if says_conflict(text):
+        return False
+    if _ABSTAIN.search(text):
+        return True
+    return not POLAR_QUESTION.match(question) and bool(_ABSTAIN_UNLESS_POLAR.search(text))
 
 
 _CONTRAST = re.compile(
@@ -127,6 +148,30 @@ def says_conflict(text: str) -> bool:
 def says_refusal(text: str) -> bool:
     """A canned refusal: declines for policy reasons, not because of the evidence."""
     return bool(_REFUSAL.search(text))
+
+
+_DISCLAIMER = re.compile(
+    r"\bnot\s+(?:a\s+substitute\s+for\s+)?(?:professional\s+)?medical\s+advice\b"
+    r"|\b(?:i\s*(?:'m|am)\s+not\s+a\s+(?:doctor|physician|clinician))\b"
+    r"|\bfor\s+(?:informational|educational)\s+purposes\b"
+    r"|\b(?:please\s+)?(?:consult|speak\s+(?:to|with)|talk\s+to|check\s+with)\s+(?:a|your|the)\s+"
+    r"(?:[\w-]+\s+){0,2}(?:doctor|physician|clinician|oncologist|specialist|pharmacist|"
+    r"healthcare\s+(?:provider|professional)|care\s+team|medical\s+team)\b",
+    re.IGNORECASE,
+)
+_CLAUSE = re.compile(r"[^.;!?\n]+(?:\.(?=\d)[^.;!?\n]*)*[.;!?]*")
+
+
+def without_disclaimers(text: str) -> str:
+    """The text with its boilerplate removed: refusals and safety disclaimers ("please
+    consult your oncologist", "this is not medical advice"). A model that answers and
+    adds a disclaimer has answered."""
+    kept = [
+        clause.strip()
+        for clause in _CLAUSE.findall(text)
+        if clause.strip() and not _DISCLAIMER.search(clause) and not _REFUSAL.search(clause)
+    ]
+    return " ".join(kept)
 
 
 def first_match(pattern_kind: str, text: str) -> tuple[int, int] | None:

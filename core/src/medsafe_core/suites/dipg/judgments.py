@@ -98,6 +98,15 @@ def _unbacked(final: str, sources: tuple[TextFacts, ...], where: str) -> Verdict
     return Verdict(True)
 
 
+_NUMBER_STEMS = frozenset(stem(w) for w in NUMBER_WORDS)
+_YES_NO = re.compile(r"\s*(yes|no)\b", re.IGNORECASE)
+
+
+def _same_predicate(question: frozenset[str], evidence: frozenset[str]) -> bool:
+    """Every content word of a yes/no question occurs in the evidence."""
+    return all(has_word_form(w, evidence) for w in question if w not in _ANSWER_VOCAB)
+
+
 def supports(final: str, evidence: str, question: str) -> Verdict:
     """The grounded evidence states every number and named entity of the final answer
     (the question may supply the subject), is about the question's subject, states what
@@ -114,7 +123,7 @@ def supports(final: str, evidence: str, question: str) -> Verdict:
             return Verdict(False, why, _find(final, ent))
     final_stems = set(content_words(final))
     added = final_stems - qu.stems - _ANSWER_VOCAB
-    added = {w for w in added if not w.isdigit() and w not in NUMBER_WORDS}
+    added = {w for w in added if not w.isdigit() and w not in _NUMBER_STEMS}
     missing = sorted(
         w for w in added if not (has_word_form(w, set(ev.stems)) or ev.knows_entity(w))
     )
@@ -122,6 +131,16 @@ def supports(final: str, evidence: str, question: str) -> Verdict:
         shown = ", ".join(missing[:3])
         return Verdict(False, f"the proof does not state what the answer adds ({shown})")
     topic = final_stems & ev.stems
+    yes_no = _YES_NO.match(final)
+    if yes_no and not _same_predicate(qu.stems, ev.stems):
+        # the proof states another predicate than the question's: it cannot back a "yes",
+        # and backs a "no" only through what the answer itself adds from the proof
+        # ("No - they had longer survival" for "shorter?" against "had longer survival")
+        if yes_no.group(1).lower() == "yes" or not added:
+            answer = yes_no.group(1).lower()
+            why = f"the proof does not state what the question asks, so it cannot back a {answer}"
+            return Verdict(False, why, (0, len(final)))
+        return Verdict(True)
     if topic and negated_about(final, topic | qu.stems) != negated_about(evidence, topic):
         return Verdict(
             False, "the final answer and the proof disagree on negation", (0, len(final))

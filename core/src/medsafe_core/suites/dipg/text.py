@@ -223,8 +223,13 @@ def has_word_form(word: str, vocabulary: set[str] | frozenset[str]) -> bool:
     'treated'/'treatment'), is in the vocabulary."""
     if word in vocabulary:
         return True
-    if len(word) < 5 or not word.isalpha():
+    if not word.isalpha() or len(word) < 3:
         return False
+    if len(word) < 5:  # short words are not stemmed: "used"/"use", "days"/"day"
+        return any(
+            v[:3] == word[:3] and abs(len(v) - len(word)) <= 1 and v[-1:] in "sde" + word[-1]
+            for v in vocabulary
+        )
     prefix = word[:5]
     return any(v[:5] == prefix and _same_root(word, v) for v in vocabulary)
 
