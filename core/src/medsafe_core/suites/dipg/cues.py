@@ -125,7 +125,9 @@ _CONTRAST = re.compile(
 _SOURCE_LABEL = re.compile(
     r"\b(?:source|study|trial|report|series|registry|cohort|review|analysis|guideline)\s+"
     r"(?:[A-Z0-9]\b|\w+\d)|\b(?:one|another|the\s+other|a\s+second|a\s+separate)\s+"
-    r"(?:source|study|trial|report|series|registry|cohort|review|analysis)\b",
+    r"(?:source|study|trial|report|series|registry|cohort|review|analysis)\b"
+    r"|\b(?:19|20)\d\d\s+(?:[\w-]+\s+){0,2}(?:guidelines?|statement|study|trial|report|"
+    r"review|analysis|series|registry|cohort|consensus|meta-analysis)\b",
     re.IGNORECASE,
 )
 

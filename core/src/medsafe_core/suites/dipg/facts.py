@@ -146,13 +146,14 @@ def _unit(token: str | None) -> str | None:
     return token if "/" in token and not token[0].isdigit() else None
 
 
+_SUPER = str.maketrans({"\u00b2": "2", "\u00b3": "3"})
 # units written in two words: "mm Hg"
 _SPLIT_UNITS = re.compile(r"\bmm hg\b")
 
 
 @lru_cache(maxsize=4096)
 def _quantities(text: str) -> tuple[Quantity, ...]:
-    lower = _SPLIT_UNITS.sub(lambda m: m.group().replace(" ", ""), text.lower())
+    lower = _SPLIT_UNITS.sub(lambda m: m.group().replace(" ", ""), text.lower().translate(_SUPER))
     found: list[tuple[int, Quantity]] = []
     for m in [*_DIGIT_QUANTITY.finditer(lower), *_WORD_QUANTITY.finditer(lower)]:
         start = m.start()

@@ -39,8 +39,11 @@ NEGATIONS = frozenset(
 )
 
 
+_SUPERSCRIPTS = {"\u00b2": "2", "\u00b3": "3", "\u00b5": "u", "\u03bc": "u"}
+_SUPER = str.maketrans(_SUPERSCRIPTS)
 _TABLE = str.maketrans(
     {
+        **_SUPERSCRIPTS,
         **dict.fromkeys("\"'`\u2018\u2019\u201c\u201d\u00ab\u00bb", " "),
         **dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2212", "-"),
     }
@@ -122,7 +125,7 @@ def words(text: str) -> list[str]:
 @lru_cache(maxsize=8192)
 def _words(text: str) -> tuple[str, ...]:
     text = _POSSESSIVE.sub("", text.lower())
-    return tuple(_WORD.findall(text.translate(_QUOTES).translate(_DASHES)))
+    return tuple(_WORD.findall(text.translate(_QUOTES).translate(_DASHES).translate(_SUPER)))
 
 
 @lru_cache(maxsize=65_536)
