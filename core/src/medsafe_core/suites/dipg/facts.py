@@ -238,7 +238,7 @@ _GENERIC_CAPITALS = frozenset(
 def content_stems(text: str) -> set[str]:
     """Stemmed meaningful words, for overlap measures."""
     unique = set(words(text)) - STOPWORDS - NEGATIONS - _CONT_NEG
-    return {stem(w) for w in unique if not _NEG_CONTRACTION.match(w)}
+    return {stem(w) for w in unique if not _NEG_CONTRACTION.match(w)}  # as content_words
 
 
 class TextFacts:

@@ -31,6 +31,13 @@ _QUOTED = re.compile(r"[\"\u201c\u201d]([^\"\u201c\u201d]{6,})[\"\u201c\u201d]")
 _PIECE_SPLIT = re.compile(
     r"\n+|(?<=[.!?;])\s+(?=[\"'(\[]?[A-Z0-9])|\s*(?:\.\.\.|\u2026|\[\.\.\.\])\s*"
 )
+# "The context states that ...": a pointer to the quote, not part of it
+_META_PREFIX = re.compile(
+    r"^\s*(?:(?:the\s+)?(?:provided\s+)?(?:context|text|passage|document|excerpt|evidence)\s+"
+    r"(?:states?|says?|notes?|reports?|indicates?|mentions?|reads?)(?:\s+that)?|according\s+to\s+"
+    r"the\s+(?:provided\s+)?(?:context|text|passage|document|excerpt))\s*[:,]?\s+",
+    re.IGNORECASE,
+)
 _LIST_MARKER = re.compile(r"^\s*(?:[-*\u2022]|\d{1,2}[.)])\s+")
 
 
@@ -90,7 +97,7 @@ def _segments(proof: str) -> tuple[list[tuple[int, int]], str]:
     for m in [*_PIECE_SPLIT.finditer(proof), None]:
         end = m.start() if m else len(proof)
         piece = proof[pos:end]
-        marker = _LIST_MARKER.match(piece)
+        marker = _LIST_MARKER.match(piece) or _META_PREFIX.match(piece)
         start = pos + (marker.end() if marker else 0)
         text = proof[start:end].strip()
         if text and (content_words(text) or quantities(text)):

@@ -43,7 +43,7 @@ _ANSWER_VOCAB = frozenset(
         months weeks days years based shows showed indicates indicated recommended
         recommend standard lasted lasting measured observed per day daily week weekly month
         monthly year hour finding findings find provided based least most more less minimum
-        maximum only""".split()
+        maximum only poor dismal modest excellent encouraging disappointing notable""".split()
 )
 _NEG_WINDOW = 4
 

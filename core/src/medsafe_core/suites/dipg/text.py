@@ -124,6 +124,8 @@ def words(text: str) -> list[str]:
 
 @lru_cache(maxsize=8192)
 def _words(text: str) -> tuple[str, ...]:
+    for pattern, canonical in _SYNONYMS:
+        text = pattern.sub(canonical, text)
     text = _POSSESSIVE.sub("", text.lower())
     return tuple(_WORD.findall(text.translate(_QUOTES).translate(_DASHES).translate(_SUPER)))
 
@@ -163,7 +165,8 @@ def content_words(text: str) -> list[str]:
     return list(_content_words(text))
 
 
-# everyday clinical paraphrases, read as the same word ("by mouth" is "orally")
+# everyday clinical paraphrases, read as the same word ("by mouth" is "orally"); every
+# word-level judgment sees them, so both sides of a comparison are read alike
 _SYNONYMS = [
     (re.compile(p, re.IGNORECASE), r)
     for p, r in (
@@ -174,14 +177,15 @@ _SYNONYMS = [
         (r"\b(?:per|a|each)\s+week\b", "weekly"),
         (r"\bpercentage\s+points?\b|\bper\s*cent\b", "%"),
         (r"\bmm\s+hg\b", "mmhg"),
+        (r"\bbenefit(?:s|ed|ted|ting)?\b|\bimprovements?\b", "improve"),
+        (r"\b(?:decreas|lower|reduc)(?:e|es|ed|ing|tion|tions)?\b", "reduce"),
+        (r"\b(?:increas|rais|elevat)(?:e|es|ed|ing|ion)?\b", "increase"),
     )
 ]
 
 
 @lru_cache(maxsize=8192)
 def _content_words(text: str) -> tuple[str, ...]:
-    for pattern, canonical in _SYNONYMS:
-        text = pattern.sub(canonical, text)
     return tuple(stem(w) for w in _words(text) if w not in STOPWORDS and w not in NEGATIONS)
 
 
@@ -239,8 +243,11 @@ def has_word_form(word: str, vocabulary: set[str] | frozenset[str]) -> bool:
 
 # endings that make another form of the same word ('vasopressin' and 'vasopressor' differ)
 _FORM_ENDINGS = frozenset(
-    """ e s es ed d ing ion ions al ally ly ive ively ity ment ments er ers ance ence ant
-    ent y ies ied ic ical""".split(" ")
+    [
+        "",
+        *"""e s es ed d ing ion ions al ally ly ive ively ity ment ments ement ements er ers
+        ance ence ant ent y ies ied ic ical""".split(),
+    ]
 )
 
 
