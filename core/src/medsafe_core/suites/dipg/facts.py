@@ -77,6 +77,11 @@ _ENTITY = re.compile(
 )
 _DRUGLIKE = re.compile(r"(?:mab|nib|stat|platin|mide|tide|zole|mycin|cillin|vir|parin|xaban)$")
 _CONT_NEG = {
+    # words that carry their own negation: "ineligible" is "not eligible"
+    "ineligible",
+    "unsuitable",
+    "inappropriate",
+    "unqualified",
     "didnt",
     "doesnt",
     "dont",
@@ -278,8 +283,12 @@ class TextFacts:
 
     def knows_entity(self, ent: str) -> bool:
         """Its words occur, or it abbreviates consecutive words of the text."""
-        if set(_ALNUM.findall(ent)) <= self.words:
+        parts = _ALNUM.findall(ent)
+        if set(parts) <= self.words:
             return True
+        if "-" in ent and any(c.isdigit() for c in ent):
+            # "onc201-naive": the identifier must be known; the word glued to it is wording
+            return {p for p in parts if any(c.isdigit() for c in p)} <= self.words
         return ent.isalpha() and 2 <= len(ent) <= 5 and ent in self.initials
 
 

@@ -246,7 +246,7 @@ def _judge_answer(lad: _Ladder, task: Task, final: str, g: Grounding) -> Score:
     extra: Verdict = unsupported_claim(final, task.context, task.question)
     if not extra.ok:
         lad.flags.hallucination = True
-    backing = supports(final, g.evidence_text(), task.question)
+    backing = supports(final, g.evidence_text(), task.question, task.context)
     if not backing.ok:
         lad.flags.inconsistency = True
         reason = extra.reason if not extra.ok else backing.reason
