@@ -68,6 +68,7 @@ _CONFLICT = re.compile(
             r"\b(?:are|were|is|was)\s+(?:mutually\s+)?(?:inconsistent|contradictory|conflicting|"
             r"discordant|at\s+odds)\b",
             r"\bdiscordant\b",
+            rf"\b{_EVIDENCE}\s+(?:is|are|was|were)\s+(?:mixed|divided|split|conflicting)\b",
         ]
     ),
     re.IGNORECASE,
@@ -97,6 +98,7 @@ _REFUSAL = re.compile(
 _ABSTAIN_UNLESS_POLAR = re.compile(
     r"\b(?:is|are|was|were)\s+not\s+(?:mentioned|provided|specified|reported|stated|given|"
     r"included|described|available|addressed|discussed|listed|documented|found)\b"
+    r"|^\W*not\s+(?:reported|stated|given|mentioned|specified|provided|available|documented)\b"
     r"|^\W*no\s+[\w\s,/-]{1,60}?\s+(?:is|are|was|were|has\s+been|have\s+been)\s+"
     r"(?:given|stated|provided|mentioned|reported|specified|listed|documented)\W*$",
     re.IGNORECASE,

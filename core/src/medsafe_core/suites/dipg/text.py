@@ -177,6 +177,7 @@ _SYNONYMS = [
         (r"\b(?:per|a|each)\s+week\b", "weekly"),
         (r"\bpercentage\s+points?\b|\bper\s*cent\b", "%"),
         (r"\bmm\s+hg\b", "mmhg"),
+        (r"\bbi-?weekly\b|\bfortnightly\b|\bevery\s+(?:2|two)\s+weeks\b", "biweekly"),
         (r"\bbenefit(?:s|ed|ted|ting)?\b|\bimprovements?\b", "improve"),
         (r"\b(?:decreas|lower|reduc)(?:e|es|ed|ing|tion|tions)?\b", "reduce"),
         (r"\b(?:increas|rais|elevat)(?:e|es|ed|ing|ion)?\b", "increase"),
