@@ -124,10 +124,8 @@ def words(text: str) -> list[str]:
 
 @lru_cache(maxsize=8192)
 def _words(text: str) -> tuple[str, ...]:
-    for pattern, canonical in _SYNONYMS:
-        text = pattern.sub(canonical, text)
     text = _POSSESSIVE.sub("", text.lower())
-    return tuple(_WORD.findall(text.translate(_QUOTES).translate(_DASHES).translate(_SUPER)))
+    return _canonical(_WORD.findall(text.translate(_QUOTES).translate(_DASHES).translate(_SUPER)))
 
 
 @lru_cache(maxsize=65_536)
@@ -167,22 +165,66 @@ def content_words(text: str) -> list[str]:
 
 # everyday clinical paraphrases, read as the same word ("by mouth" is "orally"); every
 # word-level judgment sees them, so both sides of a comparison are read alike
-_SYNONYMS = [
-    (re.compile(p, re.IGNORECASE), r)
-    for p, r in (
-        (r"\bby\s+mouth\b|\bper\s+os\b|\bp\.?o\.?(?=\s|$)|\boral\b", "orally"),
-        (r"\bintravenous\b|\bi\.?v\.?(?=\s|$)", "intravenously"),
-        (r"\bsubcutaneous\b|\bs\.?c\.?(?=\s|$)", "subcutaneously"),
-        (r"\b(?:per|a|each)\s+day\b|\bonce\s+a\s+day\b", "daily"),
-        (r"\b(?:per|a|each)\s+week\b", "weekly"),
-        (r"\bpercentage\s+points?\b|\bper\s*cent\b", "%"),
-        (r"\bmm\s+hg\b", "mmhg"),
-        (r"\bbi-?weekly\b|\bfortnightly\b|\bevery\s+(?:2|two)\s+weeks\b", "biweekly"),
-        (r"\bbenefit(?:s|ed|ted|ting)?\b|\bimprovements?\b", "improve"),
-        (r"\b(?:decreas|lower|reduc)(?:e|es|ed|ing|tion|tions)?\b", "reduce"),
-        (r"\b(?:increas|rais|elevat)(?:e|es|ed|ing|ion)?\b", "increase"),
-    )
-]
+def _forms(canonical: str, *stems_and_endings: str) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for spec in stems_and_endings:
+        root, _, endings = spec.partition(":")
+        for ending in endings.split(",") if endings else [""]:
+            out[root + ending] = canonical
+    return out
+
+
+# everyday clinical paraphrases, read as the same word ("by mouth" is "orally"), so that
+# every word-level judgment reads both sides of a comparison alike
+_SYNONYM_WORDS: dict[str, str] = {
+    **_forms("orally", "oral", "po"),
+    **_forms("intravenously", "intravenous", "iv"),
+    **_forms("subcutaneously", "subcutaneous"),
+    **_forms("biweekly", "bi-weekly", "fortnightly"),
+    **_forms("%", "percent"),
+    **_forms("improve", "benefit:,s,ed,ted,ting", "improvement:,s"),
+    **_forms("reduce", "decreas:e,es,ed,ing", "lower:,s,ed,ing", "reduc:e,es,ed,ing,tion,tions"),
+    **_forms("increase", "increas:e,es,ed,ing", "rais:e,es,ed,ing", "elevat:e,es,ed,ing,ion"),
+}
+_SYNONYM_PHRASES: dict[tuple[str, ...], str] = {
+    ("by", "mouth"): "orally",
+    ("per", "os"): "orally",
+    ("once", "a", "day"): "daily",
+    ("per", "day"): "daily",
+    ("a", "day"): "daily",
+    ("each", "day"): "daily",
+    ("per", "week"): "weekly",
+    ("a", "week"): "weekly",
+    ("each", "week"): "weekly",
+    ("per", "cent"): "%",
+    ("percentage", "point"): "%",
+    ("percentage", "points"): "%",
+    ("mm", "hg"): "mmhg",
+    ("every", "2", "weeks"): "biweekly",
+    ("every", "two", "weeks"): "biweekly",
+}
+_PHRASE_STARTS = frozenset(p[0] for p in _SYNONYM_PHRASES)
+
+
+def _canonical(tokens: list[str]) -> tuple[str, ...]:
+    out: list[str] = []
+    i = 0
+    while i < len(tokens):
+        token = tokens[i]
+        if token in _PHRASE_STARTS:
+            for size in (3, 2):
+                phrase = tuple(tokens[i : i + size])
+                if phrase in _SYNONYM_PHRASES:
+                    out.append(_SYNONYM_PHRASES[phrase])
+                    i += size
+                    break
+            else:
+                out.append(token)
+                i += 1
+            continue
+        out.append(_SYNONYM_WORDS.get(token, token))
+        i += 1
+    return tuple(out)
 
 
 @lru_cache(maxsize=8192)
