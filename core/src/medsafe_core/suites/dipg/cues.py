@@ -37,6 +37,9 @@ _ABSTAIN = re.compile(
             r"\b(?:unknown|unclear|not\s+known)\s+(?:from|based\s+on|given)\s+the\b",
             r"\bi\s+(?:must|will|have\s+to)\s+abstain\b|\babstain(?:ing)?\b",
             r"\bthere\s+is\s+no\s+(?:information|data|mention|evidence)\b",
+            # verbs about the text itself: "proton therapy is not discussed"
+            r"\b(?:is|are|was|were)\s+not\s+(?:mentioned|discussed|addressed|described|"
+            r"specified|stated|covered)\b",
             rf"\b{_EVIDENCE}\s+(?:is|are|was|were)\s+(?:insufficient|inadequate|lacking|"
             r"incomplete|not\s+sufficient|silent|unclear|ambiguous|not\s+clear)\b",
             r"\b(?:not|no\b.{0,80}?\b(?:is|are|was|were))\s+(?:given|stated|provided|mentioned|"

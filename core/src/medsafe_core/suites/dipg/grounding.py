@@ -23,6 +23,7 @@ from medsafe_core.suites.dipg.text import (
     has_word_form,
     normalize,
     normalize_cached,
+    words,
 )
 
 GROUNDING_THRESHOLD = 85.0
@@ -140,7 +141,7 @@ def _fact_problem(segment: str, span: str) -> str:
         if kept < ORDER_THRESHOLD:
             return "its words appear in the context in another order or in other sentences"
     # a near-verbatim quote may drop words, not change them: "once daily" for "once weekly"
-    span_stems = set(span_words_list)
+    span_stems = set(span_words_list) | set(words(span))  # stems and the words as written
     for word in seg_words:
         if word.isalpha() and word not in SOFT_WORDS and not has_word_form(word, span_stems):
             return f"says {word!r} where the aligned context span does not"

@@ -45,7 +45,8 @@ _ANSWER_VOCAB = frozenset(
         recommend standard lasted lasting measured observed per day daily week weekly month
         monthly year hour finding findings find provided based least most more less minimum
         maximum only poor dismal modest excellent encouraging disappointing notable eligible
-        ineligible eligibility qualify qualifies meet meets criteria""".split()
+        ineligible eligibility qualify qualifies meet meets criteria see analysis above
+        below""".split()
 )
 _NEG_WINDOW = 4
 
@@ -70,7 +71,7 @@ def _quantity_span(final: str, q: Quantity) -> tuple[int, int] | None:
     return (m.start(), m.end()) if m else None
 
 
-def negated_about(text: str, topic: set[str]) -> bool:
+def negated_about(text: str, topic: set[str] | frozenset[str]) -> bool:
     """Whether a negation in `text` governs one of the topic stems (within a few words),
     or, for a leading yes/no, what that word says."""
     head = re.match(r"\s*(yes|no)\b[\s,.;:!-]", text + " ", re.IGNORECASE)
@@ -160,6 +161,11 @@ def supports(final: str, evidence: str, question: str, context: str = "") -> Ver
         if yes_no.group(1).lower() == "yes" or not added:
             answer = yes_no.group(1).lower()
             why = f"the proof does not state what the question asks, so it cannot back a {answer}"
+            return Verdict(False, why, (0, len(final)))
+        return Verdict(True)
+    if yes_no:  # same predicate: the yes or no must match the proof's polarity
+        if (yes_no.group(1).lower() == "no") != negated_about(evidence, qu.stems):
+            why = "the final answer and the proof disagree on negation"
             return Verdict(False, why, (0, len(final)))
         return Verdict(True)
     if topic and negated_about(final, topic | qu.stems) != negated_about(evidence, topic):

@@ -11,6 +11,7 @@ from functools import cached_property, lru_cache
 
 import numpy as np
 from numpy.typing import NDArray
+from rapidfuzz.distance import Levenshtein
 
 _QUOTES = dict.fromkeys(map(ord, "\"'`\u2018\u2019\u201c\u201d\u00ab\u00bb"), None)
 _DASHES = dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u2212"), "-")
@@ -182,6 +183,7 @@ _SYNONYM_WORDS: dict[str, str] = {
     **_forms("subcutaneously", "subcutaneous"),
     **_forms("biweekly", "bi-weekly", "fortnightly"),
     **_forms("%", "percent"),
+    **_forms("requirement", "need:,s", "requirement:,s", "requir:e,es,ed"),
     **_forms("improve", "benefit:,s,ed,ted,ting", "improvement:,s"),
     **_forms("reduce", "decreas:e,es,ed,ing", "lower:,s,ed,ing", "reduc:e,es,ed,ing,tion,tions"),
     **_forms("increase", "increas:e,es,ed,ing", "rais:e,es,ed,ing", "elevat:e,es,ed,ing,ion"),
@@ -275,6 +277,8 @@ def has_word_form(word: str, vocabulary: set[str] | frozenset[str]) -> bool:
         return True
     if not word.isalpha() or len(word) < 3:
         return False
+    if any(_typo(word, v) for v in vocabulary):
+        return True
     if len(word) < 5:  # short words are not stemmed: "used"/"use", "days"/"day"
         return any(
             v[:3] == word[:3] and abs(len(v) - len(word)) <= 1 and v[-1:] in "sde" + word[-1]
@@ -282,6 +286,16 @@ def has_word_form(word: str, vocabulary: set[str] | frozenset[str]) -> bool:
         )
     prefix = word[:5]
     return any(v[:5] == prefix and _same_root(word, v) for v in vocabulary)
+
+
+def _typo(a: str, b: str) -> bool:
+    """One slip of the keyboard ("weks" for "weeks"): an edit of one letter in a long
+    word, or a dropped or doubled letter in a shorter one."""
+    if abs(len(a) - len(b)) > 1 or min(len(a), len(b)) < 4 or a[0] != b[0]:
+        return False
+    if len(a) == len(b) and len(a) < 6:
+        return False  # "mild"/"wild": a changed letter in a short word is another word
+    return Levenshtein.distance(a, b, score_cutoff=1) <= 1
 
 
 # endings that make another form of the same word ('vasopressin' and 'vasopressor' differ)
