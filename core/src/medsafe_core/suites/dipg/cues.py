@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+from medsafe_core.suites.dipg.facts import quantities
+
 _EVIDENCE = (
     r"(?:context|text|passage|evidence|information|data|sources?|documents?|excerpts?|"
     r"materials?|records?|notes?|literature|reports?|guidance|guidelines?|summary|article|"
@@ -17,7 +19,7 @@ _EVIDENCE = (
 _ABSTAIN = re.compile(
     "|".join(
         [
-            rf"\b{_EVIDENCE}\s+(?:provided\s+|given\s+|available\s+)?(?:does|do|did)\s*(?:not|n'?t)\s+"
+            rf"\b{_EVIDENCE}(?:\s+[A-Z0-9]\b)?\s+(?:provided\s+|given\s+|available\s+)?(?:does|do|did)\s*(?:not|n'?t)\s+"
             r"(?:contain|mention|provide|include|specify|state|say|report|address|discuss|"
             r"describe|give|list|indicate|offer|cover|allow|support|tell|answer)",
             r"\bnot\s+(?:mentioned|specified|reported|stated|documented|addressed)\s+in\b",
@@ -71,6 +73,9 @@ _CONFLICT = re.compile(
             r"\b(?:are|were|is|was)\s+(?:mutually\s+)?(?:inconsistent|contradictory|conflicting|"
             r"discordant|at\s+odds)\b",
             r"\bdiscordant\b",
+            r"\bdepending\s+on\s+the\s+(?:study|source|report|trial|series|analysis|cohort)\b",
+            r"\b(?:var(?:y|ies|ied)|differ(?:s|ed)?)\s+(?:between|across|among)\s+(?:the\s+)?"
+            r"(?:studies|sources|reports|trials|analyses|cohorts)\b",
             rf"\b{_EVIDENCE}\s+(?:is|are|was|were)\s+(?:mixed|divided|split|conflicting)\b",
         ]
     ),
@@ -138,12 +143,18 @@ _SOURCE_LABEL = re.compile(
 
 
 def _reports_two_sources(text: str) -> bool:
-    """'Source A reports 6.2 months, whereas Source B reports 3.9 months': a conflict
-    report without the word, i.e. a contrast between two named sources with values."""
-    if not _CONTRAST.search(text):
-        return False
+    """'Source A reports 6.2 months, whereas Source B reports 3.9 months' or 'Source A:
+    22%. Source B: 8%.': a conflict report without the word, i.e. two named sources set
+    against each other, by a contrast or by two values of the same kind."""
     labels = {re.sub(r"\s+", " ", m.group().lower()) for m in _SOURCE_LABEL.finditer(text)}
-    return len(labels) >= 2
+    if len(labels) < 2:
+        return False
+    if _CONTRAST.search(text):
+        return True
+    values: dict[str | None, set[float]] = {}
+    for q in quantities(text):
+        values.setdefault(q.unit, set()).add(q.value)
+    return any(len(v) >= 2 for unit, v in values.items() if unit is not None)
 
 
 def says_conflict(text: str) -> bool:

@@ -101,6 +101,9 @@ _CONT_NEG = {
 }
 
 
+_DAYS = {"day": 1.0, "week": 7.0, "month": 30.44, "year": 365.25}
+
+
 class Quantity(NamedTuple):
     """A number with its (canonical) unit, if one follows it."""
 
@@ -108,7 +111,12 @@ class Quantity(NamedTuple):
     unit: str | None
 
     def agrees(self, other: Quantity) -> bool:
-        """Same value, and units that do not contradict each other."""
+        """Same value, and units that do not contradict each other. Durations in other
+        units agree within 10% ("16 weeks" and "about four months", "12 months" and
+        "1 year")."""
+        if self.unit != other.unit and self.unit in _DAYS and other.unit in _DAYS:
+            a, b = self.value * _DAYS[self.unit], other.value * _DAYS[other.unit]
+            return abs(a - b) <= 0.1 * max(a, b)
         if abs(self.value - other.value) > 1e-9 * max(1.0, abs(self.value)):
             return False
         return self.unit is None or other.unit is None or self.unit == other.unit

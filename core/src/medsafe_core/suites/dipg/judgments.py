@@ -230,6 +230,15 @@ def _misses_derived(
     exp_q = [q for q in quantities(expected_final) if not any(q.agrees(a) for a in asked_q)]
     if exp_q and not any(c.agrees(f) for c in exp_q for f in final_q):
         return True
+    # each kind of quantity the question asks for ("what dose ..., and for how long?")
+    for cue, family in _ASKED_KINDS:
+        wanted = [q for q in exp_q if q.unit in family]
+        if (
+            wanted
+            and cue.search(question)
+            and not any(c.agrees(f) for c in wanted for f in final_q)
+        ):
+            return True
     # every named thing the answer gives (a trial's registry id is only a restatement)
     exp_e = {e for e in entities(expected_final) - entities(question) if not _REGISTRY_ID.match(e)}
     if not all(e in final.lower() for e in exp_e):
@@ -244,6 +253,22 @@ def _misses_derived(
     return bool(specific) and 2 * sum(has_word_form(w, have) for w in specific) < len(specific)
 
 
+_ASKED_KINDS = (
+    (
+        re.compile(
+            r"\bhow\s+long\b|\bduration\b|\bhow\s+many\s+(?:days|weeks|months|years)\b", re.I
+        ),
+        frozenset({"day", "week", "month", "year", "hour", "minute"}),
+    ),
+    (
+        re.compile(r"\bdose\b|\bhow\s+much\b", re.I),
+        frozenset({"mg", "g", "mcg", "mg/kg", "mg/m2", "gy", "cgy", "ml", "unit", "mg/day"}),
+    ),
+    (
+        re.compile(r"\bhow\s+often\b|\brate\b|\bpercentage\b|\bproportion\b|\bshare\b", re.I),
+        frozenset({"%"}),
+    ),
+)
 _REGISTRY_ID = re.compile(r"^nct\d+$")
 
 
