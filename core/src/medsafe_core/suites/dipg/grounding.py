@@ -122,13 +122,15 @@ def _align(seg: Normalized, ctx: Normalized) -> tuple[float, int, int]:
     return float(res.score), start, end
 
 
-def _fact_problem(segment: str, span: str) -> str:
-    """Why the aligned span does not say what the segment says ('' if it does)."""
+def _fact_problem(segment: str, core: str, span: str) -> str:
+    """Why the aligned span does not say what the segment says ('' if it does). `core`
+    is the window the alignment matched; `span` widens it by the words the segment may
+    have dropped ("no evidence found" aligned inside "no evidence was found")."""
     span_q = quantities(span)
     for q in quantities(segment):
         if not any(q.agrees(s) for s in span_q):
             return f"states {q}, which the aligned context span does not"
-    if negation_count(segment) != negation_count(span):
+    if not negation_count(core) <= negation_count(segment) <= negation_count(span):
         return "negation differs from the aligned context span"
     span_words = set(re.findall(r"[a-z0-9]+", span.lower()))
     for ent in entities(segment):
@@ -168,7 +170,14 @@ def ground_segment(text: str, start: int, context: str, ctx: Normalized) -> Segm
     if score < GROUNDING_THRESHOLD:
         reason = f"best matching context span is only {score:.0f}% similar"
         return SegmentMatch(start, start + len(text), text, cs, ce, score, False, reason)
-    problem = _fact_problem(text, context[cs:ce])
+    # the window is as long as the segment; a quote that drops words spans more context
+    margin = max(12, len(text) - (ce - cs) + 12)
+    ws, we = max(0, cs - margin), min(len(context), ce + margin)
+    while ws > 0 and not context[ws - 1].isspace():
+        ws += 1
+    while we < len(context) and not context[we].isspace():
+        we -= 1
+    problem = _fact_problem(text, context[cs:ce], context[min(ws, cs) : max(we, ce)])
     return SegmentMatch(start, start + len(text), text, cs, ce, score, not problem, problem)
 
 
