@@ -39,7 +39,6 @@ for canon, aliases in {
     "l": "l liter liters",
     "unit": "unit units iu",
     "times": "times",
-    "mg/day": "mg/day",
 }.items():
     for alias in aliases.split():
         _UNITS[alias] = canon
@@ -65,6 +64,7 @@ _NUMBER_WORDS = {
     "half": 0.5,
 }
 _NUMBER_WORD_TOKENS = frozenset(_NUMBER_WORDS) - {"single", "half", "once"}
+_UNIT_STEMS = frozenset(stem(u) for u in _UNITS)
 NUMBER_WORDS = frozenset(_NUMBER_WORDS)
 
 _GLUED_UNIT = re.compile(r"(?<=\d)(?=[a-zµ%])", re.IGNORECASE)
@@ -146,8 +146,8 @@ def _value(token: str) -> float:
 
 
 def unit_word(token: str) -> bool:
-    """Whether a word names a unit ('months', 'gy', '%')."""
-    return token in _UNITS
+    """Whether a word (or its stem) names a unit ('months', 'cycl', 'gy', '%')."""
+    return token in _UNITS or token in _UNIT_STEMS
 
 
 def _unit(token: str | None) -> str | None:
@@ -155,11 +155,23 @@ def _unit(token: str | None) -> str | None:
         return None
     if token in _UNITS:
         return _UNITS[token]
+    rate = _PER_TIME.sub("", token)  # "mg/m2/day" is a dose in mg/m2, given daily
+    if rate != token:
+        return _unit(rate)
     # an unlisted compound unit ("iu/kg") still has to match; other words are not units
     return token if "/" in token and not token[0].isdigit() else None
 
 
 _SUPER = str.maketrans({"\u00b2": "2", "\u00b3": "3"})
+_PER_TIME = re.compile(r"/(?:day|d|week|wk|cycle)$")
+_PER_UNIT = re.compile(
+    r"\b(mg|milligrams?)\s+per\s+(square\s+met(?:re|er)s?|m2|kilo(?:gram)?s?|kg)\b"
+)
+_PER_UNIT_FORMS = {
+    **dict.fromkeys(("square metre", "square meter", "square metres", "square meters"), "mg/m2"),
+    "m2": "mg/m2",
+    **dict.fromkeys(("kilogram", "kilograms", "kilo", "kilos", "kg"), "mg/kg"),
+}
 # units written in two words: "mm Hg"
 _SPLIT_UNITS = re.compile(r"\bmm hg\b")
 
@@ -167,6 +179,8 @@ _SPLIT_UNITS = re.compile(r"\bmm hg\b")
 @lru_cache(maxsize=4096)
 def _quantities(text: str) -> tuple[Quantity, ...]:
     lower = _SPLIT_UNITS.sub(lambda m: m.group().replace(" ", ""), text.lower().translate(_SUPER))
+    if " per " in lower:  # "milligrams per square metre" is "mg/m2"
+        lower = _PER_UNIT.sub(lambda m: _PER_UNIT_FORMS[m.group(2)], lower)
     found: list[tuple[int, Quantity]] = []
     for m in [*_DIGIT_QUANTITY.finditer(lower), *_WORD_QUANTITY.finditer(lower)]:
         start = m.start()

@@ -183,6 +183,7 @@ _SYNONYM_WORDS: dict[str, str] = {
     **_forms("subcutaneously", "subcutaneous"),
     **_forms("biweekly", "bi-weekly", "fortnightly"),
     **_forms("%", "percent"),
+    **_forms("mg", "milligram:,s"),
     **_forms("requirement", "need:,s", "requirement:,s", "requir:e,es,ed"),
     **_forms("improve", "benefit:,s,ed,ted,ting", "improvement:,s"),
     **_forms("reduce", "decreas:e,es,ed,ing", "lower:,s,ed,ing", "reduc:e,es,ed,ing,tion,tions"),
@@ -204,6 +205,16 @@ _SYNONYM_PHRASES: dict[tuple[str, ...], str] = {
     ("mm", "hg"): "mmhg",
     ("every", "2", "weeks"): "biweekly",
     ("every", "two", "weeks"): "biweekly",
+    **{
+        (mg, "per", "square", metre): "mg/m2"
+        for mg in ("mg", "milligram", "milligrams")
+        for metre in ("metre", "meter", "metres", "meters")
+    },
+    **{
+        (mg, "per", kg): "mg/kg"
+        for mg in ("mg", "milligram", "milligrams")
+        for kg in ("kg", "kilogram")
+    },
 }
 _PHRASE_STARTS = frozenset(p[0] for p in _SYNONYM_PHRASES)
 
@@ -213,15 +224,19 @@ def _canonical(tokens: list[str]) -> tuple[str, ...]:
     i = 0
     while i < len(tokens):
         token = tokens[i]
+        if token.endswith(("/day", "/d")) and "/" in token[:-2]:
+            out += [token.rsplit("/", 1)[0], "daily"]  # "mg/m2/day": a dose, given daily
+            i += 1
+            continue
         if token in _PHRASE_STARTS:
-            for size in (3, 2):
+            for size in (4, 3, 2):
                 phrase = tuple(tokens[i : i + size])
                 if phrase in _SYNONYM_PHRASES:
                     out.append(_SYNONYM_PHRASES[phrase])
                     i += size
                     break
             else:
-                out.append(token)
+                out.append(_SYNONYM_WORDS.get(token, token))
                 i += 1
             continue
         out.append(_SYNONYM_WORDS.get(token, token))
