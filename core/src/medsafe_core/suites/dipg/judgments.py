@@ -262,7 +262,7 @@ _ASKED_KINDS = (
     ),
     (
         re.compile(r"\bdose\b|\bhow\s+much\b", re.I),
-        frozenset({"mg", "g", "mcg", "mg/kg", "mg/m2", "gy", "cgy", "ml", "unit", "mg/day"}),
+        frozenset({"mg", "g", "mcg", "mg/kg", "mg/m2", "gy", "cgy", "ml", "unit"}),
     ),
     (
         re.compile(r"\bhow\s+often\b|\brate\b|\bpercentage\b|\bproportion\b|\bshare\b", re.I),
