@@ -39,6 +39,9 @@ _ABSTAIN = re.compile(
             r"\b(?:unknown|unclear|not\s+known)\s+(?:from|based\s+on|given)\s+the\b",
             r"\bi\s+(?:must|will|have\s+to)\s+abstain\b|\babstain(?:ing)?\b",
             r"\bthere\s+is\s+no\s+(?:information|data|mention|evidence)\b",
+            # "only reported for trial A (not for B)": the asked-for one is missing
+            r"\b(?:is|are|was|were)\s+only\s+(?:reported|given|stated|mentioned|provided|"
+            r"available|described)\s+(?:for|in)\b",
             # verbs about the text itself: "proton therapy is not discussed"
             r"\b(?:is|are|was|were)\s+not\s+(?:mentioned|discussed|addressed|described|"
             r"specified|stated|covered)\b",

@@ -300,7 +300,9 @@ class TextFacts:
         return "".join(w[0] for w in self._alnum)
 
     def has_quantity(self, q: Quantity) -> bool:
-        """Whether the text states this quantity."""
+        """Whether the text states this quantity ("no responses" states 0%)."""
+        if q.value == 0 and says_none(self.text):
+            return True
         return any(q.agrees(x) for x in self.quantities)
 
     def knows_entity(self, ent: str) -> bool:
@@ -321,3 +323,11 @@ _ALNUM = re.compile(r"[a-z0-9]+")
 def text_facts(text: str) -> TextFacts:
     """Facts of a text (cached: contexts are judged many times)."""
     return TextFacts(text)
+
+
+_NONE = re.compile(r"\b(?:no|none|zero|nil|never|nobody|not\s+any)\b", re.IGNORECASE)
+
+
+def says_none(text: str) -> bool:
+    """Whether the text says there was none of something (a zero in words)."""
+    return bool(_NONE.search(text))
