@@ -217,14 +217,6 @@ def negation_count(text: str) -> int:
     return count
 
 
-def polarity(text: str) -> bool:
-    """True for an affirmative statement, False for a negated one. A leading yes/no wins."""
-    head = re.match(r"\s*(yes|no)\b", text, re.IGNORECASE)
-    if head:
-        return head.group(1).lower() == "yes"
-    return negation_count(text) % 2 == 0
-
-
 def entities(text: str) -> set[str]:
     """Named things a claim rests on: trial ids, gene and drug names, mixed alphanumerics
     and capitalized words that do not start a sentence. Lower-cased."""

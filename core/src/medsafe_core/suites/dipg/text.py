@@ -15,13 +15,11 @@ from rapidfuzz.distance import Levenshtein
 
 _QUOTES = dict.fromkeys(map(ord, "\"'`\u2018\u2019\u201c\u201d\u00ab\u00bb"), None)
 _DASHES = dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u2212"), "-")
-_SPACE_LIKE = re.compile(r"\s+")
 # characters dropped to spaces for fuzzy alignment (punctuation that carries no fact);
 # kept: letters, digits, '.', '%', '/', '-', '+', '<', '>', '='
 _DROP = re.compile(r"[^\w.%/+<>=\- ]")
 _WORD = re.compile(r"[a-z0-9]+(?:[./-][a-z0-9]+)*%?|%")
 _POSSESSIVE = re.compile(r"['\u2019]s\b")
-_SENTENCE_END = re.compile(r"(?<=[.!?;])\s+(?=[\"'(\[]?[A-Z0-9])|\n+")
 
 STOPWORDS = frozenset(
     """a an the and or of in on at to for from by with as is are was were be been being
@@ -247,32 +245,6 @@ def _canonical(tokens: list[str]) -> tuple[str, ...]:
 @lru_cache(maxsize=8192)
 def _content_words(text: str) -> tuple[str, ...]:
     return tuple(stem(w) for w in _words(text) if w not in STOPWORDS and w not in NEGATIONS)
-
-
-def split_sentences(text: str) -> list[tuple[int, int]]:
-    """(start, end) offsets of the sentences of a text (decimals are not boundaries)."""
-    spans: list[tuple[int, int]] = []
-    pos = 0
-    for m in _SENTENCE_END.finditer(text):
-        if text[pos : m.start()].strip():
-            spans.append(_trim(text, pos, m.start()))
-        pos = m.end()
-    if text[pos:].strip():
-        spans.append(_trim(text, pos, len(text)))
-    return spans
-
-
-def _trim(text: str, start: int, end: int) -> tuple[int, int]:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return start, end
-
-
-def collapse(text: str) -> str:
-    """Whitespace collapsed to single spaces."""
-    return _SPACE_LIKE.sub(" ", text).strip()
 
 
 # words a faithful quote or answer may add or drop without changing a fact
