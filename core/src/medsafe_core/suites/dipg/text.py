@@ -13,6 +13,8 @@ import numpy as np
 from numpy.typing import NDArray
 from rapidfuzz.distance import Levenshtein
 
+from medsafe_core.suites.dipg.synonyms import canonical_tokens
+
 _QUOTES = dict.fromkeys(map(ord, "\"'`\u2018\u2019\u201c\u201d\u00ab\u00bb"), None)
 _DASHES = dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u2212"), "-")
 # characters dropped to spaces for fuzzy alignment (punctuation that carries no fact);
@@ -124,7 +126,9 @@ def words(text: str) -> list[str]:
 @lru_cache(maxsize=8192)
 def _words(text: str) -> tuple[str, ...]:
     text = _POSSESSIVE.sub("", text.lower())
-    return _canonical(_WORD.findall(text.translate(_QUOTES).translate(_DASHES).translate(_SUPER)))
+    return canonical_tokens(
+        _WORD.findall(text.translate(_QUOTES).translate(_DASHES).translate(_SUPER))
+    )
 
 
 @lru_cache(maxsize=65_536)
@@ -160,86 +164,6 @@ def stem(word: str) -> str:
 def content_words(text: str) -> list[str]:
     """Stemmed tokens that carry meaning (no stopwords, no negations)."""
     return list(_content_words(text))
-
-
-# everyday clinical paraphrases, read as the same word ("by mouth" is "orally"); every
-# word-level judgment sees them, so both sides of a comparison are read alike
-def _forms(canonical: str, *stems_and_endings: str) -> dict[str, str]:
-    out: dict[str, str] = {}
-    for spec in stems_and_endings:
-        root, _, endings = spec.partition(":")
-        for ending in endings.split(",") if endings else [""]:
-            out[root + ending] = canonical
-    return out
-
-
-# everyday clinical paraphrases, read as the same word ("by mouth" is "orally"), so that
-# every word-level judgment reads both sides of a comparison alike
-_SYNONYM_WORDS: dict[str, str] = {
-    **_forms("orally", "oral", "po"),
-    **_forms("intravenously", "intravenous", "iv"),
-    **_forms("subcutaneously", "subcutaneous"),
-    **_forms("biweekly", "bi-weekly", "fortnightly"),
-    **_forms("%", "percent"),
-    **_forms("mg", "milligram:,s"),
-    **_forms("requirement", "need:,s", "requirement:,s", "requir:e,es,ed"),
-    **_forms("improve", "benefit:,s,ed,ted,ting", "improvement:,s"),
-    **_forms("reduce", "decreas:e,es,ed,ing", "lower:,s,ed,ing", "reduc:e,es,ed,ing,tion,tions"),
-    **_forms("increase", "increas:e,es,ed,ing", "rais:e,es,ed,ing", "elevat:e,es,ed,ing,ion"),
-}
-_SYNONYM_PHRASES: dict[tuple[str, ...], str] = {
-    ("by", "mouth"): "orally",
-    ("per", "os"): "orally",
-    ("once", "a", "day"): "daily",
-    ("per", "day"): "daily",
-    ("a", "day"): "daily",
-    ("each", "day"): "daily",
-    ("per", "week"): "weekly",
-    ("a", "week"): "weekly",
-    ("each", "week"): "weekly",
-    ("per", "cent"): "%",
-    ("percentage", "point"): "%",
-    ("percentage", "points"): "%",
-    ("mm", "hg"): "mmhg",
-    ("every", "2", "weeks"): "biweekly",
-    ("every", "two", "weeks"): "biweekly",
-    **{
-        (mg, "per", "square", metre): "mg/m2"
-        for mg in ("mg", "milligram", "milligrams")
-        for metre in ("metre", "meter", "metres", "meters")
-    },
-    **{
-        (mg, "per", kg): "mg/kg"
-        for mg in ("mg", "milligram", "milligrams")
-        for kg in ("kg", "kilogram")
-    },
-}
-_PHRASE_STARTS = frozenset(p[0] for p in _SYNONYM_PHRASES)
-
-
-def _canonical(tokens: list[str]) -> tuple[str, ...]:
-    out: list[str] = []
-    i = 0
-    while i < len(tokens):
-        token = tokens[i]
-        if token.endswith(("/day", "/d")) and "/" in token[:-2]:
-            out += [token.rsplit("/", 1)[0], "daily"]  # "mg/m2/day": a dose, given daily
-            i += 1
-            continue
-        if token in _PHRASE_STARTS:
-            for size in (4, 3, 2):
-                phrase = tuple(tokens[i : i + size])
-                if phrase in _SYNONYM_PHRASES:
-                    out.append(_SYNONYM_PHRASES[phrase])
-                    i += size
-                    break
-            else:
-                out.append(_SYNONYM_WORDS.get(token, token))
-                i += 1
-            continue
-        out.append(_SYNONYM_WORDS.get(token, token))
-        i += 1
-    return tuple(out)
 
 
 @lru_cache(maxsize=8192)

@@ -1,0 +1,84 @@
+"""Everyday clinical paraphrases, read as the same word ("by mouth" is "orally"), so
+that every word-level judgment of the dipg scorer reads both sides of a comparison alike.
+Applied to tokens, in one pass: contexts can be 100 KB."""
+
+from __future__ import annotations
+
+
+def _forms(canonical: str, *stems_and_endings: str) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for spec in stems_and_endings:
+        root, _, endings = spec.partition(":")
+        for ending in endings.split(",") if endings else [""]:
+            out[root + ending] = canonical
+    return out
+
+
+# everyday clinical paraphrases, read as the same word ("by mouth" is "orally"), so that
+# every word-level judgment reads both sides of a comparison alike
+_SYNONYM_WORDS: dict[str, str] = {
+    **_forms("orally", "oral", "po"),
+    **_forms("intravenously", "intravenous", "iv"),
+    **_forms("subcutaneously", "subcutaneous"),
+    **_forms("biweekly", "bi-weekly", "fortnightly"),
+    **_forms("%", "percent"),
+    **_forms("mg", "milligram:,s"),
+    **_forms("requirement", "need:,s", "requirement:,s", "requir:e,es,ed"),
+    **_forms("improve", "benefit:,s,ed,ted,ting", "improvement:,s"),
+    **_forms("reduce", "decreas:e,es,ed,ing", "lower:,s,ed,ing", "reduc:e,es,ed,ing,tion,tions"),
+    **_forms("increase", "increas:e,es,ed,ing", "rais:e,es,ed,ing", "elevat:e,es,ed,ing,ion"),
+}
+_SYNONYM_PHRASES: dict[tuple[str, ...], str] = {
+    ("by", "mouth"): "orally",
+    ("per", "os"): "orally",
+    ("once", "a", "day"): "daily",
+    ("per", "day"): "daily",
+    ("a", "day"): "daily",
+    ("each", "day"): "daily",
+    ("per", "week"): "weekly",
+    ("a", "week"): "weekly",
+    ("each", "week"): "weekly",
+    ("per", "cent"): "%",
+    ("percentage", "point"): "%",
+    ("percentage", "points"): "%",
+    ("mm", "hg"): "mmhg",
+    ("every", "2", "weeks"): "biweekly",
+    ("every", "two", "weeks"): "biweekly",
+    **{
+        (mg, "per", "square", metre): "mg/m2"
+        for mg in ("mg", "milligram", "milligrams")
+        for metre in ("metre", "meter", "metres", "meters")
+    },
+    **{
+        (mg, "per", kg): "mg/kg"
+        for mg in ("mg", "milligram", "milligrams")
+        for kg in ("kg", "kilogram")
+    },
+}
+_PHRASE_STARTS = frozenset(p[0] for p in _SYNONYM_PHRASES)
+
+
+def canonical_tokens(tokens: list[str]) -> tuple[str, ...]:
+    """Tokens with everyday paraphrases replaced by one canonical word."""
+    out: list[str] = []
+    i = 0
+    while i < len(tokens):
+        token = tokens[i]
+        if token.endswith(("/day", "/d")) and "/" in token[:-2]:
+            out += [token.rsplit("/", 1)[0], "daily"]  # "mg/m2/day": a dose, given daily
+            i += 1
+            continue
+        if token in _PHRASE_STARTS:
+            for size in (4, 3, 2):
+                phrase = tuple(tokens[i : i + size])
+                if phrase in _SYNONYM_PHRASES:
+                    out.append(_SYNONYM_PHRASES[phrase])
+                    i += size
+                    break
+            else:
+                out.append(_SYNONYM_WORDS.get(token, token))
+                i += 1
+            continue
+        out.append(_SYNONYM_WORDS.get(token, token))
+        i += 1
+    return tuple(out)
