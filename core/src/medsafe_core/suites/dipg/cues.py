@@ -28,8 +28,9 @@ _ABSTAIN = re.compile(
             r"that|to)",
             r"\b(?:insufficient|not\s+enough|inadequate|limited)\s+(?:information|evidence|data|"
             r"context|details)\b",
-            r"\b(?:cannot|can\s*not|can'?t|unable\s+to|impossible\s+to|not\s+possible\s+to)\s+"
-            r"(?:be\s+)?(?:determine|determined|answered|tell|say|conclude|establish|"
+            r"\b(?:cannot|can\s*not|can'?t|unable\s+to|not\s+able\s+to|impossible\s+to|"
+            r"not\s+possible\s+to)\s+(?:be\s+)?(?:determine|determined|answered|tell|say|"
+            r"conclude|establish|"
             r"infer|inferred|derive|derived|confirm|identify|assess|know)",
             rf"\b(?:cannot|can\s*not|can'?t|unable\s+to)\s+answer\b.{{0,60}}?\b(?:from|based\s+on|"
             rf"given|with|in)\s+(?:the\s+)?(?:provided\s+|available\s+)?{_EVIDENCE}\b",

@@ -109,6 +109,8 @@ class Quantity(NamedTuple):
 
     value: float
     unit: str | None
+    spelled: bool = False
+    """Written as a word ("three"), not in digits."""
 
     def agrees(self, other: Quantity) -> bool:
         """Same value, and units that do not contradict each other. Durations in other
@@ -187,9 +189,10 @@ def _quantities(text: str) -> tuple[Quantity, ...]:
         if start > 0 and (lower[start - 1].isalnum() or lower[start - 1] == "."):
             continue  # digits inside an identifier ("h3k27m") or after a decimal point
         unit = _unit(m.group("unit"))
-        found.append((start, Quantity(_value(m.group("a")), unit)))
+        spelled = m.group("a")[0].isalpha()
+        found.append((start, Quantity(_value(m.group("a")), unit, spelled)))
         if m.group("b") is not None:
-            found.append((start, Quantity(_value(m.group("b")), unit)))
+            found.append((start, Quantity(_value(m.group("b")), unit, m.group("b")[0].isalpha())))
     found.sort(key=lambda pair: pair[0])
     return tuple(q for _, q in found)
 

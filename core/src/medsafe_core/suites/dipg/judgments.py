@@ -43,8 +43,8 @@ _ANSWER_VOCAB = frozenset(
         information data patient patients received receive given treated treatment
         therapy drug eligible eligibility study trial cohort group outcome survival
         months weeks days years based shows showed indicates indicated recommended
-        recommend standard lasted lasting measured observed per day daily week weekly month
-        monthly year hour finding findings find provided based least most more less minimum
+        recommend standard lasted lasting measured observed per day week month
+        year hour finding findings find provided based least most more less minimum
         maximum only poor dismal modest excellent encouraging disappointing notable eligible
         ineligible eligibility qualify qualifies meet meets criteria see analysis above
         below every each""".split()
@@ -94,6 +94,8 @@ def negated_about(text: str, topic: set[str] | frozenset[str]) -> bool:
 def _unbacked(final: str, sources: tuple[TextFacts, ...], where: str) -> Verdict:
     """The first number or named entity of the final answer that no source states."""
     for q in quantities(final):
+        if q.spelled and q.unit is None:
+            continue  # "one source", "the two reports": a word, not a measured value
         if not any(src.has_quantity(q) for src in sources):
             return Verdict(
                 False, f"the final answer states {q}, which {where}", _quantity_span(final, q)
