@@ -326,3 +326,16 @@ _NONE = re.compile(r"\b(?:no|none|zero|nil|never|nobody|not\s+any)\b", re.IGNORE
 def says_none(text: str) -> bool:
     """Whether the text says there was none of something (a zero in words)."""
     return bool(_NONE.search(text))
+
+
+# "over 6 weeks" and "under anaesthesia" are not comparisons, so over/under are left out
+_LESS = r"less|fewer|lower|below|reduc\w*|decreas\w*|down|drop(?:s|ped)?|fell|shr[iau]nk\w*"
+_MORE = r"more|greater|higher|above|exceed\w*|increas\w*|elevat\w*|rais(?:e|ed|es|ing)|rose"
+_COMPARISON = re.compile(rf"\b(?:(?P<less>{_LESS})|(?P<more>{_MORE}))\b", re.IGNORECASE)
+
+
+def comparisons(text: str) -> set[str]:
+    """The directions a text compares in ('less' or 'more'): "fewer than 10%" is not
+    "more than 10%", and "lower" is "reduced". Bounds such as "at least" are not
+    directions: "4 weeks" answers "how long must they wait (at least 4 weeks)"."""
+    return {str(m.lastgroup) for m in _COMPARISON.finditer(text)}

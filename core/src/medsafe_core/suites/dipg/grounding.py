@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from rapidfuzz import fuzz
 from rapidfuzz.distance import LCSseq
 
-from medsafe_core.suites.dipg.facts import entities, negation_count, quantities
+from medsafe_core.suites.dipg.facts import comparisons, entities, negation_count, quantities
 from medsafe_core.suites.dipg.text import (
     SOFT_WORDS,
     Normalized,
@@ -122,6 +122,16 @@ def _align(seg: Normalized, ctx: Normalized) -> tuple[float, int, int]:
     return float(res.score), start, end
 
 
+_PRECEDING_NEGATION = re.compile(r"\b(?:no|not|never|without|none\s+of)\s+(?:\w+\s+){0,1}$", re.I)
+
+
+def _negated_before(context: str, start: int) -> bool:
+    """Whether a negation stands right before `start` ('no' in 'no deaths occurred')."""
+    head = context[max(0, start - 24) : start]
+    head = re.split(r"[.;:!?\n]", head)[-1]  # same sentence only
+    return bool(_PRECEDING_NEGATION.search(head))
+
+
 def _fact_problem(segment: str, core: str, span: str) -> str:
     """Why the aligned span does not say what the segment says ('' if it does). `core`
     is the window the alignment matched; `span` widens it by the words the segment may
@@ -132,6 +142,9 @@ def _fact_problem(segment: str, core: str, span: str) -> str:
             return f"states {q}, which the aligned context span does not"
     if not negation_count(core) <= negation_count(segment) <= negation_count(span):
         return "negation differs from the aligned context span"
+    seg_cmp, core_cmp = comparisons(segment), comparisons(core)
+    if not (core_cmp <= seg_cmp <= comparisons(span)):
+        return "a comparison ('more', 'fewer', 'at least') differs from the aligned context span"
     span_words = set(re.findall(r"[a-z0-9]+", span.lower()))
     for ent in entities(segment):
         if not set(re.findall(r"[a-z0-9]+", ent)) <= span_words:
@@ -158,9 +171,12 @@ def ground_segment(text: str, start: int, context: str, ctx: Normalized) -> Segm
     exact = ctx.find(seg)
     if exact is not None:
         cs, ce = exact
-        same_negation = negation_count(text) == negation_count(context[cs:ce])
-        reason = "" if same_negation else "negation differs from the aligned context span"
-        return SegmentMatch(start, start + len(text), text, cs, ce, 100.0, same_negation, reason)
+        reason = ""
+        if negation_count(text) != negation_count(context[cs:ce]):
+            reason = "negation differs from the aligned context span"
+        elif _negated_before(context, cs) and not negation_count(text):
+            reason = "the quote leaves out the negation in front of it in the context"
+        return SegmentMatch(start, start + len(text), text, cs, ce, 100.0, not reason, reason)
     score, ns, ne = _align(seg, ctx)
     if ns < 0:
         return SegmentMatch(

@@ -18,6 +18,7 @@ from medsafe_core.suites.dipg.facts import (
     NUMBER_WORDS,
     Quantity,
     TextFacts,
+    comparisons,
     entities,
     is_negation,
     quantities,
@@ -47,7 +48,7 @@ _ANSWER_VOCAB = frozenset(
         year hour finding findings find provided based least most more less minimum
         maximum only poor dismal modest excellent encouraging disappointing notable eligible
         ineligible eligibility qualify qualifies meet meets criteria see analysis above
-        below every each""".split()
+        below every each old aged age""".split()
 )
 _NEG_WINDOW = 4
 
@@ -233,6 +234,8 @@ def _misses_derived(
         return False
     asked_q = quantities(question)
     exp_q = [q for q in quantities(expected_final) if not any(q.agrees(a) for a in asked_q)]
+    if not comparisons(expected_final) <= comparisons(final):
+        return True  # "fewer than 10%" is not "about 10%"
     zero = [Quantity(0.0, None)] if says_none(final) else []  # "None." states a zero
     stated = [*final_q, *zero]
     if exp_q and not any(c.agrees(f) for c in exp_q for f in stated):

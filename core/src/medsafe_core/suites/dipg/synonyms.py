@@ -22,6 +22,8 @@ _SYNONYM_WORDS: dict[str, str] = {
     **_forms("subcutaneously", "subcutaneous"),
     **_forms("biweekly", "bi-weekly", "fortnightly"),
     **_forms("%", "percent"),
+    **_forms("less", "fewer"),
+    **_forms("more", "greater"),
     **_forms("mg", "milligram:,s"),
     **_forms("requirement", "need:,s", "requirement:,s", "requir:e,es,ed"),
     **_forms("improve", "benefit:,s,ed,ted,ting", "improvement:,s"),

@@ -28,7 +28,7 @@ STOPWORDS = frozenset(
         this that these those it its into than then there their they them he she his her
         which who whom whose what when where why how do does did done has have had
         having will would shall should can could may might must also such per via about
-        over under after before during while between both each any all some more most
+        over under after before during while between both each any all some
         other same so very just only up out if but because within without vs versus i we
         you our your my according reported reports report showed shows show found finds
         stated states""".split()
