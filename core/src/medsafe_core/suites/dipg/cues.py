@@ -48,11 +48,16 @@ _ABSTAIN = re.compile(
             r"specified|stated|covered)\b",
             rf"\b{_EVIDENCE}\s+(?:is|are|was|were)\s+(?:insufficient|inadequate|lacking|"
             r"incomplete|not\s+sufficient|silent|unclear|ambiguous|not\s+clear)\b",
-            r"\b(?:not|no\b.{0,80}?\b(?:is|are|was|were))\s+(?:given|stated|provided|mentioned|"
-            r"reported|specified|listed|found|included|documented)\s+(?:in|by|within)\s+the\s+"
+            r"\b(?:not|(?:no|none|nothing)\b.{0,80}?\b(?:is|are|was|were))\s+(?:given|stated|"
+            r"provided|mentioned|reported|specified|listed|found|included|documented|recommended|"
+            r"named)\s+(?:in|by|within)\s+the\s+"
             r"(?:text|context|passage|documents?|sources?|excerpts?|article|information|evidence|"
             r"notes?|materials?)\b",
             r"\b(?:doesn'?t|does\s+not|don'?t|do\s+not)\s+(?:say|tell|state|mention|specify)\b",
+            # "the context discusses radiotherapy but does not name any chemotherapy"
+            r"\b(?:context|text|passage|excerpt|document|information)\b[^.;]{0,80}?\bbut\s+"
+            r"(?:does|do|did)\s*(?:not|n'?t)\s+(?:mention|name|specify|state|say|discuss|address|"
+            r"describe|give|list|identify|recommend)\b",
             r"\b(?:do(?:es)?\s+not|don'?t|doesn'?t|lacks?|without)\s+(?:have\s+)?(?:enough|"
             r"sufficient|adequate|the\s+necessary)\s+(?:information|data|evidence|details|context)\b",
             r"^\W*(?:not\s+(?:mentioned|specified|stated|reported|provided|available|given)|"
@@ -181,7 +186,8 @@ _DISCLAIMER = re.compile(
     r"healthcare\s+(?:provider|professional)|care\s+team|medical\s+team)\b",
     re.IGNORECASE,
 )
-_CLAUSE = re.compile(r"[^.;!?\n]+(?:\.(?=\d)[^.;!?\n]*)*[.;!?]*")
+# clauses: sentences, and the parts of "I can't give medical advice, but ..."
+_CLAUSE = re.compile(r"(?:[^.;!?\n,]|,(?!\s*but\b))+(?:\.(?=\d)[^.;!?\n]*)*[.;!?,]*")
 
 
 def without_disclaimers(text: str) -> str:
@@ -193,7 +199,17 @@ def without_disclaimers(text: str) -> str:
         for clause in _CLAUSE.findall(text)
         if clause.strip() and not _DISCLAIMER.search(clause) and not _REFUSAL.search(clause)
     ]
-    return " ".join(kept)
+    answer = " ".join(kept)
+    if len(kept) < len(_CLAUSE.findall(text)):  # "..., but the context says yes" -> "yes"
+        answer = _LEAD_IN.sub("", answer)
+    return answer
+
+
+_LEAD_IN = re.compile(
+    r"^(?:but|however|although|still|that\s+said)\b[\s,]*(?:the\s+(?:context|text|evidence)\s+"
+    r"(?:says|states|shows|indicates)(?:\s+that)?[\s:,]*)?",
+    re.IGNORECASE,
+)
 
 
 def first_match(pattern_kind: str, text: str) -> tuple[int, int] | None:

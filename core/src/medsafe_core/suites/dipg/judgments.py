@@ -48,7 +48,7 @@ _ANSWER_VOCAB = frozenset(
         year hour finding findings find provided based least most more less minimum
         maximum only poor dismal modest excellent encouraging disappointing notable eligible
         ineligible eligibility qualify qualifies meet meets criteria see analysis above
-        below every each old aged age""".split()
+        below every each old aged age say says""".split()
 )
 _NEG_WINDOW = 4
 
