@@ -119,6 +119,8 @@ class Quantity(NamedTuple):
         if self.unit != other.unit and self.unit in _DAYS and other.unit in _DAYS:
             a, b = self.value * _DAYS[self.unit], other.value * _DAYS[other.unit]
             return abs(a - b) <= 0.1 * max(a, b)
+        if self.unit == other.unit == "%" and (self.spelled or other.spelled):
+            return abs(self.value - other.value) <= 1.0  # "a third" and "33%"
         if abs(self.value - other.value) > 1e-9 * max(1.0, abs(self.value)):
             return False
         return self.unit is None or other.unit is None or self.unit == other.unit
@@ -193,8 +195,20 @@ def _quantities(text: str) -> tuple[Quantity, ...]:
         found.append((start, Quantity(_value(m.group("a")), unit, spelled)))
         if m.group("b") is not None:
             found.append((start, Quantity(_value(m.group("b")), unit, m.group("b")[0].isalpha())))
+    for m in _FRACTION.finditer(lower):  # "three quarters" of the patients is 75%
+        part = m.group("part") or "half"
+        share = _FRACTION_SHARE[part] * _FRACTION_COUNT.get(m.group("count") or "", 1)
+        found.append((m.start(), Quantity(round(100 * share, 1), "%", True)))
     found.sort(key=lambda pair: pair[0])
     return tuple(q for _, q in found)
+
+
+_FRACTION = re.compile(
+    r"\b(?:(?P<count>a|one|two|three)[\s-]+(?P<part>half|third|thirds|quarter|quarters)\b"
+    r"|(?P<half>half)\s+(?:of|the)\b)"
+)
+_FRACTION_SHARE = {"half": 0.5, "third": 1 / 3, "thirds": 1 / 3, "quarter": 0.25, "quarters": 0.25}
+_FRACTION_COUNT = {"a": 1, "one": 1, "two": 2, "three": 3}
 
 
 def quantities(text: str) -> list[Quantity]:

@@ -109,7 +109,7 @@ def _unbacked(final: str, sources: tuple[TextFacts, ...], where: str) -> Verdict
     return Verdict(True)
 
 
-_NUMBER_STEMS = frozenset(stem(w) for w in NUMBER_WORDS)
+_NUMBER_STEMS = frozenset(stem(w) for w in NUMBER_WORDS) | {"half", "third", "quarter"}
 _YES_NO = re.compile(r"\s*(yes|no)\b", re.IGNORECASE)
 
 
@@ -195,7 +195,9 @@ def unsupported_claim(final: str, context: str, question: str, *, wording: bool 
     for m in re.finditer(r"[^.!?;\n]+", final):
         stems = content_words(m.group())
         novel = [
-            s for s in stems if s not in context_stems and not s.isdigit() and s not in NUMBER_WORDS
+            s
+            for s in stems
+            if s not in context_stems and not s[:1].isdigit() and s not in _NUMBER_STEMS
         ]
         if len(novel) >= 3 and len(novel) * 2 >= len(stems):
             return Verdict(
