@@ -195,7 +195,8 @@ def _quantities(text: str) -> tuple[Quantity, ...]:
         found.append((start, Quantity(_value(m.group("a")), unit, spelled)))
         if m.group("b") is not None:
             found.append((start, Quantity(_value(m.group("b")), unit, m.group("b")[0].isalpha())))
-    for m in _FRACTION.finditer(lower):  # "three quarters" of the patients is 75%
+    fractions = "half" in lower or "third" in lower or "quarter" in lower
+    for m in _FRACTION.finditer(lower) if fractions else ():  # "three quarters" is 75%
         part = m.group("part") or "half"
         share = _FRACTION_SHARE[part] * _FRACTION_COUNT.get(m.group("count") or "", 1)
         found.append((m.start(), Quantity(round(100 * share, 1), "%", True)))
