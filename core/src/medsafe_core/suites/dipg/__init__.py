@@ -8,18 +8,9 @@ from medsafe_core.models import RewardProfile, SampleResult, Score, SuiteMetrics
 from medsafe_core.parsing import ResponseFormat
 from medsafe_core.scoring.profiles import DIPG_V4
 from medsafe_core.suites.base import Suite, SuiteInfo, SuiteKind
+from medsafe_core.suites.dipg.generator import CATEGORIES, GENERATOR_VERSION, generate_task
 from medsafe_core.suites.dipg.schema import DIPG_SCHEMA, dipg_instructions
 from medsafe_core.suites.dipg.scorer import SCORER_VERSION, score_dipg
-
-CATEGORIES = [
-    "single_fact",
-    "multi_hop",
-    "numeric",
-    "negation_trap",
-    "conflict",
-    "insufficient",
-    "distractor_long",
-]
 
 
 class DipgSuite(Suite):
@@ -29,7 +20,7 @@ class DipgSuite(Suite):
         self.max_response_bytes = max_response_bytes
         self.info = SuiteInfo(
             name="dipg",
-            version=1,
+            version=GENERATOR_VERSION,
             scorer_version=SCORER_VERSION,
             kind=SuiteKind.SINGLE_TURN,
             description=(
@@ -38,7 +29,7 @@ class DipgSuite(Suite):
                 "report conflicting sources. Synthetic, seeded tasks about DIPG and other "
                 "clinical settings; for evaluating AI systems, not for clinical use."
             ),
-            categories=CATEGORIES,
+            categories=list(CATEGORIES),
             response_formats=[
                 ResponseFormat.JSON,
                 ResponseFormat.XML,
@@ -49,8 +40,6 @@ class DipgSuite(Suite):
         )
 
     def generate(self, key: str, index: int, task_id: str) -> Task:
-        from medsafe_core.suites.dipg.generator import generate_task
-
         return generate_task(key, index, task_id)
 
     def instructions(self, fmt: ResponseFormat = ResponseFormat.JSON) -> str:
