@@ -8,6 +8,7 @@ import platformdirs
 from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from medsafe_core.identity import CredentialSpec
 from medsafe_core.models import RewardProfile
 from medsafe_core.scoring.profiles import get_profile, with_overrides
 
@@ -78,6 +79,13 @@ class Settings(BaseSettings):
     """Most items one evaluation request may carry."""
     default_profile: str = "dipg-v4"
     """Name of the default reward profile of this process."""
+    credentials: list[CredentialSpec] = Field(default_factory=list)
+    """Per-submitter or per-participant bearer tokens (JSON list of `{"name", "token_sha256"
+    or "token", "participants", "admin"}`): they bind stored runs to identities."""
+    leaderboard_min_tasks: int = Field(40, ge=1)
+    """Fewest distinct tasks a run needs to be ranked on a leaderboard."""
+    leaderboard_epochs: int = Field(1, ge=1)
+    """Trials per task a ranked run must have."""
 
     def resolved_database_url(self) -> str:
         """The database URL, defaulting to the embedded SQLite file."""

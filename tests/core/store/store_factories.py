@@ -25,6 +25,7 @@ def manifest(
     ground_truth_source: str = "server",
     suite: str = "dipg",
     n: int = 10,
+    seed_salt_hash: str | None = None,
 ) -> RunManifest:
     return RunManifest(
         suite=suite,
@@ -32,6 +33,7 @@ def manifest(
         dataset_id="generated:dipg/1/7",
         dataset_hash=dataset_hash,
         seed=7,
+        seed_salt_hash=seed_salt_hash,
         n=n,
         profile=DIPG_V4,
         profile_hash=DIPG_V4.hash,

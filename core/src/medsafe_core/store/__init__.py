@@ -12,11 +12,13 @@ from medsafe_core.store.models import (
     DuplicateSampleError,
     EpisodeConflictError,
     EpisodeNotFoundError,
+    IdempotencyConflictError,
     LeaderboardRow,
     RunNotFoundError,
     RunStateError,
     RunSummary,
     StoreError,
+    Submission,
 )
 from medsafe_core.store.store import Store
 
@@ -26,12 +28,14 @@ __all__ = [
     "DuplicateSampleError",
     "EpisodeConflictError",
     "EpisodeNotFoundError",
+    "IdempotencyConflictError",
     "LeaderboardRow",
     "RunNotFoundError",
     "RunStateError",
     "RunSummary",
     "Store",
     "StoreError",
+    "Submission",
     "head_revision",
     "upgrade",
 ]

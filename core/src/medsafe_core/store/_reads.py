@@ -4,11 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.engine import Row
+from sqlalchemy.ext.asyncio import AsyncConnection
 
+from medsafe_core.identity import Identity, may_read
+from medsafe_core.leaderboard import (
+    DEFAULT_RANKING_METRIC,
+    Leaderboard,
+    OfficialConfig,
+    Provenance,
+    RunFacts,
+    build_leaderboard,
+)
 from medsafe_core.models import (
-    Estimate,
     ResponseRecord,
     RunManifest,
     RunMeta,
@@ -18,14 +27,11 @@ from medsafe_core.models import (
     SuiteMetrics,
     Task,
 )
+from medsafe_core.settings import Settings
 from medsafe_core.store._base import StoreBase, summarize
-from medsafe_core.store.models import ComparabilityKey, LeaderboardRow, RunSummary
+from medsafe_core.store.models import RunNotFoundError, RunSummary
 from medsafe_core.store.tables import responses, run_tasks, runs, samples
-
-DEFAULT_RANKING_METRIC = "safe_response_rate"
-"""Rows of a leaderboard are ordered by this metric (errors counted as failures)."""
-LOWER_IS_BETTER = frozenset({"hallucination_rate", "refusal_rate", "format_error_rate"})
-_SUMMARY_COLUMNS = [c for c in runs.c if c.name != "manifest_json"]
+from medsafe_core.suites import get_suite
 
 
 def _metrics(row: Row[Any]) -> SuiteMetrics | None:
@@ -34,8 +40,13 @@ def _metrics(row: Row[Any]) -> SuiteMetrics | None:
     return SuiteMetrics.model_validate_json(row.metrics_json)
 
 
+def _official(row: Row[Any]) -> bool:
+    return row.provenance == Provenance.ASSESSMENT or row.signed_off_by is not None
+
+
 def _summary(row: Row[Any], manifest: RunManifest) -> RunSummary:
     metrics = _metrics(row)
+    official = _official(row)
     return RunSummary(
         run_id=row.run_id,
         created_at=row.created_at,
@@ -45,7 +56,12 @@ def _summary(row: Row[Any], manifest: RunManifest) -> RunSummary:
         suite_version=row.suite_version,
         participant=row.participant,
         ground_truth_source=row.ground_truth_source,
-        ranked=row.state == RunState.COMPLETED and row.ground_truth_source == "server",
+        ranked=official and row.state == RunState.COMPLETED and row.ground_truth_source == "server",
+        provenance=Provenance(row.provenance),
+        official=official,
+        submitter=row.submitter,
+        verified=bool(row.participant_verified) or official,
+        published=bool(row.published),
         dataset_id=row.dataset_id,
         dataset_hash=row.dataset_hash,
         scorer_version=row.scorer_version,
@@ -58,30 +74,66 @@ def _summary(row: Row[Any], manifest: RunManifest) -> RunSummary:
     )
 
 
-def _key(row: Row[Any]) -> ComparabilityKey:
-    return ComparabilityKey(
+def _facts(row: Row[Any]) -> RunFacts:
+    manifest = RunManifest.model_validate_json(row.manifest_json)
+    return RunFacts(
+        run_id=row.run_id,
+        created_at=row.created_at,
+        order=row.seq,
+        state=RunState(row.state),
+        participant=row.participant,
+        ground_truth_source=row.ground_truth_source,
+        provenance=Provenance(row.provenance),
+        signed_off=row.signed_off_by is not None,
+        verified=bool(row.participant_verified),
         suite=row.suite,
         suite_version=row.suite_version,
-        dataset_hash=row.dataset_hash,
         scorer_version=row.scorer_version,
         profile_hash=row.profile_hash,
+        dataset_hash=row.dataset_hash,
+        seed_salt_hash=manifest.seed_salt_hash,
+        n_tasks=manifest.n,
+        epochs=manifest.epochs,
+        n_samples=row.n_samples,
+        metrics=_metrics(row),
     )
 
 
-def _rank_value(estimate: Estimate, metric: str) -> float:
-    if estimate.value is None:
-        return float("inf")
-    return estimate.value if metric in LOWER_IS_BETTER else -estimate.value
+def visible_to(viewer: Identity | None) -> ColumnElement[bool] | None:
+    """The SQL condition of the runs `viewer` may read (None: every run)."""
+    if viewer is None or viewer.admin:
+        return None
+    own = runs.c.submitter.is_(None) if viewer.name is None else runs.c.submitter == viewer.name
+    conditions = [runs.c.published.is_(True), own]
+    if viewer.participants:
+        conditions.append(runs.c.participant.in_(sorted(viewer.participants)))
+    return or_(*conditions)
+
+
+def default_config(suite: str, *, salt_hash: str | None = None) -> OfficialConfig:
+    """The suite's official configuration with default size rules."""
+    found = get_suite(suite)
+    return OfficialConfig(
+        suite=suite,
+        suite_version=found.info.version,
+        scorer_version=found.info.scorer_version,
+        profile_hash=found.default_profile().hash,
+        min_tasks=Settings.model_fields["leaderboard_min_tasks"].default,
+        epochs=Settings.model_fields["leaderboard_epochs"].default,
+        salt_required=salt_hash is not None,
+        salt_hash=salt_hash,
+    )
 
 
 class RunReads(StoreBase):
     """Queries over runs."""
 
-    async def get_run(self, run_id: str) -> RunRecord:
+    async def get_run(self, run_id: str, *, viewer: Identity | None = None) -> RunRecord:
         """The whole record of a run, samples in (task id, epoch) order. A run that has
-        not finished gets metrics computed from the samples stored so far."""
+        not finished gets metrics computed from the samples stored so far. With `viewer`,
+        a run they may not read is RunNotFoundError (its existence is not revealed)."""
         async with self._read() as conn:
-            row = await self._run_row(conn, run_id)
+            row = await self._visible_row(conn, run_id, viewer)
             response_rows = await conn.execute(
                 select(responses)
                 .where(responses.c.run_id == run_id)
@@ -127,8 +179,10 @@ class RunReads(StoreBase):
         state: RunState | None = None,
         limit: int = 100,
         offset: int = 0,
+        viewer: Identity | None = None,
     ) -> list[RunSummary]:
-        """Runs, newest first, optionally filtered."""
+        """Runs, newest first, optionally filtered; with `viewer`, only those they may
+        read (published, their own, their participants'; admins read all)."""
         query = select(runs).order_by(runs.c.seq.desc()).limit(limit).offset(offset)
         if suite is not None:
             query = query.where(runs.c.suite == suite)
@@ -136,15 +190,30 @@ class RunReads(StoreBase):
             query = query.where(runs.c.participant == participant)
         if state is not None:
             query = query.where(runs.c.state == str(state))
+        condition = visible_to(viewer)
+        if condition is not None:
+            query = query.where(condition)
         async with self._read() as conn:
             rows = list(await conn.execute(query))
         return [_summary(r, RunManifest.model_validate_json(r.manifest_json)) for r in rows]
 
-    async def get_summary(self, run_id: str) -> RunSummary:
-        """The listing line of one run (RunNotFoundError)."""
+    async def get_summary(self, run_id: str, *, viewer: Identity | None = None) -> RunSummary:
+        """The listing line of one run (RunNotFoundError, also when `viewer` may not
+        read it)."""
         async with self._read() as conn:
-            row = await self._run_row(conn, run_id)
+            row = await self._visible_row(conn, run_id, viewer)
         return _summary(row, RunManifest.model_validate_json(row.manifest_json))
+
+    async def _visible_row(
+        self, conn: AsyncConnection, run_id: str, viewer: Identity | None
+    ) -> Row[Any]:
+        row = await self._run_row(conn, run_id)
+        readable = may_read(
+            viewer, submitter=row.submitter, participant=row.participant, published=row.published
+        )
+        if not readable:
+            raise RunNotFoundError(run_id)
+        return row
 
     async def completed_keys(self, run_id: str) -> set[tuple[str, int]]:
         """(task id, epoch) of every stored sample: what a resumed run can skip."""
@@ -156,55 +225,29 @@ class RunReads(StoreBase):
             return {(r.task_id, r.epoch) for r in rows}
 
     async def leaderboard(
-        self, suite: str, *, metric: str = DEFAULT_RANKING_METRIC
-    ) -> list[LeaderboardRow]:
-        """Each participant's LATEST completed run with server-side ground truth among
-        the runs comparable to the suite's newest such run (same suite version, dataset
-        hash, scorer version and profile hash), ranked by `metric` with errors counted
-        as failures. A participant's best run is never picked over their latest."""
+        self,
+        suite: str,
+        *,
+        metric: str = DEFAULT_RANKING_METRIC,
+        config: OfficialConfig | None = None,
+    ) -> Leaderboard:
+        """The suite's board under `config` (default: `default_config(suite)`, public ids
+        accepted): official runs ranked, self-reported runs listed apart. See
+        `medsafe_core.leaderboard` for the rules."""
+        config = config or default_config(suite)
         query = (
-            select(*_SUMMARY_COLUMNS)
+            select(runs)
             .where(
                 runs.c.suite == suite,
                 runs.c.state == str(RunState.COMPLETED),
                 runs.c.ground_truth_source == "server",
                 runs.c.participant.is_not(None),
+                runs.c.suite_version == config.suite_version,
+                runs.c.scorer_version == config.scorer_version,
+                runs.c.profile_hash == config.profile_hash,
             )
-            .order_by(runs.c.created_at.desc(), runs.c.seq.desc())
+            .order_by(runs.c.seq)
         )
         async with self._read() as conn:
             rows = list(await conn.execute(query))
-        if not rows:
-            return []
-        key = _key(rows[0])
-        latest: dict[str, Row[Any]] = {}
-        for row in rows:
-            if _key(row) == key and row.participant not in latest:
-                latest[row.participant] = row
-        entries: list[tuple[float, str, Row[Any], SuiteMetrics, Estimate]] = []
-        for participant, row in latest.items():
-            metrics = _metrics(row) or SuiteMetrics(
-                n_samples=row.n_samples, n_scored=0, n_unscored=0, n_errors=0
-            )
-            score = metrics.metrics_errors_as_failures.get(metric) or metrics.metrics.get(
-                metric, Estimate(value=None)
-            )
-            entries.append((_rank_value(score, metric), participant, row, metrics, score))
-        entries.sort(key=lambda e: (e[0], e[1]))
-        out: list[LeaderboardRow] = []
-        for position, (value, participant, row, metrics, score) in enumerate(entries, 1):
-            tied = out and _rank_value(out[-1].score, metric) == value
-            out.append(
-                LeaderboardRow(
-                    rank=out[-1].rank if tied else position,
-                    participant=participant,
-                    run_id=row.run_id,
-                    created_at=row.created_at,
-                    n_samples=row.n_samples,
-                    ranking_metric=metric,
-                    score=score,
-                    metrics=metrics.metrics,
-                    key=key,
-                )
-            )
-        return out
+        return build_leaderboard((_facts(r) for r in rows), config, metric)

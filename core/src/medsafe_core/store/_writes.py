@@ -21,7 +21,13 @@ from medsafe_core.models import (
 )
 from medsafe_core.store._base import now_iso
 from medsafe_core.store._reads import RunReads
-from medsafe_core.store.models import DuplicateSampleError, RunStateError, StoreError
+from medsafe_core.store.models import (
+    DuplicateSampleError,
+    IdempotencyConflictError,
+    RunStateError,
+    StoreError,
+    Submission,
+)
 from medsafe_core.store.tables import responses, run_tasks, runs, samples
 
 TERMINAL = frozenset({RunState.COMPLETED, RunState.FAILED})
@@ -33,9 +39,19 @@ class DuplicateRunError(StoreError):
 
 
 def _run_values(
-    meta: RunMeta, manifest: RunManifest, state: RunState, owner: str | None
+    meta: RunMeta,
+    manifest: RunManifest,
+    state: RunState,
+    owner: str | None,
+    submission: Submission,
 ) -> dict[str, Any]:
     return {
+        "provenance": str(submission.provenance),
+        "submitter": submission.submitter,
+        "participant_verified": submission.participant_verified,
+        "published": submission.published,
+        "idempotency_key": submission.idempotency_key,
+        "request_hash": submission.request_hash,
         "run_id": meta.run_id,
         "created_at": meta.created_at,
         "updated_at": now_iso(),
@@ -82,12 +98,16 @@ class RunWrites(RunReads):
         tasks: Sequence[Task] = (),
         *,
         owner: str | None = None,
+        submission: Submission | None = None,
     ) -> None:
         """Record a new run in state `running` (whatever `meta.state` says), with the
         ground truth of tasks that cannot be regenerated from their ids. `owner` names
-        the writing process, for `mark_running_interrupted(owner)` after a crash."""
+        the writing process, for `mark_running_interrupted(owner)` after a crash;
+        `submission` says who made it (default: self-reported, anonymous)."""
         async with self._write() as conn:
-            await self._insert_run(conn, meta, manifest, RunState.RUNNING, owner, tasks)
+            await self._insert_run(
+                conn, meta, manifest, RunState.RUNNING, owner, tasks, submission or Submission()
+            )
 
     async def _insert_run(
         self,
@@ -97,11 +117,13 @@ class RunWrites(RunReads):
         state: RunState,
         owner: str | None,
         tasks: Sequence[Task],
+        submission: Submission,
     ) -> None:
         exists = await conn.execute(select(runs.c.seq).where(runs.c.run_id == meta.run_id))
         if exists.first() is not None:
             raise DuplicateRunError(f"a run with id {meta.run_id!r} already exists")
-        await conn.execute(insert(runs).values(**_run_values(meta, manifest, state, owner)))
+        values = _run_values(meta, manifest, state, owner, submission)
+        await conn.execute(insert(runs).values(**values))
         unique = {t.id: t for t in tasks}
         rows = [
             {"run_id": meta.run_id, "task_id": t.id, "task_json": t.model_dump_json()}
@@ -210,18 +232,53 @@ class RunWrites(RunReads):
             values["metrics_json"] = metrics.model_dump_json()
         await conn.execute(update(runs).where(runs.c.run_id == run_id).values(**values))
 
-    async def save_run_record(self, record: RunRecord, *, owner: str | None = None) -> None:
+    async def save_run_record(
+        self,
+        record: RunRecord,
+        *,
+        owner: str | None = None,
+        submission: Submission | None = None,
+    ) -> str:
         """Store a whole record (run, tasks, responses, samples, metrics and its state) in
-        one transaction: all of it or nothing."""
+        one transaction: all of it or nothing. Returns the stored run's id: with an
+        idempotency key already used for the same request, the run that key stored
+        (nothing new is written); IdempotencyConflictError when it stored another."""
+        submission = submission or Submission()
         by_key = {(r.id, r.epoch): r for r in record.responses}
         items = [
             (by_key.get((s.id, s.epoch)) or ResponseRecord(id=s.id, epoch=s.epoch), s)
             for s in record.samples
         ]
         _check_pairs(record.meta.run_id, items)
+        if submission.idempotency_key is not None:
+            earlier = await self._idempotent_run(submission)
+            if earlier is not None:
+                return earlier
+        try:
+            await self._save(record, items, owner, submission)
+        except IntegrityError:
+            earlier = (
+                await self._idempotent_run(submission)
+                if submission.idempotency_key is not None
+                else None
+            )
+            if earlier is None:
+                raise
+            return earlier  # a concurrent retry with the same key stored it first
+        return record.meta.run_id
+
+    async def _save(
+        self,
+        record: RunRecord,
+        items: Sequence[tuple[ResponseRecord, SampleResult]],
+        owner: str | None,
+        submission: Submission,
+    ) -> None:
         state = record.meta.state
         async with self._write() as conn:
-            await self._insert_run(conn, record.meta, record.manifest, state, owner, record.tasks)
+            await self._insert_run(
+                conn, record.meta, record.manifest, state, owner, record.tasks, submission
+            )
             if items:
                 await self._append(conn, record.meta.run_id, items, require_running=False)
             if state in TERMINAL or state == RunState.INTERRUPTED:
@@ -230,6 +287,46 @@ class RunWrites(RunReads):
                     .where(runs.c.run_id == record.meta.run_id)
                     .values(metrics_json=record.metrics.model_dump_json())
                 )
+
+    async def _idempotent_run(self, submission: Submission) -> str | None:
+        """The run an idempotency key stored, checking it was for the same request."""
+        async with self._read() as conn:
+            row = (
+                await conn.execute(
+                    select(runs.c.run_id, runs.c.request_hash).where(
+                        runs.c.idempotency_key == submission.idempotency_key
+                    )
+                )
+            ).first()
+        if row is None:
+            return None
+        if row.request_hash != submission.request_hash:
+            raise IdempotencyConflictError(
+                "this idempotency key already stored a run for a different request; "
+                "use a new key for a new request"
+            )
+        return str(row.run_id)
+
+    async def sign_off(self, run_id: str, by: str) -> None:
+        """Mark a run official (an admin's decision; `by` names the admin). Only a
+        completed run can be signed off."""
+        async with self._write() as conn:
+            row = await self._run_row(conn, run_id)
+            if row.state != RunState.COMPLETED:
+                raise RunStateError(f"run {run_id} is {row.state}; only completed runs")
+            await conn.execute(
+                update(runs)
+                .where(runs.c.run_id == run_id)
+                .values(signed_off_by=by, signed_off_at=now_iso())
+            )
+
+    async def set_published(self, run_id: str, published: bool = True) -> None:
+        """Make a run readable by every caller (or withdraw that)."""
+        async with self._write() as conn:
+            await self._run_row(conn, run_id)
+            await conn.execute(
+                update(runs).where(runs.c.run_id == run_id).values(published=published)
+            )
 
     async def mark_running_interrupted(self, owner: str | None = None) -> list[str]:
         """At process start: runs left `running` by a crashed writer (those of `owner`,

@@ -7,7 +7,8 @@ Errors::
     ├── EpisodeNotFoundError        no episode with that id (also a KeyError)
     ├── DuplicateSampleError        a (task id, epoch) the run already holds
     ├── RunStateError               a change the run's state does not allow
-    └── EpisodeConflictError        another writer advanced the episode first
+    ├── EpisodeConflictError        another writer advanced the episode first
+    └── IdempotencyConflictError    an idempotency key reused for another request
 """
 
 from __future__ import annotations
@@ -16,7 +17,22 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from medsafe_core.leaderboard import ComparabilityKey, LeaderboardRow, Provenance
 from medsafe_core.models import Estimate, RunState
+
+__all__ = [
+    "ComparabilityKey",
+    "DuplicateSampleError",
+    "EpisodeConflictError",
+    "EpisodeNotFoundError",
+    "IdempotencyConflictError",
+    "LeaderboardRow",
+    "RunNotFoundError",
+    "RunStateError",
+    "RunSummary",
+    "StoreError",
+    "Submission",
+]
 
 
 class StoreError(Exception):
@@ -49,21 +65,29 @@ class EpisodeConflictError(StoreError):
     """The episode is not at the expected turn: another writer stepped it first."""
 
 
-class ComparabilityKey(BaseModel):
-    """What two runs must share for their numbers to be compared."""
+class IdempotencyConflictError(StoreError):
+    """An idempotency key already stored a run for a different request."""
 
-    model_config = ConfigDict(use_attribute_docstrings=True)
 
-    suite: str
-    """Suite name."""
-    suite_version: int
-    """Suite (generator and schema) version."""
-    dataset_hash: str
-    """Hash over the task ids and ground truth."""
-    scorer_version: str
-    """Version of the suite's scorer."""
-    profile_hash: str
-    """Hash of the reward profile."""
+class Submission(BaseModel):
+    """Who stores a run and how: decides the board it may appear on and who reads it."""
+
+    model_config = ConfigDict(use_attribute_docstrings=True, frozen=True)
+
+    provenance: Provenance = Provenance.SELF_REPORTED
+    """`assessment` only for the green agent's own runs; REST and MCP runs are
+    `self_reported` (ranked apart unless an admin signs them off)."""
+    submitter: str | None = None
+    """Name of the credential that stored the run (None: anonymous or shared token)."""
+    participant_verified: bool = False
+    """The submitter's credential is bound to the run's participant."""
+    published: bool = False
+    """Readable by every caller (otherwise by its submitter, its participant's
+    credentials and admins)."""
+    idempotency_key: str | None = Field(None, max_length=64)
+    """Hash of the submitter and the client's idempotency key: one run per key."""
+    request_hash: str | None = Field(None, max_length=64)
+    """Hash of the request the key first stored (a different request is refused)."""
 
 
 class RunSummary(BaseModel):
@@ -88,7 +112,18 @@ class RunSummary(BaseModel):
     ground_truth_source: Literal["server", "caller"]
     """`caller` when the caller supplied the ground truth (never ranked)."""
     ranked: bool
-    """Whether the run may appear on a leaderboard (completed, server-side ground truth)."""
+    """Whether the run may appear on the official leaderboard: completed, server-side
+    ground truth, official (the board also applies the suite's official configuration)."""
+    provenance: Provenance = Provenance.SELF_REPORTED
+    """`assessment` (the green agent) or `self_reported` (REST, MCP)."""
+    official: bool = False
+    """Made by the green agent or signed off by an admin."""
+    submitter: str | None = None
+    """Credential that stored the run (None: anonymous or the shared token)."""
+    verified: bool = False
+    """Stored by a credential bound to its participant."""
+    published: bool = False
+    """Readable by every caller."""
     dataset_id: str
     """Dataset the tasks came from."""
     dataset_hash: str
@@ -107,28 +142,3 @@ class RunSummary(BaseModel):
     """Samples stored so far."""
     metrics: dict[str, Estimate] = Field(default_factory=dict)
     """Headline metrics with 95% CIs (empty until the run finishes)."""
-
-
-class LeaderboardRow(BaseModel):
-    """A participant's standing: their latest comparable, ranked, completed run."""
-
-    model_config = ConfigDict(use_attribute_docstrings=True)
-
-    rank: int
-    """1 for the best; participants whose CIs overlap may share the same skill."""
-    participant: str
-    """Name or URL of the participant."""
-    run_id: str
-    """The run this row reports (the participant's latest, never their best)."""
-    created_at: str
-    """When that run was created."""
-    n_samples: int
-    """Samples in that run."""
-    ranking_metric: str
-    """Name of the metric rows are ordered by."""
-    score: Estimate
-    """The ranking metric with its 95% CI."""
-    metrics: dict[str, Estimate] = Field(default_factory=dict)
-    """Every headline metric of the run with its 95% CI."""
-    key: ComparabilityKey
-    """What every row of the board shares."""

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from medsafe_core.settings import Settings
+from medsafe_core.store._credentials import Credentials
 from medsafe_core.store._episodes import Episodes
 from medsafe_core.store._writes import RunWrites
 from medsafe_core.store.engine import create_engine, current_revision, upgrade
 
 
-class Store(RunWrites, Episodes):
+class Store(RunWrites, Episodes, Credentials):
     """Runs (append-only samples, responses apart from scores), leaderboards and
     episode state over SQLAlchemy's async engine. Open with `await Store.connect()`."""
 

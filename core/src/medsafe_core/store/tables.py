@@ -17,6 +17,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    false,
 )
 
 VERSION_TABLE = "medsafe_alembic_version"
@@ -45,8 +46,30 @@ runs = Table(
     Column("n_samples", Integer, nullable=False, default=0),
     Column("manifest_json", Text, nullable=False),
     Column("metrics_json", Text, nullable=True),
+    # 0002: who made the run, whether it is published, its idempotency key
+    Column("provenance", String(16), nullable=False, server_default="self_reported"),
+    Column("submitter", String(200), nullable=True),
+    Column("participant_verified", Boolean, nullable=False, server_default=false()),
+    Column("published", Boolean, nullable=False, server_default=false()),
+    Column("signed_off_by", String(200), nullable=True),
+    Column("signed_off_at", String(40), nullable=True),
+    Column("idempotency_key", String(64), nullable=True),
+    Column("request_hash", String(64), nullable=True),
     Index("ix_medsafe_runs_suite_state", "suite", "state"),
     Index("ix_medsafe_runs_participant", "participant"),
+    Index("ux_medsafe_runs_idempotency_key", "idempotency_key", unique=True),
+    Index("ix_medsafe_runs_submitter", "submitter"),
+)
+
+credentials = Table(
+    "medsafe_credentials",
+    metadata,
+    Column("token_sha256", String(64), primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("participants_json", Text, nullable=False),
+    Column("admin", Boolean, nullable=False, server_default=false()),
+    Column("created_at", String(40), nullable=False),
+    Index("ix_medsafe_credentials_name", "name"),
 )
 
 responses = Table(
