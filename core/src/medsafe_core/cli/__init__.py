@@ -239,6 +239,7 @@ def _mount_service() -> None:
 
 
 _mount_service()
+import medsafe_core.cli.eval_cmd  # noqa: E402, F401  (registers eval, compare-models)
 
 
 def main() -> None:
