@@ -1,0 +1,59 @@
+"""Process-local cache of live episodes, keyed by task, profile and action log.
+
+The state of record is always the seed plus the log (`EpisodeState.data["log"]`); the
+cache only saves replaying it on every step. An entry is taken out while it is stepped
+and stored under the new log, so two branches of one state never share an object.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+from collections import OrderedDict
+from typing import Any
+
+from medsafe_core.models import RewardProfile
+from medsafe_core.suites.audit.episode import AuditEpisode
+from medsafe_core.suites.audit.world import World
+
+MAX_LIVE = 4096
+"""Episodes kept ready in one process."""
+
+_LIVE: OrderedDict[tuple[str, str, str], AuditEpisode] = OrderedDict()
+_LOCK = threading.Lock()
+
+
+def log_digest(log: list[dict[str, Any]]) -> str:
+    """Digest of an action log."""
+    blob = json.dumps(log, sort_keys=True, separators=(",", ":"))
+    return hashlib.blake2b(blob.encode(), digest_size=16).hexdigest()
+
+
+def take(
+    task_id: str, world: World, profile: RewardProfile, log: list[dict[str, Any]]
+) -> AuditEpisode:
+    """The episode for this log: from the cache, else replayed."""
+    key = (task_id, profile.hash, log_digest(log))
+    with _LOCK:
+        episode = _LIVE.pop(key, None)
+    if episode is None:
+        episode = AuditEpisode.replay(world, profile, log)
+    return episode
+
+
+def keep(task_id: str, episode: AuditEpisode) -> None:
+    """Store a stepped episode under its new log."""
+    if episode.done:
+        return
+    key = (task_id, episode.profile.hash, log_digest(episode.log))
+    with _LOCK:
+        _LIVE[key] = episode
+        while len(_LIVE) > MAX_LIVE:
+            _LIVE.popitem(last=False)
+
+
+def clear() -> None:
+    """Forget every cached episode (tests use it to force a replay)."""
+    with _LOCK:
+        _LIVE.clear()
