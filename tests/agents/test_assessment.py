@@ -242,8 +242,10 @@ async def test_cancel_stops_the_assessment_and_keeps_samples(make_green):
             canceled = await client.cancel_task(CancelTaskRequest(id=task_id))
     assert canceled.status.state == TaskState.TASK_STATE_CANCELED
     record = await green.store.get_run(task_id)
-    assert record.meta.state == RunState.INTERRUPTED
+    # The store agrees with the terminal A2A task: a canceled run is not resumable.
+    assert record.meta.state == RunState.FAILED
     assert 2 <= len(record.samples) < 40
+    assert await green.store.lease_of(task_id) is None
 
 
 async def test_participant_that_only_speaks_a2a_03(make_green):

@@ -10,7 +10,11 @@ from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
 
-from a2a.server.agent_execution import AgentExecutor
+from a2a.server.agent_execution import AgentExecutor, RequestContext
+from a2a.server.agent_execution.simple_request_context_builder import (
+    SimpleRequestContextBuilder,
+)
+from a2a.server.context import ServerCallContext
 from a2a.server.request_handlers import DefaultRequestHandler
 from a2a.server.routes import create_agent_card_routes, create_jsonrpc_routes
 from a2a.server.tasks import TaskStore
@@ -24,7 +28,9 @@ from a2a.types import (
     Part,
     SecurityRequirement,
     SecurityScheme,
+    SendMessageRequest,
     StringList,
+    Task,
 )
 from google.protobuf.json_format import MessageToDict
 from starlette.applications import Starlette
@@ -34,6 +40,8 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 CARD_PATHS = ("/.well-known/agent-card.json", "/.well-known/agent.json")
 """The agent card's paths: the current one and the one older 0.x clients ask for."""
+DEFAULT_MAX_REQUEST_BYTES = 1024 * 1024
+"""Largest JSON-RPC request body read by default."""
 
 
 def agent_card(
@@ -98,6 +106,86 @@ class BearerTokenMiddleware:
         await response(scope, receive, send)
 
 
+class RequestBodyLimitMiddleware:
+    """Refuses request bodies over `limit` bytes with HTTP 413 and a JSON-RPC error that
+    states the limit, before the body is parsed. At most `limit` bytes are buffered."""
+
+    def __init__(self, app: ASGIApp, limit: int, setting: str = "") -> None:
+        self.app = app
+        self.limit = limit
+        self.setting = setting
+
+    async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
+        where = f" ({self.setting})" if self.setting else ""
+        response = JSONResponse(
+            {
+                "jsonrpc": "2.0",
+                "id": None,
+                "error": {
+                    "code": -32600,
+                    "message": f"request body too large: the limit is {self.limit} bytes{where}",
+                },
+            },
+            status_code=413,
+        )
+        await response(scope, receive, send)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "OPTIONS"):
+            await self.app(scope, receive, send)
+            return
+        length = dict(scope["headers"]).get(b"content-length")
+        if length is not None and length.isdigit() and int(length) > self.limit:
+            await self._refuse(scope, receive, send)
+            return
+        chunks: list[bytes] = []
+        size = 0
+        while True:
+            message = await receive()
+            if message["type"] != "http.request":
+                await self.app(scope, receive, send)  # client left; let the app see it
+                return
+            body = message.get("body", b"")
+            size += len(body)
+            if size > self.limit:
+                await self._refuse(scope, receive, send)
+                return
+            chunks.append(body)
+            if not message.get("more_body", False):
+                break
+        replay = [{"type": "http.request", "body": b"".join(chunks), "more_body": False}]
+
+        async def replayed() -> Any:
+            return replay.pop() if replay else await receive()
+
+        await self.app(scope, replayed, send)
+
+
+class TaskContextBuilder(SimpleRequestContextBuilder):
+    """Fills in the context id of a message that names only its task (a client
+    resuming a task after a restart may not know the context id), so that the
+    task's events keep their own context."""
+
+    def __init__(self, task_store: TaskStore) -> None:
+        super().__init__(task_store=task_store)
+        self._tasks = task_store
+
+    async def build(
+        self,
+        context: ServerCallContext,
+        params: SendMessageRequest | None = None,
+        task_id: str | None = None,
+        context_id: str | None = None,
+        task: Task | None = None,
+    ) -> RequestContext:
+        if params is not None and task_id and not context_id:
+            known = task or await self._tasks.get(task_id, context)
+            if known is not None:
+                context_id = known.context_id
+                params.message.context_id = context_id
+        return await super().build(context, params, task_id, context_id, task)
+
+
 def build_a2a_app(
     card: AgentCard,
     executor: AgentExecutor,
@@ -106,9 +194,14 @@ def build_a2a_app(
     token: str | None = None,
     extra_routes: Sequence[BaseRoute] = (),
     lifespan: Any = None,
+    max_request_bytes: int = DEFAULT_MAX_REQUEST_BYTES,
+    request_limit_setting: str = "",
 ) -> Starlette:
-    """The Starlette app: card routes, JSON-RPC (1.x and 0.3 on one endpoint)."""
-    handler = DefaultRequestHandler(executor, task_store, card)
+    """The Starlette app: card routes, JSON-RPC (1.x and 0.3 on one endpoint), request
+    bodies capped at `max_request_bytes`. The request handler is `app.state.a2a_handler`."""
+    handler = DefaultRequestHandler(
+        executor, task_store, card, request_context_builder=TaskContextBuilder(task_store)
+    )
     routes: list[BaseRoute] = []
     for path in CARD_PATHS:
         routes.extend(create_agent_card_routes(card, card_url=path))
@@ -125,6 +218,10 @@ def build_a2a_app(
             yield
 
     app = Starlette(routes=routes, lifespan=_lifespan)
+    app.state.a2a_handler = handler
+    app.add_middleware(
+        RequestBodyLimitMiddleware, limit=max_request_bytes, setting=request_limit_setting
+    )
     if token:
         app.add_middleware(BearerTokenMiddleware, token=token)
     return app

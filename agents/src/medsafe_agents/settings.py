@@ -27,6 +27,18 @@ class AgentSettings(Settings):
     """Largest `num_tasks x epochs` an assessment may ask for."""
     progress_interval_s: float = Field(default=1.0, ge=0.0)
     """Least time between two progress updates of an assessment."""
+    max_request_bytes: int = Field(default=1024 * 1024, ge=1024)
+    """Largest JSON-RPC request body the green agent reads (HTTP 413 with a JSON-RPC
+    error above it)."""
+    max_history_messages: int = Field(default=20, ge=2)
+    """Most messages kept in an A2A task's history (the first message and the latest
+    ones); progress updates would otherwise grow it without bound."""
+    replica_id: str | None = None
+    """Name of this green replica in run leases (default: host name, process id and a
+    random suffix)."""
+    lease_ttl_s: float = Field(default=30.0, gt=0.0, le=3600.0)
+    """Life of a run lease; a replica renews its leases every third of it, and another
+    replica takes over a run whose lease has expired."""
     llm_api_key: SecretStr | None = Field(
         default=None, validation_alias=AliasChoices("MEDSAFE_LLM_API_KEY", "OPENAI_API_KEY")
     )

@@ -28,10 +28,12 @@ async def serve(args: argparse.Namespace) -> None:
     settings = AgentSettings()
     card_url = args.card_url or f"http://{args.host}:{args.port}/"
     green = await create_green(settings, card_url=card_url)
-    if green.recovered:
-        logging.getLogger("medsafe_agents").warning(
-            "interrupted runs waiting for a resume message: %s", ", ".join(green.recovered)
-        )
+    logging.getLogger("medsafe_agents").info(
+        "green replica %s on %s (run leases of %g s)",
+        green.executor.replica_id,
+        green.store.url,
+        settings.lease_ttl_s,
+    )
     config = uvicorn.Config(green.app, host=args.host, port=args.port, log_level=args.log_level)
     await uvicorn.Server(config).serve()
 

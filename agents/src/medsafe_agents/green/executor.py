@@ -10,7 +10,7 @@ import time
 from typing import Any
 
 import httpx
-from a2a.helpers import get_message_text, new_data_part, new_text_part
+from a2a.helpers import new_data_part, new_text_part
 from a2a.server.agent_execution import AgentExecutor, RequestContext
 from a2a.server.events import EventQueue
 from a2a.server.tasks import TaskUpdater
@@ -25,23 +25,23 @@ from medsafe_agents.green.limits import participant_http_client
 from medsafe_agents.green.participant import ParticipantClient
 from medsafe_agents.green.persistence import RunWriter
 from medsafe_agents.green.plan import AssessmentPlan, plan_assessment
+from medsafe_agents.green.replicas import TAKEOVER_KEY, default_replica_id
 from medsafe_agents.green.request import (
     PARTICIPANT_ROLE,
     InvalidEvalRequestError,
-    looks_like_eval_request,
+    eval_request_payload,
     parse_eval_request,
-    payload_from_text,
 )
 from medsafe_agents.green.security import ParticipantAllowlist, ParticipantNotAllowedError
 from medsafe_agents.settings import AgentSettings
 from medsafe_core.models import RunState
 from medsafe_core.runs import new_run_meta
-from medsafe_core.store import RunNotFoundError, Store
+from medsafe_core.store import LeaseLostError, RunNotFoundError, RunStateError, Store
 
 logger = logging.getLogger(__name__)
 
 OWNER = "medsafe-green"
-"""Owner recorded on the runs this agent writes (for `mark_running_interrupted`)."""
+"""Owner recorded on the runs this agent writes (replicas take over only these)."""
 META_KEY = "medsafe"
 
 
@@ -67,7 +67,11 @@ class GreenExecutor(AgentExecutor):
         self.settings = settings
         self.store = store
         self.gate = asyncio.Lock()
-        self.writes = RunWriter(store, self.gate)
+        self.replica_id = settings.replica_id or default_replica_id()
+        self.writes = RunWriter(store, self.gate, self.replica_id, settings.lease_ttl_s)
+        self.claimed: dict[str, int] = {}
+        """Runs the takeover loop claimed for this replica, until their resume starts."""
+        self._running: set[str] = set()
         self.chat = chat
         self.allowlist = ParticipantAllowlist(
             settings.allowed_participants, allow_loopback=settings.allow_loopback_participants
@@ -89,17 +93,22 @@ class GreenExecutor(AgentExecutor):
             await self._resume(context, event_queue)
             return
         message = context.message
-        payload: Any = None
-        if message is not None:
-            data = [d for d in parts_data(message.parts) if looks_like_eval_request(d)]
-            payload = data[0] if data else payload_from_text(get_message_text(message))
-        if not looks_like_eval_request(payload):
+        try:
+            payload = None
+            if message is not None:
+                texts = [p.text for p in message.parts if p.WhichOneof("content") == "text"]
+                payload = eval_request_payload(texts, parts_data(message.parts))
+        except InvalidEvalRequestError as exc:
+            await self._refuse(context, event_queue, str(exc))
+            return
+        if payload is None:
             await self.chat.handle(context, event_queue)
             return
         await self._start(context, event_queue, payload)
 
     async def cancel(self, context: RequestContext, event_queue: EventQueue) -> None:
-        """Stop an assessment; its finished samples stay in the store."""
+        """Stop an assessment; its finished samples stay in the store, and the run ends
+        `failed` (as its A2A task ends canceled: a canceled run is not resumed)."""
         if context.task_id:
             self._cancelled.add(context.task_id)
         updater = TaskUpdater(event_queue, context.task_id or "", context.context_id or "")
@@ -120,16 +129,17 @@ class GreenExecutor(AgentExecutor):
         await queue.enqueue_event(task)
         return TaskUpdater(queue, context.task_id or "", context.context_id or "")
 
+    async def _refuse(self, context: RequestContext, queue: EventQueue, reason: str) -> None:
+        updater = await self._open_task(context, queue, None)
+        await updater.failed(_message(updater, reason, {"kind": "medsafe.error", "error": reason}))
+
     async def _start(self, context: RequestContext, queue: EventQueue, payload: Any) -> None:
         try:
             request = parse_eval_request(payload)
             self.allowlist.check(request.participant_url)
             plan = await asyncio.to_thread(plan_assessment, request, self.settings)
         except (InvalidEvalRequestError, ParticipantNotAllowedError) as exc:
-            updater = await self._open_task(context, queue, None)
-            await updater.failed(
-                _message(updater, str(exc), {"kind": "medsafe.error", "error": str(exc)})
-            )
+            await self._refuse(context, queue, str(exc))
             return
         run_id = context.task_id or ""
         meta = {"kind": "assessment", "run_id": run_id, "request_json": request.model_dump_json()}
@@ -145,14 +155,18 @@ class GreenExecutor(AgentExecutor):
         run_id = str(meta.get("run_id", current.id))
         # The task's own context: a resume message may come without a context id.
         updater = TaskUpdater(queue, current.id, current.context_id)
+        if not await self._take_lease(context, run_id, updater):
+            return
         try:
             record = await self.store.get_run(run_id)
             request = parse_eval_request(json.loads(meta["request_json"]))
             plan = await asyncio.to_thread(plan_assessment, request, self.settings)
         except (RunNotFoundError, InvalidEvalRequestError, KeyError, ValueError) as exc:
+            await self._end_run(run_id, RunState.FAILED)
             await updater.failed(_message(updater, f"cannot resume run {run_id}: {exc}"))
             return
         if plan.manifest.dataset_hash != record.manifest.dataset_hash:
+            await self._end_run(run_id, RunState.FAILED)
             await updater.failed(
                 _message(
                     updater,
@@ -161,13 +175,48 @@ class GreenExecutor(AgentExecutor):
                 )
             )
             return
-        if record.meta.state != RunState.RUNNING:
-            await self.writes.set_state(run_id, RunState.RUNNING)
+        try:
+            if record.meta.state != RunState.RUNNING:
+                await self.writes.set_state(run_id, RunState.RUNNING)
+        except (LeaseLostError, RunStateError) as exc:
+            await self.writes.release(run_id)
+            await updater.update_status(
+                TaskState.TASK_STATE_WORKING, _message(updater, f"not resumed: {exc}")
+            )
+            return
         done = await self.store.completed_keys(run_id)
         progress = Progress(run_id, plan.total)
         for sample in record.samples:
             progress.add(sample)
         await self._run(plan, run_id, updater, done=done, progress=progress)
+
+    async def _take_lease(self, context: RequestContext, run_id: str, updater: TaskUpdater) -> bool:
+        """Whether this replica may resume the run now. A run that is live here or on
+        another replica is left alone: the message is answered without failing it."""
+        message = context.message
+        takeover = message is not None and TAKEOVER_KEY in message.metadata
+        claimed = self.claimed.pop(run_id, None) if takeover else None
+        if claimed is not None:
+            self.writes.adopt(run_id, claimed)
+            return True
+        if run_id in self._running:
+            reason = "this assessment is already running; progress continues in this task"
+        else:
+            holder = await self.writes.acquire(run_id)
+            if holder is None:
+                return True
+            reason = (
+                f"this assessment is running on green replica {holder}; progress continues "
+                "in this task (if that replica stopped, another one resumes the run when its "
+                f"lease expires, within {self.settings.lease_ttl_s:g} s)"
+            )
+        await updater.update_status(TaskState.TASK_STATE_WORKING, _message(updater, reason))
+        return False
+
+    async def _end_run(self, run_id: str, state: RunState) -> None:
+        """End a run through its lease; nothing when the lease is gone."""
+        with contextlib.suppress(LeaseLostError, RunStateError):
+            await asyncio.shield(self.writes.finish_run(run_id, state))
 
     # ---- the run -------------------------------------------------------------------
     async def _run(
@@ -202,6 +251,7 @@ class GreenExecutor(AgentExecutor):
                 TaskState.TASK_STATE_WORKING, _message(updater, p.text(), p.as_data())
             )
 
+        self._running.add(run_id)
         try:
             await run_samples(
                 plan,
@@ -217,12 +267,17 @@ class GreenExecutor(AgentExecutor):
             if run_id in self._cancelled:
                 self._cancelled.discard(run_id)
                 with contextlib.suppress(Exception):
-                    await asyncio.shield(self.writes.set_state(run_id, RunState.INTERRUPTED))
+                    await self._end_run(run_id, RunState.FAILED)
             raise
+        except LeaseLostError:
+            # Another replica took the run over (this one was too slow to renew its
+            # lease): it owns the run and its A2A task from now on.
+            logger.warning("run %s: lease lost; this replica stops working on it", run_id)
+            return
         except Exception as exc:
             logger.exception("assessment %s stopped", run_id)
             with contextlib.suppress(Exception):
-                await self.writes.set_state(run_id, RunState.INTERRUPTED)
+                await self._end_run(run_id, RunState.INTERRUPTED)
             await updater.requires_input(
                 _message(
                     updater,
@@ -233,7 +288,12 @@ class GreenExecutor(AgentExecutor):
                 )
             )
             return
-        await self._finish(plan, run_id, updater, progress, time.monotonic() - started)
+        finally:
+            self._running.discard(run_id)
+        try:
+            await self._finish(plan, run_id, updater, progress, time.monotonic() - started)
+        except LeaseLostError:
+            logger.warning("run %s: lease lost before it finished here", run_id)
 
     async def _finish(
         self,

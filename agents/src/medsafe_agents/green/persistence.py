@@ -5,6 +5,10 @@ of the same process that write at once make one of them sleep in SQLite's busy
 handler (milliseconds to tens of milliseconds per collision), which dominated the
 wall time of concurrent assessments. Every write of the green agent therefore goes
 through one asyncio lock; other processes still queue on SQLite's busy timeout.
+
+Every write to a run goes through the run's lease (see `medsafe_core.store._leases`):
+a replica that lost a run to another replica gets `LeaseLostError` and writes nothing.
+A2A task histories are kept short (the first message and the latest ones).
 """
 
 from __future__ import annotations
@@ -25,7 +29,7 @@ from medsafe_core.models import (
     SampleResult,
     SuiteMetrics,
 )
-from medsafe_core.store import Store
+from medsafe_core.store import LeaseLostError, Store
 from medsafe_core.store.engine import WRITE_OPTION
 
 
@@ -33,11 +37,13 @@ class GatedTaskStore(DatabaseTaskStore):
     """The SDK's database task store, its transactions behind the process's gate and
     started as write transactions (BEGIN IMMEDIATE on SQLite)."""
 
-    def __init__(self, engine: AsyncEngine, gate: asyncio.Lock) -> None:
+    def __init__(self, engine: AsyncEngine, gate: asyncio.Lock, *, max_history: int = 20) -> None:
         super().__init__(engine.execution_options(**{WRITE_OPTION: True}))
         self._gate = gate
+        self._max_history = max(2, max_history)
 
     async def save(self, task: Task, context: ServerCallContext) -> None:
+        trim_history(task, self._max_history)
         async with self._gate:
             await super().save(task, context)
 
@@ -54,27 +60,104 @@ class GatedTaskStore(DatabaseTaskStore):
             await super().delete(task_id, context)
 
 
-class RunWriter:
-    """The store's write operations the green agent uses, behind the same gate."""
+def trim_history(task: Task, keep: int) -> None:
+    """Keep the first message of the task's history and the latest `keep - 1`."""
+    extra = len(task.history) - keep
+    if extra > 0:
+        del task.history[1 : 1 + extra]
 
-    def __init__(self, store: Store, gate: asyncio.Lock) -> None:
+
+class RunWriter:
+    """The store's write operations the green agent uses, behind the same gate and
+    through the run leases this replica (`holder`) holds."""
+
+    def __init__(self, store: Store, gate: asyncio.Lock, holder: str, ttl_s: float) -> None:
         self.store = store
         self._gate = gate
+        self.holder = holder
+        self.ttl_s = ttl_s
+        self.leases: dict[str, int] = {}
+        """Run id -> lease generation, for every run this replica works on."""
 
     async def create_run(self, meta: RunMeta, manifest: RunManifest, *, owner: str) -> None:
+        """Record a new run and take its lease."""
         async with self._gate:
             await self.store.create_run(meta, manifest, owner=owner)
+            generation = await self.store.acquire_run_lease(meta.run_id, self.holder, self.ttl_s)
+        if generation is None:  # nobody else can know a run id created just now
+            raise LeaseLostError(f"run {meta.run_id}: its lease was taken at creation")
+        self.leases[meta.run_id] = generation
+
+    async def acquire(self, run_id: str) -> str | None:
+        """Take the lease of an existing run (to resume it). None when taken; else the
+        holder of the live lease that keeps this replica out."""
+        async with self._gate:
+            generation = await self.store.acquire_run_lease(run_id, self.holder, self.ttl_s)
+        if generation is None:
+            lease = await self.store.lease_of(run_id)
+            return lease[0] if lease else "another replica"
+        self.leases[run_id] = generation
+        return None
+
+    async def claim_expired(self, owner: str) -> dict[str, int]:
+        """Take the leases of `owner`'s running runs whose lease expired."""
+        async with self._gate:
+            return await self.store.claim_expired_runs(self.holder, self.ttl_s, owner=owner)
+
+    def adopt(self, run_id: str, generation: int) -> None:
+        """Work on a run whose lease this replica claimed (a takeover)."""
+        self.leases[run_id] = generation
+
+    def _generation(self, run_id: str) -> int:
+        try:
+            return self.leases[run_id]
+        except KeyError:
+            raise LeaseLostError(f"run {run_id}: this replica holds no lease") from None
 
     async def append_samples(
         self, run_id: str, items: Sequence[tuple[ResponseRecord, SampleResult]]
     ) -> None:
+        generation = self._generation(run_id)
         async with self._gate:
-            await self.store.append_samples(run_id, items)
+            await self.store.append_samples_leased(
+                run_id, items, holder=self.holder, generation=generation
+            )
 
     async def set_state(self, run_id: str, state: RunState) -> None:
+        generation = self._generation(run_id)
         async with self._gate:
-            await self.store.set_state(run_id, state)
+            await self.store.set_state_leased(
+                run_id, state, holder=self.holder, generation=generation
+            )
 
-    async def finish_run(self, run_id: str, state: RunState, metrics: SuiteMetrics) -> None:
+    async def finish_run(
+        self, run_id: str, state: RunState, metrics: SuiteMetrics | None = None
+    ) -> None:
+        """End the run and give its lease up (LeaseLostError if it is not ours)."""
+        generation = self._generation(run_id)
+        try:
+            async with self._gate:
+                await self.store.finish_run_leased(
+                    run_id, state, metrics, holder=self.holder, generation=generation
+                )
+        finally:
+            self.leases.pop(run_id, None)
+
+    async def release(self, run_id: str) -> None:
+        """Give the lease up without ending the run (it stays resumable elsewhere)."""
+        if self.leases.pop(run_id, None) is not None:
+            async with self._gate:
+                await self.store.release_run_lease(run_id, self.holder)
+
+    async def heartbeat(self) -> set[str]:
+        """Renew every held lease; forget and return the ones that were lost."""
+        held = dict(self.leases)
+        if not held:
+            return set()
         async with self._gate:
-            await self.store.finish_run(run_id, state, metrics)
+            kept = await self.store.renew_run_leases(self.holder, held, self.ttl_s)
+        lost = set(held) - kept
+        for run_id in lost:
+            if self.leases.get(run_id) == held[run_id]:
+                del self.leases[run_id]
+        return lost

@@ -5,6 +5,7 @@ Tables are named `medsafe_*`; migrations ship in `migrations/` and are applied b
 `medsafe db upgrade` or `Store.connect()`. See docs/store-api.md.
 """
 
+from medsafe_core.store._leases import LeaseLostError
 from medsafe_core.store._writes import DuplicateRunError
 from medsafe_core.store.engine import head_revision, upgrade
 from medsafe_core.store.models import (
@@ -30,6 +31,7 @@ __all__ = [
     "EpisodeNotFoundError",
     "IdempotencyConflictError",
     "LeaderboardRow",
+    "LeaseLostError",
     "RunNotFoundError",
     "RunStateError",
     "RunSummary",

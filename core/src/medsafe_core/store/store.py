@@ -5,13 +5,14 @@ from __future__ import annotations
 from medsafe_core.settings import Settings
 from medsafe_core.store._credentials import Credentials
 from medsafe_core.store._episodes import Episodes
-from medsafe_core.store._writes import RunWrites
+from medsafe_core.store._leases import RunLeases
 from medsafe_core.store.engine import create_engine, current_revision, upgrade
 
 
-class Store(RunWrites, Episodes, Credentials):
+class Store(RunLeases, Episodes, Credentials):
     """Runs (append-only samples, responses apart from scores), leaderboards and
-    episode state over SQLAlchemy's async engine. Open with `await Store.connect()`."""
+    episode state over SQLAlchemy's async engine, and run leases for replicas. Open
+    with `await Store.connect()`."""
 
     @classmethod
     async def connect(cls, url: str | None = None, *, migrate: bool = True) -> Store:
