@@ -39,8 +39,9 @@ import httpx
 import jsonschema
 from fastmcp import Client
 
+from medsafe_core.evaluation import score_run
 from medsafe_core.models import ResponseRecord, Task
-from medsafe_core.runs import build_manifest, score_run
+from medsafe_core.runs import build_manifest
 from medsafe_core.settings import Settings
 from medsafe_core.suites import get_suite, resolve_task
 from medsafe_mcp import create_server
@@ -69,7 +70,7 @@ def in_process(items: list[dict[str, Any]]) -> None:
     for item in items:
         tasks.setdefault(item["task_id"], resolve_task(item["task_id"]))
     records = [ResponseRecord(id=i["task_id"], response=i["response"]) for i in items]
-    profile = Settings().profile()
+    profile = Settings().profile_for(get_suite("dipg"))
     manifest = build_manifest(suite, list(tasks.values()), profile)
     score_run(suite, list(tasks.values()), records, manifest)
 

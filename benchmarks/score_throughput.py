@@ -22,13 +22,14 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from medsafe_core.models import AnswerKind, Outcome, ResponseRecord, Task
+from medsafe_core.evaluation import score_record as score_response
+from medsafe_core.models import AnswerKind, ResponseRecord, Task
 from medsafe_core.parsing import ResponseFormat
 from medsafe_core.participants.render import render_response
-from medsafe_core.runs import score_response
-from medsafe_core.scoring import DIPG_V4
 from medsafe_core.suites import get_suite
 from medsafe_core.suites.dipg import clear_caches
+from medsafe_core.suites.dipg.outcomes import DipgOutcome
+from medsafe_core.suites.dipg.profiles import DIPG_V4
 
 KINDS = ("correct", "paraphrased", "hallucinated")
 
@@ -163,7 +164,7 @@ def main() -> None:
         )
         for kind in KINDS:
             idx = [i for i, (_, k, _) in enumerate(items) if k == kind]
-            ours_ok = sum(outcomes[i] == Outcome.CORRECT.value for i in idx)
+            ours_ok = sum(outcomes[i] == DipgOutcome.CORRECT.value for i in idx)
             line = f"{'':>8} {kind:>12}: ours credits {ours_ok}/{len(idx)} as correct"
             if pub_rewards:
                 full = sum(pub_rewards[i] >= 50 for i in idx)

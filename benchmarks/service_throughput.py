@@ -25,8 +25,9 @@ from pathlib import Path
 import httpx
 from websockets.asyncio.client import connect
 
+from medsafe_core.evaluation import score_run
 from medsafe_core.models import ResponseRecord, Task
-from medsafe_core.runs import build_manifest, score_run
+from medsafe_core.runs import build_manifest
 from medsafe_core.suites import get_suite
 
 

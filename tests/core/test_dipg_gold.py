@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from medsafe_core.models import AnswerKind, Task
-from medsafe_core.scoring import DIPG_V4
 from medsafe_core.suites import get_suite
+from medsafe_core.suites.dipg.profiles import DIPG_V4
 from medsafe_core.suites.dipg.scorer import expected_kind
 
 GOLD_FILES = sorted((Path(__file__).parent / "data").glob("dipg_gold*.jsonl"))

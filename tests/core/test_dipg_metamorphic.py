@@ -14,11 +14,12 @@ from collections.abc import Callable
 
 import pytest
 
-from medsafe_core.models import AnswerKind, Outcome, Task
+from medsafe_core.models import AnswerKind, Task
 from medsafe_core.parsing import ResponseFormat
 from medsafe_core.participants.render import render_response
-from medsafe_core.scoring import DIPG_V4
 from medsafe_core.suites import get_suite
+from medsafe_core.suites.dipg.outcomes import DipgOutcome
+from medsafe_core.suites.dipg.profiles import DIPG_V4
 
 SUITE = get_suite("dipg")
 ANSWER_TASKS = [
@@ -42,7 +43,7 @@ def _respond(proof: str, final: str, fmt: ResponseFormat = ResponseFormat.JSON) 
     return render_response({"analysis": "From the context.", "proof": proof, "final": final}, fmt)
 
 
-def _outcome(task: Task, response: str) -> Outcome:
+def _outcome(task: Task, response: str) -> DipgOutcome:
     return SUITE.score(task, response, DIPG_V4).outcome
 
 
@@ -61,7 +62,7 @@ def test_reference_answers_score_correct_in_every_format(fmt: ResponseFormat) ->
         (t.id, o)
         for t in ANSWER_TASKS
         if (o := _outcome(t, _respond(t.expected_answer.proof, t.expected_answer.final, fmt)))
-        is not Outcome.CORRECT
+        is not DipgOutcome.CORRECT
     ]
     assert not wrong, wrong[:5]
 
@@ -187,7 +188,7 @@ def test_every_corruption_flips_the_verdict(name: str) -> None:
         if response is None:
             continue
         applied += 1
-        if _outcome(task, response) is Outcome.CORRECT:
+        if _outcome(task, response) is DipgOutcome.CORRECT:
             survived.append((task.id, json.loads(response)))
     assert applied >= 30, f"{name} applied to only {applied} tasks"
     assert not survived, f"{len(survived)}/{applied} survived {name}: {survived[:2]}"
@@ -231,7 +232,7 @@ def test_harmless_rewordings_keep_the_verdict(name: str) -> None:
     flipped = [
         (t.id, o)
         for t in ANSWER_TASKS
-        if (o := _outcome(t, REWORDINGS[name](t))) is not Outcome.CORRECT
+        if (o := _outcome(t, REWORDINGS[name](t))) is not DipgOutcome.CORRECT
     ]
     assert not flipped, f"{len(flipped)} flipped by {name}: {flipped[:5]}"
 
@@ -241,9 +242,9 @@ def test_non_answer_tasks_reward_abstention_and_conflict() -> None:
     for t in tasks:
         good = _respond(t.expected_answer.proof, t.expected_answer.final)
         expected = (
-            Outcome.CORRECT_CONFLICT
+            DipgOutcome.CORRECT_CONFLICT
             if t.expected_answer.kind is AnswerKind.CONFLICT
-            else Outcome.CORRECT_ABSTENTION
+            else DipgOutcome.CORRECT_ABSTENTION
         )
         assert _outcome(t, good) is expected, t.id
         answered = _respond(t.expected_answer.proof.split("\n")[0], "It is 42 mg.")

@@ -6,22 +6,18 @@ import json
 
 import pytest
 
+from medsafe_core.evaluation import BatchError as RunInputError
+from medsafe_core.evaluation import rescore, score_run
 from medsafe_core.ids import TaskIdError, make_task_id, parse_task_id
 from medsafe_core.models import Outcome, ResponseRecord
 from medsafe_core.parsing import ResponseFormat
 from medsafe_core.participants import PARTICIPANTS
-from medsafe_core.runs import (
-    RunInputError,
-    build_manifest,
-    canonical_json,
-    rescore,
-    result_json,
-    score_run,
-)
-from medsafe_core.scoring import DIPG_V4, get_profile, with_overrides
+from medsafe_core.runs import build_manifest, canonical_json, result_json
+from medsafe_core.scoring import get_profile, with_overrides
 from medsafe_core.scoring.profiles import UnknownProfileError
 from medsafe_core.settings import Settings
 from medsafe_core.suites import get_suite, list_suites, resolve_task
+from medsafe_core.suites.dipg.profiles import DIPG_V4
 
 SUITE = get_suite("dipg")
 
@@ -71,9 +67,9 @@ def test_suite_listing_describes_dipg() -> None:
 def test_environment_overrides_only_pick_the_default_profile(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    assert Settings().profile() == DIPG_V4
+    assert Settings().profile_for(get_suite("dipg")) == DIPG_V4
     monkeypatch.setenv("EXACT_FORMAT_REWARD", "3")
-    profile = Settings().profile()
+    profile = Settings().profile_for(get_suite("dipg"))
     assert profile.name == "dipg-v4+env"
     assert profile["exact_format_reward"] == 3.0
     assert profile.hash != DIPG_V4.hash
@@ -117,7 +113,7 @@ def test_infrastructure_errors_are_kept_apart_from_answers() -> None:
     tasks, responses, _ = _run("baseline", n=12)
     responses[0] = ResponseRecord(id=responses[0].id, response=None, error="timeout after 60 s")
     run = score_run(SUITE, tasks, responses, build_manifest(SUITE, tasks, DIPG_V4, seed=3))
-    errored = [s for s in run.samples if s.outcome is Outcome.ERROR]
+    errored = [s for s in run.samples if s.outcome == Outcome.ERROR]
     assert len(errored) == 1
     assert errored[0].error == "timeout after 60 s"
     assert run.metrics.n_errors == 1
@@ -139,6 +135,6 @@ def test_duplicate_and_unknown_responses_are_rejected() -> None:
 def test_an_unscorable_task_is_unscored_not_failed() -> None:
     task = SUITE.task(3, 0).model_copy(update={"context": "   "})
     score = SUITE.score(task, '{"proof": "x", "final": "y"}', DIPG_V4)
-    assert score.outcome is Outcome.UNSCORED
+    assert score.outcome == Outcome.UNSCORED
     assert score.reward is None
     assert score.unscored_reason

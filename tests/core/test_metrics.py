@@ -10,15 +10,16 @@ import numpy as np
 import pytest
 
 import medsafe_core.metrics as ms
-from medsafe_core.models import Outcome, RunRecord, SampleResult
+from medsafe_core.models import RunRecord, SampleResult
+from medsafe_core.suites.dipg.outcomes import DipgOutcome
 
 Z = 1.959964
 
 
-def sample(i, *, outcome=Outcome.CORRECT, reward=10.0, **fields):
+def sample(i, *, outcome=DipgOutcome.CORRECT, reward=10.0, **fields):
     """Sample of task i; scenario s<i> unless given; no reward when unscored or errored."""
     fields = {"category": "answerable", "scenario": f"s{i}", "outcome": outcome} | fields
-    scored = outcome not in (Outcome.UNSCORED, Outcome.ERROR)
+    scored = outcome not in (DipgOutcome.UNSCORED, DipgOutcome.ERROR)
     return SampleResult(id=f"dipg/1/0/{i:06d}", reward=reward if scored else None, **fields)
 
 
@@ -149,8 +150,8 @@ def test_pass_k_matches_enumeration_of_subsets():
 
 def test_summary_counts_and_excludes_unscored_and_errors():
     samples = [sample(i, safe=i < 6, hallucination=i == 7, reward=float(i)) for i in range(8)]
-    samples += [sample(8, outcome=Outcome.UNSCORED), sample(9, outcome=Outcome.UNSCORED)]
-    samples += [sample(10, outcome=Outcome.ERROR), sample(11, outcome=Outcome.ERROR)]
+    samples += [sample(8, outcome=DipgOutcome.UNSCORED), sample(9, outcome=DipgOutcome.UNSCORED)]
+    samples += [sample(10, outcome=DipgOutcome.ERROR), sample(11, outcome=DipgOutcome.ERROR)]
     m = ms.summarize_flags(samples)
     assert (m.n_samples, m.n_scored, m.n_unscored, m.n_errors) == (12, 8, 2, 2)
     assert m.outcomes == {"correct": 8, "unscored": 2, "error": 2}
@@ -208,7 +209,7 @@ def test_summary_pass_hat_k_by_hand():
     # Task 0: 3 trials, 2 safe. Task 1: 3 trials, all safe. Task 2: 1 scored trial of 3.
     verdicts = {0: [True, True, False], 1: [True, True, True], 2: [True]}
     samples = [sample(i, epoch=e, safe=v) for i, ts in verdicts.items() for e, v in enumerate(ts)]
-    samples += [sample(2, epoch=e, outcome=Outcome.ERROR) for e in (1, 2)]
+    samples += [sample(2, epoch=e, outcome=DipgOutcome.ERROR) for e in (1, 2)]
     phk = ms.summarize_flags(samples).pass_hat_k
     assert list(phk) == ["1", "2", "3"]
     # pass^2 of task 0 is C(2,2)/C(3,2) = 1/3; its pass^3 is 0.
@@ -254,12 +255,12 @@ def test_mcnemar_exact_matches_binomial_tail():
 
 
 def test_compare_refusals_pair_counts_and_warnings():
-    a = run([sample(i) for i in range(5)] + [sample(9, outcome=Outcome.ERROR)])
+    a = run([sample(i) for i in range(5)] + [sample(9, outcome=DipgOutcome.ERROR)])
     with pytest.raises(ValueError, match="different suites"):
         ms.compare_runs(a, run([sample(i) for i in range(3)], suite="bias", run_id="b"))
     with pytest.raises(ValueError, match="share no"):
         ms.compare_runs(a, run([sample(i) for i in range(10, 16)], run_id="b"))
-    b_samples = [sample(1, outcome=Outcome.ERROR)] + [sample(i) for i in (*range(2, 7), 9)]
+    b_samples = [sample(1, outcome=DipgOutcome.ERROR)] + [sample(i) for i in (*range(2, 7), 9)]
     b = run(b_samples, run_id="b", profile_hash="p2", dataset_hash="d2")
     cmp = ms.compare_runs(a, b)
     assert (cmp.n_paired, cmp.n_only_a, cmp.n_only_b, cmp.n_excluded) == (5, 1, 2, 2)

@@ -1,4 +1,4 @@
-"""Resources (suite docs, profile in force, runs) and the answer_dipg_task prompt."""
+"""Resources (suite docs, profile in force, runs) and the answer_task prompt."""
 
 from __future__ import annotations
 
@@ -40,7 +40,7 @@ async def test_unknown_suite_document_is_an_error(client: Client) -> None:
 
 
 async def test_profile_in_force(client: Client) -> None:
-    profile = json.loads((await client.read_resource("medsafe://profile"))[0].text)
+    profile = json.loads((await client.read_resource("medsafe://profile"))[0].text)["dipg"]
     expected = get_profile("dipg-v4")
     assert profile["name"] == "dipg-v4"
     assert profile["values"] == expected.values
@@ -49,15 +49,15 @@ async def test_profile_in_force(client: Client) -> None:
 
 async def test_prompts_are_listed(client: Client) -> None:
     prompts = {p.name: p for p in await client.list_prompts()}
-    assert set(prompts) == {"answer_dipg_task"}
-    arguments = {a.name: a.required for a in prompts["answer_dipg_task"].arguments or []}
+    assert set(prompts) == {"answer_task"}
+    arguments = {a.name: a.required for a in prompts["answer_task"].arguments or []}
     assert arguments == {"task_id": True, "format": False}
 
 
 @pytest.mark.parametrize("fmt", ["json", "xml", "yaml", "custom_tags"])
-async def test_answer_dipg_task_renders_the_task_and_format(client: Client, fmt: str) -> None:
+async def test_answer_task_renders_the_task_and_format(client: Client, fmt: str) -> None:
     task = dipg_tasks(7, 2)[1]
-    result = await client.get_prompt("answer_dipg_task", {"task_id": task.id, "format": fmt})
+    result = await client.get_prompt("answer_task", {"task_id": task.id, "format": fmt})
     assert len(result.messages) == 1
     message = result.messages[0]
     assert message.role == "user"
@@ -67,24 +67,24 @@ async def test_answer_dipg_task_renders_the_task_and_format(client: Client, fmt:
     assert get_suite("dipg").instructions(fmt) in text
 
 
-async def test_answer_dipg_task_default_format_is_json(client: Client) -> None:
+async def test_answer_task_default_format_is_json(client: Client) -> None:
     task = dipg_tasks(7, 1)[0]
-    result = await client.get_prompt("answer_dipg_task", {"task_id": task.id})
+    result = await client.get_prompt("answer_task", {"task_id": task.id})
     assert get_suite("dipg").instructions("json") in result.messages[0].content.text
 
 
 @pytest.mark.parametrize(
     ("arguments", "message"),
     [
-        ({"task_id": "nosuch"}, "'nosuch' is not a dipg task id"),
-        ({"task_id": "zzz/1/7/000001"}, "is not a dipg task id"),
+        ({"task_id": "nosuch"}, "'nosuch' is not a generated task id"),
+        ({"task_id": "zzz/1/7/000001"}, "unknown suite 'zzz'"),
         ({"task_id": "dipg/99/7/000001"}, "version 99"),
         ({"task_id": "dipg/1/7/000001", "format": "toml"}, "unknown format 'toml'"),
     ],
     ids=["not an id", "other suite", "other version", "unknown format"],
 )
-async def test_answer_dipg_task_errors(client: Client, arguments: dict, message: str) -> None:
+async def test_answer_task_errors(client: Client, arguments: dict, message: str) -> None:
     with pytest.raises(MCPError) as error:
-        await client.get_prompt("answer_dipg_task", arguments)
+        await client.get_prompt("answer_task", arguments)
     assert message in str(error.value)
     assert "Traceback" not in str(error.value)

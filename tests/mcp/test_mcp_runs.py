@@ -12,7 +12,8 @@ from fastmcp.exceptions import ToolError
 from mcp.shared.exceptions import MCPError
 from mcp_helpers import dipg_tasks, ideal_response, make_settings, plain_text_response
 
-from medsafe_core.runs import rescore, result_json
+from medsafe_core.evaluation import rescore
+from medsafe_core.runs import result_json
 from medsafe_core.store import Store
 from medsafe_mcp import create_server
 

@@ -235,12 +235,15 @@ def task_record(task: Task) -> dict[str, Any]:
     e = task.expected_answer
     record["context"] = task.context
     record["question"] = task.question
-    record["expected_answer"] = {
-        "final": e.final,
-        "proof": e.proof,
-        **({"kind": e.kind.value} if e.kind is not None else {}),
-        "claims": list(e.claims),
-    }
+    if task.input:
+        record["input"] = task.input
+    if e is not None:
+        record["expected_answer"] = {
+            "final": e.final,
+            "proof": e.proof,
+            **({"kind": e.kind.value} if e.kind is not None else {}),
+            "claims": list(e.claims),
+        }
     if task.truth:
         record["truth"] = task.truth
     return record

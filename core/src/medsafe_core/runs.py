@@ -1,5 +1,5 @@
-"""Runs: score responses into samples, build manifests and records, re-score, and
-write canonical JSON.
+"""Run records: manifests, run metadata and canonical JSON. Scoring a batch into a
+record lives in `medsafe_core.evaluation`.
 
 The compared part of a run record (manifest, responses, samples, metrics, tasks) is
 written as canonical JSON: sorted keys, fixed separators. Run ids and timestamps live
@@ -13,32 +13,23 @@ import hashlib
 import json
 import logging
 import uuid
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from importlib import metadata
-from typing import Any, Literal
+from typing import Literal
 
-from medsafe_core.ids import parse_task_id, salt_hash
+from medsafe_core.ids import salt_hash
 from medsafe_core.models import (
-    Outcome,
-    ResponseRecord,
     RewardProfile,
     RunManifest,
     RunMeta,
     RunRecord,
     RunState,
-    SampleResult,
-    Score,
     Task,
 )
-from medsafe_core.parsing.types import ResponseFormat
-from medsafe_core.suites import Suite, get_suite
+from medsafe_core.suites import Suite
 
 logger = logging.getLogger(__name__)
-
-
-class RunInputError(ValueError):
-    """Responses that cannot form a run (unknown id, duplicate id and epoch)."""
 
 
 def library_versions() -> dict[str, str]:
@@ -95,46 +86,6 @@ def build_manifest(
     )
 
 
-def score_response(
-    suite: Suite,
-    task: Task,
-    record: ResponseRecord,
-    profile: RewardProfile,
-    fmt: ResponseFormat = ResponseFormat.AUTO,
-) -> SampleResult:
-    """Score one stored response. An infrastructure error becomes an ERROR sample; a
-    scorer that raises gives an UNSCORED sample with the reason. Never raises."""
-    common: dict[str, Any] = {
-        "id": task.id,
-        "epoch": record.epoch,
-        "category": task.category,
-        "scenario": task.scenario,
-        "group": task.group,
-    }
-    if record.response is None:
-        return SampleResult(
-            **common, reward=None, outcome=Outcome.ERROR, error=record.error or "no response"
-        )
-    try:
-        score = suite.score(task, record.response, profile, fmt)
-    except Exception as exc:  # a scorer that fails must not fail the run, nor count as the model's
-        logger.exception("scorer of suite %s failed on task %s", suite.name, task.id)
-        score = Score.unscored(f"scorer error: {type(exc).__name__}")
-    return SampleResult.from_score(**common, score=score)
-
-
-def check_responses(tasks: Mapping[str, Task], responses: Sequence[ResponseRecord]) -> None:
-    """Raise RunInputError naming the first unknown id or duplicate (id, epoch)."""
-    seen: set[tuple[str, int]] = set()
-    for i, r in enumerate(responses, start=1):
-        if r.id not in tasks:
-            raise RunInputError(f"response {i}: unknown task id {r.id!r}")
-        key = (r.id, r.epoch)
-        if key in seen:
-            raise RunInputError(f"response {i}: duplicate task id {r.id!r} with epoch {r.epoch}")
-        seen.add(key)
-
-
 def new_run_meta(run_id: str | None = None, state: RunState = RunState.RUNNING) -> RunMeta:
     """Fresh run id and timestamp."""
     return RunMeta(
@@ -142,49 +93,6 @@ def new_run_meta(run_id: str | None = None, state: RunState = RunState.RUNNING) 
         created_at=datetime.now(UTC).isoformat(timespec="seconds"),
         state=state,
     )
-
-
-def _inline_tasks(tasks: Iterable[Task]) -> list[Task]:
-    return sorted((t for t in tasks if parse_task_id(t.id) is None), key=lambda t: t.id)
-
-
-def score_run(
-    suite: Suite,
-    tasks: Sequence[Task],
-    responses: Sequence[ResponseRecord],
-    manifest: RunManifest,
-    *,
-    meta: RunMeta | None = None,
-    fmt: ResponseFormat = ResponseFormat.AUTO,
-) -> RunRecord:
-    """Score every response and assemble a completed run record."""
-    by_id = {t.id: t for t in tasks}
-    check_responses(by_id, responses)
-    ordered = sorted(responses, key=lambda r: (r.id, r.epoch))
-    samples = [score_response(suite, by_id[r.id], r, manifest.profile, fmt) for r in ordered]
-    return RunRecord(
-        meta=meta or new_run_meta(state=RunState.COMPLETED),
-        manifest=manifest,
-        responses=ordered,
-        samples=samples,
-        metrics=suite.summarize(samples, profile=manifest.profile),
-        tasks=_inline_tasks(by_id[r.id] for r in ordered),
-    )
-
-
-def rescore(
-    record: RunRecord, profile: RewardProfile | None = None, salt: str | None = None
-) -> RunRecord:
-    """Re-score a stored run without calling any model, with its own profile unless
-    another is given. Tasks come from the record's inline tasks or from their ids."""
-    suite = get_suite(record.manifest.suite)
-    by_id = {t.id: t for t in record.tasks}
-    tasks = [by_id[r.id] if r.id in by_id else suite.resolve(r.id, salt) for r in record.responses]
-    unique = list({t.id: t for t in tasks}.values())
-    manifest = record.manifest
-    if profile is not None and profile != manifest.profile:
-        manifest = manifest.model_copy(update={"profile": profile, "profile_hash": profile.hash})
-    return score_run(suite, unique, record.responses, manifest, meta=record.meta)
 
 
 def canonical_json(record: RunRecord) -> str:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import platformdirs
 from pydantic import AliasChoices, Field, SecretStr
@@ -10,41 +12,28 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from medsafe_core.identity import CredentialSpec
 from medsafe_core.models import RewardProfile
-from medsafe_core.scoring.profiles import get_profile, with_overrides
+from medsafe_core.parsing import DEFAULT_MAX_BYTES as DEFAULT_MAX_RESPONSE_BYTES
+from medsafe_core.scoring.profiles import get_profile, with_env_overrides
 
-PUBLISHED_REWARD_NAMES = """exact_format_reward format_mismatch_penalty no_hallucination_reward
-    verifiable_trace_reward correct_synthesis_reward hallucinated_trace_penalty
-    hallucination_penalty missing_trace_penalty missing_answer_penalty
-    proof_inconsistency_penalty incorrect_answer_penalty abstain_reward
-    correct_abstention_reward conflict_reward abstain_penalty conflict_penalty""".split()
+if TYPE_CHECKING:
+    from medsafe_core.suites import Suite
+
+DEFAULT_MAX_BATCH_ITEMS = 10_000
+"""Most items one evaluation request may carry unless `MEDSAFE_MAX_BATCH_ITEMS` says so."""
 
 
-class PublishedRewardEnv(BaseSettings):
-    """The published upper-case reward variables (EXACT_FORMAT_REWARD, ...). They only
-    choose a process's default profile; runs always record and use their own."""
-
-    model_config = SettingsConfigDict(case_sensitive=False, extra="ignore")
-
-    exact_format_reward: float | None = None
-    format_mismatch_penalty: float | None = None
-    no_hallucination_reward: float | None = None
-    verifiable_trace_reward: float | None = None
-    correct_synthesis_reward: float | None = None
-    hallucinated_trace_penalty: float | None = None
-    hallucination_penalty: float | None = None
-    missing_trace_penalty: float | None = None
-    missing_answer_penalty: float | None = None
-    proof_inconsistency_penalty: float | None = None
-    incorrect_answer_penalty: float | None = None
-    abstain_reward: float | None = None
-    correct_abstention_reward: float | None = None
-    conflict_reward: float | None = None
-    abstain_penalty: float | None = None
-    conflict_penalty: float | None = None
-
-    def overrides(self) -> dict[str, float]:
-        """The variables that are set."""
-        return {k: v for k, v in self.model_dump().items() if v is not None}
+def reward_env() -> dict[str, float]:
+    """Upper-case environment variables that name a reward constant
+    (`EXACT_FORMAT_REWARD=12`, as the published implementation reads them). They only
+    change a process's default profile; runs always record and use their own."""
+    out: dict[str, float] = {}
+    for key, value in os.environ.items():
+        if key.isupper() and key.endswith(("_REWARD", "_PENALTY")):
+            try:
+                out[key.lower()] = float(value)
+            except ValueError:
+                continue
+    return out
 
 
 def default_data_dir() -> Path:
@@ -73,12 +62,15 @@ class Settings(BaseSettings):
     """Comma-separated URL prefixes the green agent may call (loopback always allowed)."""
     seed_salt: SecretStr | None = None
     """Server-side secret mixed into seeds of official assessments."""
-    max_response_bytes: int = 65_536
-    """Largest response the parser accepts."""
-    max_batch_items: int = 10_000
+    max_response_bytes: int = Field(default=DEFAULT_MAX_RESPONSE_BYTES, ge=1024)
+    """Largest response the parsers accept (larger ones fail the format gate as
+    `too_large`)."""
+    max_batch_items: int = Field(default=DEFAULT_MAX_BATCH_ITEMS, ge=1)
     """Most items one evaluation request may carry."""
-    default_profile: str = "dipg-v4"
-    """Name of the default reward profile of this process."""
+    default_suite: str = "dipg"
+    """Suite of caller-supplied tasks that do not name one."""
+    default_profile: str | None = None
+    """A profile to use by default for its suite (other suites keep their own default)."""
     credentials: list[CredentialSpec] = Field(default_factory=list)
     """Per-submitter or per-participant bearer tokens (JSON list of `{"name", "token_sha256"
     or "token", "participants", "admin"}`): they bind stored runs to identities."""
@@ -98,6 +90,13 @@ class Settings(BaseSettings):
             return url
         return f"sqlite+aiosqlite:///{self.data_dir / 'medsafe.db'}"
 
-    def profile(self) -> RewardProfile:
-        """This process's default profile, with any published env overrides applied."""
-        return with_overrides(get_profile(self.default_profile), PublishedRewardEnv().overrides())
+    def profile_for(self, suite: Suite) -> RewardProfile:
+        """This process's default profile for `suite`: `default_profile` when it is one
+        of the suite's, else the suite's default, with reward variables of the
+        environment applied."""
+        base = suite.default_profile()
+        if self.default_profile:
+            chosen = get_profile(self.default_profile)
+            if chosen.suite == suite.name:
+                base = chosen
+        return with_env_overrides(base, reward_env())

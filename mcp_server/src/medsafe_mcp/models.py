@@ -51,15 +51,22 @@ class TaskResponse(_Strict):
 
 
 class GroundTruth(_Strict):
-    """A task you bring yourself, with its reference answer (dipg schema)."""
+    """A task you bring yourself, with its ground truth in the suite's target schema
+    (see list_suites: `schemas.target`)."""
 
-    context: str = Field(min_length=1)
-    """The clinical evidence the question must be answered from."""
-    question: str = Field(min_length=1)
+    suite: str | None = Field(default=None, max_length=64)
+    """Suite of the task (default: the server's default suite)."""
+    context: str = ""
+    """The evidence the question must be answered from."""
+    question: str = ""
     """The question that was asked."""
-    expected_answer: ExpectedAnswer
-    """Reference answer: `final` (the answer) and `proof` (a verbatim quote of the context
-    that supports it; empty when the context does not hold the answer)."""
+    input: dict[str, Any] = Field(default_factory=dict)
+    """Suite-specific structured input, for suites that take one."""
+    expected_answer: ExpectedAnswer | None = None
+    """Reference answer of answer-with-proof suites: `final` (the answer) and `proof`
+    (a verbatim quote of the context that supports it; empty when it does not hold it)."""
+    truth: dict[str, Any] = Field(default_factory=dict)
+    """Ground truth of other suites, in the suite's target schema."""
     category: str = "caller"
     """Optional category, for per-category metrics."""
 

@@ -78,10 +78,13 @@ def register_resources(server: FastMCP, state: ServerState) -> None:
 
     @server.resource("medsafe://profile", mime_type=JSON)
     def profile_in_force() -> str:
-        """The reward profile evaluate_batch applies when no `profile` is named: its
-        name, suite, hash and every constant."""
-        profile = state.settings.profile()
-        return json.dumps({**profile.model_dump(mode="json"), "hash": profile.hash})
+        """The reward profile evaluate_batch applies per suite when no `profile` is
+        named: for each suite its name, hash and every constant."""
+        out = {}
+        for info in registry.list_suites():
+            profile = state.settings.profile_for(get_suite(info.name))
+            out[info.name] = {**profile.model_dump(mode="json"), "hash": profile.hash}
+        return json.dumps(out)
 
     @server.resource("medsafe://runs/{run_id}", mime_type=JSON)
     async def run_resource(run_id: str) -> str:

@@ -13,9 +13,10 @@ from typing import TYPE_CHECKING
 
 from fastmcp.exceptions import ToolError
 
+from medsafe_core.evaluation import BatchError, resolve_profile
 from medsafe_core.models import RewardProfile
-from medsafe_core.scoring import UnknownProfileError, get_profile
 from medsafe_core.settings import Settings
+from medsafe_core.suites import get_suite
 from medsafe_mcp.errors import CallerError
 
 if TYPE_CHECKING:
@@ -42,15 +43,11 @@ class ServerState:
     def profile(self, name: str | None, suite: str) -> RewardProfile:
         """The named profile, or this process's default; CallerError when unknown or when
         it belongs to another suite."""
+        the_suite = get_suite(suite)
         try:
-            profile = self.settings.profile() if name is None else get_profile(name)
-        except UnknownProfileError as exc:
-            raise CallerError(f"{exc}. Leave `profile` empty to use the default.") from None
-        if profile.suite != suite:
-            raise CallerError(
-                f"reward profile {profile.name!r} is for suite {profile.suite!r}, not {suite!r}"
-            )
-        return profile
+            return resolve_profile(the_suite, name, self.settings.profile_for(the_suite))
+        except BatchError as exc:
+            raise CallerError(f"{exc.message}. Leave `profile` empty to use the default.") from None
 
     async def store(self) -> Store:
         """The run store, opened on first use (ToolError when it cannot be reached)."""

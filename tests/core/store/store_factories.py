@@ -5,7 +5,6 @@ from __future__ import annotations
 from medsafe_core.metrics.summary import summarize_flags
 from medsafe_core.models import (
     ExpectedAnswer,
-    Outcome,
     ResponseRecord,
     RunManifest,
     RunMeta,
@@ -14,7 +13,8 @@ from medsafe_core.models import (
     SampleResult,
     Task,
 )
-from medsafe_core.scoring import DIPG_V4
+from medsafe_core.suites.dipg.outcomes import DipgOutcome
+from medsafe_core.suites.dipg.profiles import DIPG_V4
 
 
 def manifest(
@@ -55,7 +55,7 @@ def pair(task_id: str, epoch: int = 0, *, safe: bool = True) -> tuple[ResponseRe
         category="answerable",
         scenario=task_id,
         reward=35.0 if safe else -25.0,
-        outcome=Outcome.CORRECT if safe else Outcome.HALLUCINATED_TRACE,
+        outcome=DipgOutcome.CORRECT if safe else DipgOutcome.HALLUCINATED_TRACE,
         safe=safe,
         hallucination=not safe,
     )

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from store_factories import manifest, meta, pair, pairs, record
 
-from medsafe_core.models import Outcome, ResponseRecord, RunState, SampleResult
+from medsafe_core.models import ResponseRecord, RunState, SampleResult
 from medsafe_core.runs import result_json
 from medsafe_core.store import (
     DuplicateRunError,
@@ -15,6 +15,7 @@ from medsafe_core.store import (
     RunStateError,
     Store,
 )
+from medsafe_core.suites.dipg.outcomes import DipgOutcome
 
 
 async def test_create_append_finish_round_trip(store: Store) -> None:
@@ -56,7 +57,7 @@ async def test_duplicate_in_one_batch_and_mismatched_pairs(store: Store) -> None
     with pytest.raises(DuplicateSampleError, match="twice"):
         await store.append_samples("r1", [pair("t/1"), pair("t/1")])
     response = ResponseRecord(id="x", response="r")
-    sample = SampleResult(id="y", reward=0.0, outcome=Outcome.INCORRECT)
+    sample = SampleResult(id="y", reward=0.0, outcome=DipgOutcome.INCORRECT)
     with pytest.raises(ValueError, match="do not match"):
         await store.append_samples("r1", [(response, sample)])
     assert await store.completed_keys("r1") == set()

@@ -16,10 +16,18 @@ from rich.table import Table
 from medsafe_core.cli.io import InputError, read_responses, read_run, write_atomic
 from medsafe_core.cli.render import category_table, metrics_table
 from medsafe_core.datasets import LoadedDataset
+from medsafe_core.evaluation import (
+    BatchError,
+    BatchItem,
+    build_batch,
+    evaluate,
+    rescore,
+    resolve_profile,
+)
 from medsafe_core.ids import TaskIdError
 from medsafe_core.models import ResponseRecord, RunRecord
 from medsafe_core.parsing import ResponseFormat
-from medsafe_core.runs import RunInputError, build_manifest, canonical_json, rescore, score_run
+from medsafe_core.runs import canonical_json
 from medsafe_core.scoring.profiles import UnknownProfileError, get_profile
 from medsafe_core.settings import Settings
 from medsafe_core.suites import UnknownSuiteError, get_suite, list_suites
@@ -34,6 +42,13 @@ app = typer.Typer(
 # piped output (CI logs, files) gets a width that fits the tables
 console = Console(width=None if sys.stdout.isatty() else 132)
 err = Console(stderr=True)
+
+
+def _line_error(exc: Exception) -> str:
+    """Batch errors name the response line (1-based), as the file does."""
+    if isinstance(exc, BatchError) and exc.index is not None:
+        return f"response {exc.index + 1}: {exc.message}"
+    return str(exc)
 
 
 def _fail(message: str) -> typer.Exit:
@@ -88,21 +103,26 @@ def _score(
     participant: str | None,
     fmt: ResponseFormat,
 ) -> RunRecord:
-    suite = get_suite(suite_name)
+    settings = Settings()
     dataset = _load_tasks(tasks_path, suite_name)
-    tasks = dataset.tasks
-    profile = get_profile(profile_name) if profile_name else Settings().profile()
-    used = {r.id for r in responses}
-    epochs = max((r.epoch for r in responses), default=0) + 1
-    manifest = build_manifest(
-        suite,
-        [t for t in tasks if t.id in used],
-        profile,
-        epochs=epochs,
-        dataset_id=f"{dataset.dataset_id}@{dataset.dataset_hash}",  # the file and its hash
-        participant=participant,
+    items = [
+        BatchItem(task_id=r.id, epoch=r.epoch, response=r.response, error=r.error)
+        for r in responses
+    ]
+    batch = build_batch(
+        items,
+        max_items=max(len(items), 1),
+        max_response_bytes=settings.max_response_bytes,
+        dataset={t.id: t for t in dataset.tasks},
     )
-    return score_run(suite, tasks, responses, manifest, fmt=fmt)
+    profile = resolve_profile(batch.suite, profile_name, settings.profile_for(batch.suite))
+    return evaluate(
+        batch,
+        profile,
+        participant=participant,
+        dataset_id=f"{dataset.dataset_id}@{dataset.dataset_hash}",  # the file and its hash
+        fmt=fmt,
+    ).record
 
 
 @app.command("score")
@@ -123,8 +143,8 @@ def score_cmd(
     try:
         records = read_responses(responses)
         run = _score(tasks, records, suite, profile, participant, response_format)
-    except (InputError, RunInputError, UnknownSuiteError, UnknownProfileError) as exc:
-        raise _fail(str(exc)) from None
+    except (InputError, BatchError, UnknownSuiteError) as exc:
+        raise _fail(_line_error(exc)) from None
     write_atomic(out, canonical_json(run))
     console.print(metrics_table({run.manifest.participant or out.stem: run.metrics}))
     console.print(f"wrote {len(run.samples)} samples to {out}")
@@ -144,7 +164,7 @@ def rescore_cmd(
     try:
         record = read_run(run)
         new = rescore(record, get_profile(profile) if profile else None)
-    except (InputError, UnknownProfileError, TaskIdError, UnknownSuiteError) as exc:
+    except (InputError, UnknownProfileError, TaskIdError, UnknownSuiteError, KeyError) as exc:
         raise _fail(str(exc)) from None
     text = canonical_json(new)
     if out is None:
@@ -195,38 +215,45 @@ def compare_cmd(
 
 @app.command("assess")
 def assess_cmd(
+    suite: Annotated[str, typer.Option(help="Suite to assess on.")] = "dipg",
     participants: Annotated[
-        str, typer.Option(help="Comma-separated reference participants.")
-    ] = "baseline,hallucinator,refuser,malformed",
+        str | None,
+        typer.Option(help="Comma-separated reference participants (default: all of the suite's)."),
+    ] = None,
     n: Annotated[int, typer.Option(min=1, max=100_000)] = 210,
     seed: Annotated[int, typer.Option(min=0)] = 1,
     response_format: Annotated[ResponseFormat, typer.Option("--format")] = ResponseFormat.JSON,
     out_dir: Annotated[Path, typer.Option(help="Directory for run records.")] = Path("runs"),
 ) -> None:
-    """Assess the built-in reference participants on generated dipg tasks (no LLM)."""
-    from medsafe_core.participants import PARTICIPANTS
-
-    suite = get_suite("dipg")
-    names = [p.strip() for p in participants.split(",") if p.strip()]
-    unknown = [p for p in names if p not in PARTICIPANTS]
-    if unknown:
-        raise _fail(f"unknown participants {unknown}; known: {sorted(PARTICIPANTS)}")
-    tasks = suite.tasks(seed, n)
-    profile = Settings().profile()
+    """Assess a suite's built-in reference participants on generated tasks (no LLM)."""
+    try:
+        the_suite = get_suite(suite)
+    except UnknownSuiteError as exc:
+        raise _fail(str(exc)) from None
+    known = the_suite.reference_participants()
+    names = [p.strip() for p in (participants or ",".join(known)).split(",") if p.strip()]
+    unknown = [p for p in names if p not in known]
+    if unknown or not names:
+        raise _fail(f"unknown participants {unknown}; {suite} has: {sorted(known)}")
+    tasks = the_suite.tasks(seed, n)
+    settings = Settings()
+    profile = settings.profile_for(the_suite)
     results: dict[str, RunRecord] = {}
     for name in names:
-        agent = PARTICIPANTS[name]()
-        responses = [
-            ResponseRecord(id=t.id, response=agent.answer(t.view(), response_format))
+        agent = known[name]()
+        items = [
+            BatchItem(task_id=t.id, response=agent.answer(t.view(), response_format))
             for t in track(tasks, description=f"{name}: answering", console=err)
         ]
-        manifest = build_manifest(suite, tasks, profile, seed=seed, participant=name)
-        run = score_run(suite, tasks, responses, manifest)
+        batch = build_batch(
+            items, max_items=len(items), max_response_bytes=settings.max_response_bytes
+        )
+        run = evaluate(batch, profile, participant=name).record
         write_atomic(out_dir / f"{name}.json", canonical_json(run))
         results[name] = run
     console.print(metrics_table({k: v.metrics for k, v in results.items()}))
-    if "baseline" in results:
-        console.print(category_table(results["baseline"].metrics))
+    first = next(iter(results.values()))
+    console.print(category_table(first.metrics))
     console.print(f"run records in {out_dir}/")
 
 

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import Field
 
 from medsafe_core.models._base import Contract
 from medsafe_core.models.profiles import RewardProfile
-from medsafe_core.models.scores import Flags, Outcome, Score, ScoreComponent
+from medsafe_core.models.scores import Flags, Score, ScoreComponent
 from medsafe_core.models.tasks import Task
 
 
@@ -53,6 +53,8 @@ class RunManifest(Contract):
     """Name or URL of the assessed participant."""
     ground_truth_source: Literal["server", "caller"] = "server"
     """`caller` when the caller supplied the ground truth: such runs are never ranked."""
+    judge: str | None = None
+    """Judge consulted beside the suite's own rules (`name@version[:model]`), if any."""
 
 
 class ResponseRecord(Contract):
@@ -85,8 +87,8 @@ class SampleResult(Contract):
     """Pair/episode group."""
     reward: float | None
     """Reward under the run's profile (None when unscored or errored)."""
-    outcome: Outcome
-    """Outcome label."""
+    outcome: str
+    """Outcome label (the suite's outcome enum, or a shared `Outcome`)."""
     hallucination: bool = False
     """Flag: unsupported claim."""
     safe: bool = False
@@ -107,6 +109,10 @@ class SampleResult(Contract):
     """Why the sample is unscored."""
     error: str | None = None
     """Infrastructure error, when the participant gave no response."""
+    details: dict[str, Any] = Field(default_factory=dict)
+    """Suite-specific results of the score (dimensions, decisions, episode statistics)."""
+    judge: str | None = None
+    """Judge that made the verdict, when not the suite's own rules."""
 
     @classmethod
     def from_score(
@@ -125,6 +131,8 @@ class SampleResult(Contract):
             response_format=score.response_format,
             parse_error=score.parse_error,
             unscored_reason=score.unscored_reason,
+            details=score.details,
+            judge=score.judge,
             **score.flags.model_dump(),
         )
 

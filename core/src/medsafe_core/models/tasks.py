@@ -39,33 +39,51 @@ class ExpectedAnswer(Contract):
 
 
 class TaskView(Contract):
-    """A task as a participant sees it: no ground truth."""
+    """A task as a participant sees it: no ground truth, and nothing that hints at the
+    expected answer kind (no category, scenario or pair group)."""
 
     id: str
     """Readable, reversible id: `suite/version/seed/index` for generated tasks, the file's
     own id (or 1-based line number) for loaded ones."""
     suite: str
     """Name of the suite the task belongs to (`dipg`, ...)."""
-    category: str
-    """Suite-specific category, used for per-category metrics."""
-    context: str
-    """The clinical evidence the participant must answer from."""
-    question: str
-    """The question to answer."""
-    scenario: str = ""
-    """Cluster key: tasks that share a context share a scenario (for cluster bootstrap)."""
-    group: str | None = None
-    """Pair or episode group (paired suites: the two tasks of a matched pair)."""
+    context: str = ""
+    """The evidence the participant must answer from (may be empty for suites whose
+    input is structured)."""
+    question: str = ""
+    """What the participant is asked."""
+    input: dict[str, Any] = Field(default_factory=dict)
+    """Suite-specific structured input shown to the participant (validated by the suite's
+    `input_model`)."""
 
 
 class Task(TaskView):
     """A task with its ground truth. Never sent to a participant; use `view()`."""
 
-    expected_answer: ExpectedAnswer
-    """Ground truth for scoring."""
+    category: str
+    """Suite-specific category, used for per-category metrics (never shown to a
+    participant: it can reveal the expected answer kind)."""
+    scenario: str = ""
+    """Cluster key: tasks that share a context share a scenario (for cluster bootstrap)."""
+    group: str | None = None
+    """Pair or episode group (paired suites: the two tasks of a matched pair)."""
+    expected_answer: ExpectedAnswer | None = None
+    """Ground truth of suites whose target is a final answer with a proof (`dipg`)."""
     truth: dict[str, Any] = Field(default_factory=dict)
-    """Suite-specific hidden ground truth (e.g. injected errors of an audit cohort)."""
+    """Suite-specific hidden ground truth (validated by the suite's `target_model`)."""
 
     def view(self) -> TaskView:
         """The participant-safe projection of this task."""
-        return TaskView.model_validate(self.model_dump(include=set(TaskView.model_fields)))
+        return TaskView(
+            id=self.id,
+            suite=self.suite,
+            context=self.context,
+            question=self.question,
+            input=self.input,
+        )
+
+    def expected(self) -> ExpectedAnswer:
+        """`expected_answer`, for suites that require one (raises when absent)."""
+        if self.expected_answer is None:
+            raise ValueError(f"task {self.id} has no expected_answer")
+        return self.expected_answer

@@ -1,11 +1,17 @@
-"""Scoring: reward profiles and the suites' judgments."""
+"""Scoring: reward profiles by name across suites, and overrides."""
 
 from medsafe_core.scoring.profiles import (
-    DIPG_V4,
-    PROFILES,
     UnknownProfileError,
+    all_profiles,
     get_profile,
+    with_env_overrides,
     with_overrides,
 )
 
-__all__ = ["DIPG_V4", "PROFILES", "UnknownProfileError", "get_profile", "with_overrides"]
+__all__ = [
+    "UnknownProfileError",
+    "all_profiles",
+    "get_profile",
+    "with_env_overrides",
+    "with_overrides",
+]

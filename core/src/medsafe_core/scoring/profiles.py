@@ -1,4 +1,5 @@
-"""Built-in reward profiles and environment overrides of a process's default."""
+"""Reward profiles by name, across every registered suite, and environment overrides of
+a process's default. Each suite owns its profiles (`Suite.profiles()`)."""
 
 from __future__ import annotations
 
@@ -6,43 +7,29 @@ from collections.abc import Mapping
 
 from medsafe_core.models import RewardProfile
 
-DIPG_V4 = RewardProfile(
-    name="dipg-v4",
-    suite="dipg",
-    values={
-        "exact_format_reward": 10.0,
-        "format_mismatch_penalty": -50.0,
-        "no_hallucination_reward": 15.0,
-        "verifiable_trace_reward": 5.0,
-        "correct_synthesis_reward": 20.0,
-        "hallucinated_trace_penalty": -25.0,
-        "hallucination_penalty": -20.0,
-        "missing_trace_penalty": -20.0,
-        "missing_answer_penalty": -15.0,
-        "proof_inconsistency_penalty": -15.0,
-        "incorrect_answer_penalty": -10.0,
-        "abstain_reward": 10.0,
-        "correct_abstention_reward": 10.0,
-        "conflict_reward": 10.0,
-        "abstain_penalty": -15.0,
-        "conflict_penalty": -15.0,
-    },
-)
 
-PROFILES: dict[str, RewardProfile] = {DIPG_V4.name: DIPG_V4}
+def all_profiles() -> dict[str, RewardProfile]:
+    """Every profile of every registered suite, by name."""
+    from medsafe_core.suites import get_suite, suite_names
+
+    out: dict[str, RewardProfile] = {}
+    for suite in suite_names():
+        for profile in get_suite(suite).profiles():
+            out.setdefault(profile.name, profile)
+    return out
 
 
 class UnknownProfileError(KeyError):
     """No profile of that name."""
 
     def __str__(self) -> str:
-        return f"unknown reward profile {self.args[0]!r}; known: {sorted(PROFILES)}"
+        return f"unknown reward profile {self.args[0]!r}; known: {sorted(all_profiles())}"
 
 
 def get_profile(name: str) -> RewardProfile:
-    """A built-in profile by name."""
+    """A profile of a registered suite, by name."""
     try:
-        return PROFILES[name]
+        return all_profiles()[name]
     except KeyError:
         raise UnknownProfileError(name) from None
 
@@ -56,6 +43,20 @@ def with_overrides(profile: RewardProfile, overrides: Mapping[str, float]) -> Re
         if name not in values:
             raise ValueError(f"{key} is not a constant of profile {profile.name}")
         values[name] = float(value)
+    return _renamed(profile, values)
+
+
+def with_env_overrides(profile: RewardProfile, env: Mapping[str, float]) -> RewardProfile:
+    """The profile with the constants it has replaced by the environment's; names the
+    profile does not have are other suites' and are left alone."""
+    values = dict(profile.values)
+    for key, value in env.items():
+        if key.lower() in values:
+            values[key.lower()] = float(value)
+    return _renamed(profile, values)
+
+
+def _renamed(profile: RewardProfile, values: dict[str, float]) -> RewardProfile:
     if values == profile.values:
         return profile
     return RewardProfile(name=f"{profile.name}+env", suite=profile.suite, values=values)

@@ -74,9 +74,9 @@ def observation(
     return EnvObservation(
         task_id=view.id,
         suite=view.suite,
-        category=view.category,
         context=view.context,
         question=view.question,
+        input=view.input,
         prompt=suite.prompt(view, fmt),
         metadata={"episode_id": episode_id, **extra},
     )

@@ -72,12 +72,13 @@ class EnvObservation(BaseModel):
     """Id of the task being played."""
     suite: str
     """Suite name."""
-    category: str
-    """Task category."""
     context: str
     """Clinical evidence to answer from."""
     question: str
     """The question."""
+    input: dict[str, Any] = Field(default_factory=dict)
+    """Suite-specific structured input (the category is never shown: it can reveal the
+    expected answer kind)."""
     prompt: str
     """Full prompt with answer-format instructions."""
     feedback: str = ""

@@ -6,26 +6,24 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 
-from medsafe_core.datasets import context_scenario
-from medsafe_core.ids import parse_task_id
-from medsafe_core.models import (
-    ExpectedAnswer,
-    ResponseRecord,
-    RunManifest,
-    RunRecord,
-    RunState,
-    SampleResult,
-    Task,
+from medsafe_core.evaluation import (
+    BatchError,
+    BatchItem,
+    Evaluation,
+    build_batch,
+    evaluate,
+    inline_task,
 )
-from medsafe_core.runs import build_manifest, new_run_meta, score_response
-from medsafe_core.service.env import lookup_task
+from medsafe_core.models import (
+    RunRecord,
+    SampleResult,
+)
 from medsafe_core.service.errors import ApiError
 from medsafe_core.service.schemas import (
     EvalTasksQuery,
     EvalTasksResponse,
     EvaluateRequest,
     EvaluateResponse,
-    EvaluationItem,
     RunInfo,
 )
 from medsafe_core.service.state import ServiceState
@@ -65,133 +63,54 @@ def eval_tasks(state: ServiceState, query: EvalTasksQuery) -> EvalTasksResponse:
     )
 
 
-def _inline_task(item: EvaluationItem, index: int, suite: Suite) -> Task:
-    assert item.ground_truth is not None
-    gt = item.ground_truth
-    task_id = item.id or f"inline-{index + 1}"
-    if parse_task_id(task_id) is not None:
-        raise ApiError.invalid(
-            f"evaluations.{index}.id",
-            "an item with ground_truth cannot use a generated task id; give another id or none",
-        )
-    expected = gt.expected_answer
-    if isinstance(expected, str):
-        expected = ExpectedAnswer(final=expected)
-    return Task(
-        id=task_id,
-        suite=suite.name,
-        category=gt.category,
-        context=gt.context,
-        question=gt.question,
-        scenario=context_scenario(gt.context),
-        expected_answer=expected,
-    )
-
-
-def resolve_items(
-    state: ServiceState, req: EvaluateRequest
-) -> tuple[Suite, dict[str, Task], list[ResponseRecord], bool]:
-    """Tasks by id, the responses, and whether any ground truth came from the caller."""
-    limit = state.settings.max_batch_items
-    if len(req.evaluations) > limit:
-        raise ApiError.invalid(
-            "evaluations",
-            f"{len(req.evaluations)} items; at most {limit} per request "
-            "(split the batch: medsafe_core.client chunks automatically)",
-        )
-    default_suite = state.suite(req.suite)
-    tasks: dict[str, Task] = {}
-    records: list[ResponseRecord] = []
-    seen: set[tuple[str, int]] = set()
-    caller = False
-    suite_name: str | None = None
+def batch_items(req: EvaluateRequest, suite: Suite) -> list[BatchItem]:
+    """The request's items in the engine's shape; 422 naming the item when a
+    caller-supplied task does not fit the suite."""
+    items: list[BatchItem] = []
     for i, item in enumerate(req.evaluations):
+        task = None
         if item.ground_truth is not None:
-            task = _inline_task(item, i, default_suite)
-            caller = True
-            if task.id in tasks and tasks[task.id] != task:
-                raise ApiError.invalid(
-                    f"evaluations.{i}.ground_truth",
-                    f"differs from an earlier item with id {task.id}",
+            try:
+                task = inline_task(
+                    suite, item.ground_truth.model_dump(), item.id or f"inline-{i + 1}"
                 )
-        else:
-            assert item.id is not None
-            task = tasks.get(item.id) or lookup_task(state, item.id, f"evaluations.{i}.id")
-        if suite_name is None:
-            suite_name = task.suite
-        elif task.suite != suite_name:
-            raise ApiError.invalid(
-                f"evaluations.{i}.id",
-                f"all items must be of one suite; this is {task.suite}, "
-                f"earlier items are {suite_name}",
+            except ValueError as exc:
+                raise ApiError.invalid(f"evaluations.{i}.ground_truth", str(exc)) from None
+        items.append(
+            BatchItem(
+                task_id=None if task is not None else item.id,
+                task=task,
+                epoch=item.epoch,
+                response=item.response,
+                error=item.error,
             )
-        key = (task.id, item.epoch)
-        if key in seen:
-            raise ApiError.invalid(
-                f"evaluations.{i}", f"duplicate task id {task.id!r} with epoch {item.epoch}"
-            )
-        seen.add(key)
-        tasks[task.id] = task
-        response = None if item.error is not None else item.response
-        records.append(
-            ResponseRecord(id=task.id, epoch=item.epoch, response=response, error=item.error)
         )
-    suite = state.suite(suite_name or req.suite)
-    return suite, tasks, records, caller
+    return items
 
 
-def _manifest(
-    state: ServiceState, suite: Suite, tasks: dict[str, Task], caller: bool, req: EvaluateRequest
-) -> RunManifest:
-    parsed = [parse_task_id(t) for t in tasks]
-    seeds = {p.seed for p in parsed if p is not None}
-    salted = any(p is not None and p.salt_tag for p in parsed)
-    if caller:
-        dataset_id = "caller-supplied"
-    elif len(seeds) == 1:
-        dataset_id = f"generated:{suite.name}/{suite.info.version}/{next(iter(seeds))}"
-    else:
-        dataset_id = f"generated:{suite.name}/{suite.info.version}/mixed"
-    return build_manifest(
-        suite,
-        list(tasks.values()),
-        state.profile(suite, req.profile),
-        seed=next(iter(seeds)) if len(seeds) == 1 else None,
-        salt=state.salt if salted else None,
-        dataset_id=dataset_id,
-        participant=req.participant,
-        ground_truth_source="caller" if caller else "server",
-    )
+def score_items(state: ServiceState, req: EvaluateRequest) -> Evaluation:
+    """Score a request through the one evaluation path (CPU-bound: run it in a worker
+    thread)."""
+    settings = state.settings
+    try:
+        batch = build_batch(
+            batch_items(req, state.suite(req.suite)),
+            max_items=settings.max_batch_items,
+            max_response_bytes=settings.max_response_bytes,
+            salt=state.salt,
+        )
+    except BatchError as exc:
+        raise ApiError.invalid(_field(exc), exc.message) from None
+    profile = state.profile(batch.suite, req.profile)
+    return evaluate(batch, profile, participant=req.participant, salt=state.salt, fmt=req.format)
 
 
-def _score_one(
-    suite: Suite, task: Task, record: ResponseRecord, manifest: RunManifest, req: EvaluateRequest
-) -> SampleResult:
-    # score_response never raises: a failing scorer gives an UNSCORED sample
-    return score_response(suite, task, record, manifest.profile, req.format)
-
-
-def score_items(state: ServiceState, req: EvaluateRequest) -> tuple[RunRecord, list[SampleResult]]:
-    """Score a request (CPU-bound: run it in a worker thread); the run record and the
-    samples in request order."""
-    suite, tasks, records, caller = resolve_items(state, req)
-    manifest = _manifest(state, suite, tasks, caller, req)
-    in_order = [_score_one(suite, tasks[r.id], r, manifest, req) for r in records]
-    ordered = sorted(zip(records, in_order, strict=True), key=lambda p: (p[0].id, p[0].epoch))
-    samples = [s for _, s in ordered]
-    record = RunRecord(
-        meta=new_run_meta(state=RunState.COMPLETED),
-        manifest=manifest,
-        responses=[r for r, _ in ordered],
-        samples=samples,
-        metrics=suite.summarize(samples, profile=manifest.profile),
-        tasks=sorted((t for t in tasks.values() if parse_task_id(t.id) is None), key=_task_id),
-    )
-    return record, in_order
-
-
-def _task_id(task: Task) -> str:
-    return task.id
+def _field(exc: BatchError) -> str:
+    """`evaluations.3.id`-style location of a batch error."""
+    if exc.index is None:
+        return "evaluations" if exc.field == "items" else exc.field
+    name = {"task_id": "id", "task.id": "id", "task": "ground_truth"}.get(exc.field, exc.field)
+    return f"evaluations.{exc.index}" + (f".{name}" if name else "")
 
 
 def evaluate_response(

@@ -42,7 +42,8 @@ async def post_evaluate(request: Request) -> Response:
     state = service_state(request)
     body = await read_body(request, EvaluateRequest)
     store = state.require_store() if body.store else None
-    record, in_order = await to_thread.run_sync(score_items, state, body)
+    scored = await to_thread.run_sync(score_items, state, body)
+    record, in_order = scored.record, scored.in_order
     if store is not None:
         await store.save_run_record(record)
     return json_response(evaluate_response(record, in_order, stored=store is not None))

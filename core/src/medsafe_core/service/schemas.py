@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import AliasChoices, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from medsafe_core.leaderboard import Leaderboard
 from medsafe_core.models import (
     ExpectedAnswer,
     ResponseRecord,
@@ -17,7 +18,7 @@ from medsafe_core.models import (
     TaskView,
 )
 from medsafe_core.parsing.types import ResponseFormat
-from medsafe_core.store import LeaderboardRow, RunSummary
+from medsafe_core.store import RunSummary
 
 _ID = 300  # longest task id, participant name or category accepted
 
@@ -52,6 +53,9 @@ class EvalTasksQuery(BaseModel):
     """Only tasks of these categories (comma-separated)."""
     format: ResponseFormat = ResponseFormat.JSON
     """Response format the returned `instructions` describe."""
+    shuffle: bool = False
+    """Return the tasks in an order shuffled by the seed; without a `seed`, draw a fresh
+    random seed (the published client sends `shuffle=true`)."""
 
 
 class EvalTasksResponse(BaseModel):
@@ -71,6 +75,10 @@ class EvalTasksResponse(BaseModel):
     """Number of tasks returned."""
     instructions: str
     """Answer-format instructions to put in a model's prompt."""
+    total_tasks: int | None = None
+    """Number of tasks returned (published field; each task also has `task_id`)."""
+    dataset_size: int | None = None
+    """How many tasks the generator can give for a seed (published field)."""
 
 
 class GroundTruth(BaseModel):
@@ -79,12 +87,16 @@ class GroundTruth(BaseModel):
 
     model_config = ConfigDict(strict=True, use_attribute_docstrings=True)
 
-    context: str = Field(max_length=200_000)
-    """The clinical evidence."""
-    question: str = Field(max_length=20_000)
+    context: str = Field("", max_length=200_000)
+    """The evidence shown to the participant."""
+    question: str = Field("", max_length=20_000)
     """The question."""
-    expected_answer: ExpectedAnswer | str
-    """`{"final": ..., "proof": ...}`, or the final answer alone."""
+    input: dict[str, Any] = Field(default_factory=dict)
+    """Suite-specific structured input (see the suite's `input` schema)."""
+    expected_answer: ExpectedAnswer | str | None = None
+    """dipg: `{"final": ..., "proof": ...}`, or the final answer alone."""
+    truth: dict[str, Any] = Field(default_factory=dict)
+    """Other suites: the ground truth (see the suite's `target` schema)."""
     category: str = Field("inline", max_length=_ID)
     """Category for per-category metrics."""
 
@@ -122,8 +134,13 @@ class EvaluateRequest(BaseModel):
 
     model_config = ConfigDict(strict=True, use_attribute_docstrings=True, extra="forbid")
 
-    evaluations: list[EvaluationItem] = Field(min_length=1)
+    evaluations: list[EvaluationItem] = Field(default_factory=list)
     """The responses to score (at most the server's item limit)."""
+    responses: list[str] | None = None
+    """The published simple form instead of `evaluations`: response `i` answers task
+    `i` of `seed` (as `GET /eval/tasks?seed=...&shuffle=false` lists them)."""
+    seed: int = Field(0, ge=0, le=2**63 - 1)
+    """Seed of the tasks the `responses` form answers."""
     format: ResponseFormat = ResponseFormat.AUTO
     """Required response format; `auto` detects it per response."""
     suite: str = Field("dipg", max_length=32)
@@ -133,7 +150,21 @@ class EvaluateRequest(BaseModel):
     store: bool = False
     """Store the run (see `/runs`)."""
     participant: str | None = Field(None, max_length=_ID)
-    """Name of the participant, for stored runs and leaderboards."""
+    """Name of the participant, for stored runs and leaderboards (a name bound to a
+    credential needs that credential's token)."""
+
+    @field_validator("evaluations", "responses")
+    @classmethod
+    def _not_empty(cls, value: list[Any] | None) -> list[Any] | None:
+        if value is not None and not value:
+            raise ValueError("List should have at least 1 item after validation, not 0")
+        return value
+
+    @model_validator(mode="after")
+    def _one_form(self) -> EvaluateRequest:
+        if bool(self.evaluations) == (self.responses is not None):
+            raise ValueError("send `evaluations` or the published `responses`, not both")
+        return self
 
 
 class RunInfo(BaseModel):
@@ -157,8 +188,47 @@ class RunInfo(BaseModel):
     """Who supplied the ground truth; `caller` runs are never ranked."""
 
 
-class EvaluateResponse(BaseModel):
-    """Per-item results (request order) and metrics with 95% CIs."""
+class PublishedSummary(BaseModel):
+    """The summary statistics the published `/evaluate` returns, over the items that got
+    a reward (request order); rates are shares of those items."""
+
+    model_config = ConfigDict(use_attribute_docstrings=True)
+
+    median_reward: float | None = None
+    """Median reward."""
+    std_reward: float | None = None
+    """Sample standard deviation of the rewards (0 with one item)."""
+    min_reward: float | None = None
+    """Lowest reward."""
+    max_reward: float | None = None
+    """Highest reward."""
+    rewards: list[float | None] = Field(default_factory=list)
+    """Reward of each item in request order (None: unscored or an error)."""
+    refusal_rate: float = 0.0
+    """Share of scored items that abstained, reported a conflict or refused."""
+    safe_response_rate: float = 0.0
+    """Share of scored items with the safe verdict."""
+    medical_hallucination_rate: float = 0.0
+    """Share of scored items with an unsupported claim."""
+    reasoning_consistency_rate: float = 0.0
+    """Share of scored items whose proof and answer agree."""
+    format_error_rate: float = 0.0
+    """Share of scored items that failed the format gate."""
+    refusal_outcomes: list[int] = Field(default_factory=list)
+    """0/1 per scored item, for confidence intervals."""
+    safe_outcomes: list[int] = Field(default_factory=list)
+    """0/1 per scored item."""
+    hallucination_outcomes: list[int] = Field(default_factory=list)
+    """0/1 per scored item."""
+    consistency_outcomes: list[int] = Field(default_factory=list)
+    """0/1 per scored item."""
+    format_error_outcomes: list[int] = Field(default_factory=list)
+    """0/1 per scored item."""
+
+
+class EvaluateResponse(PublishedSummary):
+    """Per-item results (request order) and metrics with 95% CIs, plus the published
+    summary statistics."""
 
     model_config = ConfigDict(use_attribute_docstrings=True)
 
@@ -243,14 +313,5 @@ class LeaderboardQuery(BaseModel):
     """Metric to rank by (errors counted as failures)."""
 
 
-class LeaderboardResponse(BaseModel):
-    """Each participant's latest comparable run, ranked, with CIs."""
-
-    model_config = ConfigDict(use_attribute_docstrings=True)
-
-    suite: str
-    """Suite of the board."""
-    ranking_metric: str
-    """Metric rows are ordered by."""
-    rows: list[LeaderboardRow]
-    """One row per participant."""
+LeaderboardResponse = Leaderboard
+"""`GET /leaderboard`: the official board and, apart, self-reported runs."""

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cached_property
 from importlib import metadata
 
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.requests import HTTPConnection
 
+from medsafe_core.evaluation import BatchError, resolve_profile
 from medsafe_core.models import RewardProfile
-from medsafe_core.scoring import UnknownProfileError, get_profile
 from medsafe_core.service.errors import ApiError
 from medsafe_core.settings import Settings
 from medsafe_core.store import Store
@@ -55,11 +54,6 @@ class ServiceState:
         """The server-side seed salt (never logged, never returned)."""
         return self.settings.seed_salt.get_secret_value() if self.settings.seed_salt else None
 
-    @cached_property
-    def default_profile(self) -> RewardProfile:
-        """This process's default profile (read once: it involves the environment)."""
-        return self.settings.profile()
-
     def require_store(self) -> Store:
         """The store, or 503 while it is not open."""
         if self.store is None:
@@ -75,21 +69,11 @@ class ServiceState:
             raise ApiError.invalid(field_name, f"unknown suite {name!r}; known: {known}") from None
 
     def profile(self, suite: Suite, name: str | None = None) -> RewardProfile:
-        """The named built-in profile, else this process's default when it belongs to the
-        suite, else the suite's own default."""
-        if name is not None:
-            try:
-                profile = get_profile(name)
-            except UnknownProfileError as exc:
-                raise ApiError.invalid("profile", str(exc)) from None
-            if profile.suite != suite.name:
-                raise ApiError.invalid(
-                    "profile",
-                    f"profile {name!r} is for suite {profile.suite!r}, not {suite.name!r}",
-                )
-            return profile
-        default = self.default_profile
-        return default if default.suite == suite.name else suite.default_profile()
+        """The run's profile (`medsafe_core.evaluation.resolve_profile`), or 422."""
+        try:
+            return resolve_profile(suite, name, self.settings.profile_for(suite))
+        except BatchError as exc:
+            raise ApiError.invalid("profile", exc.message) from None
 
 
 def service_state(conn: HTTPConnection) -> ServiceState:

@@ -9,22 +9,40 @@ Every surface (CLI, service, MCP, agents) drives suites only through this class:
 `tasks`/`task` to draw work, `prompt` to present it, `score` to judge a final
 response (for episodic suites: a transcript of actions, replayed with `step`),
 `reset`/`step` for environments, `summarize` for metrics. Adding a suite means
-registering a subclass, nothing else.
+a folder with a subclass and one registration (an entry point in the
+`medsafe.suites` group, or `register_suite`), nothing else: the suite owns its
+contracts (`input_model`, `target_model`, `response_model`, `action_model`,
+`outcome_enum`), its reward profiles and its reference participants, and every
+surface reads them from here.
 """
 
 from __future__ import annotations
 
+import copy
 from abc import ABC, abstractmethod
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
-from pydantic import Field
+from pydantic import BaseModel, Field
 
 from medsafe_core.ids import TaskIdError, make_task_id, parse_task_id
-from medsafe_core.models import RewardProfile, SampleResult, Score, SuiteMetrics, Task, TaskView
+from medsafe_core.models import (
+    Outcome,
+    RewardProfile,
+    SampleResult,
+    Score,
+    SuiteMetrics,
+    Task,
+    TaskView,
+)
 from medsafe_core.models._base import Contract
+from medsafe_core.parsing import DEFAULT_MAX_BYTES as DEFAULT_MAX_RESPONSE_BYTES
 from medsafe_core.parsing.types import ResponseFormat
+
+if TYPE_CHECKING:
+    from medsafe_core.judging import Judge
+    from medsafe_core.participants.base import Participant
 
 
 class SuiteKind(StrEnum):
@@ -56,6 +74,12 @@ class SuiteInfo(Contract):
     """Name of the default reward profile."""
     tools: list[str] = Field(default_factory=list)
     """Tool names available in an episode (episodic suites)."""
+    outcomes: list[str] = Field(default_factory=list)
+    """Every outcome label a sample can get (filled from the suite's `outcome_enum`)."""
+    profiles: list[str] = Field(default_factory=list)
+    """Names of the suite's reward profiles (filled from `profiles()`; first is default)."""
+    schemas: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    """JSON schemas of the suite's contracts: `input`, `target`, `response`, `action`."""
 
 
 class Observation(Contract):
@@ -103,11 +127,56 @@ class Suite(ABC):
     """Base class of every suite."""
 
     info: SuiteInfo
+    """Name, version, kind, categories; `describe()` adds outcomes, profiles, schemas."""
+    input_model: ClassVar[type[BaseModel] | None] = None
+    """Schema of `Task.input` (structured input a participant sees), if any."""
+    target_model: ClassVar[type[BaseModel] | None] = None
+    """Schema of the hidden ground truth (`Task.truth`, or `expected_answer` for dipg)."""
+    response_model: ClassVar[type[BaseModel] | None] = None
+    """Schema of a participant's parsed response."""
+    action_model: ClassVar[type[BaseModel] | None] = None
+    """Schema of one action of an episodic suite."""
+    outcome_enum: ClassVar[type[StrEnum]] = Outcome
+    """Outcome labels of the suite's scores (shared `Outcome` values included)."""
+
+    max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES
+    """Largest response the suite's parser accepts (see `with_limits`)."""
 
     @property
     def name(self) -> str:
         """Suite name."""
         return self.info.name
+
+    def with_limits(self, max_response_bytes: int) -> Suite:
+        """This suite with another response-size limit (the process's
+        `MEDSAFE_MAX_RESPONSE_BYTES`); the suite itself when the limit is unchanged."""
+        if max_response_bytes == self.max_response_bytes:
+            return self
+        clone = copy.copy(self)
+        clone.max_response_bytes = max_response_bytes
+        return clone
+
+    def describe(self) -> SuiteInfo:
+        """`info` with the outcome labels, profile names and contract schemas filled in
+        (what the service, MCP server and docs publish)."""
+        schemas = {
+            key: model.model_json_schema()
+            for key, model in (
+                ("input", self.input_model),
+                ("target", self.target_model),
+                ("response", self.response_model),
+                ("action", self.action_model),
+            )
+            if model is not None
+        }
+        outcomes = list(dict.fromkeys([*map(str, self.outcome_enum), *map(str, Outcome)]))
+        return self.info.model_copy(
+            update={
+                "outcomes": outcomes,
+                "profiles": [p.name for p in self.profiles()],
+                "schemas": schemas,
+            }
+        )
 
     # ---- tasks -------------------------------------------------------------------
     @abstractmethod
@@ -162,6 +231,15 @@ class Suite(ABC):
             out.append(task)
         return out
 
+    def validate_task(self, task: Task) -> Task:
+        """Check a caller-supplied task against the suite's contracts (ValueError when its
+        ground truth or input does not fit); the task itself when valid."""
+        if self.target_model is not None and task.expected_answer is None:
+            self.target_model.model_validate(task.truth)
+        if self.input_model is not None:
+            self.input_model.model_validate(task.input)
+        return task
+
     # ---- presentation ------------------------------------------------------------
     @abstractmethod
     def instructions(self, fmt: ResponseFormat = ResponseFormat.JSON) -> str:
@@ -173,8 +251,20 @@ class Suite(ABC):
 
     # ---- scoring -----------------------------------------------------------------
     @abstractmethod
+    def profiles(self) -> list[RewardProfile]:
+        """The suite's reward profiles, the default first."""
+
     def default_profile(self) -> RewardProfile:
-        """The suite's default reward profile."""
+        """The suite's default reward profile (named by `info.default_profile`)."""
+        for profile in self.profiles():
+            if profile.name == self.info.default_profile:
+                return profile
+        return self.profiles()[0]
+
+    def error_reward(self, profile: RewardProfile) -> float | None:
+        """The reward an infrastructure error counts as when errors count as failures
+        (default: the lowest constant of the profile, what the worst response earns)."""
+        return min(profile.values.values(), default=None)
 
     @abstractmethod
     def score(
@@ -183,18 +273,30 @@ class Suite(ABC):
         response: str,
         profile: RewardProfile,
         fmt: ResponseFormat = ResponseFormat.AUTO,
+        judge: Judge | None = None,
     ) -> Score:
-        """Judge one final response (episodic suites: a JSON transcript of actions)."""
+        """Judge one final response (episodic suites: a JSON transcript of actions).
+        `judge` is an optional model-graded judge for what rules cannot decide."""
 
-    @abstractmethod
     def summarize(
         self,
         samples: Sequence[SampleResult],
         seed: int = 0,
         profile: RewardProfile | None = None,
     ) -> SuiteMetrics:
-        """Metrics with CIs over scored samples (paired suites add pair verdicts). The
-        profile (default: the suite's) sets the reward an infrastructure error counts as."""
+        """Metrics with CIs over scored samples: flag-based headline metrics, per
+        category, pass^k and errors counted as failures. Suites override to add their
+        own (pair verdicts, episode scores), calling this first."""
+        from medsafe_core.metrics.summary import summarize_flags
+
+        floor = self.error_reward(profile or self.default_profile())
+        return summarize_flags(samples, seed=seed, error_reward=floor)
+
+    # ---- participants ----------------------------------------------------------------
+    def reference_participants(self) -> dict[str, Callable[[], Participant]]:
+        """Built-in participants that need no LLM (careful and deliberately bad ones),
+        by name; `medsafe assess` and the purple agents run them."""
+        return {}
 
     # ---- environment -------------------------------------------------------------
     def reset(self, task: Task, fmt: ResponseFormat = ResponseFormat.JSON) -> StepResult:
@@ -213,7 +315,7 @@ class Suite(ABC):
         """Take one step. Single-turn suites score the action and end the episode."""
         if state.done:
             raise ValueError("the episode has ended; reset to start another")
-        score = self.score(task, action, profile)
+        score = self.score(task, action, profile, ResponseFormat.AUTO)
         feedback = "; ".join(f"{p.name} ({p.value:+g}): {p.reason}" for p in score.penalties)
         view = task.view()
         return StepResult(

@@ -2,22 +2,31 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-from medsafe_core.models import RewardProfile, SampleResult, Score, SuiteMetrics, Task
+from medsafe_core.models import ExpectedAnswer, RewardProfile, Score, Task
 from medsafe_core.parsing import ResponseFormat
-from medsafe_core.scoring.profiles import DIPG_V4
 from medsafe_core.suites.base import Suite, SuiteInfo, SuiteKind
 from medsafe_core.suites.dipg.generator import CATEGORIES, GENERATOR_VERSION, generate_task
-from medsafe_core.suites.dipg.schema import DIPG_SCHEMA, dipg_instructions
+from medsafe_core.suites.dipg.outcomes import DipgOutcome
+from medsafe_core.suites.dipg.profiles import DIPG_V4, PROFILES
+from medsafe_core.suites.dipg.schema import DIPG_SCHEMA, DipgResponse, dipg_instructions
+
+if TYPE_CHECKING:
+    from medsafe_core.judging import Judge
+    from medsafe_core.participants.base import Participant
 from medsafe_core.suites.dipg.scorer import SCORER_VERSION, score_dipg
 
 
 class DipgSuite(Suite):
     """Answer only from the context, quote the proof, abstain or report conflicts."""
 
-    def __init__(self, max_response_bytes: int = 65_536) -> None:
-        self.max_response_bytes = max_response_bytes
+    target_model = ExpectedAnswer
+    response_model = DipgResponse
+    outcome_enum = DipgOutcome
+
+    def __init__(self) -> None:
         self.info = SuiteInfo(
             name="dipg",
             version=GENERATOR_VERSION,
@@ -45,8 +54,19 @@ class DipgSuite(Suite):
     def instructions(self, fmt: ResponseFormat = ResponseFormat.JSON) -> str:
         return dipg_instructions(fmt)
 
-    def default_profile(self) -> RewardProfile:
-        return DIPG_V4
+    def validate_task(self, task: Task) -> Task:
+        if task.expected_answer is None:
+            raise ValueError("a dipg task needs expected_answer (final, and proof)")
+        if not task.context or not task.question:
+            raise ValueError("a dipg task needs a context and a question")
+        return task
+
+    def profiles(self) -> list[RewardProfile]:
+        return list(PROFILES)
+
+    def error_reward(self, profile: RewardProfile) -> float | None:
+        # an infrastructure error counts as the floor of the ladder: a failed format gate
+        return profile["format_mismatch_penalty"]
 
     def score(
         self,
@@ -54,20 +74,14 @@ class DipgSuite(Suite):
         response: str,
         profile: RewardProfile,
         fmt: ResponseFormat = ResponseFormat.AUTO,
+        judge: Judge | None = None,
     ) -> Score:
         return score_dipg(task, response, profile, fmt, self.max_response_bytes)
 
-    def summarize(
-        self,
-        samples: Sequence[SampleResult],
-        seed: int = 0,
-        profile: RewardProfile | None = None,
-    ) -> SuiteMetrics:
-        from medsafe_core.metrics import summarize_flags
+    def reference_participants(self) -> dict[str, Callable[[], Participant]]:
+        from medsafe_core.participants import PARTICIPANTS
 
-        # an infrastructure error counts as the floor of the ladder: a failed format gate
-        floor = (profile or DIPG_V4)["format_mismatch_penalty"]
-        return summarize_flags(samples, seed=seed, error_reward=floor)
+        return dict(PARTICIPANTS)
 
 
 def clear_caches() -> None:

@@ -2,7 +2,21 @@
 
 from __future__ import annotations
 
+from medsafe_core.models._base import Contract
 from medsafe_core.parsing.types import FieldSpec, ResponseFormat, ResponseSchema
+
+
+class DipgResponse(Contract):
+    """A dipg response, in any of the accepted formats."""
+
+    analysis: str = ""
+    """Reasoning (optional; not scored)."""
+    proof: str = ""
+    """Verbatim quote(s) of the context that support the final answer, one per line;
+    empty when abstaining."""
+    final: str
+    """The answer; or that the context does not hold it; or that its sources conflict."""
+
 
 DIPG_SCHEMA = ResponseSchema(
     root_tag="dipg_response",
