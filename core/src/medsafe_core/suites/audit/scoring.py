@@ -56,6 +56,7 @@ def episode_score(episode: AuditEpisode) -> Score:
     details = result.model_dump(mode="json") | {
         "difficulty": episode.world.difficulty.value,
         "profile": episode.profile.name,
+        "ignored_after_end": 0,
     }
     return Score(
         reward=result.fbeta,
