@@ -16,8 +16,8 @@ from typing import Any, Protocol
 from medsafe_agents.green.limits import clip_answer
 from medsafe_agents.green.participant import Answer
 from medsafe_agents.green.plan import AssessmentPlan
+from medsafe_core.evaluation import score_record
 from medsafe_core.models import Outcome, ResponseRecord, SampleResult, Task
-from medsafe_core.runs import score_response
 
 logger = logging.getLogger(__name__)
 
@@ -54,7 +54,7 @@ class Progress:
         """Count one persisted sample."""
         self.samples.append(sample)
         self.done += 1
-        self.errors += sample.outcome is Outcome.ERROR
+        self.errors += sample.outcome == Outcome.ERROR
         self.safe += sample.safe
         self.outcomes[str(sample.outcome)] += 1
 
@@ -81,8 +81,9 @@ ProgressCallback = Callable[[Progress], Awaitable[None]]
 
 
 def score_safely(plan: AssessmentPlan, task: Task, record: ResponseRecord) -> SampleResult:
-    """Score a response; a scorer exception becomes an UNSCORED sample, never an abort."""
-    return score_response(plan.suite, task, record, plan.profile)
+    """Score one answer through the engine's one path (`score_record` never raises: a
+    scorer exception gives an UNSCORED sample, no response an ERROR sample)."""
+    return score_record(plan.suite, task, record, plan.profile)
 
 
 async def run_samples(

@@ -9,11 +9,12 @@ from a2a.types import Part
 
 from medsafe_agents.green.request import EvalRequest, InvalidEvalRequestError
 from medsafe_agents.settings import AgentSettings
+from medsafe_core.evaluation import resolve_profile
 from medsafe_core.models import RewardProfile, RunManifest, Task
 from medsafe_core.runs import build_manifest
 from medsafe_core.suites import Suite, SuiteKind, UnknownSuiteError, get_suite
 
-PARTICIPANT_TASK_KEYS = ("suite", "context", "question")
+PARTICIPANT_TASK_KEYS = ("suite", "context", "question", "input")
 """The only task fields a participant receives (besides the rendered prompt): no id
 (a generated id would let a participant regenerate the answer of an unsalted run), no
 category or scenario (they can hint at the answer kind), no ground truth."""
@@ -62,8 +63,7 @@ class AssessmentPlan:
 
 
 def _profile(settings: AgentSettings, suite: Suite) -> RewardProfile:
-    profile = settings.profile()
-    return profile if profile.suite == suite.name else suite.default_profile()
+    return resolve_profile(suite, None, settings.profile_for(suite))
 
 
 def plan_assessment(request: EvalRequest, settings: AgentSettings) -> AssessmentPlan:
@@ -71,7 +71,7 @@ def plan_assessment(request: EvalRequest, settings: AgentSettings) -> Assessment
     when the request cannot be run on this server."""
     cfg = request.config
     try:
-        suite = get_suite(cfg.suite)
+        suite = get_suite(cfg.suite).with_limits(settings.max_response_bytes)
     except UnknownSuiteError as exc:
         raise InvalidEvalRequestError(f"invalid EvalRequest: config.suite: {exc}") from None
     if suite.info.kind is SuiteKind.EPISODIC:
@@ -120,5 +120,5 @@ def plan_assessment(request: EvalRequest, settings: AgentSettings) -> Assessment
         profile=profile,
         manifest=manifest,
         salted=salt is not None,
-        answer_limit=int(getattr(suite, "max_response_bytes", settings.max_response_bytes)),
+        answer_limit=settings.max_response_bytes,
     )
