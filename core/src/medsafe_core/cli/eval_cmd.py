@@ -1,6 +1,6 @@
-"""`medsafe eval` (evaluate a model endpoint on a suite) and `medsafe compare-models`
-(the model comparison table of several runs). Registered on the `medsafe` app by one
-import in `medsafe_core.cli`."""
+"""`medsafe eval` (evaluate a model endpoint on a suite), `medsafe compare-models` (the
+model comparison table of several runs) and `medsafe import-inspect` (Inspect AI logs
+into the store). Registered on the `medsafe` app by one import in `medsafe_core.cli`."""
 
 from __future__ import annotations
 
@@ -333,4 +333,44 @@ def compare_models_cmd(
             err.print(f"[yellow]warning ({test.name}):[/yellow] {w}")
 
 
-__all__ = ["compare_models_cmd", "eval_cmd", "render_markdown", "write_atomic"]
+@app.command("import-inspect")
+def import_inspect_cmd(
+    log: Annotated[Path, typer.Argument(help="Inspect log file (.eval or .json).")],
+    participant: Annotated[
+        str | None, typer.Option(help="Name recorded (default: the log's model).")
+    ] = None,
+    out: Annotated[Path | None, typer.Option(help="Also write the run record here.")] = None,
+    database_url: Annotated[
+        str | None, typer.Option(help="Store URL (default: MEDSAFE_DATABASE_URL or the file).")
+    ] = None,
+) -> None:
+    """Import an Inspect AI log of a medsafe task into the store: its completions are
+    re-scored by the suite, so the leaderboard and the report see the run."""
+    try:
+        from medsafe_core.inspect_ai_bridge.importer import InspectImportError, import_log
+    except ImportError:
+        raise _fail("Inspect AI is not installed: install medsafe-core[inspect]") from None
+    from medsafe_core.runs import canonical_json
+    from medsafe_core.store import Store
+
+    try:
+        record = import_log(log, participant=participant)
+    except InspectImportError as exc:
+        raise _fail(str(exc)) from None
+
+    async def save() -> str:
+        store = await Store.connect(database_url)
+        try:
+            await store.save_run_record(record)
+            return store.url
+        finally:
+            await store.close()
+
+    url = asyncio.run(save())
+    if out is not None:
+        write_atomic(out, canonical_json(record))
+    console.print(metrics_table({record.manifest.participant or log.stem: record.metrics}))
+    console.print(f"run {record.meta.run_id} stored in {url}")
+
+
+__all__ = ["compare_models_cmd", "eval_cmd", "import_inspect_cmd", "render_markdown"]
