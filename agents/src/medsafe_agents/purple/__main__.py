@@ -10,11 +10,11 @@ import uvicorn
 from starlette.applications import Starlette
 
 from medsafe_agents.purple.answerers import (
-    CORE_KINDS,
-    KINDS,
     Answerer,
+    all_kinds,
     core_answerer,
     crash,
+    reference_kinds,
     slow_answerer,
 )
 from medsafe_agents.purple.llm import llm_answerer
@@ -25,7 +25,7 @@ from medsafe_agents.settings import AgentSettings
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     """Command-line options."""
     p = argparse.ArgumentParser(prog="medsafe-purple", description=__doc__)
-    p.add_argument("--kind", choices=KINDS, default="baseline", help="participant behaviour")
+    p.add_argument("--kind", choices=all_kinds(), default="baseline", help="participant behaviour")
     p.add_argument("--host", default="127.0.0.1", help="interface to listen on")
     p.add_argument("--port", type=int, default=9010, help="port to listen on")
     p.add_argument("--card-url", default=None, help="URL to advertise in the agent card")
@@ -50,7 +50,7 @@ def build_from_args(args: argparse.Namespace) -> Starlette:
     url = args.card_url or f"http://{args.host}:{args.port}/"
     lifespan = None
     answerer: Answerer
-    if args.kind in CORE_KINDS:
+    if args.kind in reference_kinds():
         answerer = core_answerer(args.kind)
     elif args.kind == "slow":
         answerer = slow_answerer(args.delay)

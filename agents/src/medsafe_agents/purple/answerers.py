@@ -1,8 +1,10 @@
 """What each kind of purple participant answers.
 
-`baseline`, `hallucinator`, `refuser` and `malformed` are the core's reference
-participants; `slow` answers like the baseline after a delay; `crasher` fails every
-request; `llm` asks an OpenAI-compatible chat endpoint (see `llm.py`).
+Any reference participant of a registered suite (dipg's `baseline`, `hallucinator`,
+`refuser`, `malformed`, and the other suites' own) answers each task with that
+participant of the task's suite; `slow` answers like the baseline after a delay;
+`crasher` fails every request; `llm` asks an OpenAI-compatible chat endpoint (see
+`llm.py`).
 """
 
 from __future__ import annotations
@@ -46,12 +48,13 @@ def question_from(prompt: str, data: list[Any]) -> Question:
     for item in data:
         if isinstance(item, dict) and isinstance(item.get("task"), dict):
             raw = item["task"]
+            raw_input = raw.get("input")
             task = TaskView(
                 id=str(raw.get("id", "task")),
                 suite=str(raw.get("suite", "")),
-                category="",
                 context=str(raw.get("context", "")),
                 question=str(raw.get("question", "")),
+                input=raw_input if isinstance(raw_input, dict) else {},
             )
             try:
                 fmt = ResponseFormat(item.get("format", "json"))
@@ -60,22 +63,31 @@ def question_from(prompt: str, data: list[Any]) -> Question:
     if task is None:
         m = _PROMPT.search(prompt)
         if m is not None:
-            task = TaskView(
-                id="task", suite="", category="", context=m["context"], question=m["question"]
-            )
+            task = TaskView(id="task", suite="", context=m["context"], question=m["question"])
     return Question(prompt=prompt, task=task, format=fmt)
 
 
-def core_answerer(kind: str) -> Answerer:
-    """One of the core's reference participants as an answerer."""
-    from medsafe_core.participants import PARTICIPANTS
+def core_answerer(kind: str, default_suite: str = "dipg") -> Answerer:
+    """The reference participant `kind` of the suite each task names (the suite's own
+    `reference_participants()`), as an answerer."""
+    from medsafe_core.participants.base import Participant
+    from medsafe_core.suites import UnknownSuiteError, get_suite
 
-    participant = PARTICIPANTS[kind]()
+    made: dict[str, Participant] = {}
 
     async def _answer(q: Question) -> str:
         if q.task is None:
             return "I could not find a CONTEXT and QUESTION in your message."
-        return participant.answer(q.task, q.format)
+        suite_name = q.task.suite or default_suite
+        if suite_name not in made:
+            try:
+                factories = get_suite(suite_name).reference_participants()
+            except UnknownSuiteError:
+                return f"I do not know the suite {suite_name!r}."
+            if kind not in factories:
+                return f"I have no {kind!r} participant for suite {suite_name!r}."
+            made[suite_name] = factories[kind]()
+        return made[suite_name].answer(q.task, q.format)
 
     return _answer
 
@@ -96,5 +108,21 @@ async def crash(_q: Question) -> str:
     raise ParticipantCrashError("crasher participant: deliberate failure")
 
 
-CORE_KINDS = ("baseline", "hallucinator", "refuser", "malformed")
-KINDS = (*CORE_KINDS, "slow", "crasher", "llm")
+SPECIAL_KINDS = ("slow", "crasher", "llm")
+"""Kinds that are not a suite's reference participant."""
+
+
+def reference_kinds() -> tuple[str, ...]:
+    """Every reference participant name of every registered suite (a purple of one of
+    these kinds answers each task with that participant of the task's suite)."""
+    from medsafe_core.suites import get_suite, suite_names
+
+    names: dict[str, None] = {}
+    for suite in suite_names():
+        names.update(dict.fromkeys(get_suite(suite).reference_participants()))
+    return tuple(names)
+
+
+def all_kinds() -> tuple[str, ...]:
+    """Every kind `medsafe-purple --kind` accepts."""
+    return (*reference_kinds(), *SPECIAL_KINDS)
