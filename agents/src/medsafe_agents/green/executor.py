@@ -165,6 +165,10 @@ class GreenExecutor(AgentExecutor):
             await self._end_run(run_id, RunState.FAILED)
             await updater.failed(_message(updater, f"cannot resume run {run_id}: {exc}"))
             return
+        if record.meta.state in (RunState.COMPLETED, RunState.FAILED):
+            # Ended meanwhile (by another replica or an earlier resume): nothing to do.
+            await self.writes.release(run_id)
+            return
         if plan.manifest.dataset_hash != record.manifest.dataset_hash:
             await self._end_run(run_id, RunState.FAILED)
             await updater.failed(
@@ -199,7 +203,7 @@ class GreenExecutor(AgentExecutor):
         if claimed is not None:
             self.writes.adopt(run_id, claimed)
             return True
-        if run_id in self._running:
+        if run_id in self._running or run_id in self.writes.leases:
             reason = "this assessment is already running; progress continues in this task"
         else:
             holder = await self.writes.acquire(run_id)
@@ -273,6 +277,7 @@ class GreenExecutor(AgentExecutor):
             # Another replica took the run over (this one was too slow to renew its
             # lease): it owns the run and its A2A task from now on.
             logger.warning("run %s: lease lost; this replica stops working on it", run_id)
+            self.writes.leases.pop(run_id, None)
             return
         except Exception as exc:
             logger.exception("assessment %s stopped", run_id)

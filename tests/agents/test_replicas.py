@@ -1,0 +1,93 @@
+"""Two green replicas on one database: kill -9 the one running an assessment and the
+other finishes the run, with no sample stored twice, none lost, and no finished sample
+asked again. Real `medsafe-green` processes, a real purple agent on a socket."""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+
+import httpx
+import pytest
+from a2a.types import GetTaskRequest, TaskState
+
+from medsafe_agents.a2a_app import parts_data, parts_text
+from medsafe_agents.purple.answerers import Question
+from medsafe_agents.purple.server import build_purple_app
+from medsafe_core.models import RunState
+from medsafe_core.store import Store
+
+from .green_procs import green_client, green_env, kill, start_green, wait_ready
+from .helpers import free_port, serve
+from .test_assessment import JSON_ANSWER
+from .test_resume import TERMINAL, run_until
+
+
+@pytest.mark.timeout(150)
+async def test_killed_replica_run_is_finished_by_the_other(tmp_path):
+    calls: list[str] = []
+
+    async def answer(q: Question) -> str:
+        calls.append(q.prompt)
+        await asyncio.sleep(0.1)
+        return JSON_ANSWER
+
+    db = f"sqlite+aiosqlite:///{tmp_path / 'green.db'}"
+    env = green_env(db, MEDSAFE_LEASE_TTL_S="3")
+    pport, aport, bport = free_port(), free_port(), free_port()
+    purple = f"http://127.0.0.1:{pport}"
+    a_url, b_url = f"http://127.0.0.1:{aport}", f"http://127.0.0.1:{bport}"
+    request = {
+        "participants": {"agent": purple},
+        "config": {"num_tasks": 24, "concurrency": 3, "timeout_s": 10},
+    }
+    b_log = tmp_path / "green-b.log"
+    a = start_green(aport, env)
+    b = start_green(bport, env, b_log)
+    try:
+        async with serve(build_purple_app("t", answer, purple + "/"), pport):
+            await asyncio.gather(wait_ready(a_url), wait_ready(b_url))
+            async with httpx.AsyncClient(timeout=60) as http:
+                task_id = await run_until(await green_client(http, a_url), request, 6)
+            kill(a, signal.SIGKILL)
+            in_flight_at_kill = len(calls)
+
+            store = await Store.connect(db)
+            killed = await store.get_run(task_id)
+            await store.close()
+            assert killed.meta.state == RunState.RUNNING  # B never marked it interrupted
+            done_before = {(s.id, s.epoch) for s in killed.samples}
+            asked_before = set(calls)
+            assert 6 <= len(done_before) < 24
+            calls.clear()
+
+            async with httpx.AsyncClient(timeout=60) as http:
+                client = await green_client(http, b_url)
+                for _ in range(600):
+                    final = await client.get_task(GetTaskRequest(id=task_id))
+                    if final.status.state in TERMINAL:
+                        break
+                    await asyncio.sleep(0.1)
+            assert final.status.state == TaskState.TASK_STATE_COMPLETED, parts_text(
+                final.status.message.parts
+            )
+            (data,) = parts_data(final.artifacts[-1].parts)
+            assert data["n_samples"] == 24 and data["n_errors"] == 0
+
+        store = await Store.connect(db)
+        record = await store.get_run(task_id)
+        await store.close()
+        assert record.meta.state == RunState.COMPLETED
+        keys = [(s.id, s.epoch) for s in record.samples]
+        assert len(keys) == len(set(keys)) == 24  # none twice, none lost
+        assert done_before <= set(keys)
+        # B asked exactly the samples that were not stored: the ones A had in flight
+        # when it died and the ones never started; none that A had finished.
+        assert len(calls) == 24 - len(done_before)
+        assert len(set(calls)) == len(calls)
+        assert in_flight_at_kill - len(done_before) <= 3  # at most `concurrency` lost calls
+        assert len(asked_before | set(calls)) == 24
+        assert f"taking over run {task_id}" in b_log.read_text()
+    finally:
+        kill(a)
+        kill(b)
