@@ -11,7 +11,7 @@ import yaml
 
 from medsafe_core.parsing.types import ResponseFormat
 
-FieldValues = Mapping[str, "str | int | list[str]"]
+FieldValues = Mapping[str, str | int | list[str]]
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from medsafe_core.metrics import cluster_key, has_shared_clusters, rate_estimate
+from medsafe_core.metrics import cluster_key, has_shared_clusters, mean_estimate, rate_estimate
 from medsafe_core.models import Estimate, SampleResult, SuiteMetrics
 
 _NOT_SCORED = ("unscored", "error")
@@ -37,3 +37,30 @@ def add_outcome_rate(
     for category, per in metrics.per_category.items():
         group = [s for s in scored if s.category == category]
         per[name] = estimate(group)
+
+
+def add_detail_mean(
+    metrics: SuiteMetrics,
+    samples: Sequence[SampleResult],
+    key: str,
+    seed: int = 0,
+    *,
+    as_rate: bool = False,
+) -> None:
+    """Add the mean of `details[key]` over scored samples (0 where a sample lacks it,
+    e.g. a format error), or with `as_rate` the share of samples where it is positive
+    (named `<key without its final s>_rate`), overall and per category."""
+    name = f"{key.removesuffix('s')}_rate" if as_rate else key
+
+    def estimate(group: Sequence[SampleResult]) -> Estimate:
+        keys = [cluster_key(s) for s in group]
+        clusters = keys if has_shared_clusters(keys) else None
+        values = [float(s.details.get(key, 0) or 0) for s in group]
+        if as_rate:
+            return rate_estimate([x > 0 for x in values], clusters, seed=seed)
+        return mean_estimate(values, clusters, seed=seed)
+
+    scored = scored_samples(samples)
+    metrics.metrics[name] = estimate(scored)
+    for category, per in metrics.per_category.items():
+        per[name] = estimate([s for s in scored if s.category == category])
