@@ -120,7 +120,8 @@ def test_invalid_actions_are_error_observations(action: str, kind: str) -> None:
     assert r.state.data["log"][-1]["error"] == kind
     # the episode goes on unharmed
     after = suite.step(task, r.state, call("review_proposal", proposal_id="PROP-001"), profile)
-    assert after.observation.feedback == "" and after.state.turn == 2
+    assert json.loads(after.observation.feedback)["proposal_id"] == "PROP-001"
+    assert after.state.turn == 2
 
 
 def test_actions_after_submit_are_rejected_without_changing_the_result() -> None:

@@ -9,6 +9,7 @@ Synthetic data for evaluating AI systems, not medical knowledge.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -44,7 +45,7 @@ from medsafe_core.suites.audit.scoring import (
     episode_score,
     score_transcript,
 )
-from medsafe_core.suites.audit.tools import ToolName
+from medsafe_core.suites.audit.tools import ARGS, ToolName
 from medsafe_core.suites.audit.world import Difficulty, Truth, World
 from medsafe_core.suites.base import (
     EpisodeState,
@@ -175,6 +176,10 @@ class AuditSuite(Suite):
     ) -> SuiteMetrics:
         return add_episode_metrics(super().summarize(samples, seed, profile), samples, seed)
 
+    def tool_arguments(self) -> dict[str, type[Contract]]:
+        """Argument model of each tool, by tool name (what MCP tools expose)."""
+        return {tool.value: model for tool, model in ARGS.items()}
+
     def reference_participants(self) -> dict[str, Callable[[], Participant]]:
         return {"heuristic-auditor": HeuristicAuditor, "random-auditor": RandomAuditor}
 
@@ -206,7 +211,10 @@ class AuditSuite(Suite):
         last = (outcome.tool, outcome.result) if outcome.tool and outcome.result else None
         error = outcome.error.detail if outcome.error else None
         prompt = render(task.id, inp, episode.decisions, episode.turn, last, error, episode.done)
-        feedback = f"error: {error}" if error else ""
+        if error is not None:
+            feedback = f"error: {error}"
+        else:  # the tool's structured result, as JSON text
+            feedback = json.dumps(outcome.result, sort_keys=True) if outcome.result else ""
         state = EpisodeState(
             task_id=task.id, turn=episode.turn, done=episode.done, data={"log": list(episode.log)}
         )
