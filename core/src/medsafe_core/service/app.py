@@ -16,19 +16,25 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from medsafe_core.service import routes_env, routes_eval
+from medsafe_core.service.access import Access, lookup_credential
 from medsafe_core.service.errors import (
     ApiError,
     api_error_handler,
     http_exception_handler,
     unhandled_error_handler,
 )
-from medsafe_core.service.middleware import BearerAuth, BodyLimit
+from medsafe_core.service.middleware import BearerAuth, BodyLimit, SecurityHeaders
 from medsafe_core.service.openapi import build_openapi
 from medsafe_core.service.state import ServiceOptions, ServiceState
 from medsafe_core.settings import Settings
 from medsafe_core.store import Store
 
 logger = logging.getLogger("medsafe.service")
+
+KEEP_ALIVE_S = 75
+"""How long uvicorn keeps an idle connection open. It must outlast the clients' own
+idle expiry (httpx: 5 s, uvicorn's default too): when both are equal, the server may
+close a connection just as the client reuses it, and the request fails with a reset."""
 
 
 def create_app(
@@ -45,11 +51,14 @@ def create_app(
     state = ServiceState(settings=settings, options=options, store=store)
     openapi = build_openapi(auth=settings.api_token is not None)
 
+    access = Access.from_specs(settings.credentials)
+
     @asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
         if state.store is None:
             state.store = await Store.connect(settings.resolved_database_url())
             state._owns_store = True
+        await access.start(state.store, settings.credentials)
         logger.info("medsafe core service ready; store %s", state.store.url)
         try:
             yield
@@ -61,20 +70,26 @@ def create_app(
     async def openapi_json(_request: Request) -> Response:
         return JSONResponse(openapi)
 
-    middleware = [Middleware(BodyLimit, max_bytes=options.max_body_bytes)]
+    middleware = [
+        Middleware(SecurityHeaders),
+        Middleware(
+            BearerAuth,
+            token=settings.api_token.get_secret_value() if settings.api_token else None,
+            credentials=access.credentials,
+            lookup=lookup_credential,
+        ),
+        Middleware(BodyLimit, max_bytes=options.max_body_bytes),
+    ]
     if options.cors_origins:
         middleware.insert(
-            0,
+            1,
             Middleware(
                 CORSMiddleware,
                 allow_origins=options.cors_origins,
                 allow_methods=["GET", "POST"],
-                allow_headers=["Authorization", "Content-Type"],
+                allow_headers=["Authorization", "Content-Type", "Idempotency-Key"],
             ),
         )
-    if settings.api_token is not None:
-        token = settings.api_token.get_secret_value()
-        middleware.insert(len(middleware) - 1, Middleware(BearerAuth, token=token))
     handlers: dict[Any, Any] = {
         ApiError: api_error_handler,
         HTTPException: http_exception_handler,
@@ -91,4 +106,5 @@ def create_app(
         lifespan=lifespan,
     )
     app.state.medsafe = state
+    app.state.medsafe_access = access
     return app

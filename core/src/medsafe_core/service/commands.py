@@ -52,7 +52,7 @@ def serve(
     """Run the core service (OpenEnv environment, evaluation API, runs, reports)."""
     import uvicorn
 
-    from medsafe_core.service.app import create_app
+    from medsafe_core.service.app import KEEP_ALIVE_S, create_app
     from medsafe_core.service.state import ServiceOptions
 
     settings = _settings(database_url, token)
@@ -71,6 +71,7 @@ def serve(
         log_level=log_level,
         ws_max_size=options.max_body_bytes,
         server_header=False,
+        timeout_keep_alive=KEEP_ALIVE_S,
     )
 
 

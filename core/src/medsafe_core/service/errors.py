@@ -101,21 +101,29 @@ def problem(
     )
 
 
-def field_errors(exc: ValidationError, prefix: str = "") -> list[FieldError]:
+def field_errors(
+    exc: ValidationError, prefix: str = "", limit: int | None = None
+) -> list[FieldError]:
     """pydantic errors as field errors with dotted paths (the input is not echoed)."""
     out: list[FieldError] = []
-    for err in exc.errors(include_input=False, include_url=False):
+    for err in exc.errors(include_input=False, include_url=False)[:limit]:
         loc = ".".join(str(p) for p in err["loc"] if p != "__root__")
         field = ".".join(p for p in (prefix, loc) if p) or prefix or "body"
         out.append(FieldError(field=field, message=err["msg"], type=err["type"]))
     return out
 
 
+MAX_FIELD_ERRORS = 50
+"""Most field errors listed in one problem body (the count of the rest is given)."""
+
+
 def validation_problem(exc: ValidationError, prefix: str = "") -> ApiError:
-    """A 422 naming every invalid field."""
-    errors = field_errors(exc, prefix)
+    """A 422 naming the invalid fields (the first `MAX_FIELD_ERRORS`: a huge invalid
+    batch gets a short answer)."""
+    total = exc.error_count()
+    errors = field_errors(exc, prefix, MAX_FIELD_ERRORS)
     shown = "; ".join(f"{e.field}: {e.message}" for e in errors[:5])
-    more = f" (and {len(errors) - 5} more)" if len(errors) > 5 else ""
+    more = f" (and {total - 5} more)" if total > 5 else ""
     return ApiError(422, shown + more, errors)
 
 

@@ -32,6 +32,7 @@ from medsafe_core.service.state import ServiceState, service_state, version
 from medsafe_core.suites import list_suites
 
 logger = logging.getLogger("medsafe.service")
+BINARY_FRAME = "binary frames are not supported: send each message as JSON in a text frame"
 
 
 async def health(request: Request) -> Response:
@@ -146,9 +147,15 @@ async def env_ws(websocket: WebSocket) -> None:
     session = Session(state)
     try:
         while True:
-            raw = await asyncio.wait_for(
-                websocket.receive_text(), timeout=state.options.session_idle_timeout_s
+            frame = await asyncio.wait_for(
+                websocket.receive(), timeout=state.options.session_idle_timeout_s
             )
+            if frame["type"] == "websocket.disconnect":
+                break
+            raw = frame.get("text")
+            if raw is None:  # a binary frame: say so instead of closing silently
+                await websocket.send_text(_ws_error(BINARY_FRAME, "INVALID_JSON"))
+                continue
             if len(raw) > state.options.max_body_bytes:
                 await websocket.send_text(_ws_error("message too large", "VALIDATION_ERROR"))
                 continue
