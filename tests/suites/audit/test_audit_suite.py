@@ -12,6 +12,7 @@ from audit_helpers import audit, play
 from medsafe_core.models import SampleResult, TaskView
 from medsafe_core.suites import SuiteKind, get_suite, list_suites
 from medsafe_core.suites.audit import Curriculum, Difficulty, HeuristicAuditor, RandomAuditor
+from medsafe_core.suites.audit.play import play_episode
 
 
 def test_registered_by_entry_point_as_episodic() -> None:
@@ -141,3 +142,12 @@ def test_reference_participants_answer_one_tool_call() -> None:
     for name, make in suite.reference_participants().items():
         action = json.loads(make().answer(view))
         assert action["tool"] in suite.info.tools, name
+
+
+@pytest.mark.parametrize("name", ["heuristic-auditor", "random-auditor"])
+def test_played_transcript_rescores_to_the_same_score(name: str) -> None:
+    suite = audit()
+    task = suite.task_for(12, "hard")
+    transcript, score = play_episode(suite, task, suite.reference_participants()[name]())
+    assert suite.score(task, transcript, suite.default_profile()) == score
+    assert score.details["steps"] == len(json.loads(transcript))
