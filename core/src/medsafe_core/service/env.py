@@ -137,9 +137,11 @@ class Episode:
             extra["request_id"] = request_id
         if result.score is not None:
             score = result.score
+            flags = score.flags.model_dump()
+            extra |= flags  # top level too: the published client reads them there
             extra |= {
                 "outcome": str(score.outcome),
-                "flags": score.flags.model_dump(),
+                "flags": flags,
                 "penalties": [p.model_dump(mode="json") for p in score.penalties],
                 "response_format": score.response_format,
                 "parse_error": score.parse_error,
