@@ -16,6 +16,12 @@ class AgentSettings(Settings):
     chat_model: str | None = None
     """Model for chat mode (an ADK model name, e.g. `gemini-2.5-flash`). Unset: chat
     answers with a short help text and no LLM is ever called."""
+    chat_base_url: str | None = None
+    """OpenAI-compatible endpoint for chat (vLLM, Ollama, LiteLLM proxy, OpenAI...): chat then
+    calls `chat_model` there through ADK's LiteLLM model class."""
+    chat_api_key: SecretStr | None = None
+    """API key of `chat_base_url` (providers' own variables, e.g. ANTHROPIC_API_KEY, serve
+    `provider/model` names without it)."""
     mcp_url: str | None = None
     """Streamable-HTTP URL of the medsafe MCP server whose tools chat mode may use."""
     allow_loopback_participants: bool = True

@@ -1,10 +1,17 @@
 """Chat mode: questions about evaluations, answered by an ADK `LlmAgent` with the
 medsafe MCP server's tools. Only when a model is configured; without one the green
-agent answers chat with a short help text and never calls an LLM."""
+agent answers chat with a short help text and never calls an LLM.
+
+Which model (`chat_model_for`): with `MEDSAFE_CHAT_BASE_URL`, `MEDSAFE_CHAT_MODEL` at
+that OpenAI-compatible endpoint through ADK's LiteLLM model class; else the name as
+ADK resolves it: Gemini names natively, any LiteLLM `provider/model` name
+(`anthropic/claude-...`, `ollama_chat/llama3`) through LiteLLM with the provider's own
+key variables."""
 
 from __future__ import annotations
 
 import json
+import os
 import warnings
 from typing import Any, Protocol
 
@@ -36,8 +43,9 @@ def help_text() -> str:
         f"{json.dumps(example)}\n"
         f"The participant role is '{PARTICIPANT_ROLE}'. Config keys: "
         f"{', '.join(AssessmentConfig.model_fields)}.\n"
-        "Chat about evaluations needs a model: set MEDSAFE_CHAT_MODEL (and "
-        "MEDSAFE_MCP_URL for the medsafe tools) on the green agent."
+        "Chat about evaluations needs a model: set MEDSAFE_CHAT_MODEL (a Gemini name, a "
+        "LiteLLM provider/model name, or a model at MEDSAFE_CHAT_BASE_URL, any "
+        "OpenAI-compatible endpoint) and MEDSAFE_MCP_URL for the medsafe tools."
     )
 
 
@@ -96,9 +104,27 @@ class AdkChat:
         await self._runner.close()
 
 
+def chat_model_for(settings: AgentSettings) -> Any:
+    """The model chat runs on: with `chat_base_url`, a LiteLLM model at that
+    OpenAI-compatible endpoint; else the name, which ADK resolves (Gemini names
+    natively, `provider/model` names through LiteLLM); None when unset."""
+    name = settings.chat_model
+    if not name:
+        return None
+    if not settings.chat_base_url:
+        return name
+    # offline start: LiteLLM's bundled price map instead of fetching one at import
+    os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
+    from google.adk.models.lite_llm import LiteLlm
+
+    key = settings.chat_api_key.get_secret_value() if settings.chat_api_key else "unused"
+    routed = name if name.startswith("openai/") else f"openai/{name}"
+    return LiteLlm(model=routed, api_base=settings.chat_base_url.rstrip("/"), api_key=key)
+
+
 def build_chat(settings: AgentSettings, model: Any = None) -> ChatResponder:
     """ADK chat when a model is given or configured, else the help text."""
-    chosen = model if model is not None else settings.chat_model
+    chosen = model if model is not None else chat_model_for(settings)
     if not chosen:
         return HelpChat()
     token = settings.mcp_token.get_secret_value() if settings.mcp_token else None
