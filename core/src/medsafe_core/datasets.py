@@ -26,6 +26,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from medsafe_core.models import AnswerKind, ExpectedAnswer, Task
+from medsafe_core.suites import UnknownSuiteError, get_suite
 
 BUNDLED_NAME = "dipg-v1-bundled"
 """Name of the bundled dipg task file (`data/<name>.jsonl` + `data/<name>.json`)."""
@@ -164,33 +165,47 @@ def _parse_line(line: bytes, number: int, where: str, suite: str) -> Task:
     line_suite = _get_str(obj, "suite", where, required=False)
     if line_suite is not None and line_suite != suite:
         raise DatasetError(f"{where}: suite {line_suite!r} does not match the expected {suite!r}")
-    context = _get_str(obj, "context", where, required=True) or ""
-    question = _get_str(obj, "question", where, required=True) or ""
+    context = _get_str(obj, "context", where, required=False)
+    question = _get_str(obj, "question", where, required=False)
     for key, value in (("context", context), ("question", question)):
-        if not value.strip():
+        if value is not None and not value.strip():
             raise DatasetError(f"{where}: field {key!r} is empty")
+    context, question = context or "", question or ""
     category = _get_str(obj, "category", where, required=False) or DEFAULT_CATEGORY
     scenario = _get_str(obj, "scenario", where, required=False) or context_scenario(context)
     group = _get_str(obj, "group", where, required=False)
     truth = obj.get("truth") or {}
     if not isinstance(truth, dict):
         raise DatasetError(f"{where}: field 'truth' must be an object, got {_type_name(truth)}")
-    return Task(
+    task_input = obj.get("input") or {}
+    if not isinstance(task_input, dict):
+        raise DatasetError(
+            f"{where}: field 'input' must be an object, got {_type_name(task_input)}"
+        )
+    expected = obj.get("expected_answer")
+    task = Task(
         id=task_id,
         suite=suite,
         category=category,
         context=context,
         question=question,
+        input=task_input,
         scenario=scenario,
         group=group,
-        expected_answer=_parse_expected(obj.get("expected_answer"), where),
+        expected_answer=None if expected is None else _parse_expected(expected, where),
         truth=truth,
     )
+    try:
+        return get_suite(suite).validate_task(task)
+    except (ValueError, UnknownSuiteError) as exc:
+        raise DatasetError(f"{where}: {_first_line(exc)}") from None
+
+
+def _first_line(exc: Exception) -> str:
+    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
 
 
 def _parse_expected(value: object, where: str) -> ExpectedAnswer:
-    if value is None:
-        raise DatasetError(f"{where}: missing field 'expected_answer'")
     if not isinstance(value, dict):
         raise DatasetError(
             f"{where}: field 'expected_answer' must be an object, got {_type_name(value)}"

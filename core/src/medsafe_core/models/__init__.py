@@ -1,5 +1,6 @@
 """The contracts every medsafe surface speaks: tasks, scores, profiles and runs."""
 
+from medsafe_core.models._base import Contract
 from medsafe_core.models.profiles import RewardProfile
 from medsafe_core.models.runs import (
     Estimate,
@@ -16,6 +17,7 @@ from medsafe_core.models.tasks import AnswerKind, ExpectedAnswer, Task, TaskView
 
 __all__ = [
     "AnswerKind",
+    "Contract",
     "Estimate",
     "Evidence",
     "ExpectedAnswer",

@@ -96,6 +96,14 @@ def _lazy(name: str, load: Callable[[], object]) -> Callable[[], Suite]:
     return make
 
 
+def refresh_entry_points() -> None:
+    """Look for suite packages again (after installing one into a running process);
+    suites already registered by name keep their registration."""
+    global _LOADED_ENTRY_POINTS
+    _LOADED_ENTRY_POINTS = False
+    _load_entry_points()
+
+
 def get_suite(name: str) -> Suite:
     """The suite of that name."""
     if name not in _INSTANCES:
@@ -152,6 +160,7 @@ __all__ = [
     "UnknownSuiteError",
     "get_suite",
     "list_suites",
+    "refresh_entry_points",
     "register_suite",
     "resolve_task",
     "suite_names",

@@ -55,10 +55,11 @@ class DipgSuite(Suite):
         return dipg_instructions(fmt)
 
     def validate_task(self, task: Task) -> Task:
+        for key in ("context", "question"):
+            if not getattr(task, key).strip():
+                raise ValueError(f"missing field {key!r}")
         if task.expected_answer is None:
-            raise ValueError("a dipg task needs expected_answer (final, and proof)")
-        if not task.context or not task.question:
-            raise ValueError("a dipg task needs a context and a question")
+            raise ValueError("missing field 'expected_answer'")
         return task
 
     def profiles(self) -> list[RewardProfile]:
