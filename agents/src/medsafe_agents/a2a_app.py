@@ -38,6 +38,8 @@ from starlette.responses import JSONResponse
 from starlette.routing import BaseRoute
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from medsafe_core.identity import bearer_token
+
 CARD_PATHS = ("/.well-known/agent-card.json", "/.well-known/agent.json")
 """The agent card's paths: the current one and the one older 0.x clients ask for."""
 DEFAULT_MAX_REQUEST_BYTES = 1024 * 1024
@@ -87,14 +89,14 @@ class BearerTokenMiddleware:
 
     def __init__(self, app: ASGIApp, token: str, open_paths: Iterable[str] = CARD_PATHS) -> None:
         self.app = app
-        self._expected = f"Bearer {token}".encode()
+        self._expected = token.encode()
         self._open = frozenset(open_paths)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["path"] in self._open:
             await self.app(scope, receive, send)
             return
-        given = dict(scope["headers"]).get(b"authorization", b"")
+        given = bearer_token(dict(scope["headers"]).get(b"authorization", b"")) or b""
         if hmac.compare_digest(given, self._expected):
             await self.app(scope, receive, send)
             return

@@ -23,6 +23,16 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+def bearer_token(value: bytes) -> bytes | None:
+    """The token of an `Authorization: Bearer <token>` header value; the scheme name is
+    case-insensitive (RFC 9110, section 11.1). None for another scheme or no token."""
+    scheme, _, token = value.strip().partition(b" ")
+    token = token.strip()
+    if scheme.lower() != b"bearer" or not token:
+        return None
+    return token
+
+
 class CredentialSpec(BaseModel):
     """One credential as configured (`MEDSAFE_CREDENTIALS`, a JSON list of these):
     a name, the token or its SHA-256, the participants it may store runs under."""

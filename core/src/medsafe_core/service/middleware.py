@@ -10,23 +10,13 @@ from collections.abc import Awaitable, Callable, Mapping
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from medsafe_core.identity import ANONYMOUS, Identity
+from medsafe_core.identity import ANONYMOUS, Identity, bearer_token
 from medsafe_core.service.errors import ApiError, problem
 
 OPEN_PATHS = frozenset({"/health"})
 """Paths served without the token (liveness probes)."""
 IDENTITY_KEY = "medsafe.identity"
 """Key of the caller's `Identity` in the ASGI scope's `state`."""
-
-
-def bearer_token(value: bytes) -> bytes | None:
-    """The token of an `Authorization: Bearer <token>` header value; the scheme name is
-    case-insensitive (RFC 9110, section 11.1). None for another scheme or no token."""
-    scheme, _, token = value.strip().partition(b" ")
-    token = token.strip()
-    if scheme.lower() != b"bearer" or not token:
-        return None
-    return token
 
 
 def _authorization(scope: Scope) -> bytes | None:
