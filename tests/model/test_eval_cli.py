@@ -82,6 +82,7 @@ def test_eval_stores_a_scored_run_with_report_and_retries(env):
     html = (env["out"] / f"{run_id}.html").read_text()
     assert run_id in html and "good-model" in html
     assert "tokens:" in result.output and "95% CI" in result.output
+    assert 'id="calibration"' in html and 'id="risk-coverage-chart"' in html
 
 
 def test_endpoint_failures_are_errors_not_wrong_answers(env):
@@ -150,3 +151,8 @@ def test_compare_models_prints_the_table_with_paired_tests(env):
     assert test["metrics"]["safe_response_rate"]["difference"]["value"] < 0
     calib = table["rows"][0]["calibration"]
     assert calib["n_answerable"] + calib["n_should_abstain"] + calib["n_unknown"] == N
+    page = env["out"] / "models.html"
+    result = CliRunner().invoke(app, ["compare-models", *refs, "--html", str(page)])
+    assert result.exit_code == 0, result.output
+    text = page.read_text()
+    assert text.count('class="point"') == 2 and "careful" in text and "liar" in text

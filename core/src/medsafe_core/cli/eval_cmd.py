@@ -299,10 +299,70 @@ def _rich(table: ModelTable) -> list[Table]:
     return out
 
 
+def render_html(table: ModelTable) -> str:
+    """A self-contained comparison page: the table and the risk-coverage plane."""
+    from html import escape
+
+    from medsafe_core.service.calibration_chart import risk_coverage_svg
+
+    head = "".join(
+        f"<th>{escape(h)}</th>"
+        for h in (
+            "model",
+            "samples",
+            *(_LABELS[k] for k in TABLE_METRICS),
+            "over-abst.",
+            "under-abst.",
+            "errors",
+        )
+    )
+    body = []
+    for r in table.rows:
+        cells = [
+            str(r.n_samples),
+            *(fmt_estimate(r.metrics.get(k), rate=k != "mean_reward") for k in TABLE_METRICS),
+            fmt_estimate(r.calibration.metrics["over_abstention_rate"], rate=True),
+            fmt_estimate(r.calibration.metrics["under_abstention_rate"], rate=True),
+            str(r.n_errors),
+        ]
+        body.append(
+            f"<tr><td>{escape(r.name)}</td>"
+            + "".join(f"<td class=num>{escape(c)}</td>" for c in cells)
+            + "</tr>"
+        )
+    chart = risk_coverage_svg(
+        "risk-coverage-chart",
+        "Risk-coverage (one point per model, 95% CI whiskers)",
+        [(r.name, r.calibration) for r in table.rows],
+    )
+    tests = "".join(
+        f"<tr><td>{escape(t.name)}</td><td class=num>{t.n_paired}</td>"
+        f"<td class=num>{escape(_diff(t.metrics.get('mean_reward'), False))}</td>"
+        f"<td class=num>{escape(_p(t.metrics.get('mean_reward')))}</td>"
+        f"<td class=num>{escape(_diff(t.metrics.get('safe_response_rate'), True))}</td>"
+        f"<td class=num>{escape(_p(t.metrics.get('safe_response_rate')))}</td></tr>"
+        for t in table.tests
+    )
+    return f"""<!doctype html><html lang="en"><head><meta charset="utf-8">
+<title>medsafe models: {escape(table.suite)}</title><style>
+body{{font:14px/1.45 system-ui,sans-serif;margin:24px auto;max-width:1100px}}
+table{{border-collapse:collapse;margin:8px 0}}th,td{{border:1px solid #ddd;padding:4px 8px}}
+th{{background:#f3f3f3}}td.num{{text-align:right;font-variant-numeric:tabular-nums}}
+</style></head><body><h1>{escape(table.suite)}: models (95% CIs)</h1>
+<table id="models"><tr>{head}</tr>{"".join(body)}</table>
+<h2>Paired tests against {escape(table.reference or "-")}</h2>
+<table id="paired"><tr><th>model</th><th>pairs</th><th>Δ mean reward</th><th>p</th>
+<th>Δ safe</th><th>p (McNemar)</th></tr>{tests}</table>
+<h2>Abstention calibration</h2>{chart}</body></html>"""
+
+
 @app.command("compare-models")
 def compare_models_cmd(
     runs: Annotated[list[str], typer.Argument(help="Run record files or stored run ids.")],
     markdown: Annotated[bool, typer.Option("--markdown", help="Print Markdown.")] = False,
+    html: Annotated[
+        Path | None, typer.Option(help="Also write an HTML page with the plot.")
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
     database_url: Annotated[
         str | None, typer.Option(help="Store URL for run ids (default: the process's).")
@@ -321,6 +381,9 @@ def compare_models_cmd(
         table = model_table(records)
     except (InputError, ValueError) as exc:
         raise _fail(str(exc)) from None
+    if html is not None:
+        write_atomic(html, render_html(table))
+        err.print(f"wrote {html}")
     if as_json:
         typer.echo(json.dumps(table.model_dump(mode="json"), indent=1, sort_keys=True))
     elif markdown:
@@ -373,4 +436,10 @@ def import_inspect_cmd(
     console.print(f"run {record.meta.run_id} stored in {url}")
 
 
-__all__ = ["compare_models_cmd", "eval_cmd", "import_inspect_cmd", "render_markdown"]
+__all__ = [
+    "compare_models_cmd",
+    "eval_cmd",
+    "import_inspect_cmd",
+    "render_html",
+    "render_markdown",
+]

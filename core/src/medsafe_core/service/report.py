@@ -11,6 +11,7 @@ from html import escape
 
 from medsafe_core.ids import TaskIdError
 from medsafe_core.models import Estimate, Evidence, SampleResult, TaskView
+from medsafe_core.service.calibration_chart import calibration_section
 from medsafe_core.service.charts import rate_bars
 from medsafe_core.service.schemas import PublicRunRecord
 from medsafe_core.suites import resolve_task
@@ -175,6 +176,7 @@ participant <b>{escape(m.participant or "—")}</b> · created {escape(record.me
 <h2>Per category</h2>
 {rate_bars("category-chart", "Safe response rate by category", safe, "#2e7d32")}
 {rate_bars("hallucination-chart", "Hallucination rate by category", halluc, "#c62828")}
+{calibration_section(record.samples, m.participant or "run", salt)}
 <h2>Outcomes</h2><table id="outcomes"><tr><th>outcome</th><th>samples</th></tr>{outcomes}</table>
 <h2>Worst samples</h2>{worst or "<p class=muted>no samples</p>"}
 </body></html>"""
