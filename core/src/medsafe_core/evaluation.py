@@ -145,7 +145,9 @@ def build_batch(
     caller = False
     for i, item in enumerate(items):
         task = _item_task(i, item, tasks, salt, dataset or {})
-        caller = caller or item.task is not None
+        if task.id not in tasks and (item.task is not None or task.id in (dataset or {})):
+            # ground truth the server did not generate itself, unless it regenerates equal
+            caller = caller or not _server_truth(task, salt)
         if suite_name is None:
             suite_name = task.suite
         elif task.suite != suite_name:
@@ -229,6 +231,17 @@ def _item_task(
             field="task",
         )
     return task
+
+
+def _server_truth(task: Task, salt: str | None) -> bool:
+    """Whether the server itself vouches for this task's ground truth: it regenerates
+    the same task from the id (a task file's generated tasks, unedited)."""
+    if parse_task_id(task.id) is None:
+        return False
+    try:
+        return resolve_generated(task.id, salt) == task
+    except TaskIdError:
+        return False
 
 
 def resolve_generated(task_id: str, salt: str | None) -> Task:

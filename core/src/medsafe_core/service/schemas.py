@@ -97,7 +97,7 @@ class GroundTruth(BaseModel):
     """dipg: `{"final": ..., "proof": ...}`, or the final answer alone."""
     truth: dict[str, Any] = Field(default_factory=dict)
     """Other suites: the ground truth (see the suite's `target` schema)."""
-    category: str = Field("inline", max_length=_ID)
+    category: str = Field("caller", max_length=_ID)
     """Category for per-category metrics."""
 
 
