@@ -10,9 +10,17 @@ from fastmcp import Client
 from fastmcp.exceptions import ToolError
 from mcp_helpers import dipg_tasks, make_settings
 
+from medsafe_core.suites import SuiteKind, list_suites
 from medsafe_mcp import create_server
 
 EXPECTED_TOOLS = {"list_suites", "get_eval_tasks", "evaluate_batch", "get_run", "compare_runs"}
+EPISODE_TOOLS = {
+    f"{info.name}_{tool}"
+    for info in list_suites()
+    if info.kind is SuiteKind.EPISODIC
+    for tool in ["start", *info.tools, "result"]
+}
+"""Episodic suites add a start tool, one tool per suite tool, and a result tool."""
 GROUND_TRUTH_KEYS = {"expected_answer", "truth", "claims", "proof", "final"}
 
 
@@ -26,7 +34,7 @@ def all_keys(value: object) -> set[str]:
 
 async def test_tools_are_listed_with_descriptions_and_schemas(client: Client) -> None:
     tools = {tool.name: tool for tool in await client.list_tools()}
-    assert set(tools) == EXPECTED_TOOLS
+    assert set(tools) == EXPECTED_TOOLS | EPISODE_TOOLS
     for tool in tools.values():
         assert len(tool.description or "") > 40
         assert tool.title

@@ -13,11 +13,16 @@ from collections.abc import Callable
 from fastmcp import FastMCP
 
 from medsafe_mcp.state import ServerState
-from medsafe_mcp.tools import evaluate, runs, suites
+from medsafe_mcp.tools import episodes, evaluate, runs, suites
 
 Register = Callable[[FastMCP, ServerState], None]
 
-GROUPS: tuple[Register, ...] = (suites.register, evaluate.register, runs.register)
+GROUPS: tuple[Register, ...] = (
+    suites.register,
+    evaluate.register,
+    runs.register,
+    episodes.register,
+)
 
 
 def register_tools(server: FastMCP, state: ServerState) -> None:

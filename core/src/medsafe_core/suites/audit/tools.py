@@ -80,29 +80,52 @@ class ReportArgs(_Args):
     """The audit report: findings per proposal (name the flagged proposal ids)."""
 
 
-ARGS: dict[ToolName, type[_Args]] = {
-    ToolName.REVIEW_PROPOSAL: ProposalArgs,
-    ToolName.INVESTIGATE_PATIENT: PatientArgs,
-    ToolName.REQUEST_SHAP: ShapArgs,
-    ToolName.COHORT_ANALYSIS: CohortArgs,
-    ToolName.TEMPORAL_AUDIT: PatientArgs,
-    ToolName.FLAG_ERROR: FlagArgs,
-    ToolName.APPROVE: ProposalArgs,
-    ToolName.SUBMIT_AUDIT_REPORT: ReportArgs,
-}
-"""Argument model of each tool."""
+class ReviewProposal(ProposalArgs):
+    """Read a proposal: decision, confidence, citations, justification."""
 
-DESCRIPTIONS: dict[ToolName, str] = {
-    ToolName.REVIEW_PROPOSAL: "Read a proposal: decision, confidence, citations, justification.",
-    ToolName.INVESTIGATE_PATIENT: "Pull a patient's raw record: age, stage, comorbidity, labs, "
-    "dates.",
-    ToolName.REQUEST_SHAP: "Feature attributions of the actor's decision on a proposal.",
-    ToolName.COHORT_ANALYSIS: "Group statistics of the cohort and its proposals (bias signals).",
-    ToolName.TEMPORAL_AUDIT: "Check a patient's timeline: order of enrolment, treatment, death.",
-    ToolName.FLAG_ERROR: "Flag a proposal as wrong, with the error type and why the actor erred.",
-    ToolName.APPROVE: "Approve a proposal as correct.",
-    ToolName.SUBMIT_AUDIT_REPORT: "End the audit with a report; the episode is then scored.",
+
+class InvestigatePatient(PatientArgs):
+    """Pull a patient's raw record: age, stage, comorbidity, labs, dates."""
+
+
+class RequestShap(ShapArgs):
+    """Feature attributions of the actor's decision on a proposal (where to look)."""
+
+
+class CohortAnalysis(CohortArgs):
+    """Group statistics of the cohort and its proposals (bias signals)."""
+
+
+class TemporalAudit(PatientArgs):
+    """Check a patient's timeline: order of enrolment, treatment and death."""
+
+
+class FlagError(FlagArgs):
+    """Flag a proposal as wrong, with the error type and why the actor erred."""
+
+
+class Approve(ProposalArgs):
+    """Approve a proposal as correct."""
+
+
+class SubmitAuditReport(ReportArgs):
+    """End the audit with a report; the episode is then scored."""
+
+
+ARGS: dict[ToolName, type[_Args]] = {
+    ToolName.REVIEW_PROPOSAL: ReviewProposal,
+    ToolName.INVESTIGATE_PATIENT: InvestigatePatient,
+    ToolName.REQUEST_SHAP: RequestShap,
+    ToolName.COHORT_ANALYSIS: CohortAnalysis,
+    ToolName.TEMPORAL_AUDIT: TemporalAudit,
+    ToolName.FLAG_ERROR: FlagError,
+    ToolName.APPROVE: Approve,
+    ToolName.SUBMIT_AUDIT_REPORT: SubmitAuditReport,
 }
+"""Argument model of each tool; its docstring describes the tool."""
+
+DESCRIPTIONS: dict[ToolName, str] = {t: (m.__doc__ or "").strip() for t, m in ARGS.items()}
+"""What each tool does."""
 
 
 class Attribution(Contract):
