@@ -77,6 +77,9 @@ _ACTION_CUES: dict[Action, tuple[str, ...]] = {
         "doctor",
         "emergency",
         "seen",
+        "ask your",
+        "prescriber",
+        "clinic",
     ),
     Action.PROTECT_CONFIDENTIALITY: (
         "confidential",
