@@ -18,7 +18,6 @@ Connection failures are retried (and, for requests that store nothing, read fail
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import json
 import time
 from collections.abc import Generator, Iterator, Mapping, Sequence
@@ -32,8 +31,8 @@ from rich.progress import Progress
 from websockets.asyncio.client import ClientConnection
 from websockets.asyncio.client import connect as ws_connect
 
-from medsafe_core.models import TaskView
-from medsafe_core.scoring import UnknownProfileError, get_profile
+from medsafe_core.models import RewardProfile, TaskView
+from medsafe_core.runs import combine_digests
 from medsafe_core.service.env_schemas import EnvResponse, EnvState
 from medsafe_core.service.schemas import EvaluateResponse, EvaluationItem
 from medsafe_core.suites import get_suite
@@ -100,25 +99,32 @@ def _chunks(items: Sequence[Item], size: int) -> Iterator[list[dict[str, Any]]]:
 
 
 def merge(parts: Sequence[EvaluateResponse]) -> EvaluateResponse:
-    """One response for a batch sent in chunks: results concatenated, metrics recomputed
-    over all of them (the dataset hash combines the chunks' hashes)."""
+    """One response for a batch sent in chunks, equal to the response for the batch
+    sent whole: results in request order, metrics recomputed under the run's own profile
+    over the samples in (id, epoch) order, the dataset hash over every chunk's tasks."""
     if len(parts) == 1:
         return parts[0]
     results = [r for p in parts for r in p.results]
     run = parts[0].run
-    try:
-        profile = get_profile(run.profile)
-    except UnknownProfileError:
-        profile = None
-    metrics = get_suite(run.suite).summarize(results, profile=profile)
-    joined = "".join(p.run.dataset_hash for p in parts).encode()
+    profile = RewardProfile(name=run.profile, suite=run.suite, values=run.profile_values)
+    ordered = sorted(results, key=lambda r: (r.id, r.epoch))
+    metrics = get_suite(run.suite).summarize(ordered, profile=profile)
+    digests = sorted({d for p in parts for d in p.run.task_digests})
     rewards = [r.reward for r in results if r.reward is not None]
     return EvaluateResponse(
         results=results,
         metrics=metrics,
         mean_reward=sum(rewards) / len(rewards) if rewards else None,
         total_responses=len(results),
-        run=run.model_copy(update={"dataset_hash": hashlib.sha256(joined).hexdigest()[:16]}),
+        run=run.model_copy(
+            update={
+                "dataset_hash": combine_digests(digests),
+                "task_digests": digests,
+                "ground_truth_source": "caller"
+                if any(p.run.ground_truth_source == "caller" for p in parts)
+                else "server",
+            }
+        ),
     )
 
 

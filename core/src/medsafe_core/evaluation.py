@@ -46,7 +46,7 @@ from medsafe_core.models import (
 )
 from medsafe_core.models._base import Contract
 from medsafe_core.parsing.types import ResponseFormat
-from medsafe_core.runs import build_manifest, new_run_meta
+from medsafe_core.runs import build_manifest, new_run_meta, task_digest
 from medsafe_core.scoring.profiles import UnknownProfileError, get_profile
 from medsafe_core.suites import Suite, UnknownSuiteError, get_suite
 
@@ -391,6 +391,8 @@ class Evaluation:
 
     record: RunRecord
     in_order: list[SampleResult]
+    task_digests: list[str] = field(default_factory=list)
+    """Sorted per-task hashes (`runs.task_digest`), for merging chunked batches."""
 
 
 def evaluate(
@@ -409,7 +411,8 @@ def evaluate(
         batch, profile, participant=participant, dataset_id=dataset_id, salt=salt, judge=judge
     )
     samples = score_batch(batch, profile, fmt=fmt, judge=judge)
-    return Evaluation(assemble_record(batch, samples, manifest, meta=meta), samples)
+    digests = sorted({task_digest(t) for t in batch.tasks.values()})
+    return Evaluation(assemble_record(batch, samples, manifest, meta=meta), samples, digests)
 
 
 def rescore(

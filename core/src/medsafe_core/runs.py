@@ -43,15 +43,25 @@ def library_versions() -> dict[str, str]:
     return out
 
 
-def dataset_hash(tasks: Iterable[Task]) -> str:
-    """Hash over task ids and ground truth, independent of order."""
+def task_digest(task: Task) -> str:
+    """Short hash of one task, ground truth included."""
+    blob = json.dumps(task.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(blob.encode()).hexdigest()[:16]
+
+
+def combine_digests(digests: Iterable[str]) -> str:
+    """The dataset hash of a set of task digests: independent of order and of how a
+    batch was split into requests."""
     digest = hashlib.sha256()
-    for blob in sorted(
-        json.dumps(t.model_dump(mode="json"), sort_keys=True, separators=(",", ":")) for t in tasks
-    ):
-        digest.update(blob.encode())
+    for d in sorted(set(digests)):
+        digest.update(d.encode())
         digest.update(b"\n")
     return digest.hexdigest()[:16]
+
+
+def dataset_hash(tasks: Iterable[Task]) -> str:
+    """Hash over task ids and ground truth, independent of order."""
+    return combine_digests(task_digest(t) for t in tasks)
 
 
 def build_manifest(

@@ -114,7 +114,7 @@ def _field(exc: BatchError) -> str:
 
 
 def evaluate_response(
-    record: RunRecord, in_order: Sequence[SampleResult], stored: bool
+    record: RunRecord, in_order: Sequence[SampleResult], stored: bool, digests: Sequence[str] = ()
 ) -> EvaluateResponse:
     """The HTTP answer for a scored request."""
     rewards = [s.reward for s in in_order if s.reward is not None]
@@ -130,7 +130,9 @@ def evaluate_response(
             scorer_version=m.scorer_version,
             profile=m.profile.name,
             profile_hash=m.profile_hash,
+            profile_values=m.profile.values,
             dataset_hash=m.dataset_hash,
+            task_digests=list(digests),
             ground_truth_source=m.ground_truth_source,
         ),
         run_id=record.meta.run_id if stored else None,

@@ -78,7 +78,9 @@ async def post_evaluate(request: Request) -> Response:
             run_id = await store.save_run_record(record, submission=submission)
         except IdempotencyConflictError as exc:
             raise ApiError.invalid("headers.idempotency-key", str(exc), "conflict") from None
-    answer = evaluate_response(record, in_order, stored=store is not None)
+    answer = evaluate_response(
+        record, in_order, stored=store is not None, digests=scored.task_digests
+    )
     update = published_summary(in_order) | {"run_id": run_id}
     return json_response(answer.model_copy(update=update))
 

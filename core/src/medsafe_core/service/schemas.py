@@ -182,8 +182,13 @@ class RunInfo(BaseModel):
     """Reward profile name."""
     profile_hash: str
     """Reward profile hash."""
+    profile_values: dict[str, float] = Field(default_factory=dict)
+    """Every constant of the profile, so results can be re-summarised client-side."""
     dataset_hash: str
     """Hash over task ids and ground truth."""
+    task_digests: list[str] = Field(default_factory=list)
+    """Sorted per-task hashes: a batch sent in chunks gets the same `dataset_hash`
+    (`combine_digests`) as the batch sent whole."""
     ground_truth_source: Literal["server", "caller"]
     """Who supplied the ground truth; `caller` runs are never ranked."""
 
