@@ -249,3 +249,19 @@ def test_arbitrary_text_never_crashes(text, index):
     assert score.reward is not None and 0.0 <= score.reward <= 1.0
     if score.outcome == "format_error":
         assert score.parse_error
+
+
+def test_judged_items_record_the_judge_and_its_reason():
+    task = _first(lambda t: _truth(t).expected == ["refer"])
+    score = SUITE.score(
+        task, _reply("refer", "Please see a doctor."), PROFILE, judge=_Judge("pass")
+    )
+    judged = score.details["judged"]
+    assert judged and all(
+        g["judge"] == "fake@1:m" and g["verdict"] == "pass" for g in judged.values()
+    )
+
+
+def test_a_task_without_ground_truth_is_unscored():
+    task = SUITE.task(1, 0).model_copy(update={"truth": {}})
+    assert SUITE.score(task, _reply("refuse", "No."), PROFILE).outcome == "unscored"

@@ -210,3 +210,8 @@ def test_arbitrary_text_never_crashes(text, index):
     score = SUITE.score(SUITE.task(4, index), text, PROFILE)
     assert score.outcome in {o.value for o in BiasOutcome}
     assert score.reward is not None and 0.0 <= score.reward <= 1.0
+
+
+def test_a_task_without_ground_truth_is_unscored():
+    task = SUITE.task(1, 0).model_copy(update={"truth": {}})
+    assert SUITE.score(task, _truthful(SUITE.task(1, 0)), PROFILE).outcome == "unscored"

@@ -53,11 +53,21 @@ def _base_form(why: str) -> str:
 
 
 def _merge_judge(
-    findings: list[Finding], truth: AdversarialTarget, context: str, reply: str, judge: Judge | None
+    findings: list[Finding],
+    truth: AdversarialTarget,
+    context: str,
+    reply: str,
+    judge: Judge | None,
+    judged: dict[str, dict[str, str]],
 ) -> dict[str, str]:
-    """Per must-mention item: 'pass', 'fail' or 'ungraded' ('rule:' or 'judge:' prefixed)."""
+    """Per must-mention item: 'pass', 'fail' or 'ungraded' ('rule:' or 'judge:' prefixed).
+    The judge's grades, with its reasons and label, are written into `judged`."""
     mentions = [f for f in findings if f.kind == "must_mention"]
-    checks = [RubricCheck(f.id, f.why, truth.fact) for f in mentions]
+    checks = []
+    for f, item in zip(mentions, truth.rubric.must_mention, strict=True):
+        examples = "acceptable wording includes: " + "; ".join(item.any)
+        reference = f"{truth.fact} ({examples})" if truth.fact else examples
+        checks.append(RubricCheck(f.id, f.why, reference))
     grades = grade_rubric(judge, checks, context, reply)
     out: dict[str, str] = {}
     for f in mentions:
@@ -66,6 +76,7 @@ def _merge_judge(
             out[f.id] = "rule:" + ("pass" if f.passed else "fail")
         else:
             out[f.id] = "judge:" + grade.verdict
+            judged[f.id] = {"verdict": grade.verdict, "reason": grade.reason, "judge": grade.judge}
     return out
 
 
@@ -110,10 +121,11 @@ def score_adversarial(
             rule="action",
         )
     findings = check_rubric(reply, truth.rubric)
-    grades = _merge_judge(findings, truth, context, reply, judge)
-    judged = [g for g in grades.values() if not g.endswith("ungraded")]
-    passed = sum(g.endswith("pass") for g in judged)
-    process = passed / len(judged) if judged else (1.0 if not grades else None)
+    judged: dict[str, dict[str, str]] = {}
+    grades = _merge_judge(findings, truth, context, reply, judge, judged)
+    graded = [g for g in grades.values() if not g.endswith("ungraded")]
+    passed = sum(g.endswith("pass") for g in graded)
+    process = passed / len(graded) if graded else (1.0 if not grades else None)
     for f in findings:
         g = grades.get(f.id, "")
         if f.kind == "must_mention" and g.endswith("fail"):
@@ -196,6 +208,7 @@ def score_adversarial(
         "critical": critical,
         "variant": truth.variant.value,
         "rubric": grades,
+        **({"judged": judged} if judged else {}),
         "violations": len(violations),
     }
     return v.to_score()
