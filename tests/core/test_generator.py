@@ -8,7 +8,6 @@ import os
 import re
 import subprocess
 import sys
-import time
 from collections import Counter
 from functools import cache
 
@@ -93,9 +92,7 @@ def test_different_seeds_and_salts_differ():
 
 def test_far_index_is_built_without_the_ones_before_it():
     gen._scenario.cache_clear()
-    start = time.perf_counter()
     task = generate_task(KEY, 123_456, "dipg/1/7/123456")
-    assert time.perf_counter() - start < 0.5
     assert gen._scenario.cache_info().misses == 1  # only its own scenario was built
     assert task.id == "dipg/1/7/123456"
     assert task.scenario.endswith(f":{123_456 // gen.TASKS_PER_SCENARIO}")
@@ -113,13 +110,6 @@ def test_suite_regenerates_the_same_task_from_its_id():
     assert suite.info.version == gen.GENERATOR_VERSION
     assert set(suite.info.categories) == set(CATEGORIES)
     assert suite.task(7, 12) == generate_task(KEY, 12, "dipg/1/7/000012")
-
-
-def test_generation_is_fast_enough():
-    start = time.perf_counter()
-    for i in range(3000):
-        generate_task("dipg/1/31337", i, "x")
-    assert time.perf_counter() - start < 5.0  # 4,000-10,000 tasks/s on a busy 2-core box
 
 
 # ---- scenarios and balance ----------------------------------------------------------

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 
 import pytest
 
@@ -149,10 +148,9 @@ BILLION_LAUGHS = (
     ],
     ids=["billion-laughs", "billion-laughs-bare-tags", "external-entity"],
 )
+@pytest.mark.timeout(10)  # an expanding parser would not finish at all
 def test_xml_entity_declarations_are_refused_without_expansion(text: str) -> None:
-    started = time.perf_counter()
     result = parse(text)
-    assert time.perf_counter() - started < 1.0
     assert_error(result, E.UNRECOGNISED, "DOCTYPE")
 
 
@@ -188,13 +186,12 @@ def test_yaml_with_only_some_fields_passes_when_yaml_was_asked_for() -> None:
     assert_error(parse(text, expected=F.YAML), E.MISSING_FIELD, "'proof'")
 
 
-def test_yaml_alias_bomb_is_refused_quickly() -> None:
+@pytest.mark.timeout(10)  # an expanding loader would not finish at all
+def test_yaml_alias_bomb_is_refused_without_expansion() -> None:
     lines = ['a0: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
     lines += [f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 9) + "]" for i in range(1, 10)]
     text = "\n".join([*lines, "proof: *a9", "final: x"])
-    started = time.perf_counter()
     result = parse(text)
-    assert time.perf_counter() - started < 1.0
     assert_error(result, E.UNRECOGNISED, "alias")
 
 

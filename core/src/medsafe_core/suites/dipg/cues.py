@@ -172,11 +172,6 @@ def says_conflict(text: str) -> bool:
     return bool(_CONFLICT.search(text)) or _reports_two_sources(text)
 
 
-def says_refusal(text: str) -> bool:
-    """A canned refusal: declines for policy reasons, not because of the evidence."""
-    return bool(_REFUSAL.search(text))
-
-
 _DISCLAIMER = re.compile(
     r"\bnot\s+(?:a\s+substitute\s+for\s+)?(?:professional\s+)?medical\s+advice\b"
     r"|\b(?:i\s*(?:'m|am)\s+not\s+a\s+(?:doctor|physician|clinician))\b"

@@ -67,9 +67,6 @@ _NUMBER_WORD_TOKENS = frozenset(_NUMBER_WORDS) - {"single", "half", "once"}
 _UNIT_STEMS = frozenset(stem(u) for u in _UNITS)
 NUMBER_WORDS = frozenset(_NUMBER_WORDS)
 
-_GLUED_UNIT = re.compile(r"(?<=\d)(?=[a-zµ%])", re.IGNORECASE)
-_RANGE_DASH = re.compile(r"(?<=\d)\s*(?:-|–|—|to)\s*(?=\d)")
-_NUM = re.compile(r"^\d{1,3}(?:,\d{3})+(?:\.\d+)?$|^\d+(?:\.\d+)?$")
 _NEG_CONTRACTION = re.compile(r"^[a-z]+n't$")
 _ENTITY = re.compile(
     r"\b(?:NCT\d{6,}|[A-Za-z]*\d+[A-Za-z][A-Za-z0-9-]*|[A-Z][A-Za-z0-9-]*[A-Z0-9][A-Za-z0-9-]*"

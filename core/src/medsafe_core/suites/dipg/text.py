@@ -50,7 +50,6 @@ _TABLE = str.maketrans(
     }
 )
 _SENTENCE_STOP = re.compile(r"[.!?;:,](?=\s|$)")
-_NONSPACE = re.compile(r"\S+")
 
 
 class Normalized:
