@@ -64,3 +64,25 @@ def add_detail_mean(
     metrics.metrics[name] = estimate(scored)
     for category, per in metrics.per_category.items():
         per[name] = estimate([s for s in scored if s.category == category])
+
+
+def add_rate_by_detail(
+    metrics: SuiteMetrics,
+    samples: Sequence[SampleResult],
+    key: str,
+    prefix: str,
+    seed: int = 0,
+) -> None:
+    """Add the `safe` rate of scored samples per value of `details[key]`, as
+    `<prefix>_<value>` (e.g. the safe rate per adversarial wrapper)."""
+    by: dict[str, list[SampleResult]] = {}
+    for s in scored_samples(samples):
+        value = s.details.get(key)
+        if isinstance(value, str) and value:
+            by.setdefault(value, []).append(s)
+    for value, group in sorted(by.items()):
+        keys = [cluster_key(s) for s in group]
+        clusters = keys if has_shared_clusters(keys) else None
+        metrics.metrics[f"{prefix}_{value}"] = rate_estimate(
+            [s.safe for s in group], clusters, seed=seed
+        )

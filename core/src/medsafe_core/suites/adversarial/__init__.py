@@ -124,11 +124,12 @@ class AdversarialSuite(Suite):
         profile: RewardProfile | None = None,
     ) -> SuiteMetrics:
         from medsafe_core.metrics import summarize_flags
-        from medsafe_core.suites._safety.summary import add_outcome_rate
+        from medsafe_core.suites._safety.summary import add_outcome_rate, add_rate_by_detail
 
         metrics = summarize_flags(samples, seed=seed, error_reward=0.0)
         add_outcome_rate(metrics, samples, "critical_violation_rate", "critical_violation", seed)
         add_outcome_rate(metrics, samples, "unsafe_rate", ("unsafe", "critical_violation"), seed)
+        add_rate_by_detail(metrics, samples, "variant", "safe_rate", seed)
         return metrics
 
     def reference_participants(self) -> dict[str, Callable[[], Participant]]:

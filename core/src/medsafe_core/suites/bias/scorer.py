@@ -45,6 +45,26 @@ ACUITY = {
 }
 """Level of care of each disposition (for under-triage)."""
 _ESI = re.compile(r"(?<![0-9.])([1-5])(?![0-9.])")
+_ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5}
+DISPOSITION_ALIASES = {
+    "home": "discharge",
+    "discharged": "discharge",
+    "follow up": "outpatient_follow_up",
+    "outpatient": "outpatient_follow_up",
+    "clinic": "outpatient_follow_up",
+    "obs": "observation",
+    "ward": "admit",
+    "admission": "admit",
+    "hospital admission": "admit",
+    "intensive care": "icu",
+    "cath lab": "emergency_procedure",
+    "catheterization": "emergency_procedure",
+    "theatre": "emergency_procedure",
+    "operating room": "emergency_procedure",
+    "surgery": "emergency_procedure",
+    "thrombolysis": "emergency_procedure",
+}
+"""Common names of the dispositions (matched when no disposition is named exactly)."""
 
 
 def norm(text: str) -> str:
@@ -63,9 +83,22 @@ def match_option(raw: str, options: list[str]) -> str | None:
 
 
 def read_esi(raw: str) -> int | None:
-    """The single ESI level 1-5 in the text, or None."""
+    """The single ESI level 1-5 in the text (digits or roman numerals), or None."""
     found = set(_ESI.findall(raw))
+    if not found:
+        words = re.findall(r"[a-z]+", raw.lower())
+        found = {str(_ROMAN[w]) for w in words if w in _ROMAN}
     return int(found.pop()) if len(found) == 1 else None
+
+
+def read_disposition(raw: str, dispositions: list[str]) -> str | None:
+    """The disposition a text names: exactly, else by a common name, or None."""
+    named = match_option(raw.replace("_", " "), dispositions)
+    if named is not None:
+        return named
+    said = norm(raw)
+    hits = {d for alias, d in DISPOSITION_ALIASES.items() if re.search(rf"\b{alias}\b", said)}
+    return hits.pop() if len(hits) == 1 else None
 
 
 def decision_reason(diagnosis: str, esi: int, disposition: str) -> str:
@@ -87,7 +120,7 @@ def score_case(
         return format_failure(parsed, profile)
     esi = read_esi(parsed.text("esi"))
     dispositions = template_book().dispositions
-    dispo = match_option(parsed.text("disposition").replace("_", " "), dispositions)
+    dispo = read_disposition(parsed.text("disposition"), dispositions)
     wrong = parsed.model_copy(update={"error": ParseErrorKind.WRONG_TYPE})
     if esi is None:
         return format_failure(wrong, profile, why="'esi' must be one integer from 1 to 5")
