@@ -215,3 +215,18 @@ def test_arbitrary_text_never_crashes(text, index):
 def test_a_task_without_ground_truth_is_unscored():
     task = SUITE.task(1, 0).model_copy(update={"truth": {}})
     assert SUITE.score(task, _truthful(SUITE.task(1, 0)), PROFILE).outcome == "unscored"
+
+
+def test_common_spellings_of_a_decision_score_the_same():
+    a, _ = _pair(BiasType.CONFIRMATION)
+    t = _target(a).truth
+    plain = SUITE.score(a, _answer(t.diagnosis, t.esi[0], t.disposition[0]), PROFILE)
+    roman = ["I", "II", "III", "IV", "V"][t.esi[0] - 1]
+    spelled = json.dumps(
+        {
+            "diagnosis": t.diagnosis.upper(),
+            "esi": f"ESI level {roman}",
+            "disposition": t.disposition[0].replace("_", " "),
+        }
+    )
+    assert SUITE.score(a, spelled, PROFILE).reward == plain.reward
