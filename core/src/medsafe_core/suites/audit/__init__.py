@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Sequence
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from pydantic import Field
@@ -61,6 +62,12 @@ if TYPE_CHECKING:
     from medsafe_core.participants.base import Participant
 
 SCORER_VERSION = "audit-1"
+
+
+@lru_cache(maxsize=1024)
+def _input_of(seed: str, index: int) -> AuditInput:
+    """The input of a world (cached like the world)."""
+    return audit_input(generate_world(seed, index))
 
 
 class AuditTarget(Contract):
@@ -207,7 +214,7 @@ class AuditSuite(Suite):
 
     def _result(self, task: Task, episode: AuditEpisode, outcome: StepOutcome) -> StepResult:
         view = task.view()
-        inp = AuditInput.model_validate(view.input)
+        inp = _input_of(task.truth["world_seed"], task.truth["index"])
         last = (outcome.tool, outcome.result) if outcome.tool and outcome.result else None
         error = outcome.error.detail if outcome.error else None
         prompt = render(task.id, inp, episode.decisions, episode.turn, last, error, episode.done)

@@ -7,7 +7,6 @@ and stored under the new log, so two branches of one state never share an object
 
 from __future__ import annotations
 
-import hashlib
 import json
 import threading
 from collections import OrderedDict
@@ -20,24 +19,26 @@ from medsafe_core.suites.audit.world import World
 MAX_LIVE = 4096
 """Episodes kept ready in one process."""
 
-_LIVE: OrderedDict[tuple[str, str, str], AuditEpisode] = OrderedDict()
+Key = tuple[str, tuple[tuple[str, float], ...], int, str]
+_LIVE: OrderedDict[Key, AuditEpisode] = OrderedDict()
 _LOCK = threading.Lock()
 
 
-def log_digest(log: list[dict[str, Any]]) -> str:
-    """Digest of an action log."""
-    blob = json.dumps(log, sort_keys=True, separators=(",", ":"))
-    return hashlib.blake2b(blob.encode(), digest_size=16).hexdigest()
+def _key(task_id: str, profile: RewardProfile, log: list[dict[str, Any]]) -> Key:
+    """Task, profile values, log length and last entry; a hit is then checked against
+    the whole log, so a cached episode is only reused for exactly its own log."""
+    last = json.dumps(log[-1], sort_keys=True) if log else ""
+    return task_id, tuple(sorted(profile.values.items())), len(log), last
 
 
 def take(
     task_id: str, world: World, profile: RewardProfile, log: list[dict[str, Any]]
 ) -> AuditEpisode:
     """The episode for this log: from the cache, else replayed."""
-    key = (task_id, profile.hash, log_digest(log))
+    key = _key(task_id, profile, log)
     with _LOCK:
         episode = _LIVE.pop(key, None)
-    if episode is None:
+    if episode is None or episode.log != log or episode.profile.name != profile.name:
         episode = AuditEpisode.replay(world, profile, log)
     return episode
 
@@ -46,7 +47,7 @@ def keep(task_id: str, episode: AuditEpisode) -> None:
     """Store a stepped episode under its new log."""
     if episode.done:
         return
-    key = (task_id, episode.profile.hash, log_digest(episode.log))
+    key = _key(task_id, episode.profile, episode.log)
     with _LOCK:
         _LIVE[key] = episode
         while len(_LIVE) > MAX_LIVE:
