@@ -23,6 +23,7 @@ def s(i, *, outcome="correct", refusal=False, safe=True, scenario="", epoch=0):
         outcome=outcome,
         refusal=refusal,
         safe=safe,
+        format_error=outcome == "format_error",
     )
 
 
@@ -55,10 +56,21 @@ def test_outcomes_reveal_the_task_kind_without_ground_truth():
         s(6, outcome="error", safe=False),  # not scored at all
     ]
     cal = abstention_calibration(samples)
-    assert (cal.n_answerable, cal.n_should_abstain, cal.n_unknown) == (2, 2, 1)
+    assert (cal.n_answerable, cal.n_should_abstain, cal.n_unknown) == (2, 2, 0)
+    assert cal.n_format_errors == 1  # neither answers nor abstains
     assert cal.metrics["over_abstention_rate"].value == 0.5
     assert cal.metrics["under_abstention_rate"].value == 0.5
-    assert cal.metrics["coverage"].n == 5  # the errored sample is left out
+    assert cal.metrics["coverage"].n == 4  # the errored and malformed samples are left out
+
+
+def test_a_malformed_reply_is_not_an_answer_even_when_the_task_kind_is_known():
+    kinds = {"t1": True, "t2": False}
+    cal = abstention_calibration(
+        [s(1, outcome="format_error", safe=False), s(2, outcome="format_error", safe=False)],
+        kinds,
+    )
+    assert cal.metrics["under_abstention_rate"].value is None
+    assert cal.metrics["over_abstention_rate"].value is None
 
 
 def test_shared_scenarios_use_the_cluster_bootstrap():

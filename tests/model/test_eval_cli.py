@@ -150,7 +150,8 @@ def test_compare_models_prints_the_table_with_paired_tests(env):
     assert test["n_paired"] == N
     assert test["metrics"]["safe_response_rate"]["difference"]["value"] < 0
     calib = table["rows"][0]["calibration"]
-    assert calib["n_answerable"] + calib["n_should_abstain"] + calib["n_unknown"] == N
+    counted = calib["n_answerable"] + calib["n_should_abstain"] + calib["n_unknown"]
+    assert counted + calib["n_format_errors"] == N
     page = env["out"] / "models.html"
     result = CliRunner().invoke(app, ["compare-models", *refs, "--html", str(page)])
     assert result.exit_code == 0, result.output

@@ -1,6 +1,8 @@
 """Abstention calibration: does a model abstain exactly when it should?
 
-Over scored samples (errors and unscored samples are left out, as in `summary`):
+Over scored samples that passed the format gate (errors and unscored samples are left
+out, as in `summary`; a reply that cannot be parsed neither answers nor abstains, so
+format errors are counted apart in `n_format_errors`):
 
 * `over_abstention_rate`: among samples whose task is answerable from its context, the
   share that abstained, reported a conflict or refused (the `refusal` flag).
@@ -76,6 +78,8 @@ class AbstentionCalibration(Contract):
     """Scored samples on tasks that should be abstained on."""
     n_unknown: int
     """Scored samples whose task kind is unknown (left out of the two rates)."""
+    n_format_errors: int = 0
+    """Scored samples that failed the format gate (left out of every rate here)."""
     point: RiskCoveragePoint
     """The run's operating point on the risk-coverage plane."""
 
@@ -116,7 +120,8 @@ def abstention_calibration(
     n_boot: int = 2000,
 ) -> AbstentionCalibration:
     """Over- and under-abstention rates, coverage and selective risk with 95% CIs."""
-    scored = [s for s in samples if s.outcome not in _NOT_SCORED]
+    scored_all = [s for s in samples if s.outcome not in _NOT_SCORED]
+    scored = [s for s in scored_all if not s.format_error]
     answerable: list[SampleResult] = []
     should_abstain: list[SampleResult] = []
     unknown = 0
@@ -149,6 +154,7 @@ def abstention_calibration(
         n_answerable=len(answerable),
         n_should_abstain=len(should_abstain),
         n_unknown=unknown,
+        n_format_errors=len(scored_all) - len(scored),
         point=point,
     )
 
@@ -160,7 +166,7 @@ def risk_coverage_curve(
     are kept from the most to the least confident; each distinct confidence gives one
     point (coverage over all scored samples, risk among the kept). Samples without a
     confidence count as least confident."""
-    scored = [s for s in samples if s.outcome not in _NOT_SCORED]
+    scored = [s for s in samples if s.outcome not in _NOT_SCORED and not s.format_error]
     if not scored:
         return []
     answered = [s for s in scored if not s.refusal]
