@@ -14,10 +14,10 @@ import pytest
 from service_helpers import bad_response, good_response, make_settings
 from websockets.asyncio.client import connect
 
+from medsafe_core.identity import bearer_token
 from medsafe_core.models import Task
 from medsafe_core.service import ServiceOptions, create_app
 from medsafe_core.service.app import KEEP_ALIVE_S
-from medsafe_core.identity import bearer_token
 from medsafe_core.store import Store
 
 TOKEN = "tok-9f1c2b7e"
