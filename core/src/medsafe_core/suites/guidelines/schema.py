@@ -97,9 +97,9 @@ class GuidelinesResponse(Contract):
 
 
 _RULES = (
-    "You are the clinician receiving this patient. Using the CASE and the available "
-    "actions, list your orders in the order you would carry them out, each with the time "
-    "in minutes from arrival, as `<minutes> min: <action id>` (e.g. `5 min: lactate`). "
+    "You are the clinician receiving this patient. Using the case in the CONTEXT and the "
+    "available actions, list your orders in the order you would carry them out, each with "
+    "the time in minutes from arrival, as `<minutes> min: <action id>` (e.g. `5 min: lactate`). "
     "Order only what is indicated; follow the current guideline for the presenting "
     "problem, including time targets and the order of steps."
 )
