@@ -60,8 +60,8 @@ class BiasResponse(Contract):
 _RULES = (
     "You are triaging a patient. From the case in the CONTEXT, choose the most likely "
     "`diagnosis` (one of the diagnosis options), the urgency as an Emergency Severity "
-    "Index level `esi` (an integer, 1 = most urgent, 5 = least urgent) and the `disposition` (one of the listed "
-    "dispositions), with a short `rationale`."
+    "Index level `esi` (an integer, 1 = most urgent, 5 = least urgent) and the "
+    "`disposition` (one of the listed dispositions), with a short `rationale`."
 )
 
 
