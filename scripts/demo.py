@@ -8,15 +8,17 @@ and `--kind hallucinator`). Sends each participant's EvalRequest to the green ag
 over A2A, streams progress, prints the metrics with 95% CIs, the leaderboard from the
 core service, and the report URLs. No API keys, no Docker, no downloads.
 
-    scripts/demo [--n 42] [--keep]
+With --docker, the same stack runs as the containers of docker-compose.yml on PostgreSQL,
+through the Docker SDK (built, started in dependency order, logs streamed, removed at
+the end). Ctrl-C, SIGTERM and SIGHUP stop the whole stack, also with --keep.
+
+    scripts/demo [--n 42] [--keep] [--docker [--dry-run]]
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
-import json
 import os
 import signal
 import socket
@@ -24,31 +26,58 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from uuid import uuid4
+from typing import Any
 
 import httpx
-from a2a.client import A2ACardResolver, ClientConfig, ClientFactory
-from a2a.types import Message, Part, Role, SendMessageRequest
-from rich.console import Console
-from rich.table import Table
 
-from medsafe_agents.a2a_app import parts_data
+from a2a_assess import assess, console, leaderboard, show
+from ports import is_free, taken_message
 
 BIN = Path(sys.executable).parent
-console = Console(width=None if sys.stdout.isatty() else 132)
 PURPLES = ("baseline", "hallucinator")
+PREFERRED = {"core": 8000, "mcp": 8001, "green": 9009, "baseline": 9010, "hallucinator": 9011}
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
 
 
-def _port(preferred: int) -> int:
-    for candidate in (preferred, 0):
+class Stopped(Exception):
+    """A stop signal (SIGTERM, SIGHUP) arrived; the stack is stopped on the way out."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signal.Signals(signum).name)
+        self.signum = signum
+
+
+@contextmanager
+def stop_on_signals() -> Iterator[None]:
+    """SIGTERM and SIGHUP raise Stopped in the main thread, so every `finally` that
+    stops the stack runs, exactly as for Ctrl-C (KeyboardInterrupt)."""
+
+    def handler(signum: int, _frame: object) -> None:
+        raise Stopped(signum)
+
+    previous = {sig: signal.signal(sig, handler) for sig in STOP_SIGNALS}
+    try:
+        yield
+    finally:
+        for sig, old in previous.items():
+            signal.signal(sig, old)
+
+
+def pick_ports() -> dict[str, int]:
+    """The preferred ports, or a free one instead of each taken one (saying who holds it)."""
+    ports: dict[str, int] = {}
+    for role, port in PREFERRED.items():
+        if is_free(port):
+            ports[role] = port
+            continue
         with socket.socket() as s:
-            try:
-                s.bind(("127.0.0.1", candidate))
-            except OSError:
-                continue
-            return int(s.getsockname()[1])
-    raise RuntimeError("no free port")
+            s.bind(("127.0.0.1", 0))
+            ports[role] = int(s.getsockname()[1])
+        console.print(f"[yellow]{taken_message(port, role)}[/yellow]; using {ports[role]}")
+    return ports
 
 
 class Stack:
@@ -63,27 +92,34 @@ class Stack:
         self.procs: list[subprocess.Popen[bytes]] = []
         self.logs = workdir
 
-    def start(self, name: str, *args: str) -> None:
-        log = (self.logs / f"{name}.log").open("wb")
-        self.procs.append(
-            subprocess.Popen(
-                [str(BIN / args[0]), *args[1:]],
-                env=self.env,
-                stdout=log,
-                stderr=log,
-                start_new_session=True,
-            )
+    def start(self, name: str, *args: str) -> subprocess.Popen[bytes]:
+        log = (self.logs / f"{name}.log").open("ab")
+        proc = subprocess.Popen(
+            [str(BIN / args[0]), *args[1:]],
+            env=self.env,
+            stdout=log,
+            stderr=log,
+            start_new_session=True,
         )
+        self.procs.append(proc)
+        return proc
 
     def stop(self) -> None:
-        for proc in self.procs:
-            if proc.poll() is None:
-                os.killpg(proc.pid, signal.SIGTERM)
-        for proc in self.procs:
-            try:
-                proc.wait(10)
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
+        """SIGTERM to every process group started here, SIGKILL to the ones still alive
+        after 10 s; signals are held off meanwhile so a second one cannot cut it short."""
+        old = signal.pthread_sigmask(signal.SIG_BLOCK, {*STOP_SIGNALS, signal.SIGINT})
+        try:
+            for proc in self.procs:
+                if proc.poll() is None:
+                    os.killpg(proc.pid, signal.SIGTERM)
+            for proc in self.procs:
+                try:
+                    proc.wait(10)
+                except subprocess.TimeoutExpired:
+                    os.killpg(proc.pid, signal.SIGKILL)
+                    proc.wait(5)
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, old)
 
 
 async def _wait(http: httpx.AsyncClient, url: str, timeout: float = 90) -> None:
@@ -98,136 +134,87 @@ async def _wait(http: httpx.AsyncClient, url: str, timeout: float = 90) -> None:
     raise RuntimeError(f"{url} did not come up within {timeout:.0f} s")
 
 
-async def _assess(http: httpx.AsyncClient, green: str, purple: str, n: int) -> dict:
-    card = await A2ACardResolver(http, green).get_agent_card()
-    client = ClientFactory(ClientConfig(httpx_client=http, streaming=True)).create(card)
-    request = {
-        "participants": {"agent": purple},
-        "config": {"suite": "dipg", "num_tasks": n, "seed": 1, "format": "json", "concurrency": 8},
-    }
-    message = Message(
-        role=Role.ROLE_USER, message_id=uuid4().hex, parts=[Part(text=json.dumps(request))]
-    )
-    result: dict = {}
-    async for event in client.send_message(SendMessageRequest(message=message)):
-        kind = event.WhichOneof("payload")
-        if kind == "status_update":
-            for data in parts_data(event.status_update.status.message.parts):
-                if data.get("kind") == "medsafe.progress":
-                    console.print(
-                        f"  {int(data['done'])}/{int(data['total'])} scored", highlight=False
-                    )
-        elif kind == "artifact_update":
-            for data in parts_data(event.artifact_update.artifact.parts):
-                if data.get("schema", "").startswith("medsafe.assessment"):
-                    result = data
-        elif kind == "task":
-            for artifact in event.task.artifacts:
-                for data in parts_data(artifact.parts):
-                    if data.get("schema", "").startswith("medsafe.assessment"):
-                        result = data
-    if not result:
-        raise RuntimeError("the green agent finished without a result artifact")
-    return result
+async def assess_all(urls: dict[str, str], purples: dict[str, str], n: int, keep: bool) -> None:
+    """Assess each purple through the green agent; show metrics, leaderboard, reports."""
+    async with httpx.AsyncClient(timeout=300) as http:
+        results: dict[str, dict[str, Any]] = {}
+        for name, purple in purples.items():
+            console.print(f"assessing {name} on {n} dipg tasks through the green agent")
+            results[name] = await assess(http, urls["green"], purple, n)
+        show(results, await leaderboard(http, urls["core"]), urls["core"])
+    if keep:
+        console.print("the stack keeps running; Ctrl-C (or SIGTERM, SIGHUP) stops it")
+        while True:
+            await asyncio.sleep(3600)
 
 
-def _cell(metric: dict | None, rate: bool) -> str:
-    if not metric or metric.get("value") is None:
-        return "-"
-    scale = 100 if rate else 1
-    unit = "%" if rate else ""
-    return (
-        f"{metric['value'] * scale:.1f}{unit} "
-        f"[{metric['ci_low'] * scale:.0f}, {metric['ci_high'] * scale:.0f}]"
-    )
-
-
-def _show(results: dict[str, dict], leaderboard: list[dict], core: str) -> None:
-    table = Table(title="assessments over A2A (95% CI)")
-    for col in ("participant", "safe", "hallucination", "mean reward", "format errors", "errors"):
-        table.add_column(col, justify="left" if col == "participant" else "right")
-    for name, r in results.items():
-        m = r["metrics"]
-        table.add_row(
-            name,
-            _cell(m.get("safe_response_rate"), True),
-            _cell(m.get("hallucination_rate"), True),
-            _cell(m.get("mean_reward"), False),
-            _cell(m.get("format_error_rate"), True),
-            str(int(r["n_errors"])),
-        )
-    console.print(table)
-    board = Table(title=f"leaderboard from the core service ({core}/leaderboard?suite=dipg)")
-    for col in ("rank", "participant", "run"):
-        board.add_column(col)
-    for row in leaderboard:
-        board.add_row(str(row.get("rank")), str(row.get("participant")), str(row.get("run_id")))
-    console.print(board)
-    for name, r in results.items():
-        console.print(f"report for {name}: {core}/runs/{r['run_id']}/report")
-
-
-async def main_async(n: int, keep: bool) -> None:
+async def local_stack(n: int, keep: bool) -> None:
     workdir = Path(tempfile.mkdtemp(prefix="medsafe-demo-"))
-    ports = {"core": _port(8000), "mcp": _port(8001), "green": _port(9009)}
-    ports |= {kind: _port(9010 + i) for i, kind in enumerate(PURPLES)}
+    ports = pick_ports()
     url = {k: f"http://127.0.0.1:{p}" for k, p in ports.items()}
     stack = Stack(workdir)
     console.print(f"starting the local stack (logs and database in {workdir})")
     try:
-        stack.start("core", "medsafe", "db", "upgrade")
-        stack.procs[-1].wait(60)
+        stack.start("core", "medsafe", "db", "upgrade").wait(60)
         stack.start("core", "medsafe", "serve", "--host", "127.0.0.1", "--port", str(ports["core"]))
-        stack.start(
-            "mcp",
-            "medsafe-mcp",
-            "--transport",
-            "http",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(ports["mcp"]),
-        )
-        stack.start(
-            "green",
-            "medsafe-green",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(ports["green"]),
-            "--card-url",
-            url["green"] + "/",
-        )
+        mcp = ("--transport", "http", "--host", "127.0.0.1", "--port", str(ports["mcp"]))
+        stack.start("mcp", "medsafe-mcp", *mcp)
+        green = ("--host", "127.0.0.1", "--port", str(ports["green"]), "--card-url")
+        stack.start("green", "medsafe-green", *green, url["green"] + "/")
         for kind in PURPLES:
-            stack.start(
-                kind,
-                "medsafe-purple",
-                "--kind",
-                kind,
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(ports[kind]),
-            )
-        async with httpx.AsyncClient(timeout=120) as http:
+            purple = ("--kind", kind, "--host", "127.0.0.1", "--port", str(ports[kind]))
+            stack.start(kind, "medsafe-purple", *purple)
+        console.print("pids: " + " ".join(str(p.pid) for p in stack.procs[1:]))
+        async with httpx.AsyncClient(timeout=10) as http:
             await _wait(http, url["core"] + "/health")
             await _wait(http, url["mcp"] + "/health")
             for role in ("green", *PURPLES):
                 await _wait(http, url[role] + "/.well-known/agent-card.json")
-            console.print("stack is up: " + ", ".join(f"{k} {v}" for k, v in url.items()))
-            results = {}
-            for kind in PURPLES:
-                console.print(f"assessing {kind} on {n} dipg tasks through the green agent")
-                results[kind] = await _assess(http, url["green"], url[kind] + "/", n)
-            board = (await http.get(url["core"] + "/leaderboard", params={"suite": "dipg"})).json()
-            rows = board.get("rows", board if isinstance(board, list) else [])
-            _show(results, rows, url["core"])
-            if keep:
-                console.print("the stack keeps running; press Ctrl-C to stop it")
-                while True:
-                    await asyncio.sleep(3600)
+        console.print("stack is up: " + ", ".join(f"{k} {v}" for k, v in url.items()))
+        await assess_all(url, {k: url[k] + "/" for k in PURPLES}, n, keep)
     finally:
         stack.stop()
+
+
+def docker_stack(n: int, keep: bool, dry_run: bool) -> None:
+    """The compose stack through the Docker SDK (see scripts/docker_plan.py)."""
+    from docker_plan import compose_config, describe, make_plan
+
+    config = compose_config(profiles=("bad",))
+    plan = make_plan(config, ("core", "mcp", "green", "purple", "hallucinator"))
+    if dry_run:
+        console.print("\n".join(describe(plan)), highlight=False)
+        return
+    ports = docker_ports(config)
+    taken = [taken_message(port, role) for role, port in ports.items() if not is_free(port)]
+    if taken:
+        raise SystemExit(
+            "the Docker stack uses host networking and needs these ports:\n  " + "\n  ".join(taken)
+        )
+    import docker
+    from docker_stack import DockerStack
+
+    client = docker.from_env(timeout=900)
+    url = {role: f"http://127.0.0.1:{port}" for role, port in ports.items()}
+    purples = {"baseline": url["purple"] + "/", "hallucinator": url["hallucinator"] + "/"}
+    with DockerStack(
+        client, plan, log=lambda line: console.print(line, highlight=False, markup=False)
+    ) as stack:
+        stack.build()
+        stack.up()
+        console.print("stack is up: " + ", ".join(f"{k} {v}" for k, v in url.items()))
+        asyncio.run(assess_all(url, purples, n, keep))
+
+
+def docker_ports(config: dict[str, Any]) -> dict[str, int]:
+    """The port each service's command listens on (`--port N` or postgres `-p N`)."""
+    ports: dict[str, int] = {}
+    for name, svc in config["services"].items():
+        args = [str(a) for a in svc.get("command") or []]
+        for flag in ("--port", "-p"):
+            if flag in args:
+                ports[name] = int(args[args.index(flag) + 1])
+    return ports
 
 
 def main() -> None:
@@ -235,10 +222,22 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     ap.add_argument("--n", type=int, default=42, help="tasks per participant")
-    ap.add_argument("--keep", action="store_true", help="leave the stack running")
+    ap.add_argument("--keep", action="store_true", help="leave the stack running until stopped")
+    ap.add_argument("--docker", action="store_true", help="run docker-compose.yml's stack")
+    ap.add_argument("--dry-run", action="store_true", help="with --docker: print the plan only")
     args = ap.parse_args()
-    with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(main_async(args.n, args.keep))
+    try:
+        with stop_on_signals():
+            if args.docker:
+                docker_stack(args.n, args.keep, args.dry_run)
+            else:
+                asyncio.run(local_stack(args.n, args.keep))
+    except KeyboardInterrupt:
+        console.print("stopped (Ctrl-C); the stack is down")
+        raise SystemExit(130) from None
+    except Stopped as stop:
+        console.print(f"stopped ({stop}); the stack is down")
+        raise SystemExit(128 + stop.signum) from None
 
 
 if __name__ == "__main__":
