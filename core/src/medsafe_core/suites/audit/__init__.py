@@ -41,6 +41,7 @@ from medsafe_core.suites.audit.observe import (
 from medsafe_core.suites.audit.participants import HeuristicAuditor, RandomAuditor
 from medsafe_core.suites.audit.reward import AUDIT_V1
 from medsafe_core.suites.audit.scoring import (
+    MAX_TRANSCRIPT_BYTES,
     AuditOutcome,
     AuditTranscript,
     episode_score,
@@ -89,6 +90,7 @@ class AuditSuite(Suite):
     response_model: ClassVar[type[Contract] | None] = AuditTranscript
     action_model: ClassVar[type[Contract] | None] = AuditAction
     outcome_enum = AuditOutcome
+    max_response_bytes = MAX_TRANSCRIPT_BYTES
 
     def __init__(self) -> None:
         self.info = SuiteInfo(
@@ -173,7 +175,7 @@ class AuditSuite(Suite):
             world = self.world(task)
         except ValueError as exc:
             return Score.unscored(str(exc))
-        return score_transcript(world, profile, response)
+        return score_transcript(world, profile, response, self.max_response_bytes)
 
     def summarize(
         self,

@@ -83,11 +83,13 @@ def _format_error(detail: str) -> Score:
     )
 
 
-def score_transcript(world: World, profile: RewardProfile, transcript: str) -> Score:
+def score_transcript(
+    world: World, profile: RewardProfile, transcript: str, max_bytes: int = MAX_TRANSCRIPT_BYTES
+) -> Score:
     """Replay a transcript (a JSON list of tool calls, or `{"actions": [...]}`) and score
     the episode it plays. Actions after the episode ended are ignored and counted."""
-    if len(transcript.encode("utf-8", "replace")) > MAX_TRANSCRIPT_BYTES:
-        return _format_error(f"transcript over {MAX_TRANSCRIPT_BYTES} bytes")
+    if len(transcript.encode("utf-8", "replace")) > max_bytes:
+        return _format_error(f"transcript over {max_bytes} bytes")
     try:
         data = json.loads(transcript)
     except (ValueError, RecursionError):
