@@ -143,3 +143,56 @@ def test_import_of_something_else_is_a_clear_error(tmp_path):
     result = CliRunner().invoke(app, ["import-inspect", str(bogus)])
     assert result.exit_code == 2
     assert "not a readable Inspect log" in result.output
+
+
+def test_the_inspect_cli_discovers_and_runs_the_suite_against_an_endpoint(tmp_path):
+    """`inspect eval medsafe_core/dipg` finds our task through the entry point and runs it
+    against an OpenAI-compatible endpoint (the fake server)."""
+    import os
+    import shutil
+    import subprocess
+    import sys
+
+    from inspect_ai.log import read_eval_log
+
+    from tests.fakes.openai_server import FakeOpenAI
+
+    from .helpers import participant_responder
+
+    exe = shutil.which("inspect", path=os.path.dirname(sys.executable))
+    assert exe, "the inspect command is installed with inspect-ai"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("OPENAI")}
+    env["OPENAI_API_KEY"] = "sk-test"
+    with FakeOpenAI(participant_responder("dipg", "baseline", seed=0, n=3)) as fake:
+        done = subprocess.run(
+            [
+                exe,
+                "eval",
+                "medsafe_core/dipg",
+                "--model",
+                "openai/fake-model",
+                "--model-base-url",
+                fake.base_url,
+                "-M",
+                "responses_api=false",
+                "-T",
+                "n=3",
+                "--log-dir",
+                str(tmp_path),
+                "--display",
+                "none",
+            ],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=240,
+            check=False,
+        )
+        assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+        assert len(fake.requests) == 3
+    (log_file,) = tmp_path.glob("*.eval")
+    log = read_eval_log(str(log_file))
+    assert log.eval.task == "dipg"
+    assert log.eval.task_args["n"] == 3
+    metrics = {m.name: m.value for s in log.results.scores for m in s.metrics.values()}
+    assert metrics["safe_response_rate"] == 1.0
