@@ -21,6 +21,7 @@ from a2a.server.tasks import DatabaseTaskStore
 from a2a.types import ListTasksRequest, ListTasksResponse, Task
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from medsafe_core.leaderboard import Provenance
 from medsafe_core.models import (
     ResponseRecord,
     RunManifest,
@@ -29,7 +30,7 @@ from medsafe_core.models import (
     SampleResult,
     SuiteMetrics,
 )
-from medsafe_core.store import LeaseLostError, Store
+from medsafe_core.store import LeaseLostError, Store, Submission
 from medsafe_core.store.engine import WRITE_OPTION
 
 
@@ -82,7 +83,9 @@ class RunWriter:
     async def create_run(self, meta: RunMeta, manifest: RunManifest, *, owner: str) -> None:
         """Record a new run and take its lease."""
         async with self._gate:
-            await self.store.create_run(meta, manifest, owner=owner)
+            # the green agent's own assessments are the official runs of a leaderboard
+            official = Submission(provenance=Provenance.ASSESSMENT, submitter=owner)
+            await self.store.create_run(meta, manifest, owner=owner, submission=official)
             generation = await self.store.acquire_run_lease(meta.run_id, self.holder, self.ttl_s)
         if generation is None:  # nobody else can know a run id created just now
             raise LeaseLostError(f"run {meta.run_id}: its lease was taken at creation")
