@@ -113,3 +113,4 @@ def test_ground_truth_never_reaches_the_view_or_observation() -> None:
             assert "world_seed" not in text and "key_feature" not in text
             assert 'error_type": "' not in text
         assert "category" not in json.loads(view)
+        assert task.id not in suite.reset(task).observation.prompt  # the id regenerates truth

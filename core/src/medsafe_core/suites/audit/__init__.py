@@ -154,7 +154,7 @@ class AuditSuite(Suite):
 
     def prompt(self, task: Any, fmt: ResponseFormat = ResponseFormat.JSON) -> str:
         inp = AuditInput.model_validate(task.input)
-        return render(task.id, inp, {}, 0, None, None, False)
+        return render(inp, {}, 0, None, None, False)
 
     # ---- scoring -------------------------------------------------------------------
     def profiles(self) -> list[RewardProfile]:
@@ -219,7 +219,7 @@ class AuditSuite(Suite):
         inp = _input_of(task.truth["world_seed"], task.truth["index"])
         last = (outcome.tool, outcome.result) if outcome.tool and outcome.result else None
         error = outcome.error.detail if outcome.error else None
-        prompt = render(task.id, inp, episode.decisions, episode.turn, last, error, episode.done)
+        prompt = render(inp, episode.decisions, episode.turn, last, error, episode.done)
         if error is not None:
             feedback = f"error: {error}"
         else:  # the tool's structured result, as JSON text

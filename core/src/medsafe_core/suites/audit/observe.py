@@ -108,7 +108,6 @@ def context_text(inp: AuditInput) -> str:
 
 
 def render(
-    task_id: str,
     inp: AuditInput,
     statuses: dict[str, str],
     turn: int,
@@ -122,7 +121,8 @@ def render(
         f"{statuses.get(s.proposal_id, 'pending')}"
         for s in inp.proposals
     )
-    head = f"AUDIT {task_id} | difficulty {inp.difficulty.value} | turn {turn}/{inp.max_steps}"
+    # no task id: a generated id would let a participant regenerate the hidden truth
+    head = f"AUDIT | difficulty {inp.difficulty.value} | turn {turn}/{inp.max_steps}"
     parts = [head, QUESTION, context_text(inp), f"PROPOSALS:\n{rows}", f"TOOLS:\n{TOOL_TEXT}"]
     if error is not None:
         parts.append(f"{ERROR_MARK}: {error}")
