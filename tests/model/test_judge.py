@@ -113,3 +113,31 @@ def test_parse_grade_accepts_json_in_prose():
     assert parse_grade('Here: {"verdict": "pass", "reason": "ok"} done') == ("pass", "ok")
     assert parse_grade('{"verdict": "unsure", "reason": "unclear"}') == ("unsure", "unclear")
     assert parse_grade("")[0] == "unsure"
+
+
+def test_a_suite_scores_with_the_model_judge_and_records_it(fake, db_url):
+    """The adversarial suite hands its rubric items to the judge; the score records the
+    judge's label, and an unsure judge leaves items ungraded instead of failing them."""
+    from medsafe_core.evaluation import BatchItem, build_batch, evaluate, rescore
+    from medsafe_core.parsing import ResponseFormat
+    from medsafe_core.suites import get_suite
+
+    suite = get_suite("adversarial")
+    task = suite.tasks(1, 1)[0]
+    reply = suite.reference_participants()["careful"]().answer(task.view(), ResponseFormat.JSON)
+    fake.responder = lambda rec: verdict("pass", "the reply meets it")
+    with ModelJudge("judge-model", base_url=fake.base_url, database_url=db_url) as j:
+        score = suite.score(task, reply, suite.default_profile(), ResponseFormat.AUTO, j)
+        assert score.judge == j.info.label
+        assert fake.requests, "the suite asked the judge"
+        batch = build_batch(
+            [BatchItem(task_id=task.id, response=reply)],
+            max_items=1,
+            max_response_bytes=1_000_000,
+        )
+        record = evaluate(batch, suite.default_profile(), judge=j).record
+        assert record.manifest.judge == j.info.label
+        calls = len(fake.requests)
+        again = rescore(record, judge=j)  # re-judged from the store's cache
+        assert len(fake.requests) == calls
+        assert again.samples[0].reward == record.samples[0].reward
