@@ -9,6 +9,7 @@ import sys
 from collections.abc import Sequence
 
 from medsafe_core.settings import Settings
+from medsafe_mcp.http_limits import DEFAULT_MAX_BODY_BYTES
 from medsafe_mcp.server import create_server
 
 DEFAULT_PORT = 8001
@@ -36,6 +37,12 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         action="store_true",
         help="stateless HTTP (no sessions), for several replicas behind a load balancer",
     )
+    parser.add_argument(
+        "--max-body-bytes",
+        type=int,
+        default=DEFAULT_MAX_BODY_BYTES,
+        help="largest HTTP request body (default 32 MiB: 10,000 answers of about 3 KB)",
+    )
     parser.add_argument("--log-level", default="info", help="log level (default: info)")
     return parser.parse_args(argv)
 
@@ -59,7 +66,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         format="%(levelname)s %(name)s: %(message)s",
     )
     settings = Settings()
-    server = create_server(settings)
+    server = create_server(settings, max_body_bytes=args.max_body_bytes)
     if args.transport == "stdio":
         server.run("stdio", show_banner=False)
         return

@@ -41,6 +41,16 @@ class ResourceNotFound(ResourceError):
         super().__init__(message, log_level=logging.DEBUG)
 
 
+MAX_ECHO = 80
+"""Most characters of a caller's value repeated in an error message."""
+
+
+def clip(value: object, limit: int = MAX_ECHO) -> str:
+    """`repr(value)`, cut to `limit` characters: errors never echo a huge value back."""
+    shown = repr(value)
+    return shown if len(shown) <= limit else f"{shown[: limit - 3]}..."
+
+
 _UNION_TAGS = frozenset({"task", "inline"})
 """Tags of the evaluate_batch item union; they are an implementation detail of the path."""
 _MAX_LISTED = 5

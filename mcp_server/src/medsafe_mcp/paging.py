@@ -1,30 +1,60 @@
 """Keep every tool result small enough for standard MCP clients.
 
 Over streamable HTTP a tool result travels as one server-sent event that carries it
-twice (the structured content and its JSON text), and the MCP SDK's client rejects
-events over 1 MiB (`max_sse_event_size`; neither FastMCP's nor ADK's client raises
-it). So lists that can grow with the caller's request (tasks, per-item results,
-stored samples) are cut into pages that fit a byte budget, and the result says where
-the next page starts.
+twice: the structured content, and its JSON text as a string, where every `"` and `\\`
+is escaped again. The MCP SDK's client rejects events over 1 MiB (`max_sse_event_size`;
+neither FastMCP's nor ADK's client raises it). So lists that can grow with the caller's
+request (tasks, per-item results, stored samples) are cut into pages whose *wire* size
+(both copies, escaping included) fits the message, and the result says where the next
+page starts.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable, Sequence
 from typing import TypeVar
 
 from pydantic import BaseModel
 
-RESULT_BUDGET_BYTES = 400_000
-"""JSON bytes of list items per result: twice that, plus escaping and framing, stays
-well under the clients' 1 MiB event limit."""
+MESSAGE_LIMIT_BYTES = 1024 * 1024
+"""The MCP SDK client's limit on one server-sent event."""
+FRAMING_BYTES = 16 * 1024
+"""Room for the JSON-RPC envelope, the event framing and rounding."""
+ENVELOPE_RESERVE_BYTES = 128 * 1024
+"""Room left for a result's fields besides its list (metrics, instructions, manifest)
+when the caller does not measure them."""
+RESULT_BUDGET_BYTES = MESSAGE_LIMIT_BYTES - FRAMING_BYTES - ENVELOPE_RESERVE_BYTES
+"""Wire bytes of list items per result (see `wire_size`)."""
 
 T = TypeVar("T")
 
 
+def escaped_size(text: str) -> int:
+    """Bytes of `text` written as a JSON string body (quotes excluded), UTF-8."""
+    return len(json.dumps(text, ensure_ascii=False).encode()) - 2
+
+
+def wire_size_of_json(text: str) -> int:
+    """Bytes a JSON text costs in a tool result: itself, plus its escaped text copy."""
+    return len(text.encode()) + escaped_size(text)
+
+
+def wire_size(item: BaseModel) -> int:
+    """Bytes the item costs in a tool result (structured copy + escaped text copy)."""
+    return wire_size_of_json(item.model_dump_json())
+
+
 def json_size(item: BaseModel) -> int:
-    """Bytes of the item's compact JSON (what FastMCP sends)."""
-    return len(item.model_dump_json())
+    """What an item costs in a result; kept as the default size of `take_within_budget`
+    (it is `wire_size`: both copies, escaping included)."""
+    return wire_size(item)
+
+
+def budget_beside(envelope: BaseModel) -> int:
+    """Wire bytes left for list items in a result whose other fields are `envelope`
+    (the result with an empty list)."""
+    return MESSAGE_LIMIT_BYTES - FRAMING_BYTES - wire_size(envelope)
 
 
 def take_within_budget(
@@ -32,12 +62,12 @@ def take_within_budget(
     size: Callable[[T], int] = json_size,  # type: ignore[assignment]
     budget: int = RESULT_BUDGET_BYTES,
 ) -> list[T]:
-    """The leading items whose JSON fits in `budget` bytes; always at least one, so
-    every page makes progress."""
+    """The leading items whose wire size fits in `budget` bytes; always at least one,
+    so every page makes progress."""
     page: list[T] = []
     used = 0
     for item in items:
-        used += size(item) + 1
+        used += size(item) + 2  # a comma in each copy
         if page and used > budget:
             break
         page.append(item)

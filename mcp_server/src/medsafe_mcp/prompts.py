@@ -10,25 +10,28 @@ from pydantic import Field
 from medsafe_core.ids import TaskIdError, parse_task_id
 from medsafe_core.parsing.types import ResponseFormat
 from medsafe_core.suites import UnknownSuiteError, get_suite
-from medsafe_mcp.errors import PromptArgumentError
+from medsafe_mcp.errors import PromptArgumentError, clip
 from medsafe_mcp.models import AnswerFormat
 from medsafe_mcp.state import ServerState
 
 ANSWER_FORMATS = get_args(AnswerFormat)
+MAX_TASK_ID = 200
 
 
 def render_task_prompt(task_id: str, fmt: str, salt: str | None) -> str:
     """The full prompt of a task of any suite (context, question, instructions), or
     PromptError."""
-    parsed = parse_task_id(task_id)
+    parsed = parse_task_id(task_id) if len(task_id) <= MAX_TASK_ID else None
     if parsed is None:
         raise PromptArgumentError(
-            f"{task_id!r} is not a generated task id; use an id returned by "
+            f"{clip(task_id)} is not a generated task id; use an id returned by "
             "get_eval_tasks, e.g. <suite>/1/7/000000"
         )
     suite_name = parsed.suite
     if fmt not in ANSWER_FORMATS:
-        raise PromptArgumentError(f"unknown format {fmt!r}; use one of {', '.join(ANSWER_FORMATS)}")
+        raise PromptArgumentError(
+            f"unknown format {clip(fmt)}; use one of {', '.join(ANSWER_FORMATS)}"
+        )
     answer_format = ResponseFormat(fmt)
     try:
         suite = get_suite(suite_name)

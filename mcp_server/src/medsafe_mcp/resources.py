@@ -13,6 +13,7 @@ from medsafe_core.suites import Suite, UnknownSuiteError, get_suite
 from medsafe_mcp.errors import ResourceNotFound
 from medsafe_mcp.state import ServerState
 from medsafe_mcp.tools.runs import load_run, run_overview
+from medsafe_mcp.tools.suites import MAX_NAME
 
 JSON = "application/json"
 
@@ -71,6 +72,8 @@ def register_resources(server: FastMCP, state: ServerState) -> None:
     @server.resource("medsafe://suites/{name}", mime_type="text/markdown")
     def suite_doc(name: str) -> str:
         """Documentation of one suite: what it measures, how to answer, how it scores."""
+        if len(name) > MAX_NAME:
+            raise ResourceNotFound(f"suite names are at most {MAX_NAME} characters")
         try:
             return suite_markdown(get_suite(name))
         except UnknownSuiteError as exc:

@@ -5,15 +5,17 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from importlib import metadata
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from fastmcp import FastMCP
 from fastmcp.server.auth.providers.jwt import StaticTokenVerifier
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from medsafe_core.settings import Settings
 from medsafe_mcp.errors import ArgumentErrorMiddleware
+from medsafe_mcp.http_limits import DEFAULT_MAX_BODY_BYTES, BodyLimitMiddleware, lift_sdk_limit
 from medsafe_mcp.prompts import register_prompts
 from medsafe_mcp.resources import register_resources
 from medsafe_mcp.state import ServerState
@@ -50,12 +52,36 @@ def token_verifier(settings: Settings) -> StaticTokenVerifier | None:
     return StaticTokenVerifier(tokens={token: {"client_id": "medsafe-mcp", "scopes": []}})
 
 
-def create_server(settings: Settings | None = None, store: Store | None = None) -> FastMCP:
+class MedsafeMCP(FastMCP):
+    """FastMCP with one request-body limit over HTTP: bodies over `max_body_bytes` get
+    HTTP 413 and a JSON-RPC error that states the limit, and the MCP SDK's own
+    transport limit (4 MiB by default) is raised to the same value, so the documented
+    batch limit (`MEDSAFE_MAX_BATCH_ITEMS`) is reachable over HTTP."""
+
+    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
+
+    def http_app(self, *args: Any, **kwargs: Any) -> Any:
+        kwargs["middleware"] = [
+            Middleware(BodyLimitMiddleware, limit=self.max_body_bytes),
+            *(kwargs.get("middleware") or []),
+        ]
+        app = super().http_app(*args, **kwargs)
+        lift_sdk_limit(app, self.max_body_bytes)
+        return app
+
+
+def create_server(
+    settings: Settings | None = None,
+    store: Store | None = None,
+    *,
+    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
+) -> FastMCP:
     """A medsafe MCP server.
 
     `settings` default to the environment (`MEDSAFE_*`). A `store` passed in is used
     as is and stays open; without one the server opens the configured database on
-    first use and closes it when the server stops.
+    first use and closes it when the server stops. `max_body_bytes` limits a request
+    body over HTTP.
     """
     state = ServerState(settings or Settings(), store)
 
@@ -66,7 +92,7 @@ def create_server(settings: Settings | None = None, store: Store | None = None) 
         finally:
             await state.aclose()
 
-    server: FastMCP = FastMCP(
+    server = MedsafeMCP(
         SERVER_NAME,
         instructions=INSTRUCTIONS,
         version=server_version(),
@@ -75,6 +101,7 @@ def create_server(settings: Settings | None = None, store: Store | None = None) 
         middleware=[ArgumentErrorMiddleware()],
         mask_error_details=True,
     )
+    server.max_body_bytes = max_body_bytes
     register_tools(server, state)
     register_resources(server, state)
     register_prompts(server, state)

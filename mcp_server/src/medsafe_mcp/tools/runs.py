@@ -10,18 +10,19 @@ from pydantic import Field
 
 from medsafe_core import metrics
 from medsafe_core.models import ResponseRecord, RunRecord, SampleResult
-from medsafe_mcp.errors import CallerError
+from medsafe_mcp.errors import CallerError, clip
 from medsafe_mcp.models import RunOverview, RunPage
-from medsafe_mcp.paging import json_size, take_within_budget
+from medsafe_mcp.paging import budget_beside, take_within_budget, wire_size
 from medsafe_mcp.schemas import output_schema
 from medsafe_mcp.state import ServerState
 from medsafe_mcp.tools.suites import READ_ONLY
 
+MAX_RUN_ID = 128
 RunId = Annotated[
     str,
     Field(
         min_length=1,
-        max_length=128,
+        max_length=MAX_RUN_ID,
         description="A run id, as returned by evaluate_batch(store=true).",
     ),
 ]
@@ -45,30 +46,37 @@ def run_page(record: RunRecord, offset: int, limit: int, include_responses: bool
 
     def size(pair: tuple[SampleResult, ResponseRecord | None]) -> int:
         sample, response = pair
-        extra = json_size(response) if include_responses and response is not None else 0
-        return json_size(sample) + extra
+        extra = wire_size(response) + 2 if include_responses and response is not None else 0
+        return wire_size(sample) + extra
 
-    page = take_within_budget(pairs, size) if pairs else []
-    end = offset + len(page)
-    return RunPage(
+    result = RunPage(
         **run_overview(record).model_dump(),
         offset=offset,
-        samples=[sample for sample, _ in page],
-        responses=[r for _, r in page if r is not None] if include_responses else None,
-        next_offset=end if end < len(record.samples) else None,
+        samples=[],
+        responses=[] if include_responses else None,
+        next_offset=len(record.samples),
     )
+    page = take_within_budget(pairs, size, budget_beside(result)) if pairs else []
+    end = offset + len(page)
+    result.samples = [sample for sample, _ in page]
+    if include_responses:
+        result.responses = [r for _, r in page if r is not None]
+    result.next_offset = end if end < len(record.samples) else None
+    return result
 
 
 async def load_run(state: ServerState, run_id: str) -> RunRecord:
     """The stored run, or a ToolError saying there is none with that id."""
     from medsafe_core.store import RunNotFoundError
 
+    if not 1 <= len(run_id) <= MAX_RUN_ID:
+        raise CallerError(f"run ids are 1 to {MAX_RUN_ID} characters (got {len(run_id)})")
     store = await state.store()
     try:
         return await store.get_run(run_id)
     except RunNotFoundError:
         raise CallerError(
-            f"no stored run with id {run_id!r}; runs are stored by "
+            f"no stored run with id {clip(run_id)}; runs are stored by "
             "evaluate_batch(store=true), which returns the id"
         ) from None
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import secrets
-from itertools import islice
 from typing import Annotated
 
 import anyio
@@ -14,18 +13,28 @@ from medsafe_core import suites as registry
 from medsafe_core.models import TaskView
 from medsafe_core.parsing.types import ResponseFormat
 from medsafe_core.suites import Suite, UnknownSuiteError, get_suite
-from medsafe_mcp.errors import CallerError
+from medsafe_mcp.errors import CallerError, clip
 from medsafe_mcp.models import AnswerFormat, EvalTasks, SuiteList
-from medsafe_mcp.paging import take_within_budget
+from medsafe_mcp.paging import budget_beside, take_within_budget
 from medsafe_mcp.schemas import output_schema
 from medsafe_mcp.state import ServerState
+from medsafe_mcp.task_pages import TaskPages
 
 READ_ONLY = {"readOnlyHint": True, "idempotentHint": True, "openWorldHint": False}
 MAX_SEED = 2**63 - 1
+MAX_NAME = 64
+"""Longest suite or category name accepted."""
+MAX_CATEGORIES = 64
+TASK_PAGES = TaskPages()
 
 
 def lookup_suite(name: str) -> Suite:
-    """The suite, or a ToolError listing the known ones."""
+    """The suite, or a ToolError listing the known ones (a long name is not echoed)."""
+    if len(name) > MAX_NAME:
+        raise CallerError(
+            f"suite names are at most {MAX_NAME} characters (got {len(name)}); "
+            "call list_suites to see what this server offers"
+        )
     try:
         return get_suite(name)
     except UnknownSuiteError as exc:
@@ -54,7 +63,9 @@ def register(server: FastMCP, state: ServerState) -> None:
         output_schema=output_schema(EvalTasks),
     )
     async def get_eval_tasks(
-        suite: Annotated[str, Field(description="Suite name from list_suites.")] = "dipg",
+        suite: Annotated[
+            str, Field(max_length=MAX_NAME, description="Suite name from list_suites.")
+        ] = "dipg",
         n: Annotated[int, Field(description="Number of tasks to draw.")] = 10,
         seed: Annotated[
             int | None,
@@ -66,8 +77,11 @@ def register(server: FastMCP, state: ServerState) -> None:
             ),
         ] = None,
         categories: Annotated[
-            list[str] | None,
-            Field(description="Only tasks of these categories (see list_suites); omit for all."),
+            list[Annotated[str, Field(max_length=MAX_NAME)]] | None,
+            Field(
+                max_length=MAX_CATEGORIES,
+                description="Only tasks of these categories (see list_suites); omit for all.",
+            ),
         ] = None,
         format: Annotated[
             AnswerFormat, Field(description="Answer format the instructions ask for.")
@@ -95,25 +109,31 @@ def register(server: FastMCP, state: ServerState) -> None:
         unknown = set(wanted or ()) - set(chosen.info.categories)
         if unknown:
             raise CallerError(
-                f"unknown categories {sorted(unknown)} for suite {suite!r}; "
+                f"unknown categories {clip(sorted(unknown))} for suite {chosen.info.name!r}; "
                 f"choose from {chosen.info.categories}"
             )
         draw_seed = secrets.randbelow(2**31) if seed is None else seed
 
-        def draw() -> list[TaskView]:
-            tasks = islice(chosen.iter_tasks(draw_seed, wanted), offset, n)
-            return take_within_budget(task.view() for task in tasks)
-
-        views = await anyio.to_thread.run_sync(draw)
-        end = offset + len(views)
-        return EvalTasks(
+        page = EvalTasks(
             suite=chosen.info.name,
             suite_version=chosen.info.version,
             seed=draw_seed,
             n=n,
             offset=offset,
-            next_offset=end if end < n else None,
+            next_offset=n,
             format=format,
             instructions=chosen.instructions(ResponseFormat(format)),
-            tasks=views,
+            tasks=[],
         )
+        budget = budget_beside(page)
+
+        def draw() -> list[TaskView]:
+            # O(page): tasks are generated from `offset` on, not from index 0.
+            tasks = TASK_PAGES.iter_from(chosen, draw_seed, wanted, None, offset, n)
+            return take_within_budget((task.view() for task in tasks), budget=budget)
+
+        views = await anyio.to_thread.run_sync(draw)
+        end = offset + len(views)
+        page.tasks = views
+        page.next_offset = end if end < n else None
+        return page
