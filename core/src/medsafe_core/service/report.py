@@ -13,6 +13,7 @@ from medsafe_core.ids import TaskIdError
 from medsafe_core.models import Estimate, Evidence, SampleResult, TaskView
 from medsafe_core.service.calibration_chart import calibration_section
 from medsafe_core.service.charts import rate_bars
+from medsafe_core.service.report_episode import episodes_section
 from medsafe_core.service.schemas import PublicRunRecord
 from medsafe_core.suites import resolve_task
 
@@ -179,4 +180,5 @@ participant <b>{escape(m.participant or "—")}</b> · created {escape(record.me
 {calibration_section(record.samples, m.participant or "run", salt)}
 <h2>Outcomes</h2><table id="outcomes"><tr><th>outcome</th><th>samples</th></tr>{outcomes}</table>
 <h2>Worst samples</h2>{worst or "<p class=muted>no samples</p>"}
+{episodes_section(record, salt)}
 </body></html>"""
