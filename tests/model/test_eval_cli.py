@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 from medsafe_core.cli import app
 from medsafe_core.models import RunState
 from medsafe_core.store import Store
+from medsafe_core.suites import SuiteKind, get_suite, list_suites
 from tests.fakes.openai_server import FakeOpenAI, Status
 
 from .helpers import participant_responder
@@ -157,3 +158,27 @@ def test_compare_models_prints_the_table_with_paired_tests(env):
     assert result.exit_code == 0, result.output
     text = page.read_text()
     assert text.count('class="point"') == 2 and "careful" in text and "liar" in text
+
+
+@pytest.mark.parametrize(
+    "suite_name", [i.name for i in list_suites() if i.kind != SuiteKind.EPISODIC]
+)
+def test_every_single_turn_suite_evaluates(env, suite_name):
+    first = next(iter(get_suite(suite_name).reference_participants()))
+    with FakeOpenAI(participant_responder(suite_name, first, seed=3, n=4)) as fake:
+        result = _eval(fake, env, f"{first}-model", "--suite", suite_name, "--n", "4")
+        assert result.exit_code == 0, result.output
+    record = _stored(env["db"], _run_id(result.output))
+    assert record.manifest.suite == suite_name
+    assert record.metrics.n_scored == record.metrics.n_samples > 0
+
+
+def test_an_episodic_suite_is_refused(env):
+    episodic = [i.name for i in list_suites() if i.kind == SuiteKind.EPISODIC]
+    if not episodic:
+        pytest.skip("no episodic suite registered")
+    result = CliRunner().invoke(
+        app, ["eval", "--suite", episodic[0], "--model", "m", "--base-url", "http://127.0.0.1:9/v1"]
+    )
+    assert result.exit_code == 2
+    assert "episodic" in result.output
