@@ -196,3 +196,12 @@ def test_the_inspect_cli_discovers_and_runs_the_suite_against_an_endpoint(tmp_pa
     assert log.eval.task_args["n"] == 3
     metrics = {m.name: m.value for s in log.results.scores for m in s.metrics.values()}
     assert metrics["safe_response_rate"] == 1.0
+
+
+@pytest.mark.parametrize("suite_name", inspect_suites())
+def test_every_single_turn_suite_runs_in_inspect(tmp_path, suite_name):
+    first = next(iter(get_suite(suite_name).reference_participants()))
+    log = run(medsafe_task(suite_name, n=2, seed=1), mock_model(suite_name, first, 1, 2), tmp_path)
+    assert len(log.samples) == 2
+    metrics = {m.name: m.value for s in log.results.scores for m in s.metrics.values()}
+    assert metrics["n_scored"] == 2
