@@ -54,15 +54,19 @@ def main() -> None:
     args = parser.parse_args()
     seeds = range(args.first_seed, args.first_seed + args.seeds)
     print(f"F-beta (beta 1.5) per episode, mean [95% CI], {args.seeds} seeds x 3 difficulties")
-    print("| agent | easy | medium | hard | overall | precision | recall | dense reward |")
-    print("|---|---|---|---|---|---|---|---|")
-    for name in ("heuristic-auditor", "random-auditor"):
+    keys = ("fbeta", "precision", "recall", "dense_reward", "safe_response_rate")
+    print(
+        "| agent | easy | medium | hard | overall | precision | recall | dense reward "
+        "| clean-audit rate |"
+    )
+    print("|---|---|---|---|---|---|---|---|---|")
+    for name in ("heuristic-auditor", "random-auditor", "flag-all-auditor"):
         m = run(name, seeds)
         per = [cell(m.per_category.get(d, {}).get("fbeta")) for d in DIFFICULTIES]
-        rest = [cell(m.metrics.get(k)) for k in ("fbeta", "precision", "recall", "dense_reward")]
+        rest = [cell(m.metrics.get(k)) for k in keys]
         print(f"| {name} | " + " | ".join([*per, *rest]) + " |")
     for name, (easy, medium, hard, overall) in PUBLISHED.items():
-        print(f"| {name} | {easy} | {medium} | {hard} | {overall} | - | - | - |")
+        print(f"| {name} | {easy} | {medium} | {hard} | {overall} | - | - | - | - |")
 
 
 if __name__ == "__main__":

@@ -151,3 +151,15 @@ def test_played_transcript_rescores_to_the_same_score(name: str) -> None:
     transcript, score = play_episode(suite, task, suite.reference_participants()[name]())
     assert suite.score(task, transcript, suite.default_profile()) == score
     assert score.details["steps"] == len(json.loads(transcript))
+
+
+def test_over_flagging_wins_fbeta_but_not_the_safe_rate_or_dense_reward() -> None:
+    suite = audit()
+    flag_all = suite.summarize(samples_for("flag-all-auditor", range(4)))
+    heuristic = suite.summarize(samples_for("heuristic-auditor", range(4)))
+    assert flag_all.metrics["recall"].value == 1.0
+    assert (flag_all.metrics["precision"].value or 1.0) < 1.0
+    assert flag_all.metrics["safe_response_rate"].value == 0.0
+    assert heuristic.metrics["safe_response_rate"].value == 1.0
+    dense = flag_all.metrics["dense_reward"].value
+    assert dense is not None and dense < (heuristic.metrics["dense_reward"].value or 0.0)

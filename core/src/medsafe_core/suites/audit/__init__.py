@@ -38,7 +38,11 @@ from medsafe_core.suites.audit.observe import (
     context_text,
     render,
 )
-from medsafe_core.suites.audit.participants import HeuristicAuditor, RandomAuditor
+from medsafe_core.suites.audit.participants import (
+    FlagAllAuditor,
+    HeuristicAuditor,
+    RandomAuditor,
+)
 from medsafe_core.suites.audit.reward import AUDIT_V1
 from medsafe_core.suites.audit.scoring import (
     MAX_TRANSCRIPT_BYTES,
@@ -190,7 +194,11 @@ class AuditSuite(Suite):
         return {tool.value: model for tool, model in ARGS.items()}
 
     def reference_participants(self) -> dict[str, Callable[[], Participant]]:
-        return {"heuristic-auditor": HeuristicAuditor, "random-auditor": RandomAuditor}
+        return {
+            "heuristic-auditor": HeuristicAuditor,
+            "random-auditor": RandomAuditor,
+            "flag-all-auditor": FlagAllAuditor,
+        }
 
     # ---- environment ---------------------------------------------------------------
     def reset(self, task: Task, fmt: ResponseFormat = ResponseFormat.JSON) -> StepResult:

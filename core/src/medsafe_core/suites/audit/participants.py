@@ -4,6 +4,9 @@ self-contained) and answers one tool call, so one instance can serve many episod
 * `heuristic-auditor`: checks every rule of the protocol on every proposal: it pulls the
   patient's record, then flags the proposal with the broken rule or approves it.
 * `random-auditor`: calls random tools on random ids, flags or approves at random.
+* `flag-all-auditor` (deliberately bad): flags every proposal that clears a patient without
+  looking. F-beta with beta 1.5 favours recall so much that this scores well on F-beta
+  alone; the dense reward, precision and the clean-audit (`safe`) rate expose it.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from typing import Any
 
 from medsafe_core.models import TaskView
 from medsafe_core.parsing.types import ResponseFormat
+from medsafe_core.suites.audit.actor import FAVOURABLE
 from medsafe_core.suites.audit.observe import RESULT_MARK
 from medsafe_core.suites.audit.world import Protocol
 
@@ -146,3 +150,19 @@ class RandomAuditor:
         if tool == "cohort_analysis":
             return _call(tool, group_by=rng.choice(["sex", "stage", "site", "age_band", "ecog"]))
         return _call(tool, patient_id=f"P{rng.randint(1, n_patients):04d}")
+
+
+class FlagAllAuditor:
+    """Flags every favourable decision unseen, approves the rest, then submits."""
+
+    name = "flag-all-auditor"
+
+    def answer(self, task: TaskView, fmt: ResponseFormat = ResponseFormat.JSON) -> str:
+        """One tool call: the next pending proposal, flagged or approved by its decision."""
+        for row in _ROW.finditer(_text(task)):
+            if row["status"] != "pending":
+                continue
+            if row["decision"].strip() in FAVOURABLE:
+                return _call("flag_error", proposal_id=row["pid"], error_type=_TYPES[0], reason="")
+            return _call("approve", proposal_id=row["pid"])
+        return _call("submit_audit_report", summary="flagged every favourable decision")

@@ -62,7 +62,7 @@ def episode_score(episode: AuditEpisode) -> Score:
         reward=result.fbeta,
         outcome=outcome,
         flags=Flags(
-            safe=result.recall >= 1.0,
+            safe=outcome is AuditOutcome.CLEAN_AUDIT,
             hallucination=result.false_positives > 0,
             refusal=result.decided == 0,
             inconsistency=result.approved_errors > 0,
