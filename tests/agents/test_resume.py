@@ -111,7 +111,7 @@ async def test_restarted_green_takes_the_run_over_and_a_bare_resume_is_not_fatal
         assert len(keys) == len(set(keys)) == 20
         assert len(calls) == 20 - len(done_before)  # finished samples were not asked again
         text = log.read_text()
-        assert f"taking over run {task_id} (task {task_id}, context {final.context_id})" in text
+        assert f"resuming run {task_id} (task {task_id}, context {final.context_id})" in text
     finally:
         for proc in procs:
             kill(proc)

@@ -189,6 +189,14 @@ class GreenExecutor(AgentExecutor):
             )
             return
         done = await self.store.completed_keys(run_id)
+        logger.warning(
+            "resuming run %s (task %s, context %s): %d of %d samples already done",
+            run_id,
+            current.id,
+            current.context_id,
+            len(done),
+            plan.total,
+        )
         progress = Progress(run_id, plan.total)
         for sample in record.samples:
             progress.add(sample)
