@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from store_factories import manifest, meta, pair, pairs, record
 
+from medsafe_core.leaderboard import Provenance
 from medsafe_core.models import ResponseRecord, RunState, SampleResult
 from medsafe_core.runs import result_json
 from medsafe_core.store import (
@@ -14,6 +15,7 @@ from medsafe_core.store import (
     RunNotFoundError,
     RunStateError,
     Store,
+    Submission,
 )
 from medsafe_core.suites.dipg.outcomes import DipgOutcome
 
@@ -119,8 +121,11 @@ async def test_save_run_record_is_all_or_nothing(store: Store) -> None:
 
 async def test_list_runs_filters_and_pages(store: Store) -> None:
     await store.save_run_record(record("a", 2, participant="alice"))
-    await store.save_run_record(record("b", 2, participant="bob"))
-    await store.save_run_record(record("c", 2, participant="bob", ground_truth_source="caller"))
+    official = Submission(provenance=Provenance.ASSESSMENT)
+    await store.save_run_record(record("b", 2, participant="bob"), submission=official)
+    await store.save_run_record(
+        record("c", 2, participant="bob", ground_truth_source="caller"), submission=official
+    )
     await store.create_run(meta("d"), manifest(participant="carol"))
     runs = await store.list_runs()
     assert [r.run_id for r in runs] == ["d", "c", "b", "a"]  # newest first
@@ -130,6 +135,7 @@ async def test_list_runs_filters_and_pages(store: Store) -> None:
     assert await store.list_runs(suite="audit") == []
     by_id = {r.run_id: r for r in runs}
     assert by_id["b"].ranked
+    assert not by_id["a"].ranked  # self-reported
     assert not by_id["c"].ranked
     assert not by_id["d"].ranked
     assert by_id["a"].metrics["safe_response_rate"].value == 1.0
