@@ -100,3 +100,16 @@ def test_risk_coverage_curve_and_area():
     assert points[2].threshold == 0.8  # ties enter together
     area = aurc(points)
     assert area == pytest.approx(0.4 * (1 / 3) / 2 + 0.2 * (1 / 3 + 0.5) / 2)
+
+
+def test_a_scorer_recorded_answer_kind_decides_without_ground_truth():
+    hallucinated = SampleResult(
+        id="t1",
+        reward=-5.0,
+        outcome="hallucinated_trace",
+        safe=False,
+        details={"answer_kind": "abstain"},
+    )
+    cal = abstention_calibration([hallucinated])
+    assert cal.n_should_abstain == 1
+    assert cal.metrics["under_abstention_rate"].value == 1.0

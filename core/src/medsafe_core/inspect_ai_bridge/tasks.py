@@ -12,7 +12,8 @@ from inspect_ai.model import GenerateConfig
 from inspect_ai.scorer import Metric, SampleScore, Score, Scorer, Target, metric, scorer
 from inspect_ai.solver import TaskState, generate
 
-from medsafe_core.metrics.calibration import abstention_calibration
+from medsafe_core.ids import TaskIdError
+from medsafe_core.metrics.calibration import abstention_calibration, expects_abstention_from_tasks
 from medsafe_core.models import Outcome, RewardProfile, SampleResult
 from medsafe_core.parsing.types import ResponseFormat
 from medsafe_core.scoring.profiles import get_profile
@@ -93,7 +94,14 @@ def suite_metrics(suite: str, profile: str | None = None) -> Metric:
         results = _results(scores)
         summary = s.summarize(results, profile=_profile(s, profile))
         out: dict[str, float | None] = {}
-        calibration = abstention_calibration(results).metrics
+        tasks = []
+        for task_id in dict.fromkeys(r.id for r in results):
+            try:
+                tasks.append(s.resolve(task_id))
+            except (TaskIdError, ValueError):
+                continue
+        kinds = expects_abstention_from_tasks(tasks)
+        calibration = abstention_calibration(results, kinds).metrics
         for name, est in {**summary.metrics, **calibration}.items():
             out[name] = est.value
             out[f"{name}_ci_low"] = est.ci_low

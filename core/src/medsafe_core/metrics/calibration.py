@@ -14,7 +14,8 @@ format errors are counted apart in `n_format_errors`):
   of several runs draw the risk-coverage plane of a comparison.
 
 Whether a task should be abstained on comes from its ground truth
-(`expects_abstention_from_tasks`); without it, from outcomes that reveal it (a correct
+(`expects_abstention_from_tasks`), else from the sample's `details["answer_kind"]`
+when its scorer records it; without either, from outcomes that reveal it (a correct
 or missed abstention or conflict says the task wanted one; a correct, incorrect,
 inconsistent or unnecessarily abstained answer says it did not). Samples whose outcome
 reveals neither (format errors, ungrounded proofs) then stay out of the two rates.
@@ -51,6 +52,9 @@ ANSWERABLE_OUTCOMES: frozenset[str] = frozenset(
     {"correct", "incorrect", "inconsistent", "unnecessary_abstention", "refusal"}
 )
 """Outcome labels that say the context held the answer."""
+ANSWER_KIND_KEY = "answer_kind"
+"""Key of `SampleResult.details` where a scorer may record the task's expected answer
+kind (`answer`, `abstain`, `conflict`), which then decides without ground truth."""
 _NOT_SCORED = {str(Outcome.ERROR), str(Outcome.UNSCORED)}
 
 
@@ -97,6 +101,9 @@ def expects_abstention_from_tasks(tasks: Iterable[Task]) -> dict[str, bool]:
 def _wants_abstention(s: SampleResult, known: Mapping[str, bool] | None) -> bool | None:
     if known is not None and s.id in known:
         return known[s.id]
+    kind = s.details.get(ANSWER_KIND_KEY) if s.details else None
+    if kind in (AnswerKind.ANSWER, AnswerKind.ABSTAIN, AnswerKind.CONFLICT):
+        return bool(kind != AnswerKind.ANSWER)
     if s.outcome in WANTS_ABSTENTION_OUTCOMES:
         return True
     if s.outcome in ANSWERABLE_OUTCOMES:
