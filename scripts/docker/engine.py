@@ -21,6 +21,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+TMPFS_BYTES = 8 * 1024**3
 DOCKERD_FLAGS = ("--iptables=false", "--ip-forward=false", "--ip-masq=false", "--bridge=none")
 
 
@@ -92,6 +93,7 @@ def private_engine(timeout: float = 60) -> Iterator[Engine]:
         raise RuntimeError(reason)
     ensure_installed()
     root = Path(tempfile.mkdtemp(prefix="medsafe-dockerd-"))
+    _mount_tmpfs(root / "data")
     sock = root / "docker.sock"
     # dockerd's own config file and per-daemon paths, so nothing under /etc or /var changes
     (root / "daemon.json").write_text("{}\n")
@@ -118,6 +120,36 @@ def private_engine(timeout: float = 60) -> Iterator[Engine]:
     finally:
         stop(engine, proc)
         log.close()
+
+
+def _available_memory() -> int:
+    with contextlib.suppress(OSError, ValueError, IndexError):
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemAvailable:"):
+                return int(line.split()[1]) * 1024
+    return 0
+
+
+def _mount_tmpfs(data: Path) -> None:
+    """Images and layers in memory when there is room for them (TMPFS_BYTES plus as much
+    again to spare): builds do no disk I/O and removing the engine is one unmount, not
+    the deletion of gigabytes of small files. Otherwise they stay on disk."""
+    data.mkdir(parents=True)
+    if _available_memory() < 2 * TMPFS_BYTES:
+        return
+    subprocess.run(
+        [
+            "mount",
+            "-t",
+            "tmpfs",
+            "-o",
+            f"size={TMPFS_BYTES},mode=0710",
+            "medsafe-dockerd",
+            str(data),
+        ],
+        capture_output=True,
+        check=False,
+    )
 
 
 def _overlay_ok() -> bool:
