@@ -68,7 +68,19 @@ def _run_id(output):
 def test_eval_stores_a_scored_run_with_report_and_retries(env):
     with FakeOpenAI(participant_responder("dipg", "baseline", seed=3, n=N)) as fake:
         fake.script(Status(429, retry_after=0), Status(503))
-        result = _eval(fake, env, "good-model", "--concurrency", "3", "--max-tokens", "256")
+        result = _eval(
+            fake,
+            env,
+            "good-model",
+            "--concurrency",
+            "3",
+            "--max-tokens",
+            "256",
+            "--price-in",
+            "1.5",
+            "--price-out",
+            "6",
+        )
         assert result.exit_code == 0, result.output
         assert len(fake.requests) == N + 2  # two retried failures, then every task once
         assert all(r.body["max_tokens"] == 256 for r in fake.requests)
@@ -84,6 +96,11 @@ def test_eval_stores_a_scored_run_with_report_and_retries(env):
     assert run_id in html and "good-model" in html
     assert "tokens:" in result.output and "95% CI" in result.output
     assert 'id="calibration"' in html and 'id="risk-coverage-chart"' in html
+    info = json.loads((env["out"] / f"{run_id}.model.json").read_text())
+    assert info["usage"] == {"prompt_tokens": 11 * N, "completion_tokens": 7 * N}
+    assert info["cost"] == pytest.approx((11 * N * 1.5 + 7 * N * 6) / 1e6)
+    assert info["params"] == {"temperature": 0.0, "max_tokens": 256}
+    assert info["calls"] == N + 2
 
 
 def test_endpoint_failures_are_errors_not_wrong_answers(env):

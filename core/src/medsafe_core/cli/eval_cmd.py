@@ -163,6 +163,8 @@ def eval_cmd(
     console.print(f"run {record.meta.run_id} stored in {outcome.store_url}")
     console.print(f"record: {outcome.record_path}")
     console.print(f"report: {outcome.report_path}")
+    if outcome.model_path is not None:
+        console.print(f"model, tokens and cost: {outcome.model_path}")
     console.print(f"served at /runs/{record.meta.run_id}/report by `medsafe serve`")
 
 

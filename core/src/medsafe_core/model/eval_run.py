@@ -11,7 +11,10 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit, urlunsplit
+
+from pydantic import BaseModel
 
 from medsafe_core.evaluation import BatchError, inline_tasks, lookup_suite, resolve_profile
 from medsafe_core.model.cache import StoreCache
@@ -76,6 +79,42 @@ class EvalOutcome:
     store_url: str
     record_path: Path
     report_path: Path
+    model_path: Path | None = None
+
+
+class ModelRunInfo(BaseModel):
+    """How the model was called and what it cost (`runs/<run_id>.model.json`, beside
+    the record: the run manifest has no place for it)."""
+
+    run_id: str
+    """The run."""
+    model: str
+    """Model name at the endpoint."""
+    base_url: str
+    """Endpoint root, without credentials or query."""
+    params: dict[str, Any]
+    """Generation parameters sent (temperature, max tokens, ...)."""
+    system: str | None
+    """System message sent with every task, if any."""
+    usage: Usage
+    """Tokens fetched in this invocation (cache hits cost none)."""
+    prices: Prices | None
+    """Prices given, per million tokens."""
+    cost: float | None
+    """Cost of `usage` under `prices`."""
+    calls: int
+    """HTTP calls made, retries included."""
+    cache_hits: int
+    """Completions served from the response cache."""
+
+
+def public_url(url: str) -> str:
+    """A URL without user info, query or fragment (safe to write down)."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    if parts.port:
+        host = f"{host}:{parts.port}"
+    return urlunsplit((parts.scheme, host, parts.path, "", ""))
 
 
 async def run_eval(options: EvalOptions, progress: Progress | None = None) -> EvalOutcome:
@@ -210,6 +249,20 @@ async def _run(
         }
     )
     record_path, report_path = write_outputs(record, options.out_dir)
+    info = ModelRunInfo(
+        run_id=record.meta.run_id,
+        model=options.model,
+        base_url=public_url(client.base_url),
+        params={k: v for k, v in params.body().items() if k != "model"},
+        system=options.system,
+        usage=client.usage,
+        prices=options.prices,
+        cost=client.cost,
+        calls=client.calls,
+        cache_hits=client.cache_hits,
+    )
+    model_path = options.out_dir / f"{record.meta.run_id}.model.json"
+    model_path.write_text(info.model_dump_json(indent=1) + "\n", encoding="utf-8")
     return EvalOutcome(
         record=record,
         usage=client.usage,
@@ -219,6 +272,7 @@ async def _run(
         store_url=store.url,
         record_path=record_path,
         report_path=report_path,
+        model_path=model_path,
     )
 
 
