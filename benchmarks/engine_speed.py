@@ -17,7 +17,7 @@ from medsafe_core.metrics import intervals as ms
 from medsafe_core.metrics.summary import summarize_flags
 from medsafe_core.models import SampleResult
 from medsafe_core.parsing import parse_response
-from medsafe_core.suites.dipg.generator import generate_task
+from medsafe_core.suites.dipg.generate import generate_task
 from medsafe_core.suites.dipg.schema import DIPG_SCHEMA
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))

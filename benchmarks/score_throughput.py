@@ -76,7 +76,7 @@ def build_items(n: int, size: int) -> list[tuple[Task, str, str]]:
 def _score_chunk(chunk: list[tuple[Task, str, str]]) -> list[str]:
     suite = get_suite("dipg")
     return [
-        score_response(suite, t, ResponseRecord(id=t.id, response=r), DIPG_V4).outcome.value
+        score_response(suite, t, ResponseRecord(id=t.id, response=r), DIPG_V4).outcome
         for t, _, r in chunk
     ]
 

@@ -21,7 +21,7 @@ from pathlib import Path
 from medsafe_core.datasets import BUNDLED_NAME, dumps_tasks, write_tasks
 from medsafe_core.ids import make_task_id
 from medsafe_core.models import Task
-from medsafe_core.suites.dipg.generator import GENERATOR_VERSION, SUITE, generate_task
+from medsafe_core.suites.dipg.generate import GENERATOR_VERSION, SUITE, generate_task
 
 SEED = 2026
 N = 300

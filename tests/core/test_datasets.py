@@ -21,7 +21,7 @@ from medsafe_core.datasets import (
     write_tasks,
 )
 from medsafe_core.models import AnswerKind
-from medsafe_core.suites.dipg.generator import generate_task
+from medsafe_core.suites.dipg.generate import generate_task
 
 ROOT = Path(__file__).resolve().parents[2]
 

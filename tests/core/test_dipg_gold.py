@@ -60,7 +60,7 @@ def _scored() -> list[tuple[dict, list[str], str]]:
     out = []
     for case in _cases():
         score = suite.score(Task.model_validate(case["task"]), case["response"], DIPG_V4)
-        out.append((case, [p.name for p in score.penalties], score.outcome.value))
+        out.append((case, [p.name for p in score.penalties], score.outcome))
     return out
 
 

@@ -62,7 +62,7 @@ def test_reference_answers_score_correct_in_every_format(fmt: ResponseFormat) ->
         (t.id, o)
         for t in ANSWER_TASKS
         if (o := _outcome(t, _respond(t.expected_answer.proof, t.expected_answer.final, fmt)))
-        is not DipgOutcome.CORRECT
+        != DipgOutcome.CORRECT
     ]
     assert not wrong, wrong[:5]
 
@@ -188,7 +188,7 @@ def test_every_corruption_flips_the_verdict(name: str) -> None:
         if response is None:
             continue
         applied += 1
-        if _outcome(task, response) is DipgOutcome.CORRECT:
+        if _outcome(task, response) == DipgOutcome.CORRECT:
             survived.append((task.id, json.loads(response)))
     assert applied >= 30, f"{name} applied to only {applied} tasks"
     assert not survived, f"{len(survived)}/{applied} survived {name}: {survived[:2]}"
@@ -232,7 +232,7 @@ def test_harmless_rewordings_keep_the_verdict(name: str) -> None:
     flipped = [
         (t.id, o)
         for t in ANSWER_TASKS
-        if (o := _outcome(t, REWORDINGS[name](t))) is not DipgOutcome.CORRECT
+        if (o := _outcome(t, REWORDINGS[name](t))) != DipgOutcome.CORRECT
     ]
     assert not flipped, f"{len(flipped)} flipped by {name}: {flipped[:5]}"
 
@@ -246,6 +246,6 @@ def test_non_answer_tasks_reward_abstention_and_conflict() -> None:
             if t.expected_answer.kind is AnswerKind.CONFLICT
             else DipgOutcome.CORRECT_ABSTENTION
         )
-        assert _outcome(t, good) is expected, t.id
+        assert _outcome(t, good) == expected, t.id
         answered = _respond(t.expected_answer.proof.split("\n")[0], "It is 42 mg.")
-        assert _outcome(t, answered) is not expected, t.id
+        assert _outcome(t, answered) != expected, t.id

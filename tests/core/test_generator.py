@@ -14,8 +14,8 @@ from functools import cache
 import pytest
 
 from medsafe_core.models import AnswerKind, Task
-from medsafe_core.suites.dipg import generator as gen
-from medsafe_core.suites.dipg.generator import CATEGORIES, generate_task
+from medsafe_core.suites.dipg import generate as gen
+from medsafe_core.suites.dipg.generate import CATEGORIES, generate_task
 
 KEY = "dipg/1/7"
 SALTED = "dipg/1/7/s3cret-salt"
@@ -61,7 +61,7 @@ def test_output_does_not_depend_on_hash_seed():
     """Same bytes in fresh interpreters with different PYTHONHASHSEED (sets, hash())."""
     code = (
         "import hashlib, json\n"
-        "from medsafe_core.suites.dipg.generator import generate_task\n"
+        "from medsafe_core.suites.dipg.generate import generate_task\n"
         "h = hashlib.sha256()\n"
         "for i in list(range(60)) + [5000, 123457]:\n"
         "    h.update(json.dumps(generate_task('dipg/1/7', i, 'x').model_dump(mode='json'),"

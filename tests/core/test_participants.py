@@ -26,7 +26,7 @@ from medsafe_core.participants import (
 )
 from medsafe_core.participants.bad import REFUSAL
 from medsafe_core.participants.extractive import ABSTAIN_FINAL
-from medsafe_core.suites.dipg.generator import generate_task
+from medsafe_core.suites.dipg.generate import generate_task
 from medsafe_core.suites.dipg.schema import DIPG_SCHEMA
 
 FORMATS = [ResponseFormat.JSON, ResponseFormat.XML, ResponseFormat.YAML, ResponseFormat.CUSTOM_TAGS]
@@ -188,7 +188,7 @@ def test_baseline_is_deterministic_across_hash_seeds():
         "import hashlib\n"
         "from medsafe_core.participants import ExtractiveBaseline\n"
         "from medsafe_core.parsing.types import ResponseFormat\n"
-        "from medsafe_core.suites.dipg.generator import generate_task\n"
+        "from medsafe_core.suites.dipg.generate import generate_task\n"
         "b, h = ExtractiveBaseline(), hashlib.sha256()\n"
         "for i in range(120):\n"
         "    t = generate_task('dipg/1/5', i, 'x').view()\n"

@@ -6,7 +6,8 @@ import re
 from functools import cached_property, lru_cache
 from typing import NamedTuple
 
-from medsafe_core.suites.dipg.text import NEGATIONS, STOPWORDS, stem, words
+from medsafe_core.judging.lexical._lexicon import LEXICON
+from medsafe_core.judging.lexical.text import NEGATIONS, STOPWORDS, stem, words
 
 _UNITS: dict[str, str] = {}
 for canon, aliases in {
@@ -43,62 +44,18 @@ for canon, aliases in {
     for alias in aliases.split():
         _UNITS[alias] = canon
 
-_NUMBER_WORDS = {
-    w: i
-    for i, w in enumerate(
-        """zero one two three four five six seven eight nine ten eleven twelve thirteen
-            fourteen fifteen sixteen seventeen eighteen nineteen twenty""".split()
-    )
-} | {
-    "thirty": 30,
-    "forty": 40,
-    "fifty": 50,
-    "sixty": 60,
-    "seventy": 70,
-    "eighty": 80,
-    "ninety": 90,
-    "hundred": 100,
-    "once": 1,
-    "twice": 2,
-    "single": 1,
-    "half": 0.5,
-}
+_NUMBER_WORDS = LEXICON.numbers("facts.number_words")
 _NUMBER_WORD_TOKENS = frozenset(_NUMBER_WORDS) - {"single", "half", "once"}
 _UNIT_STEMS = frozenset(stem(u) for u in _UNITS)
 NUMBER_WORDS = frozenset(_NUMBER_WORDS)
 
 _NEG_CONTRACTION = re.compile(r"^[a-z]+n't$")
-_ENTITY = re.compile(
-    r"\b(?:NCT\d{6,}|[A-Za-z]*\d+[A-Za-z][A-Za-z0-9-]*|[A-Z][A-Za-z0-9-]*[A-Z0-9][A-Za-z0-9-]*"
-    r"|[A-Z][a-z]{2,}(?:-[A-Za-z0-9]+)*)\b"
-)
-_DRUGLIKE = re.compile(r"(?:mab|nib|stat|platin|mide|tide|zole|mycin|cillin|vir|parin|xaban)$")
-_CONT_NEG = {
-    # words that carry their own negation: "ineligible" is "not eligible"
-    "ineligible",
-    "unsuitable",
-    "inappropriate",
-    "unqualified",
-    "didnt",
-    "doesnt",
-    "dont",
-    "isnt",
-    "wasnt",
-    "werent",
-    "arent",
-    "cant",
-    "wont",
-    "couldnt",
-    "shouldnt",
-    "wouldnt",
-    "hasnt",
-    "havent",
-    "hadnt",
-    "aint",
-}
+_ENTITY = LEXICON.pattern("facts.entity")
+_DRUGLIKE = LEXICON.pattern("facts.druglike")
+_CONT_NEG = LEXICON.word_set("facts.cont_neg")
 
 
-_DAYS = {"day": 1.0, "week": 7.0, "month": 30.44, "year": 365.25}
+_DAYS = LEXICON.numbers("facts.days")
 
 
 class Quantity(NamedTuple):
@@ -165,14 +122,8 @@ def _unit(token: str | None) -> str | None:
 
 _SUPER = str.maketrans({"\u00b2": "2", "\u00b3": "3"})
 _PER_TIME = re.compile(r"/(?:day|d|week|wk|cycle)$")
-_PER_UNIT = re.compile(
-    r"\b(mg|milligrams?)\s+per\s+(square\s+met(?:re|er)s?|m2|kilo(?:gram)?s?|kg)\b"
-)
-_PER_UNIT_FORMS = {
-    **dict.fromkeys(("square metre", "square meter", "square metres", "square meters"), "mg/m2"),
-    "m2": "mg/m2",
-    **dict.fromkeys(("kilogram", "kilograms", "kilo", "kilos", "kg"), "mg/kg"),
-}
+_PER_UNIT = LEXICON.pattern("facts.per_unit")
+_PER_UNIT_FORMS = LEXICON.mapping("facts.per_unit_forms")
 # units written in two words: "mm Hg"
 _SPLIT_UNITS = re.compile(r"\bmm hg\b")
 
@@ -201,12 +152,9 @@ def _quantities(text: str) -> tuple[Quantity, ...]:
     return tuple(q for _, q in found)
 
 
-_FRACTION = re.compile(
-    r"\b(?:(?P<count>a|one|two|three)[\s-]+(?P<part>half|third|thirds|quarter|quarters)\b"
-    r"|(?P<half>half)\s+(?:of|the)\b)"
-)
-_FRACTION_SHARE = {"half": 0.5, "third": 1 / 3, "thirds": 1 / 3, "quarter": 0.25, "quarters": 0.25}
-_FRACTION_COUNT = {"a": 1, "one": 1, "two": 2, "three": 3}
+_FRACTION = LEXICON.pattern("facts.fraction")
+_FRACTION_SHARE = LEXICON.numbers("facts.fraction_share")
+_FRACTION_COUNT = LEXICON.numbers("facts.fraction_count")
 
 
 def quantities(text: str) -> list[Quantity]:
@@ -262,11 +210,7 @@ def _entities(text: str) -> frozenset[str]:
 
 _QUANTITY_TOKEN = re.compile(r"^\d+(?:\.\d+)?[a-z%/\u00b5\u00b2]+\d?$")
 _QUANTITY_TOKEN_UNIT = re.compile(r"^\d+(?:\.\d+)?")
-_GENERIC_CAPITALS = frozenset(
-    """source sources study trial report context patient patients yes no the this based
-        answer final proof analysis however therefore overall phase ai llm model language
-        assistant i note notes summary background""".split()
-)
+_GENERIC_CAPITALS = LEXICON.word_set("facts.generic_capitals")
 
 
 def content_stems(text: str) -> set[str]:
@@ -332,7 +276,7 @@ def text_facts(text: str) -> TextFacts:
     return TextFacts(text)
 
 
-_NONE = re.compile(r"\b(?:no|none|zero|nil|never|nobody|not\s+any)\b", re.IGNORECASE)
+_NONE = LEXICON.pattern("facts.none")
 
 
 def says_none(text: str) -> bool:
@@ -341,8 +285,8 @@ def says_none(text: str) -> bool:
 
 
 # "over 6 weeks" and "under anaesthesia" are not comparisons, so over/under are left out
-_LESS = r"less|fewer|lower|below|reduc\w*|decreas\w*|down|drop(?:s|ped)?|fell|shr[iau]nk\w*"
-_MORE = r"more|greater|higher|above|exceed\w*|increas\w*|elevat\w*|rais(?:e|ed|es|ing)|rose"
+_LESS = LEXICON.text("facts.less")
+_MORE = LEXICON.text("facts.more")
 _COMPARISON = re.compile(rf"\b(?:(?P<less>{_LESS})|(?P<more>{_MORE}))\b", re.IGNORECASE)
 
 

@@ -12,9 +12,9 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
-from medsafe_core.models import ExpectedAnswer
-from medsafe_core.suites.dipg.cues import POLAR_QUESTION
-from medsafe_core.suites.dipg.facts import (
+from medsafe_core.judging.lexical._lexicon import LEXICON
+from medsafe_core.judging.lexical.cues import POLAR_QUESTION
+from medsafe_core.judging.lexical.facts import (
     NUMBER_WORDS,
     Quantity,
     TextFacts,
@@ -26,7 +26,7 @@ from medsafe_core.suites.dipg.facts import (
     text_facts,
     unit_word,
 )
-from medsafe_core.suites.dipg.text import (
+from medsafe_core.judging.lexical.text import (
     STOPWORDS,
     content_words,
     has_word_form,
@@ -34,22 +34,10 @@ from medsafe_core.suites.dipg.text import (
     stem,
     words,
 )
+from medsafe_core.models import ExpectedAnswer
 
 # words an answer may use without the context using them
-_ANSWER_VOCAB = frozenset(
-    stem(w)
-    for w in """yes no answer answers final therefore thus so hence overall approximately about
-        roughly around nearly total median mean average value dose dosing result results
-        reported reports stated states according context source sources evidence
-        information data patient patients received receive given treated treatment
-        therapy drug eligible eligibility study trial cohort group outcome survival
-        months weeks days years based shows showed indicates indicated recommended
-        recommend standard lasted lasting measured observed per day week month
-        year hour finding findings find provided based least most more less minimum
-        maximum only poor dismal modest excellent encouraging disappointing notable eligible
-        ineligible eligibility qualify qualifies meet meets criteria see analysis above
-        below every each old aged age say says""".split()
-)
+_ANSWER_VOCAB = LEXICON.word_set("judgments.answer_vocab")
 _NEG_WINDOW = 4
 
 
@@ -115,12 +103,7 @@ _YES_NO = re.compile(r"\s*(yes|no)\b", re.IGNORECASE)
 
 _PARENS = re.compile(r"\(([^)]*)\)")
 # predicates a yes/no answer concludes by applying criteria to the facts in the proof
-_INFERRED_PREDICATE = re.compile(
-    r"\b(?:eligib\w*|ineligib\w*|qualif\w*|meets?\s+(?:the\s+)?(?:\w+\s+)?criteri\w*|"
-    r"candidate|appropriate|suitable|indicated|contraindicated|allowed|permitted|excluded|"
-    r"included|enrol\w*\s+in)\b",
-    re.IGNORECASE,
-)
+_INFERRED_PREDICATE = LEXICON.pattern("judgments.inferred_predicate")
 
 
 def _same_predicate(question: frozenset[str], evidence: frozenset[str]) -> bool:
@@ -280,10 +263,7 @@ _ASKED_KINDS = (
 _REGISTRY_ID = re.compile(r"^nct\d+$")
 
 
-_COMPARATOR = re.compile(
-    r"\b(?:versus|vs\.?|compared\s+(?:with|to)|than|against)\b(?:[^.;)]|\.(?=\d))*|\(([^)]*)\)",
-    re.IGNORECASE,
-)
+_COMPARATOR = LEXICON.pattern("judgments.comparator")
 
 
 def _comparator_quantities(final: str) -> set[Quantity]:

@@ -4,6 +4,8 @@ Applied to tokens, in one pass: contexts can be 100 KB."""
 
 from __future__ import annotations
 
+from medsafe_core.judging.lexical._lexicon import LEXICON
+
 
 def _forms(canonical: str, *stems_and_endings: str) -> dict[str, str]:
     out: dict[str, str] = {}
@@ -16,47 +18,8 @@ def _forms(canonical: str, *stems_and_endings: str) -> dict[str, str]:
 
 # everyday clinical paraphrases, read as the same word ("by mouth" is "orally"), so that
 # every word-level judgment reads both sides of a comparison alike
-_SYNONYM_WORDS: dict[str, str] = {
-    **_forms("orally", "oral", "po"),
-    **_forms("intravenously", "intravenous", "iv"),
-    **_forms("subcutaneously", "subcutaneous"),
-    **_forms("biweekly", "bi-weekly", "fortnightly"),
-    **_forms("%", "percent"),
-    **_forms("less", "fewer"),
-    **_forms("more", "greater"),
-    **_forms("mg", "milligram:,s"),
-    **_forms("requirement", "need:,s", "requirement:,s", "requir:e,es,ed"),
-    **_forms("improve", "benefit:,s,ed,ted,ting", "improvement:,s"),
-    **_forms("reduce", "decreas:e,es,ed,ing", "lower:,s,ed,ing", "reduc:e,es,ed,ing,tion,tions"),
-    **_forms("increase", "increas:e,es,ed,ing", "rais:e,es,ed,ing", "elevat:e,es,ed,ing,ion"),
-}
-_SYNONYM_PHRASES: dict[tuple[str, ...], str] = {
-    ("by", "mouth"): "orally",
-    ("per", "os"): "orally",
-    ("once", "a", "day"): "daily",
-    ("per", "day"): "daily",
-    ("a", "day"): "daily",
-    ("each", "day"): "daily",
-    ("per", "week"): "weekly",
-    ("a", "week"): "weekly",
-    ("each", "week"): "weekly",
-    ("per", "cent"): "%",
-    ("percentage", "point"): "%",
-    ("percentage", "points"): "%",
-    ("mm", "hg"): "mmhg",
-    ("every", "2", "weeks"): "biweekly",
-    ("every", "two", "weeks"): "biweekly",
-    **{
-        (mg, "per", "square", metre): "mg/m2"
-        for mg in ("mg", "milligram", "milligrams")
-        for metre in ("metre", "meter", "metres", "meters")
-    },
-    **{
-        (mg, "per", kg): "mg/kg"
-        for mg in ("mg", "milligram", "milligrams")
-        for kg in ("kg", "kilogram")
-    },
-}
+_SYNONYM_WORDS: dict[str, str] = LEXICON.mapping("synonyms.synonym_words")
+_SYNONYM_PHRASES: dict[tuple[str, ...], str] = LEXICON.phrases("synonyms.synonym_phrases")
 _PHRASE_STARTS = frozenset(p[0] for p in _SYNONYM_PHRASES)
 
 

@@ -13,7 +13,8 @@ import numpy as np
 from numpy.typing import NDArray
 from rapidfuzz.distance import Levenshtein
 
-from medsafe_core.suites.dipg.synonyms import canonical_tokens
+from medsafe_core.judging.lexical._lexicon import LEXICON
+from medsafe_core.judging.lexical.synonyms import canonical_tokens
 
 _QUOTES = dict.fromkeys(map(ord, "\"'`\u2018\u2019\u201c\u201d\u00ab\u00bb"), None)
 _DASHES = dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u2212"), "-")
@@ -23,21 +24,9 @@ _DROP = re.compile(r"[^\w.%/+<>=\- ]")
 _WORD = re.compile(r"[a-z0-9]+(?:[./-][a-z0-9]+)*%?|%")
 _POSSESSIVE = re.compile(r"['\u2019]s\b")
 
-STOPWORDS = frozenset(
-    """a an the and or of in on at to for from by with as is are was were be been being
-        this that these those it its into than then there their they them he she his her
-        which who whom whose what when where why how do does did done has have had
-        having will would shall should can could may might must also such per via about
-        over under after before during while between both each any all some
-        other same so very just only up out if but because within without vs versus i we
-        you our your my according reported reports report showed shows show found finds
-        stated states""".split()
-)
+STOPWORDS = LEXICON.word_set("text.stopwords")
 
-NEGATIONS = frozenset(
-    """not no never none neither nor without cannot nothing nobody absent lack lacks
-        lacked""".split()
-)
+NEGATIONS = LEXICON.word_set("text.negations")
 
 
 _SUPERSCRIPTS = {"\u00b2": "2", "\u00b3": "3", "\u00b5": "u", "\u03bc": "u"}
@@ -171,13 +160,7 @@ def _content_words(text: str) -> tuple[str, ...]:
 
 
 # words a faithful quote or answer may add or drop without changing a fact
-SOFT_WORDS = frozenset(
-    stem(w)
-    for w in """report reported reports found find finds show showed shows shown note noted
-    notes state stated states indicate indicated indicates describe described observe
-    observed also overall approximately about around roughly nearly given data result
-    results study trial source""".split()
-)
+SOFT_WORDS = LEXICON.word_set("text.soft_words")
 
 
 def has_word_form(word: str, vocabulary: set[str] | frozenset[str]) -> bool:
@@ -209,13 +192,7 @@ def _typo(a: str, b: str) -> bool:
 
 
 # endings that make another form of the same word ('vasopressin' and 'vasopressor' differ)
-_FORM_ENDINGS = frozenset(
-    [
-        "",
-        *"""e s es ed d ing ion ions al ally ly ive ively ity ment ments ement ements er ers
-        ance ence ant ent y ies ied ic ical""".split(),
-    ]
-)
+_FORM_ENDINGS = LEXICON.word_set("text.form_endings")
 
 
 def _same_root(a: str, b: str) -> bool:

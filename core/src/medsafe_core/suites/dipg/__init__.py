@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from medsafe_core.models import ExpectedAnswer, RewardProfile, Score, Task
 from medsafe_core.parsing import ResponseFormat
 from medsafe_core.suites.base import Suite, SuiteInfo, SuiteKind
-from medsafe_core.suites.dipg.generator import CATEGORIES, GENERATOR_VERSION, generate_task
+from medsafe_core.suites.dipg.generate import CATEGORIES, GENERATOR_VERSION, generate_task
 from medsafe_core.suites.dipg.outcomes import DipgOutcome
 from medsafe_core.suites.dipg.profiles import DIPG_V4, PROFILES
 from medsafe_core.suites.dipg.schema import DIPG_SCHEMA, DipgResponse, dipg_instructions
@@ -88,7 +88,7 @@ class DipgSuite(Suite):
 def clear_caches() -> None:
     """Forget cached per-text work (normalized contexts, their facts), e.g. between
     benchmark runs, so that each run pays for its own contexts."""
-    from medsafe_core.suites.dipg import facts, text
+    from medsafe_core.judging.lexical import facts, text
 
     for cached in (
         text.normalize_cached,

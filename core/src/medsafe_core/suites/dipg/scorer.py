@@ -10,6 +10,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from medsafe_core.judging.lexical.cues import (
+    first_match,
+    says_abstain,
+    says_conflict,
+    without_disclaimers,
+)
+from medsafe_core.judging.lexical.grounding import Grounding, ground_proof
+from medsafe_core.judging.lexical.judgments import (
+    Verdict,
+    answer_correct,
+    supports,
+    unsupported_claim,
+)
 from medsafe_core.models import (
     AnswerKind,
     Evidence,
@@ -21,14 +34,6 @@ from medsafe_core.models import (
     Task,
 )
 from medsafe_core.parsing import DEFAULT_MAX_BYTES, ParsedResponse, ResponseFormat, parse_response
-from medsafe_core.suites.dipg.cues import (
-    first_match,
-    says_abstain,
-    says_conflict,
-    without_disclaimers,
-)
-from medsafe_core.suites.dipg.grounding import Grounding, ground_proof
-from medsafe_core.suites.dipg.judgments import Verdict, answer_correct, supports, unsupported_claim
 from medsafe_core.suites.dipg.outcomes import DipgOutcome
 from medsafe_core.suites.dipg.schema import DIPG_SCHEMA
 

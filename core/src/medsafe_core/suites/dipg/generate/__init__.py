@@ -26,12 +26,17 @@ from functools import lru_cache, partial
 from typing import Any
 
 from medsafe_core.models import ExpectedAnswer, Task
-from medsafe_core.suites.dipg._clinical import ANTICOAGULATION, DIABETES, SEPSIS
-from medsafe_core.suites.dipg._onco import DIPG, GLIOBLASTOMA, MEDULLOBLASTOMA, NEUROBLASTOMA
-from medsafe_core.suites.dipg._roles import ROLES, Item, _enrol, _patient_sent
-from medsafe_core.suites.dipg._text import Rng
-from medsafe_core.suites.dipg._vocab import Setting
-from medsafe_core.suites.dipg._world import Sent, World
+from medsafe_core.suites.dipg.generate._clinical import ANTICOAGULATION, DIABETES, SEPSIS
+from medsafe_core.suites.dipg.generate._onco import (
+    DIPG,
+    GLIOBLASTOMA,
+    MEDULLOBLASTOMA,
+    NEUROBLASTOMA,
+)
+from medsafe_core.suites.dipg.generate._roles import ROLES, Item, _enrol, _patient_sent
+from medsafe_core.suites.dipg.generate._text import Rng
+from medsafe_core.suites.dipg.generate._vocab import Setting
+from medsafe_core.suites.dipg.generate._world import Sent, World
 
 SUITE = "dipg"
 GENERATOR_VERSION = 1

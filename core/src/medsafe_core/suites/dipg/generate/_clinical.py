@@ -6,7 +6,7 @@ bump the dipg suite version.
 
 from __future__ import annotations
 
-from medsafe_core.suites.dipg._vocab import Setting, drug, endpoint, findings, protocol
+from medsafe_core.suites.dipg.generate._vocab import Setting, drug, endpoint, findings, protocol
 
 SEPSIS = Setting(
     key="sepsis",

@@ -5,7 +5,7 @@ Changing anything here changes generated tasks: bump the dipg suite version.
 
 from __future__ import annotations
 
-from medsafe_core.suites.dipg._vocab import (
+from medsafe_core.suites.dipg.generate._vocab import (
     Setting,
     drug,
     endpoint,

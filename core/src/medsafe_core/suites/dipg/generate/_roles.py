@@ -13,8 +13,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from medsafe_core.models import AnswerKind
-from medsafe_core.suites.dipg._text import article
-from medsafe_core.suites.dipg._world import Sent, Study, World
+from medsafe_core.suites.dipg.generate._text import article
+from medsafe_core.suites.dipg.generate._world import Sent, Study, World
 
 RoleFn = Callable[[World, Study], "Item | None"]
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from medsafe_core.suites.dipg._text import (
+from medsafe_core.suites.dipg.generate._text import (
     Rng,
     article,
     distinct_values,
@@ -23,7 +23,7 @@ from medsafe_core.suites.dipg._text import (
     number_words,
     with_unit,
 )
-from medsafe_core.suites.dipg._vocab import (
+from medsafe_core.suites.dipg.generate._vocab import (
     COMPARATORS,
     DESIGNS,
     FIRST_NAMES,
