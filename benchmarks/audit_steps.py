@@ -87,6 +87,8 @@ async def through_mcp(n_episodes: int, seed0: int) -> tuple[int, float]:
 
     try:
         async with Client(create_server(settings, store)) as client:
+            await episode(client, 10_000)  # warm-up: lazy imports, store connection
+            steps = 0
             start = time.perf_counter()
             await asyncio.gather(*(episode(client, i) for i in range(n_episodes)))
             return steps, time.perf_counter() - start
