@@ -240,7 +240,7 @@ async def test_bad_batches_raise_tool_errors(tmp_path: Path, case: str) -> None:
 
 async def test_unknown_profile_is_a_tool_error(client: Client) -> None:
     batch = {"responses": [good(dipg_tasks(7, 1)[0])], "profile": "nope"}
-    with pytest.raises(ToolError, match="unknown reward profile 'nope'; known: \\[.*'dipg-v4'.*\\]"):
+    with pytest.raises(ToolError, match=r"unknown reward profile 'nope'; known: \[.*'dipg-v4'.*\]"):
         await client.call_tool("evaluate_batch", batch)
 
 
