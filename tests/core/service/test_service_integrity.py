@@ -177,3 +177,13 @@ async def test_a_retried_request_with_an_idempotency_key_stores_one_run(server) 
     assert bob.json()["run_id"] != first.json()["run_id"]
     bad = await client.post("/evaluate", json=body, headers=auth(ALICE) | {"Idempotency-Key": ""})
     assert bad.status_code == 422
+
+
+async def test_the_document_names_the_new_routes_and_the_key(client: httpx.AsyncClient) -> None:
+    doc = (await client.get("/openapi.json")).json()
+    assert "post" in doc["paths"]["/runs/{run_id}/signoff"]
+    assert "post" in doc["paths"]["/runs/{run_id}/publish"]
+    params = doc["paths"]["/evaluate"]["post"]["parameters"]
+    assert [p["name"] for p in params if p["in"] == "header"] == ["Idempotency-Key"]
+    board = doc["components"]["schemas"]["Leaderboard"]["properties"]
+    assert {"rows", "self_reported", "config"} <= set(board)

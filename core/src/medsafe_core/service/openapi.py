@@ -12,9 +12,18 @@ from medsafe_core.service import env_schemas as env
 from medsafe_core.service import schemas as api
 from medsafe_core.service.errors import PROBLEM_TYPE, Problem
 from medsafe_core.service.state import version
+from medsafe_core.store import RunSummary
 from medsafe_core.suites import SuiteInfo
 
 _REF = "#/components/schemas/{model}"
+IDEMPOTENCY_PARAMETER: dict[str, Any] = {
+    "name": "Idempotency-Key",
+    "in": "header",
+    "required": False,
+    "description": "With `store: true`: a retry with the same key and body stores no second "
+    "run and answers with the first run's id; the same key with another body is a 422.",
+    "schema": {"type": "string", "minLength": 1, "maxLength": 200, "pattern": "^[!-~]+$"},
+}
 
 
 @dataclass(frozen=True)
@@ -30,6 +39,7 @@ class Operation:
     errors: tuple[int, ...] = (422,)
     open: bool = False
     list_of: bool = False
+    idempotent: bool = False
 
 
 OPERATIONS = (
@@ -100,7 +110,8 @@ OPERATIONS = (
         "Evaluation",
         api.EvaluateResponse,
         body=api.EvaluateRequest,
-        errors=(413, 422, 503),
+        errors=(403, 413, 422, 503),
+        idempotent=True,
     ),
     Operation(
         "/runs",
@@ -123,9 +134,25 @@ OPERATIONS = (
         "/runs/{run_id}/report", "get", "HTML report of a run", "Runs", "html", errors=(404, 503)
     ),
     Operation(
+        "/runs/{run_id}/signoff",
+        "post",
+        "Sign a completed run off as official (admin credential)",
+        "Runs",
+        RunSummary,
+        errors=(403, 404, 409, 503),
+    ),
+    Operation(
+        "/runs/{run_id}/publish",
+        "post",
+        "Make a run readable by every caller (its submitter or an admin)",
+        "Runs",
+        RunSummary,
+        errors=(403, 404, 503),
+    ),
+    Operation(
         "/leaderboard",
         "get",
-        "Latest comparable run per participant, ranked",
+        "Official board of a suite, self-reported runs apart",
         "Runs",
         api.LeaderboardResponse,
         query=api.LeaderboardQuery,
@@ -206,6 +233,8 @@ def build_openapi(*, auth: bool) -> dict[str, Any]:
         if op.query is not None:
             resolved = components.get(op.query.__name__, {})
             params += _query_params(op.query, resolved)
+        if op.idempotent:
+            params.append(IDEMPOTENCY_PARAMETER)
         if params:
             operation["parameters"] = params
         if op.body is not None:
