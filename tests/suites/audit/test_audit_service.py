@@ -99,11 +99,6 @@ def test_ws_invalid_audit_actions_are_error_observations(app_client: TestClient)
         assert reply["data"]["reward"] < 0 and reply["data"]["done"] is False
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="service/env.py re-renders the task's first prompt at every step instead of the "
-    "suite's observation.prompt (requested in /tmp/medsafe/requests-audit.md)",
-)
 def test_ws_observation_prompt_follows_the_episode(app_client: TestClient) -> None:
     with app_client.websocket_connect("/ws") as ws:
         ws_send(ws, "reset", {"suite": "audit", "seed": 2, "category": "easy"})

@@ -93,7 +93,8 @@ class Episode:
         self.fmt = fmt
         self.episode_id = episode_id
         self.seed = seed
-        self.state = EpisodeState(task_id=task.id)
+        self.first = suite.reset(task, fmt)
+        self.state: EpisodeState = self.first.state
 
     @classmethod
     def start(
@@ -115,8 +116,10 @@ class Episode:
         return episode, index
 
     def reset_response(self) -> EnvResponse:
-        """The first observation."""
+        """The first observation (the suite's own first prompt: an episodic suite's
+        opening observation, a single-turn suite's task with its instructions)."""
         obs = observation(self.suite, self.task, self.fmt, self.episode_id)
+        obs.prompt = self.first.observation.prompt
         return EnvResponse(observation=obs, reward=None, done=False)
 
     def step(
@@ -150,6 +153,7 @@ class Episode:
         obs = observation(self.suite, self.task, self.fmt, self.episode_id, **extra)
         obs.feedback = result.observation.feedback
         obs.turn = result.observation.turn
+        obs.prompt = result.observation.prompt  # episodic suites show their progress here
         return EnvResponse(observation=obs, reward=result.reward, done=result.done)
 
     def env_state(self) -> EnvState:

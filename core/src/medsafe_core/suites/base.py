@@ -223,7 +223,10 @@ class Suite(ABC):
         categories: Sequence[str] | None = None,
         salt: str | None = None,
     ) -> list[Task]:
-        """The first `n` tasks of a seed (optionally of the given categories)."""
+        """The first `n` tasks of a seed (optionally of the given categories). Paired
+        suites round `n` up to whole pairs, so no pair is cut in half."""
+        if self.info.kind is SuiteKind.PAIRED and n % 2:
+            n += 1
         out: list[Task] = []
         for task in self.iter_tasks(seed, categories, salt):
             if len(out) >= n:
@@ -291,6 +294,16 @@ class Suite(ABC):
 
         floor = self.error_reward(profile or self.default_profile())
         return summarize_flags(samples, seed=seed, error_reward=floor)
+
+    def tool_arguments(self) -> dict[str, type[BaseModel]]:
+        """Argument model of each tool of an episodic suite, by tool name (the MCP server
+        publishes one tool per entry); empty for other suites."""
+        return {}
+
+    def documentation(self) -> str | None:
+        """The suite's documentation page (markdown), served by the MCP server and the
+        service beside the generated description; None when it has none."""
+        return None
 
     # ---- participants ----------------------------------------------------------------
     def reference_participants(self) -> dict[str, Callable[[], Participant]]:
