@@ -14,7 +14,7 @@ from rich.progress import track
 from rich.table import Table
 
 from medsafe_core.cli.io import InputError, read_responses, read_run, write_atomic
-from medsafe_core.cli.render import category_table, metrics_table
+from medsafe_core.cli.render import category_table, extra_metrics_table, metrics_table
 from medsafe_core.datasets import LoadedDataset
 from medsafe_core.evaluation import (
     BatchError,
@@ -25,7 +25,7 @@ from medsafe_core.evaluation import (
     resolve_profile,
 )
 from medsafe_core.ids import TaskIdError
-from medsafe_core.models import ResponseRecord, RunRecord
+from medsafe_core.models import ResponseRecord, RunRecord, SuiteMetrics
 from medsafe_core.parsing import ResponseFormat
 from medsafe_core.runs import canonical_json
 from medsafe_core.scoring.profiles import UnknownProfileError, get_profile
@@ -42,6 +42,13 @@ app = typer.Typer(
 # piped output (CI logs, files) gets a width that fits the tables
 console = Console(width=None if sys.stdout.isatty() else 132)
 err = Console(stderr=True)
+
+
+def _print_metrics(runs: dict[str, SuiteMetrics]) -> None:
+    console.print(metrics_table(runs))
+    extra = extra_metrics_table(runs)
+    if extra is not None:
+        console.print(extra)
 
 
 def _line_error(exc: Exception) -> str:
@@ -146,7 +153,7 @@ def score_cmd(
     except (InputError, BatchError, UnknownSuiteError) as exc:
         raise _fail(_line_error(exc)) from None
     write_atomic(out, canonical_json(run))
-    console.print(metrics_table({run.manifest.participant or out.stem: run.metrics}))
+    _print_metrics({run.manifest.participant or out.stem: run.metrics})
     console.print(f"wrote {len(run.samples)} samples to {out}")
 
 
@@ -251,7 +258,7 @@ def assess_cmd(
         run = evaluate(batch, profile, participant=name).record
         write_atomic(out_dir / f"{name}.json", canonical_json(run))
         results[name] = run
-    console.print(metrics_table({k: v.metrics for k, v in results.items()}))
+    _print_metrics({k: v.metrics for k, v in results.items()})
     first = next(iter(results.values()))
     console.print(category_table(first.metrics))
     console.print(f"run records in {out_dir}/")

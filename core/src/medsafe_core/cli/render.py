@@ -71,3 +71,31 @@ def category_table(metrics: SuiteMetrics) -> Table:
             fmt_estimate(ms.get("mean_reward"), rate=False),
         )
     return table
+
+
+def _extra_value(name: str, e: Estimate | None) -> str:
+    if e is None or e.value is None:
+        return "-"
+    if e.method in ("wilson", "cluster_bootstrap", "bootstrap") and name.endswith(
+        ("_rate", "compliance")
+    ):
+        return fmt_estimate(e, rate=True)
+    if e.ci_low is not None and e.ci_high is not None:
+        return f"{e.value:.3f} [{e.ci_low:.3f}, {e.ci_high:.3f}]"
+    return f"{e.value:.4g}" + (f" ({e.method})" if e.method else "")
+
+
+def extra_metrics_table(runs: Mapping[str, SuiteMetrics]) -> Table | None:
+    """The suite's own metrics beyond the shared headline (pair inconsistency, McNemar,
+    compliance, F-beta, ...): one row per metric, one column per run; None when the
+    suite adds none."""
+    names = sorted({k for m in runs.values() for k in m.metrics} - set(HEADLINE))
+    if not names:
+        return None
+    table = Table(title="suite metrics, 95% CI where one applies")
+    table.add_column("metric")
+    for run in runs:
+        table.add_column(run, justify="right")
+    for name in names:
+        table.add_row(name, *(_extra_value(name, m.metrics.get(name)) for m in runs.values()))
+    return table
