@@ -11,8 +11,9 @@ Errors::
     ├── ServiceError              the service answered with a problem (4xx/5xx)
     └── EnvError                  the environment answered a /ws message with an error
 
-Connection failures are retried (and, for requests that store nothing, read failures and
-502/503/504 answers too) and then raised as httpx's own exceptions.
+Connection failures, read failures and 502/503/504 answers are retried (a stored run is
+sent with an `Idempotency-Key`, so a retry stores no second run) and then raised as
+httpx's own exceptions.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from __future__ import annotations
 import asyncio
 import json
 import time
+import uuid
 from collections.abc import Generator, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -216,7 +218,9 @@ class _Base:
         with _progress(progress, len(evaluations)) as advance:
             for chunk in _chunks(evaluations, size):
                 body = {"evaluations": chunk, **opts}
-                data = yield ("POST", "/evaluate", not store, {"json": body})
+                # a stored run carries an idempotency key: its retries store no second run
+                key = {"headers": {"Idempotency-Key": uuid.uuid4().hex}} if store else {}
+                data = yield ("POST", "/evaluate", True, {"json": body, **key})
                 parts.append(EvaluateResponse.model_validate(data))
                 advance(len(chunk))
         return merge(parts)
