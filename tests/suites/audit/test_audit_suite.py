@@ -163,3 +163,10 @@ def test_over_flagging_wins_fbeta_but_not_the_safe_rate_or_dense_reward() -> Non
     assert heuristic.metrics["safe_response_rate"].value == 1.0
     dense = flag_all.metrics["dense_reward"].value
     assert dense is not None and dense < (heuristic.metrics["dense_reward"].value or 0.0)
+
+
+def test_documentation_names_every_tool_tier_and_constant() -> None:
+    suite = audit()
+    page = suite.documentation() or ""
+    for name in [*suite.info.tools, *suite.info.categories, *suite.default_profile().values]:
+        assert name in page, name

@@ -100,7 +100,7 @@ class EpisodeTool(Tool):
 
 
 def _argument_models(suite: Suite) -> dict[str, type[BaseModel] | None]:
-    models: dict[str, type[BaseModel]] = getattr(suite, "tool_arguments", dict)()
+    models = suite.tool_arguments()
     return {tool: models.get(tool) for tool in suite.info.tools}
 
 

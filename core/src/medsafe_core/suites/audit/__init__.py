@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from pydantic import Field
+from pydantic import BaseModel, Field
 
 from medsafe_core.models import RewardProfile, SampleResult, Score, SuiteMetrics, Task
 from medsafe_core.models._base import Contract
@@ -22,6 +22,7 @@ from medsafe_core.parsing.types import ResponseFormat
 from medsafe_core.suites.audit import live
 from medsafe_core.suites.audit.actions import AuditAction
 from medsafe_core.suites.audit.curriculum import Curriculum
+from medsafe_core.suites.audit.docs import documentation
 from medsafe_core.suites.audit.episode import AuditEpisode, StepOutcome
 from medsafe_core.suites.audit.generator import (
     GENERATOR_VERSION,
@@ -189,9 +190,12 @@ class AuditSuite(Suite):
     ) -> SuiteMetrics:
         return add_episode_metrics(super().summarize(samples, seed, profile), samples, seed)
 
-    def tool_arguments(self) -> dict[str, type[Contract]]:
+    def tool_arguments(self) -> dict[str, type[BaseModel]]:
         """Argument model of each tool, by tool name (what MCP tools expose)."""
         return {tool.value: model for tool, model in ARGS.items()}
+
+    def documentation(self) -> str | None:
+        return documentation()
 
     def reference_participants(self) -> dict[str, Callable[[], Participant]]:
         return {
