@@ -12,7 +12,7 @@ from medsafe_core.cli import app
 from medsafe_core.models import RunState
 from medsafe_core.store import Store
 from medsafe_core.suites import SuiteKind, get_suite, list_suites
-from tests.fakes.openai_server import FakeOpenAI, Status
+from tests.fakes.openai_server import FakeOpenAI, Reply, Status
 
 from .helpers import participant_responder
 
@@ -199,3 +199,33 @@ def test_an_episodic_suite_is_refused(env):
     )
     assert result.exit_code == 2
     assert "episodic" in result.output
+
+
+def test_eval_with_a_model_judge_records_it(env):
+    """The suite hands what its rules cannot decide to the judge at the same endpoint;
+    the manifest and the samples name the judge."""
+    answer = participant_responder("adversarial", "careful", seed=3, n=4)
+
+    def respond(rec):
+        if "CRITERION:" in rec.prompt:  # a grading request from the judge
+            return Reply(json.dumps({"verdict": "pass", "reason": "meets it"}))
+        return answer(rec)
+
+    with FakeOpenAI(respond) as fake:
+        result = _eval(
+            fake,
+            env,
+            "careful-model",
+            "--suite",
+            "adversarial",
+            "--n",
+            "4",
+            "--judge-model",
+            "judge-m",
+        )
+        assert result.exit_code == 0, result.output
+        graded = [r for r in fake.requests if "CRITERION:" in r.prompt]
+        assert graded and all(r.body["model"] == "judge-m" for r in graded)
+    record = _stored(env["db"], _run_id(result.output))
+    assert record.manifest.judge == "model@1:judge-m"
+    assert any(s.judge == "model@1:judge-m" for s in record.samples)

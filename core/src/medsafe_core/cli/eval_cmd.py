@@ -92,6 +92,13 @@ def eval_cmd(
     name: Annotated[
         str | None, typer.Option(help="Participant name recorded (default: the model).")
     ] = None,
+    judge_model: Annotated[
+        str | None,
+        typer.Option(help="Model-graded judge for what the suite's rules cannot decide."),
+    ] = None,
+    judge_base_url: Annotated[
+        str | None, typer.Option(help="Endpoint of the judge (default: --base-url).")
+    ] = None,
     resume: Annotated[
         str | None, typer.Option(help="Run id of an interrupted run to finish.")
     ] = None,
@@ -127,6 +134,8 @@ def eval_cmd(
         if price_in is not None and price_out is not None
         else None,
         participant=name,
+        judge_model=judge_model,
+        judge_base_url=judge_base_url,
         resume=resume,
         use_cache=not no_cache,
         database_url=database_url,

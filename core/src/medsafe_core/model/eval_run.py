@@ -19,6 +19,7 @@ from pydantic import BaseModel
 from medsafe_core.evaluation import BatchError, inline_tasks, lookup_suite, resolve_profile
 from medsafe_core.model.cache import StoreCache
 from medsafe_core.model.client import ModelClient
+from medsafe_core.model.judge import ModelJudge
 from medsafe_core.model.runner import evaluate_items, plan
 from medsafe_core.model.settings import ModelSettings
 from medsafe_core.model.types import ChatParams, Prices, Usage
@@ -65,6 +66,8 @@ class EvalOptions:
     database_url: str | None = None
     out_dir: Path = Path("runs")
     backoff_s: float | None = None
+    judge_model: str | None = None
+    judge_base_url: str | None = None
 
 
 @dataclass
@@ -183,8 +186,20 @@ async def _run(
             participant=options.participant or options.model,
         )
         meta = new_run_meta()
-        await store.create_run(meta, manifest, inline_tasks(tasks))
 
+    judge = await asyncio.to_thread(_judge, options, model_settings, store)
+    label = judge.info.label if judge is not None else None
+    if options.resume and manifest.judge != label:
+        if judge is not None:
+            await asyncio.to_thread(judge.close)
+        raise EvalSetupError(
+            f"run {options.resume} was judged by {manifest.judge or 'the suite rules alone'}; "
+            f"resume it with the same judge (this one: {label or 'none'})"
+        )
+    if judge is not None and not options.resume:
+        manifest = manifest.model_copy(update={"judge": judge.info.label})
+    if not options.resume:
+        await store.create_run(meta, manifest, inline_tasks(tasks))
     params = ChatParams(
         model=options.model, temperature=options.temperature, max_tokens=options.max_tokens
     )
@@ -233,12 +248,16 @@ async def _run(
                 profile=manifest.profile,
                 fmt=options.fmt,
                 system=options.system,
+                judge=judge,
                 on_sample=on_sample,
             )
         await flush()
     except BaseException:
         await asyncio.shield(_interrupt(store, meta.run_id, flush))
         raise
+    finally:
+        if judge is not None:
+            await asyncio.to_thread(judge.close)
     record = await store.get_run(meta.run_id)
     metrics = suite.summarize(record.samples, seed=manifest.seed or 0, profile=manifest.profile)
     await store.finish_run(meta.run_id, RunState.COMPLETED, metrics)
@@ -273,6 +292,20 @@ async def _run(
         record_path=record_path,
         report_path=report_path,
         model_path=model_path,
+    )
+
+
+def _judge(options: EvalOptions, settings: ModelSettings, store: Store) -> ModelJudge | None:
+    """The model-graded judge of the run, if one is asked for (its grades are cached
+    in the same store)."""
+    if not options.judge_model:
+        return None
+    return ModelJudge(
+        options.judge_model,
+        base_url=options.judge_base_url or options.base_url or settings.base_url,
+        api_key=settings.key(),
+        database_url=store.engine.url.render_as_string(hide_password=False),
+        backoff_s=options.backoff_s if options.backoff_s is not None else settings.backoff_s,
     )
 
 
