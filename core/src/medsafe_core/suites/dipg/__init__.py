@@ -77,7 +77,7 @@ class DipgSuite(Suite):
         fmt: ResponseFormat = ResponseFormat.AUTO,
         judge: Judge | None = None,
     ) -> Score:
-        return score_dipg(task, response, profile, fmt, self.max_response_bytes)
+        return score_dipg(task, response, profile, fmt, self.max_response_bytes, judge)
 
     def reference_participants(self) -> dict[str, Callable[[], Participant]]:
         from medsafe_core.participants import PARTICIPANTS
