@@ -12,11 +12,11 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Sequence
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from pydantic import BaseModel, Field
 
-from medsafe_core.models import RewardProfile, SampleResult, Score, SuiteMetrics, Task
+from medsafe_core.models import RewardProfile, SampleResult, Score, SuiteMetrics, Task, TaskView
 from medsafe_core.models._base import Contract
 from medsafe_core.parsing.types import ResponseFormat
 from medsafe_core.suites.audit import live
@@ -157,7 +157,7 @@ class AuditSuite(Suite):
     def instructions(self, fmt: ResponseFormat = ResponseFormat.JSON) -> str:
         return INSTRUCTIONS
 
-    def prompt(self, task: Any, fmt: ResponseFormat = ResponseFormat.JSON) -> str:
+    def prompt(self, task: TaskView, fmt: ResponseFormat = ResponseFormat.JSON) -> str:
         inp = AuditInput.model_validate(task.input)
         return render(inp, {}, 0, None, None, False)
 
