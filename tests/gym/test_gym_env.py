@@ -78,3 +78,23 @@ def test_truncation_and_bad_use() -> None:
         SuiteEnv("audit").step(look)
     with pytest.raises(ValueError, match="unknown category"):
         SuiteEnv("audit", category="impossible")
+
+
+def test_adaptive_curriculum_through_the_env() -> None:
+    """The curriculum picks each episode's task index; passing 0.7 moves a tier up."""
+    from medsafe_core.suites.audit import Curriculum, Difficulty
+
+    env = SuiteEnv("audit")
+    cur = Curriculum()
+    agent = get_suite("audit").reference_participants()["heuristic-auditor"]()
+    levels = []
+    for _ in range(4):
+        obs, info = env.reset(options={"task_seed": 4, "index": cur.next_index()})
+        levels.append(get_suite("audit").resolve(info["task_id"]).category)
+        terminated = False
+        while not terminated:
+            view = TaskView(id=info["task_id"], suite="audit", question=obs)
+            obs, _, terminated, _, step_info = env.step(agent.answer(view))
+        cur.record(step_info["score"]["reward"])
+    assert levels == ["easy", "medium", "hard", "hard"]
+    assert cur.level is Difficulty.HARD
