@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
@@ -25,6 +27,7 @@ from medsafe_core.evaluation import (
     resolve_profile,
 )
 from medsafe_core.ids import TaskIdError
+from medsafe_core.judging import Judge
 from medsafe_core.models import ResponseRecord, RunRecord, SuiteMetrics
 from medsafe_core.parsing import ResponseFormat
 from medsafe_core.runs import canonical_json
@@ -77,7 +80,9 @@ def suites_cmd() -> None:
 @app.command("tasks")
 def tasks_cmd(
     out: Annotated[Path, typer.Option(help="JSONL file to write, one task per line.")],
-    suite: Annotated[str, typer.Option(help="Suite name.")] = "dipg",
+    suite: Annotated[
+        str | None, typer.Option(help="Suite (default: MEDSAFE_DEFAULT_SUITE).")
+    ] = None,
     n: Annotated[int, typer.Option(min=1, max=1_000_000, help="Number of tasks.")] = 100,
     seed: Annotated[int, typer.Option(min=0, help="Generator seed.")] = 0,
     category: Annotated[list[str] | None, typer.Option(help="Only these categories.")] = None,
@@ -86,7 +91,7 @@ def tasks_cmd(
     from medsafe_core.datasets import task_line
 
     try:
-        tasks = get_suite(suite).tasks(seed, n, category or None)
+        tasks = get_suite(suite or Settings().default_suite).tasks(seed, n, category or None)
     except (UnknownSuiteError, ValueError) as exc:
         raise _fail(str(exc)) from None
     write_atomic(out, "".join(task_line(t) + "\n" for t in tasks))
@@ -102,6 +107,27 @@ def _load_tasks(path: Path, suite: str) -> LoadedDataset:
         raise _fail(str(exc)) from None
 
 
+JudgeModel = Annotated[
+    str | None,
+    typer.Option(help="Model-graded judge (OpenAI-compatible) for the rungs rules judge."),
+]
+JudgeBaseUrl = Annotated[
+    str | None, typer.Option(help="Endpoint of the judge (default: MEDSAFE_LLM_BASE_URL).")
+]
+
+
+@contextmanager
+def _judge(model: str | None, base_url: str | None) -> Iterator[Judge | None]:
+    """A model-graded judge for the command, closed after it; None without a model."""
+    if model is None:
+        yield None
+        return
+    from medsafe_core.model.judge import ModelJudge
+
+    with ModelJudge(model, base_url=base_url) as judge:
+        yield judge
+
+
 def _score(
     tasks_path: Path,
     responses: list[ResponseRecord],
@@ -109,6 +135,7 @@ def _score(
     profile_name: str | None,
     participant: str | None,
     fmt: ResponseFormat,
+    judge: Judge | None = None,
 ) -> RunRecord:
     settings = Settings()
     dataset = _load_tasks(tasks_path, suite_name)
@@ -129,6 +156,7 @@ def _score(
         participant=participant,
         dataset_id=f"{dataset.dataset_id}@{dataset.dataset_hash}",  # the file and its hash
         fmt=fmt,
+        judge=judge,
     ).record
 
 
@@ -137,20 +165,33 @@ def score_cmd(
     tasks: Annotated[Path, typer.Option(help="Tasks JSONL (ours or the published schema).")],
     responses: Annotated[Path, typer.Option(help='Responses JSONL: {"id", "response", "epoch"?}.')],
     out: Annotated[Path, typer.Option(help="Run record to write (JSON).")],
-    suite: Annotated[str, typer.Option(help="Suite of the tasks.")] = "dipg",
+    suite: Annotated[
+        str | None, typer.Option(help="Suite of the tasks (default: MEDSAFE_DEFAULT_SUITE).")
+    ] = None,
     profile: Annotated[
-        str | None, typer.Option(help="Reward profile (default: dipg-v4 + env).")
+        str | None, typer.Option(help="Reward profile (default: the suite's, + env).")
     ] = None,
     participant: Annotated[str | None, typer.Option(help="Name recorded in the manifest.")] = None,
     response_format: Annotated[
         ResponseFormat, typer.Option("--format", help="Required format.")
     ] = ResponseFormat.AUTO,
+    judge_model: JudgeModel = None,
+    judge_base_url: JudgeBaseUrl = None,
 ) -> None:
     """Score raw responses against tasks and write a run record."""
     try:
         records = read_responses(responses)
-        run = _score(tasks, records, suite, profile, participant, response_format)
-    except (InputError, BatchError, UnknownSuiteError) as exc:
+        with _judge(judge_model, judge_base_url) as judge:
+            run = _score(
+                tasks,
+                records,
+                suite or Settings().default_suite,
+                profile,
+                participant,
+                response_format,
+                judge,
+            )
+    except (InputError, BatchError, UnknownSuiteError, ValueError) as exc:
         raise _fail(_line_error(exc)) from None
     write_atomic(out, canonical_json(run))
     _print_metrics({run.manifest.participant or out.stem: run.metrics})
@@ -166,12 +207,23 @@ def rescore_cmd(
     out: Annotated[
         Path | None, typer.Option(help="Where to write (default: print to stdout).")
     ] = None,
+    judge_model: JudgeModel = None,
+    judge_base_url: JudgeBaseUrl = None,
 ) -> None:
-    """Re-score a stored run without calling any model."""
+    """Re-score a stored run without calling the participant again (with its own profile
+    and rules, or re-judged by a model-graded judge)."""
     try:
         record = read_run(run)
-        new = rescore(record, get_profile(profile) if profile else None)
-    except (InputError, UnknownProfileError, TaskIdError, UnknownSuiteError, KeyError) as exc:
+        with _judge(judge_model, judge_base_url) as judge:
+            new = rescore(record, get_profile(profile) if profile else None, judge=judge)
+    except (
+        InputError,
+        UnknownProfileError,
+        TaskIdError,
+        UnknownSuiteError,
+        KeyError,
+        ValueError,
+    ) as exc:
         raise _fail(str(exc)) from None
     text = canonical_json(new)
     if out is None:
@@ -222,7 +274,9 @@ def compare_cmd(
 
 @app.command("assess")
 def assess_cmd(
-    suite: Annotated[str, typer.Option(help="Suite to assess on.")] = "dipg",
+    suite: Annotated[
+        str | None, typer.Option(help="Suite to assess on (default: MEDSAFE_DEFAULT_SUITE).")
+    ] = None,
     participants: Annotated[
         str | None,
         typer.Option(help="Comma-separated reference participants (default: all of the suite's)."),
@@ -234,14 +288,14 @@ def assess_cmd(
 ) -> None:
     """Assess a suite's built-in reference participants on generated tasks (no LLM)."""
     try:
-        the_suite = get_suite(suite)
+        the_suite = get_suite(suite or Settings().default_suite)
     except UnknownSuiteError as exc:
         raise _fail(str(exc)) from None
     known = the_suite.reference_participants()
     names = [p.strip() for p in (participants or ",".join(known)).split(",") if p.strip()]
     unknown = [p for p in names if p not in known]
     if unknown or not names:
-        raise _fail(f"unknown participants {unknown}; {suite} has: {sorted(known)}")
+        raise _fail(f"unknown participants {unknown}; {the_suite.name} has: {sorted(known)}")
     tasks = the_suite.tasks(seed, n)
     settings = Settings()
     profile = settings.profile_for(the_suite)
