@@ -241,7 +241,11 @@ async def test_cancel_stops_the_assessment_and_keeps_samples(make_green):
                 await asyncio.sleep(0.05)
             canceled = await client.cancel_task(CancelTaskRequest(id=task_id))
     assert canceled.status.state == TaskState.TASK_STATE_CANCELED
-    record = await green.store.get_run(task_id)
+    for _ in range(100):
+        record = await green.store.get_run(task_id)
+        if record.meta.state != RunState.RUNNING:
+            break
+        await asyncio.sleep(0.05)
     # The store agrees with the terminal A2A task: a canceled run is not resumable.
     assert record.meta.state == RunState.FAILED
     assert 2 <= len(record.samples) < 40

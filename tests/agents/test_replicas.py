@@ -91,3 +91,62 @@ async def test_killed_replica_run_is_finished_by_the_other(tmp_path):
     finally:
         kill(a)
         kill(b)
+
+
+@pytest.mark.timeout(60)
+async def test_cancel_through_another_replica_stops_the_run(tmp_path, make_green):
+    from a2a.types import CancelTaskRequest, SendMessageRequest
+
+    from .conftest import make_settings
+    from .helpers import client_for, user_message
+    from .test_assessment import eval_text
+
+    calls: list[str] = []
+
+    async def answer(q: Question) -> str:
+        calls.append(q.prompt)
+        await asyncio.sleep(0.2)
+        return JSON_ANSWER
+
+    settings = make_settings(tmp_path, lease_ttl_s=1.5)
+    a, _ = await make_green(settings_=settings)
+    b, _ = await make_green(settings_=settings)
+    pport = free_port()
+    purple = f"http://127.0.0.1:{pport}"
+    async with (
+        serve(build_purple_app("t", answer, purple + "/"), pport),
+        serve(a.app) as a_url,
+        serve(b.app) as b_url,
+        httpx.AsyncClient(timeout=30) as http,
+    ):
+        from a2a.client import A2ACardResolver
+
+        async def connect(url: str):  # type: ignore[no-untyped-def]
+            card = await A2ACardResolver(http, url).get_agent_card()
+            for interface in card.supported_interfaces:  # the card names green.test
+                interface.url = url + "/"
+            return client_for(card, http, streaming=False)
+
+        a_client, b_client = await connect(a_url), await connect(b_url)
+        request = SendMessageRequest(message=user_message(eval_text(40, purple, concurrency=2)))
+        request.configuration.return_immediately = True
+        async for event in a_client.send_message(request):
+            task_id = event.task.id
+        for _ in range(200):
+            if len(await a.store.completed_keys(task_id)) >= 2:
+                break
+            await asyncio.sleep(0.05)
+        canceled = await b_client.cancel_task(CancelTaskRequest(id=task_id))
+        assert canceled.status.state == TaskState.TASK_STATE_CANCELED
+        for _ in range(100):  # A notices at its next heartbeat (every 0.5 s)
+            if (await a.store.get_run(task_id)).meta.state == RunState.FAILED:
+                break
+            await asyncio.sleep(0.1)
+        asked = len(calls)
+        await asyncio.sleep(1.0)
+        final = await b_client.get_task(GetTaskRequest(id=task_id))
+    record = await a.store.get_run(task_id)
+    assert record.meta.state == RunState.FAILED  # agrees with the canceled task
+    assert 2 <= len(record.samples) < 40
+    assert len(calls) == asked  # A stopped asking the participant
+    assert final.status.state == TaskState.TASK_STATE_CANCELED

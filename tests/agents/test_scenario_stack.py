@@ -20,8 +20,8 @@ from a2a.types import GetTaskRequest, SendMessageRequest, TaskState
 
 from medsafe_agents.a2a_app import parts_data
 
-from .helpers import client_for, free_port, user_message
 from .green_procs import wait_ready
+from .helpers import client_for, free_port, user_message
 
 ROOT = Path(__file__).parents[2]
 BIN = Path(sys.executable).parent

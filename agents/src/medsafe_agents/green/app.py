@@ -95,6 +95,8 @@ async def create_green(
     replicas = ReplicaCoordinator(
         executor.writes, task_store, owner=OWNER, claimed=executor.claimed
     )
+    replicas.on_canceled = executor.stop_canceled
+    task_store.on_canceled = executor.stop_canceled
     token = settings.green_token.get_secret_value() if settings.green_token else None
     card = green_card(card_url, token_required=bool(token))
     opened = store

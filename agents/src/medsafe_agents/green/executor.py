@@ -71,7 +71,8 @@ class GreenExecutor(AgentExecutor):
         self.writes = RunWriter(store, self.gate, self.replica_id, settings.lease_ttl_s)
         self.claimed: dict[str, int] = {}
         """Runs the takeover loop claimed for this replica, until their resume starts."""
-        self._running: set[str] = set()
+        self._running: dict[str, asyncio.Task[Any]] = {}
+        """Run id -> the asyncio task working on it here."""
         self.chat = chat
         self.allowlist = ParticipantAllowlist(
             settings.allowed_participants, allow_loopback=settings.allow_loopback_participants
@@ -113,6 +114,16 @@ class GreenExecutor(AgentExecutor):
             self._cancelled.add(context.task_id)
         updater = TaskUpdater(event_queue, context.task_id or "", context.context_id or "")
         await updater.cancel(updater.new_agent_message([new_text_part("assessment canceled")]))
+
+    def stop_canceled(self, run_id: str) -> bool:
+        """Stop a run working here whose A2A task was canceled through another replica
+        (the run then ends `failed`, as a cancel here does); whether one was stopped."""
+        task = self._running.get(run_id)
+        if task is None or task.done() or run_id in self._cancelled:
+            return False
+        self._cancelled.add(run_id)
+        task.cancel()
+        return True
 
     # ---- new assessments -------------------------------------------------------
     async def _open_task(
@@ -263,7 +274,9 @@ class GreenExecutor(AgentExecutor):
                 TaskState.TASK_STATE_WORKING, _message(updater, p.text(), p.as_data())
             )
 
-        self._running.add(run_id)
+        current = asyncio.current_task()
+        assert current is not None
+        self._running[run_id] = current
         try:
             await run_samples(
                 plan,
@@ -302,7 +315,7 @@ class GreenExecutor(AgentExecutor):
             )
             return
         finally:
-            self._running.discard(run_id)
+            self._running.pop(run_id, None)
         try:
             await self._finish(plan, run_id, updater, progress, time.monotonic() - started)
         except LeaseLostError:

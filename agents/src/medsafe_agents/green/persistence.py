@@ -14,11 +14,11 @@ A2A task histories are kept short (the first message and the latest ones).
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from a2a.server.context import ServerCallContext
 from a2a.server.tasks import DatabaseTaskStore
-from a2a.types import ListTasksRequest, ListTasksResponse, Task
+from a2a.types import ListTasksRequest, ListTasksResponse, Task, TaskState
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from medsafe_core.leaderboard import Provenance
@@ -33,6 +33,15 @@ from medsafe_core.models import (
 from medsafe_core.store import LeaseLostError, Store, Submission
 from medsafe_core.store.engine import WRITE_OPTION
 
+TERMINAL_TASK_STATES = frozenset(
+    {
+        TaskState.TASK_STATE_COMPLETED,
+        TaskState.TASK_STATE_FAILED,
+        TaskState.TASK_STATE_CANCELED,
+        TaskState.TASK_STATE_REJECTED,
+    }
+)
+
 
 class GatedTaskStore(DatabaseTaskStore):
     """The SDK's database task store, its transactions behind the process's gate and
@@ -42,11 +51,23 @@ class GatedTaskStore(DatabaseTaskStore):
         super().__init__(engine.execution_options(**{WRITE_OPTION: True}))
         self._gate = gate
         self._max_history = max(2, max_history)
+        self.on_canceled: Callable[[str], object] | None = None
+        """Told the id of a task whose stored copy was canceled meanwhile."""
 
     async def save(self, task: Task, context: ServerCallContext) -> None:
+        """Save the task, unless the stored copy already ended: a terminal state is
+        final, so a replica still working on a task canceled through another replica
+        cannot overwrite the cancel (it is told through `on_canceled` instead)."""
         trim_history(task, self._max_history)
         async with self._gate:
-            await super().save(task, context)
+            stored = await super().get(task.id, context)
+            ended = stored is not None and stored.status.state in TERMINAL_TASK_STATES
+            if not ended:
+                await super().save(task, context)
+                return
+        assert stored is not None
+        if stored.status.state == TaskState.TASK_STATE_CANCELED and self.on_canceled:
+            self.on_canceled(task.id)
 
     async def get(self, task_id: str, context: ServerCallContext) -> Task | None:
         async with self._gate:

@@ -17,6 +17,7 @@ import os
 import secrets
 import socket
 import uuid
+from collections.abc import Callable
 
 from a2a.server.context import ServerCallContext
 from a2a.server.request_handlers import RequestHandler
@@ -29,20 +30,12 @@ from a2a.types import (
     TaskState,
 )
 
-from medsafe_agents.green.persistence import GatedTaskStore, RunWriter
+from medsafe_agents.green.persistence import TERMINAL_TASK_STATES, GatedTaskStore, RunWriter
 from medsafe_core.models import RunState
 from medsafe_core.store import LeaseLostError, RunStateError
 
 logger = logging.getLogger(__name__)
 
-TERMINAL_TASK_STATES = frozenset(
-    {
-        TaskState.TASK_STATE_COMPLETED,
-        TaskState.TASK_STATE_FAILED,
-        TaskState.TASK_STATE_CANCELED,
-        TaskState.TASK_STATE_REJECTED,
-    }
-)
 TAKEOVER_KEY = "medsafe_takeover"
 """Message metadata key of a replica's own resume message (value: lease generation)."""
 
@@ -69,6 +62,8 @@ class ReplicaCoordinator:
         self.claimed = claimed
         """Runs claimed by the takeover loop and not yet picked up by the executor."""
         self.handler: RequestHandler | None = None
+        self.on_canceled: Callable[[str], bool] | None = None
+        """Stops a run working here whose task was canceled elsewhere."""
         self._tasks: list[asyncio.Task[None]] = []
 
     @property
@@ -105,9 +100,15 @@ class ReplicaCoordinator:
             await asyncio.sleep(period)
 
     async def heartbeat(self) -> None:
-        """Renew this replica's leases; runs whose lease was lost stop at their next write."""
+        """Renew this replica's leases (runs whose lease was lost stop at their next
+        write), and stop runs whose A2A task was canceled through another replica."""
         for run_id in await self.writer.heartbeat():
             logger.warning("lost the lease of run %s: another replica has taken it over", run_id)
+        for run_id in list(self.writer.leases):
+            task = await self.task_store.get(run_id, ServerCallContext())
+            canceled = task is not None and task.status.state == TaskState.TASK_STATE_CANCELED
+            if canceled and self.on_canceled is not None and self.on_canceled(run_id):
+                logger.warning("run %s was canceled through another replica; stopped", run_id)
 
     async def take_over_expired(self) -> list[str]:
         """Claim runs whose lease expired and resume each through the request handler."""
