@@ -226,6 +226,9 @@ def main() -> None:
     ap.add_argument("--docker", action="store_true", help="run docker-compose.yml's stack")
     ap.add_argument("--dry-run", action="store_true", help="with --docker: print the plan only")
     args = ap.parse_args()
+    # lines reach a pipe (a process manager's log, `timeout`) as they are printed
+    if hasattr(sys.stdout, "reconfigure"):
+        sys.stdout.reconfigure(line_buffering=True)
     try:
         with stop_on_signals():
             if args.docker:
