@@ -61,7 +61,7 @@ def scorable_suites() -> list[str]:
     return [i.name for i in list_suites() if i.kind != SuiteKind.EPISODIC]
 
 
-@lru_cache(maxsize=65_536)
+@lru_cache(maxsize=4096)
 def _task(task_id: str, salt: str | None) -> Task:
     parsed = parse_task_id(task_id)
     if parsed is None:
