@@ -34,6 +34,9 @@ class _Strict(BaseModel):
     model_config = ConfigDict(use_attribute_docstrings=True, extra="forbid")
 
 
+MAX_TEXT = 1_000_000
+"""Longest context or question of a task brought by the caller (characters)."""
+
 AnswerFormat = Literal["json", "xml", "yaml", "custom_tags"]
 """Formats a participant may be asked to answer in (`auto` only makes sense for scoring)."""
 
@@ -56,9 +59,9 @@ class GroundTruth(_Strict):
 
     suite: str | None = Field(default=None, max_length=64)
     """Suite of the task (default: the server's default suite)."""
-    context: str = ""
+    context: str = Field(default="", max_length=MAX_TEXT)
     """The evidence the question must be answered from."""
-    question: str = ""
+    question: str = Field(default="", max_length=MAX_TEXT)
     """The question that was asked."""
     input: dict[str, Any] = Field(default_factory=dict)
     """Suite-specific structured input, for suites that take one."""
@@ -67,7 +70,7 @@ class GroundTruth(_Strict):
     (a verbatim quote of the context that supports it; empty when it does not hold it)."""
     truth: dict[str, Any] = Field(default_factory=dict)
     """Ground truth of other suites, in the suite's target schema."""
-    category: str = "caller"
+    category: str = Field(default="caller", min_length=1, max_length=64)
     """Optional category, for per-category metrics."""
 
 
