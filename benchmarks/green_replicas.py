@@ -8,8 +8,12 @@ the first request to the last completed task. Each assessment has `--tasks` task
 concurrency `--concurrency`. Prints one row per replica count with the CPU seconds
 the green processes used.
 
-    uv run python benchmarks/green_replicas.py [--replicas 1 2] [--assessments 24]
-        [--in-flight 4] [--tasks 20] [--concurrency 4] [--latency 0.05]
+    uv run python benchmarks/green_replicas.py [--replicas 1 2] [--rounds 3]
+        [--assessments 24] [--in-flight 4] [--tasks 20] [--concurrency 4]
+        [--latency 0.05] [--database-url URL ...]
+
+Replica counts are interleaved round by round (1, 2, 1, 2, ...), each on a fresh
+database, and the median and range of assessments/s are printed.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ import itertools
 import json
 import os
 import signal
+import statistics
 import sys
 import tempfile
 import time
@@ -98,12 +103,19 @@ async def measure(args: argparse.Namespace, replicas: int, db: str) -> tuple[flo
 async def main() -> None:
     p = argparse.ArgumentParser(description=__doc__)
     p.add_argument("--replicas", type=int, nargs="+", default=[1, 2])
+    p.add_argument("--rounds", type=int, default=3, help="interleaved rounds per replica count")
     p.add_argument("--assessments", type=int, default=24)
     p.add_argument("--in-flight", type=int, default=4)
     p.add_argument("--tasks", type=int, default=20)
     p.add_argument("--concurrency", type=int, default=4)
     p.add_argument("--latency", type=float, default=0.05)
-    p.add_argument("--database-url", default=None, help="default: a fresh SQLite file per row")
+    p.add_argument(
+        "--database-url",
+        nargs="+",
+        default=None,
+        help="one empty database per round and replica count, in order (default: a "
+        "fresh SQLite file each)",
+    )
     args = p.parse_args()
     print(
         f"{args.assessments} assessments of {args.tasks} tasks (concurrency "
@@ -111,15 +123,27 @@ async def main() -> None:
         f"{args.latency * 1000:.0f} ms), {os.cpu_count()} CPUs, load average "
         f"{os.getloadavg()[0]:.2f}"
     )
-    print(
-        f"{'replicas':>8} {'wall s':>8} {'assessments/s':>13} {'completed':>9} {'green cpu s':>11}"
-    )
+    urls = iter(args.database_url or [])
+    rates: dict[int, list[float]] = {n: [] for n in args.replicas}
+    cpus: dict[int, list[float]] = {n: [] for n in args.replicas}
+    for _ in range(args.rounds):
+        for n in args.replicas:
+            db = next(urls, None) or (
+                f"sqlite+aiosqlite:///{tempfile.mkdtemp(prefix='medsafe-replicas-')}/bench.db"
+            )
+            wall, completed, cpu = await measure(args, n, db)
+            if completed != args.assessments:
+                print(f"  {args.assessments - completed} assessments did not complete")
+            rates[n].append(completed / wall)
+            cpus[n].append(cpu)
+    print(f"{'replicas':>8} {'assessments/s median':>20} {'range':>13} {'green cpu s':>11}")
     for n in args.replicas:
-        db = args.database_url or (
-            f"sqlite+aiosqlite:///{tempfile.mkdtemp(prefix='medsafe-replicas-')}/bench.db"
+        low, high = min(rates[n]), max(rates[n])
+        print(
+            f"{n:>8} {statistics.median(rates[n]):>20.2f} {f'{low:.2f}-{high:.2f}':>13} "
+            f"{statistics.median(cpus[n]):>11.2f}"
         )
-        wall, completed, cpu = await measure(args, n, db)
-        print(f"{n:>8} {wall:>8.2f} {completed / wall:>13.2f} {completed:>9} {cpu:>11.2f}")
+    print(f"load average after: {os.getloadavg()[0]:.2f}")
 
 
 if __name__ == "__main__":
