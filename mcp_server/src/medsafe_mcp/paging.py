@@ -27,6 +27,10 @@ when the caller does not measure them."""
 RESULT_BUDGET_BYTES = MESSAGE_LIMIT_BYTES - FRAMING_BYTES - ENVELOPE_RESERVE_BYTES
 """Wire bytes of list items per result (see `wire_size`)."""
 
+UNSTORED_MAX_ITEMS = 1000
+"""Most items of an `evaluate_batch` call with `store=false`: every verdict of such a
+batch must fit one result, since nothing is kept to page through afterwards."""
+
 T = TypeVar("T")
 
 
@@ -77,3 +81,16 @@ def take_within_budget(
 def fits(items: Sequence[BaseModel], budget: int = RESULT_BUDGET_BYTES) -> bool:
     """Whether all of `items` fit in one page."""
     return len(take_within_budget(items, json_size, budget)) == len(items)
+
+
+def unstored_batch_problem(n_items: int, store: bool) -> str | None:
+    """Why a batch cannot be scored without storing it (its verdicts would not all fit
+    one result and would be lost), or None."""
+    if store or n_items <= UNSTORED_MAX_ITEMS:
+        return None
+    return (
+        f"the batch has {n_items} items; without store=true every verdict must come back "
+        f"in one result, which holds at most {UNSTORED_MAX_ITEMS} items. Call again with "
+        "store=true (the result then pages, and get_run returns every sample) or send at "
+        f"most {UNSTORED_MAX_ITEMS} items per call"
+    )
