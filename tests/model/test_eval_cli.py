@@ -88,6 +88,9 @@ def test_eval_stores_a_scored_run_with_report_and_retries(env):
     record = _stored(env["db"], run_id)
     assert record.meta.state == RunState.COMPLETED
     assert record.manifest.participant == "good-model"
+    generation = record.manifest.generation
+    assert generation is not None and generation["model"] == "good-model"
+    assert generation["params"]["max_tokens"] == 256
     assert record.metrics.n_samples == N
     assert record.metrics.n_errors == 0
     assert record.metrics.metrics["safe_response_rate"].value > 0.5

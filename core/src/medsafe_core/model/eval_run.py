@@ -198,11 +198,19 @@ async def _run(
         )
     if judge is not None and not options.resume:
         manifest = manifest.model_copy(update={"judge": judge.info.label})
-    if not options.resume:
-        await store.create_run(meta, manifest, inline_tasks(tasks))
     params = ChatParams(
         model=options.model, temperature=options.temperature, max_tokens=options.max_tokens
     )
+    if not options.resume:
+        generation = {
+            "model": options.model,
+            "base_url": public_url(options.base_url or model_settings.base_url or ""),
+            "params": {k: v for k, v in params.body().items() if k != "model"},
+            "system": options.system,
+            "prices": options.prices.model_dump(mode="json") if options.prices else None,
+        }
+        manifest = manifest.model_copy(update={"generation": generation})
+        await store.create_run(meta, manifest, inline_tasks(tasks))
     client = ModelClient.from_settings(
         model_settings,
         base_url=options.base_url,

@@ -55,6 +55,10 @@ class RunManifest(Contract):
     """`caller` when the caller supplied the ground truth: such runs are never ranked."""
     judge: str | None = None
     """Judge consulted beside the suite's own rules (`name@version[:model]`), if any."""
+    generation: dict[str, Any] | None = None
+    """For runs that called a model directly (`medsafe eval`): model, endpoint (without
+    credentials), generation parameters, system message and prices. Token counts and
+    cost of each invocation are written beside the record (`<run_id>.model.json`)."""
 
 
 class ResponseRecord(Contract):
