@@ -235,13 +235,24 @@ def rescore_cmd(
 
 @app.command("compare")
 def compare_cmd(
-    a: Annotated[Path, typer.Argument(help="First run record.")],
-    b: Annotated[Path, typer.Argument(help="Second run record.")],
+    runs: Annotated[
+        list[str], typer.Argument(help="Two run records, or more records or stored run ids.")
+    ],
     as_json: Annotated[bool, typer.Option("--json", help="Print the comparison as JSON.")] = False,
 ) -> None:
-    """Paired comparison of two runs on the same tasks (McNemar, paired bootstrap)."""
+    """Two runs: paired comparison on the same tasks (McNemar, paired bootstrap). More
+    runs: the model table (headline metrics and abstention calibration with CIs, paired
+    tests against the best run; `compare-models` has Markdown and HTML output)."""
     from medsafe_core.metrics import compare_runs
 
+    if len(runs) != 2 or not all(Path(r).is_file() for r in runs):
+        from medsafe_core.cli.eval_cmd import compare_models_cmd
+
+        if len(runs) < 2:
+            raise _fail("give at least two runs to compare")
+        compare_models_cmd(runs, markdown=False, html=None, as_json=as_json, database_url=None)
+        return
+    a, b = Path(runs[0]), Path(runs[1])
     try:
         cmp = compare_runs(read_run(a), read_run(b))
     except (InputError, ValueError) as exc:
