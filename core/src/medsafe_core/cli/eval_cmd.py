@@ -9,7 +9,7 @@ import contextlib
 import json
 import signal
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.progress import (
@@ -28,9 +28,11 @@ from rich.text import Text
 from medsafe_core.cli import app, console, err
 from medsafe_core.cli.io import InputError, read_run, write_atomic
 from medsafe_core.cli.render import fmt_estimate, metrics_table
-from medsafe_core.model.compare import TABLE_METRICS, ModelTable, model_table
-from medsafe_core.model.eval_run import EvalOptions, EvalOutcome, EvalSetupError, run_eval
-from medsafe_core.model.types import Prices
+
+if TYPE_CHECKING:
+    from medsafe_core.model.compare import ModelTable
+    from medsafe_core.model.eval_run import EvalOptions, EvalOutcome
+
 from medsafe_core.models import RunRecord
 from medsafe_core.parsing import ResponseFormat
 
@@ -113,6 +115,9 @@ def eval_cmd(
     """Evaluate a model at any OpenAI-compatible endpoint: render each task with its
     format instructions, call the model (API key from MEDSAFE_LLM_API_KEY or
     OPENAI_API_KEY), score, store the run and print the metrics with 95% CIs."""
+    from medsafe_core.model.eval_run import EvalOptions, EvalSetupError
+    from medsafe_core.model.types import Prices
+
     if (price_in is None) != (price_out is None):
         raise _fail("give both --price-in and --price-out, or neither")
     options = EvalOptions(
@@ -179,6 +184,8 @@ def eval_cmd(
 
 async def _run_interruptible(options: EvalOptions, progress: Progress) -> EvalOutcome:
     """Run the evaluation; SIGTERM cancels it like Ctrl-C (the run is marked interrupted)."""
+    from medsafe_core.model.eval_run import run_eval
+
     task = asyncio.current_task()
     loop = asyncio.get_running_loop()
     if task is not None:
@@ -218,6 +225,8 @@ def _ci(e: object) -> str:
 
 def render_markdown(table: ModelTable) -> str:
     """The table as Markdown (the docs' template)."""
+    from medsafe_core.model.compare import TABLE_METRICS
+
     head = [
         "Model",
         "Samples",
@@ -274,6 +283,8 @@ def _p(m: object) -> str:
 
 
 def _rich(table: ModelTable) -> list[Table]:
+    from medsafe_core.model.compare import TABLE_METRICS
+
     main = Table(title=f"{table.suite}: models, 95% CI")
     for col in (
         "model",
@@ -314,6 +325,7 @@ def render_html(table: ModelTable) -> str:
     """A self-contained comparison page: the table and the risk-coverage plane."""
     from html import escape
 
+    from medsafe_core.model.compare import TABLE_METRICS
     from medsafe_core.service.calibration_chart import risk_coverage_svg
 
     head = "".join(
@@ -381,6 +393,8 @@ def compare_models_cmd(
 ) -> None:
     """The model table of several runs (the base-model table): headline metrics and
     abstention calibration with 95% CIs, and paired tests against the best run."""
+    from medsafe_core.model.compare import model_table
+
     try:
         records: dict[str, RunRecord] = {}
         for ref in runs:
