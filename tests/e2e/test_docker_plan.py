@@ -10,15 +10,17 @@ from typing import Any
 import pytest
 
 from demo import docker_ports
-from docker_plan import LABEL, compose_config, describe, duration_ns, make_plan
+from docker_plan import LABEL, describe, duration_ns, make_plan
 from docker_stack import DockerStack, StackError, _restart_policy
+
+from .compose_helpers import pristine_config
 
 DEMO_SERVICES = ("core", "mcp", "green", "purple", "hallucinator")
 
 
 @pytest.fixture(scope="module")
 def plan():
-    return make_plan(compose_config(profiles=("bad",)), DEMO_SERVICES)
+    return make_plan(pristine_config(("bad",)), DEMO_SERVICES)
 
 
 def test_each_image_is_built_once_from_its_dockerfile(plan) -> None:
@@ -66,7 +68,7 @@ def test_containers_get_compose_commands_health_and_volume(plan) -> None:
 
 
 def test_ports_of_the_stack(plan) -> None:
-    ports = docker_ports(compose_config(profiles=("bad",)))
+    ports = docker_ports(pristine_config(("bad",)))
     assert ports["postgres"] == 5432 and ports["green"] == 9009 and ports["purple"] == 9010
 
 
