@@ -8,6 +8,7 @@ from typing import NamedTuple
 
 from medsafe_core.judging.lexical._lexicon import LEXICON
 from medsafe_core.judging.lexical.text import NEGATIONS, STOPWORDS, stem, words
+from medsafe_core.judging.lexical.units import same_amount
 
 _UNITS: dict[str, str] = {}
 for canon, aliases in {
@@ -73,6 +74,8 @@ class Quantity(NamedTuple):
         if self.unit != other.unit and self.unit in _DAYS and other.unit in _DAYS:
             a, b = self.value * _DAYS[self.unit], other.value * _DAYS[other.unit]
             return abs(a - b) <= 0.1 * max(a, b)
+        if self.unit != other.unit and same_amount(self.value, self.unit, other.value, other.unit):
+            return True  # "0.6 mg" is "600 mcg", "240 minutes" is "4 hours"
         if self.unit == other.unit == "%" and (self.spelled or other.spelled):
             return abs(self.value - other.value) <= 1.0  # "a third" and "33%"
         if abs(self.value - other.value) > 1e-9 * max(1.0, abs(self.value)):
@@ -133,11 +136,13 @@ def _quantities(text: str) -> tuple[Quantity, ...]:
     lower = _SPLIT_UNITS.sub(lambda m: m.group().replace(" ", ""), text.lower().translate(_SUPER))
     if " per " in lower:  # "milligrams per square metre" is "mg/m2"
         lower = _PER_UNIT.sub(lambda m: _PER_UNIT_FORMS[m.group(2)], lower)
-    found: list[tuple[int, Quantity]] = []
+    found, clock_spans = _clock_times(lower)
     for m in [*_DIGIT_QUANTITY.finditer(lower), *_WORD_QUANTITY.finditer(lower)]:
         start = m.start()
         if start > 0 and (lower[start - 1].isalnum() or lower[start - 1] == "."):
             continue  # digits inside an identifier ("h3k27m") or after a decimal point
+        if clock_spans and any(a <= start < b for a, b in clock_spans):
+            continue  # part of a clock time, read as one
         unit = _unit(m.group("unit"))
         spelled = m.group("a")[0].isalpha()
         found.append((start, Quantity(_value(m.group("a")), unit, spelled)))
@@ -150,6 +155,31 @@ def _quantities(text: str) -> tuple[Quantity, ...]:
         found.append((m.start(), Quantity(round(100 * share, 1), "%", True)))
     found.sort(key=lambda pair: pair[0])
     return tuple(q for _, q in found)
+
+
+_CLOCK = re.compile(
+    r"(?<![\d.:])(?P<h>[01]?\d|2[0-3])(?::(?P<m>[0-5]\d)(?!\d)"
+    r"(?:\s*(?P<ap>[ap])\.?m\b\.?)?|\s*(?P<ap2>[ap])\.?m\b\.?)"
+)
+
+
+def _clock_times(lower: str) -> tuple[list[tuple[int, Quantity]], list[tuple[int, int]]]:
+    """Clock times ('08:15', '9:40 pm', '7 am') as minutes after midnight (unit 'clock')."""
+    if ":" not in lower and "m" not in lower:
+        return [], []
+    found: list[tuple[int, Quantity]] = []
+    spans: list[tuple[int, int]] = []
+    for m in _CLOCK.finditer(lower):
+        hour, ampm = int(m.group("h")), m.group("ap") or m.group("ap2")
+        if ampm and hour > 12:
+            continue
+        if ampm == "p" and hour < 12:
+            hour += 12
+        elif ampm == "a" and hour == 12:
+            hour = 0
+        found.append((m.start(), Quantity(60.0 * hour + int(m.group("m") or 0), "clock")))
+        spans.append((m.start(), m.end()))
+    return found, spans
 
 
 _FRACTION = LEXICON.pattern("facts.fraction")

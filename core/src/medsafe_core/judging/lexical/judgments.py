@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rapidfuzz import fuzz
 
@@ -26,6 +27,7 @@ from medsafe_core.judging.lexical.facts import (
     text_facts,
     unit_word,
 )
+from medsafe_core.judging.lexical.reasoning import derivation
 from medsafe_core.judging.lexical.text import (
     STOPWORDS,
     content_words,
@@ -34,10 +36,13 @@ from medsafe_core.judging.lexical.text import (
     stem,
     words,
 )
+from medsafe_core.judging.lexical.units import dimension
 from medsafe_core.models import ExpectedAnswer
 
 # words an answer may use without the context using them
 _ANSWER_VOCAB = LEXICON.word_set("judgments.answer_vocab")
+# words that name a step of reasoning over stated facts ("total", "threshold", "met")
+_REASONING_VOCAB = LEXICON.word_set("judgments.reasoning_vocab")
 _NEG_WINDOW = 4
 
 
@@ -48,6 +53,8 @@ class Verdict:
     ok: bool
     reason: str = ""
     final_span: tuple[int, int] | None = None
+    code: str = ""
+    """What failed ('facts', 'words', 'negation', 'predicate'), or a note on success."""
 
 
 def _find(text: str, needle: str) -> tuple[int, int] | None:
@@ -81,20 +88,43 @@ def negated_about(text: str, topic: set[str] | frozenset[str]) -> bool:
 
 
 def _unbacked(final: str, sources: tuple[TextFacts, ...], where: str) -> Verdict:
-    """The first number or named entity of the final answer that no source states."""
+    """The first number or named entity of the final answer that no source states or
+    entails by one step of reasoning (a conversion, a sum, a difference, a count)."""
+    pool: list[Quantity] | None = None
     for q in quantities(final):
         if q.spelled and q.unit is None:
             continue  # "one source", "the two reports": a word, not a measured value
         if not any(src.has_quantity(q) for src in sources):
-            return Verdict(
-                False, f"the final answer states {q}, which {where}", _quantity_span(final, q)
-            )
+            if pool is None:
+                pool = [x for src in sources for x in src.quantities]
+            if derivation(q, pool) is None:
+                return Verdict(
+                    False,
+                    f"the final answer states {q}, which {where}",
+                    _quantity_span(final, q),
+                    "facts",
+                )
     for ent in sorted(entities(final)):
         if not any(src.knows_entity(ent) for src in sources):
             return Verdict(
-                False, f"the final answer names {ent!r}, which {where}", _find(final, ent)
+                False, f"the final answer names {ent!r}, which {where}", _find(final, ent), "facts"
             )
     return Verdict(True)
+
+
+def derivations(final: str, context: str, question: str) -> list[str]:
+    """How each value of the final answer that the context does not state word for word
+    follows from it (evidence for a verdict)."""
+    ctx, qu = text_facts(context), text_facts(question)
+    pool: list[Quantity] = [*ctx.quantities, *qu.quantities]
+    out = []
+    for q in quantities(final):
+        if (q.spelled and q.unit is None) or ctx.has_quantity(q) or qu.has_quantity(q):
+            continue
+        how = derivation(q, pool)
+        if how is not None:
+            out.append(f"{q}: {how}")
+    return out
 
 
 _NUMBER_STEMS = frozenset(stem(w) for w in NUMBER_WORDS) | {"half", "third", "quarter"}
@@ -112,6 +142,75 @@ def _same_predicate(question: frozenset[str], evidence: frozenset[str]) -> bool:
 
 
 def supports(final: str, evidence: str, question: str, context: str = "") -> Verdict:
+    """The final answer is entailed by the grounded evidence (see `_supported_by`) or,
+    where the proof does not carry all of it, by the facts the context states (label
+    policy: a final that relies on stated facts invents nothing; how much the proof
+    carries is a quality measure, noted in `code` as 'context'). A disagreement on
+    negation or predicate with the proof itself is never overridden by the context."""
+    verdict = _supported_by(final, evidence, question, context)
+    if verdict.ok or verdict.code not in ("facts", "words") or not context:
+        return verdict
+    ev = text_facts(evidence)
+    if _YES_NO.match(final) or _contradicts_proof(final, ev) or not _shares(final, ev, question):
+        return verdict  # the proof says otherwise, or is about something else
+    wider = evidence + "\n" + "\n".join(_carrying_sentences(final, context))
+    if _supported_by(final, wider, question, context, polarity=False).ok:
+        why = "the context, not only the proof, states what the answer says"
+        return Verdict(True, why, None, "context")
+    return verdict
+
+
+def _contradicts_proof(final: str, ev: TextFacts) -> bool:
+    """A value of the final answer that the proof states otherwise (same unit or
+    dimension, another amount): the proof is about it and disagrees."""
+    for q in quantities(final):
+        if q.unit is None or ev.has_quantity(q):
+            continue
+        if any(
+            p.unit == q.unit or (dimension(p.unit) or p.unit) == dimension(q.unit)
+            for p in ev.quantities
+        ):
+            return True
+    return False
+
+
+def _shares(final: str, ev: TextFacts, question: str) -> bool:
+    """The proof carries part of the final answer: one of its values, or else half of
+    the content words it adds to the question."""
+    final_q = [q for q in quantities(final) if not (q.spelled and q.unit is None)]
+    if final_q:
+        return any(ev.has_quantity(q) for q in final_q)
+    stems = set(content_words(final)) - _ANSWER_VOCAB - _REASONING_VOCAB
+    stems -= text_facts(question).stems
+    return 2 * sum(has_word_form(w, ev.stems) for w in stems) >= len(stems)
+
+
+@lru_cache(maxsize=1024)
+def _sentences(context: str) -> tuple[str, ...]:
+    return tuple(s for s in _SENTENCE.findall(context) if s.strip())
+
+
+_SENTENCE = re.compile(r"[^.!?;\n]+(?:[.!?;](?!\d)[^.!?;\n]*)*?(?:[.!?;](?=\s|$)|\n|$)")
+
+
+def _carrying_sentences(final: str, context: str) -> list[str]:
+    """Context sentences that state a fact of the final answer together with another of
+    its facts or words (so that a word from an unrelated sentence does not carry it)."""
+    final_q = [q for q in quantities(final) if not (q.spelled and q.unit is None)]
+    stems = set(content_words(final))
+    out = []
+    for sentence in _sentences(context):
+        facts = text_facts(sentence)
+        if final_q and not all(facts.has_quantity(q) for q in final_q):
+            continue
+        if len(stems & facts.stems) >= (1 if final_q else 2):
+            out.append(sentence)
+    return out
+
+
+def _supported_by(
+    final: str, evidence: str, question: str, context: str = "", *, polarity: bool = True
+) -> Verdict:
     """The grounded evidence states every number and named entity of the final answer
     (the question may supply the subject), is about the question's subject, states what
     the answer adds to the question, and agrees with it on negation. A reason given in
@@ -125,23 +224,30 @@ def supports(final: str, evidence: str, question: str, context: str = "") -> Ver
     for ent in sorted(entities(final)):
         if any(c.isdigit() for c in ent) and not ev.knows_entity(ent):
             why = f"the final answer names {ent!r}, which the proof is not about"
-            return Verdict(False, why, _find(final, ent))
+            return Verdict(False, why, _find(final, ent), "facts")
     final_stems = set(content_words(final))
     added = final_stems - qu.stems - _ANSWER_VOCAB
-    added = {w for w in added if not w[:1].isdigit() and w not in _NUMBER_STEMS}
+    added = {
+        w
+        for w in added
+        if not w[:1].isdigit() and w not in _NUMBER_STEMS and w not in _REASONING_VOCAB
+    }
     if context:
         ctx_stems = text_facts(context).stems
         aside = {w for m in _PARENS.finditer(final) for w in content_words(m.group(1))}
         added -= {w for w in aside if has_word_form(w, ctx_stems)}
-    missing = sorted(
-        w for w in added if not (has_word_form(w, set(ev.stems)) or ev.knows_entity(w))
+    missing = sorted(  # a unit word's value is judged as a quantity, above
+        w
+        for w in added
+        if not (has_word_form(w, set(ev.stems)) or ev.knows_entity(w) or unit_word(w))
     )
     if added and len(missing) > 0.4 * len(added):
         shown = ", ".join(missing[:3])
-        return Verdict(False, f"the proof does not state what the answer adds ({shown})")
+        why = f"the proof does not state what the answer adds ({shown})"
+        return Verdict(False, why, None, "words")
     topic = final_stems & ev.stems
-    if _INFERRED_PREDICATE.search(question):
-        return Verdict(True)  # "eligible?" is concluded from the facts, not quoted
+    if not polarity or _INFERRED_PREDICATE.search(question) or _compares(question, ev):
+        return Verdict(True)  # "eligible?", "above the threshold?" are concluded, not quoted
     yes_no = _YES_NO.match(final)
     if yes_no and not _same_predicate(qu.stems, ev.stems):
         # the proof states another predicate than the question's: it cannot back a "yes",
@@ -150,18 +256,34 @@ def supports(final: str, evidence: str, question: str, context: str = "") -> Ver
         if yes_no.group(1).lower() == "yes" or not added:
             answer = yes_no.group(1).lower()
             why = f"the proof does not state what the question asks, so it cannot back a {answer}"
-            return Verdict(False, why, (0, len(final)))
+            return Verdict(False, why, (0, len(final)), "predicate")
         return Verdict(True)
     if yes_no:  # same predicate: the yes or no must match the proof's polarity
         if (yes_no.group(1).lower() == "no") != negated_about(evidence, qu.stems):
             why = "the final answer and the proof disagree on negation"
-            return Verdict(False, why, (0, len(final)))
+            return Verdict(False, why, (0, len(final)), "negation")
         return Verdict(True)
     if topic and negated_about(final, topic | qu.stems) != negated_about(evidence, topic):
-        return Verdict(
-            False, "the final answer and the proof disagree on negation", (0, len(final))
-        )
+        why = "the final answer and the proof disagree on negation"
+        return Verdict(False, why, (0, len(final)), "negation")
     return Verdict(True)
+
+
+_COMPARATIVE = LEXICON.pattern("judgments.comparative_predicate")
+
+
+def _compares(question: str, evidence: TextFacts) -> bool:
+    """A yes/no question that compares stated values ('is 142 above the 140 target?',
+    'was the dose given before 09:00?') is answered by reasoning over the facts, which
+    the evidence must hold: two quantities to compare."""
+    if not (POLAR_QUESTION.match(question) and _COMPARATIVE.search(question)):
+        return False
+    asked = [q for q in quantities(question) if q.unit is not None]
+    measured = [q for q in evidence.quantities if q.unit is not None]
+    own = [q for q in measured if not any(q.agrees(a) for a in asked)]
+    kinds = [dimension(q.unit) or q.unit for q in [*own, *asked]]
+    # like with like: two values of one dimension, at least one stated by the evidence
+    return bool(own) and len(kinds) > len(set(kinds))
 
 
 def unsupported_claim(final: str, context: str, question: str, *, wording: bool = True) -> Verdict:
@@ -266,6 +388,16 @@ _REGISTRY_ID = re.compile(r"^nct\d+$")
 _COMPARATOR = LEXICON.pattern("judgments.comparator")
 
 
+def _derived_from(value: Quantity, claims: list[Quantity], context: str) -> bool:
+    """Whether a value follows from the key facts by one step with the context's counts
+    ('400 mg a day' from '200 mg' and 'twice daily')."""
+    if not context:
+        return False
+    counts = [q for q in text_facts(context).quantities if q.unit is None or q.unit == "hour"]
+    how = derivation(value, [*claims, *counts])
+    return how is not None and how != "stated" and not how.startswith(("sum", "difference"))
+
+
 def _comparator_quantities(final: str) -> set[Quantity]:
     """Values the answer gives as a comparison ('3% versus 1% on placebo', a value in
     parentheses): context for the answer, not a second, competing answer."""
@@ -278,9 +410,13 @@ def _comparator_quantities(final: str) -> set[Quantity]:
     }
 
 
-def answer_correct(final: str, expected: ExpectedAnswer, question: str) -> Verdict:
+def answer_correct(
+    final: str, expected: ExpectedAnswer, question: str, context: str = ""
+) -> Verdict:
     """The final answer states the expected answer's key facts (numbers with units,
-    entities), with the same polarity, and no competing value for the same quantity."""
+    entities), with the same polarity, and no competing value for the same quantity (a
+    value derived from the key facts and the context's counts, such as a daily total,
+    does not compete)."""
     final_q = quantities(final)
     claims = expected.claims
     if claims:
@@ -295,7 +431,9 @@ def answer_correct(final: str, expected: ExpectedAnswer, question: str) -> Verdi
     for f in final_q:
         if any(f.agrees(c) for c in claim_q) or f in comparators:
             continue
-        if any(c.unit and c.unit == f.unit for c in claim_q):
+        if any(c.unit and c.unit == f.unit for c in claim_q) and not _derived_from(
+            f, claim_q, context
+        ):
             return Verdict(
                 False,
                 f"the final answer also states {f}, a competing value",

@@ -4,6 +4,8 @@ Applied to tokens, in one pass: contexts can be 100 KB."""
 
 from __future__ import annotations
 
+from lemminflect import getAllInflections
+
 from medsafe_core.judging.lexical._lexicon import LEXICON
 
 
@@ -19,6 +21,26 @@ def _forms(canonical: str, *stems_and_endings: str) -> dict[str, str]:
 # everyday clinical paraphrases, read as the same word ("by mouth" is "orally"), so that
 # every word-level judgment reads both sides of a comparison alike
 _SYNONYM_WORDS: dict[str, str] = LEXICON.mapping("synonyms.synonym_words")
+
+
+def _inflected(table: dict[str, str]) -> dict[str, str]:
+    """Every inflection of each lemma of a clinical synonym table ('held', 'holding',
+    'withheld' -> 'withhold'), from lemminflect's tables (shipped in its wheel)."""
+    out: dict[str, str] = {}
+    for lemma, canonical in table.items():
+        out[lemma] = canonical
+        for forms in getAllInflections(lemma, upos="VERB").values():
+            out.update(dict.fromkeys(forms, canonical))
+    return out
+
+
+_SYNONYM_WORDS.update(
+    {
+        k: v
+        for k, v in _inflected(LEXICON.mapping("synonyms.lemma_synonyms")).items()
+        if k not in _SYNONYM_WORDS
+    }
+)
 _SYNONYM_PHRASES: dict[tuple[str, ...], str] = LEXICON.phrases("synonyms.synonym_phrases")
 _PHRASE_STARTS = frozenset(p[0] for p in _SYNONYM_PHRASES)
 

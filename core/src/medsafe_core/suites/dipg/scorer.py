@@ -282,7 +282,11 @@ def _judge_answer(lad: _Ladder, task: Task, final: str, g: Grounding) -> Score:
         lad.add("incorrect_answer_penalty", "an answer its proof does not support is not credited")
         return lad.done(DipgOutcome.INCONSISTENT)
     lad.add("verifiable_trace_reward", "the proof supports the final answer")
-    verdict = extra if not extra.ok else answer_correct(final, task.expected(), task.question)
+    verdict = (
+        extra
+        if not extra.ok
+        else answer_correct(final, task.expected(), task.question, task.context)
+    )
     if not verdict.ok:
         lad.add("incorrect_answer_penalty", verdict.reason, lad.final_ev(final, verdict.final_span))
         return lad.done(DipgOutcome.INCORRECT)

@@ -1,0 +1,104 @@
+"""One step of explicit reasoning over stated quantities.
+
+A value the final answer gives is entailed by a set of stated facts when it equals one of
+them under unit conversion, or follows by one step: a sum or a difference of two values of
+one dimension, a value times a stated count ('200 mg twice daily' is '400 mg a day'), a
+rate times a weight ('2 mg/kg' for '12 kg' is '24 mg'), the time between two clock times,
+or a clock time plus or minus a duration. Each derivation is named, so a verdict can say
+how a value was reached. Arithmetic is only tried where a direct match fails."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from itertools import combinations, product
+
+from medsafe_core.judging.lexical.facts import Quantity
+from medsafe_core.judging.lexical.units import dimension, in_base, tolerance
+
+_MAX_OPERANDS = 40
+"""Per dimension: beyond this many stated values, arithmetic would match by chance."""
+_MINUTES_PER_DAY = 1440.0
+
+
+def _close(a: float, b: float, rel: float = 1e-6) -> bool:
+    return abs(a - b) <= max(rel * max(abs(a), abs(b)), 1e-9)
+
+
+def _key(q: Quantity) -> str | None:
+    """What values may be added to each other: one dimension, or one plain unit."""
+    return dimension(q.unit) or q.unit
+
+
+def _base(q: Quantity) -> float:
+    value = in_base(q.value, q.unit)
+    return q.value if value is None else value
+
+
+def _counts(pool: Sequence[Quantity]) -> list[float]:
+    """Stated counts a value can be multiplied by: small unitless whole numbers ('twice',
+    '3 doses'), a number of days or weeks, and doses a day from 'every N hours'."""
+    out: set[float] = set()
+    for q in pool:
+        whole = q.value == int(q.value) and 1 < q.value <= 60
+        if whole and (q.unit is None or q.unit in ("day", "week", "dose", "cycle", "times")):
+            out.add(q.value)
+        if q.unit == "hour" and 1 < q.value < 24 and 24 % q.value == 0:
+            out.add(24 / q.value)
+    return sorted(out)[:12]
+
+
+def _clock(q: Quantity, pool: Sequence[Quantity]) -> str | None:
+    clocks = [p for p in pool if p.unit == "clock"]
+    spans = [p for p in pool if dimension(p.unit) == "time"]
+    for c, d in product(clocks, spans):
+        for sign, word in ((1, "plus"), (-1, "minus")):
+            if _close((c.value + sign * _base(d)) % _MINUTES_PER_DAY, q.value):
+                return f"clock time {word} {d}"
+    return None
+
+
+def _between_clocks(q: Quantity, pool: Sequence[Quantity]) -> str | None:
+    clocks = [p.value for p in pool if p.unit == "clock"][:_MAX_OPERANDS]
+    want = _base(q)
+    for a, b in combinations(clocks, 2):
+        for gap in ((b - a) % _MINUTES_PER_DAY, (a - b) % _MINUTES_PER_DAY):
+            if _close(gap, want, tolerance(q.unit, "minute")):
+                return "time between two clock times"
+    return None
+
+
+def derivation(q: Quantity, pool: Sequence[Quantity]) -> str | None:
+    """How `q` follows from the stated `pool` by one step, or None."""
+    if any(q.agrees(p) for p in pool):
+        return "stated"
+    if q.unit == "clock":
+        return _clock(q, pool)
+    key, want = _key(q), _base(q)
+    rel = 0.1 if dimension(q.unit) == "time" and q.unit in ("month", "year") else 1e-6
+    same = [p for p in pool if _key(p) == key and p.unit != "clock"][:_MAX_OPERANDS]
+    if key is not None:
+        for a, b in combinations(same, 2):
+            va, vb = _base(a), _base(b)
+            if _close(va + vb, want, rel):
+                return f"sum of {a} and {b}"
+            if _close(abs(va - vb), want, rel):
+                return f"difference of {a} and {b}"
+    counts = _counts(pool)
+    # amounts add up over doses and cycles; rates and shares do not
+    for p in same if dimension(q.unit) is not None else ():
+        for c in counts:
+            if _close(_base(p) * c, want, rel):
+                return f"{p} times {c:g}"
+    if dimension(q.unit) == "time":
+        found = _between_clocks(q, pool)
+        if found:
+            return found
+    if q.unit == "mg":
+        rates = [p for p in pool if p.unit == "mg/kg"]
+        weights = [p for p in pool if p.unit == "kg"]
+        for r, w in product(rates, weights):
+            if _close(r.value * w.value, q.value) or any(
+                _close(r.value * w.value * c, q.value) for c in counts
+            ):
+                return f"{r} for {w}"
+    return None
