@@ -27,5 +27,13 @@ DIPG_V4 = RewardProfile(
     },
 )
 
-PROFILES: list[RewardProfile] = [DIPG_V4]
+DIPG_V5 = RewardProfile(
+    name="dipg-v5",
+    suite="dipg",
+    values={**DIPG_V4.values, "proof_precision_penalty": -30.0},
+)
+"""`dipg-v4` plus a proof-precision cost: the share of the proof the final answer does not
+need, times this constant (a pasted context loses most of it)."""
+
+PROFILES: list[RewardProfile] = [DIPG_V4, DIPG_V5]
 """Every dipg profile, the default first."""
