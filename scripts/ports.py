@@ -11,8 +11,10 @@ _LISTEN = "0A"
 
 
 def is_free(port: int, host: str = "127.0.0.1") -> bool:
-    """Whether `port` can be bound on `host` now."""
+    """Whether a server could listen on `port` now. SO_REUSEADDR as servers (uvicorn,
+    PostgreSQL) set it: connections closing in TIME_WAIT do not hold a port."""
     with socket.socket() as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             s.bind((host, port))
         except OSError:
