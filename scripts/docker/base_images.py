@@ -82,9 +82,10 @@ def rootfs_tarball(suite: str = "bookworm") -> Path:
     if out.exists():
         return out
     if shutil.which("debootstrap") is None:
-        subprocess.run(
-            ["apt-get", "install", "-y", "-q", "debootstrap"], check=True, capture_output=True
-        )
+        install = ["apt-get", "install", "-y", "-q", "debootstrap"]
+        if subprocess.run(install, capture_output=True, timeout=300).returncode != 0:
+            subprocess.run(["apt-get", "update", "-q"], capture_output=True, timeout=300)
+            subprocess.run(install, check=True, capture_output=True, timeout=300)
     with tempfile.TemporaryDirectory(prefix="medsafe-rootfs-") as tmp:
         target = Path(tmp) / "rootfs"
         subprocess.run(
