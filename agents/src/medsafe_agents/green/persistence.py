@@ -54,6 +54,18 @@ class GatedTaskStore(DatabaseTaskStore):
         self.on_canceled: Callable[[str], object] | None = None
         """Told the id of a task whose stored copy was canceled meanwhile."""
 
+    async def initialize(self) -> None:
+        """Create the SDK's tables if needed. Replicas starting together on a fresh
+        database race to create them; the loser sees them on a second try."""
+        for attempt in range(3):
+            try:
+                await super().initialize()
+                return
+            except Exception:
+                if attempt == 2:
+                    raise
+                await asyncio.sleep(0.2 * (attempt + 1))
+
     async def save(self, task: Task, context: ServerCallContext) -> None:
         """Save the task, unless the stored copy already ended: a terminal state is
         final, so a replica still working on a task canceled through another replica
