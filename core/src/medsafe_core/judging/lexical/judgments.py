@@ -388,11 +388,14 @@ _REGISTRY_ID = re.compile(r"^nct\d+$")
 _COMPARATOR = LEXICON.pattern("judgments.comparator")
 
 
-def _derived_from(value: Quantity, claims: list[Quantity], context: str) -> bool:
+_TOTAL_CUE = LEXICON.pattern("judgments.total_cue")
+
+
+def _derived_from(value: Quantity, claims: list[Quantity], context: str, final: str) -> bool:
     """Whether a value follows from the key facts by one step with the context's counts
     ('400 mg a day' from '200 mg' and 'twice daily')."""
-    if not context:
-        return False
+    if not context or not _TOTAL_CUE.search(final):
+        return False  # a total must be named as one ("400 mg per day", "in total")
     counts = [q for q in text_facts(context).quantities if q.unit is None or q.unit == "hour"]
     how = derivation(value, [*claims, *counts])
     return how is not None and how != "stated" and not how.startswith(("sum", "difference"))
@@ -432,7 +435,7 @@ def answer_correct(
         if any(f.agrees(c) for c in claim_q) or f in comparators:
             continue
         if any(c.unit and c.unit == f.unit for c in claim_q) and not _derived_from(
-            f, claim_q, context
+            f, claim_q, context, final
         ):
             return Verdict(
                 False,
