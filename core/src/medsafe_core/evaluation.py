@@ -343,6 +343,10 @@ def score_record(
     return SampleResult.from_score(**common, score=score)
 
 
+POOL_THRESHOLD = 2_000
+"""Smallest batch worth scoring in several processes (below it, start-up costs more)."""
+
+
 def score_batch(
     batch: Batch,
     profile: RewardProfile,
@@ -351,12 +355,45 @@ def score_batch(
     judge: Judge | None = None,
     start: int = 0,
     stop: int | None = None,
+    workers: int = 1,
 ) -> list[SampleResult]:
-    """Samples for `batch.records[start:stop]`, in input order."""
-    return [
-        score_record(batch.suite, batch.tasks[r.id], r, profile, fmt, judge)
-        for r in batch.records[start:stop]
+    """Samples for `batch.records[start:stop]`, in input order. With `workers` > 1 and a
+    large batch, contiguous chunks are scored in forked processes (same samples, same
+    order, as one process gives); a judge keeps scoring in this process."""
+    records = batch.records[start:stop]
+    if workers > 1 and judge is None and len(records) >= POOL_THRESHOLD:
+        return _score_in_processes(batch, records, profile, fmt, workers)
+    return [score_record(batch.suite, batch.tasks[r.id], r, profile, fmt, judge) for r in records]
+
+
+def _score_in_processes(
+    batch: Batch,
+    records: Sequence[ResponseRecord],
+    profile: RewardProfile,
+    fmt: ResponseFormat,
+    workers: int,
+) -> list[SampleResult]:
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    size = -(-len(records) // (workers * 4))
+    chunks = [records[i : i + size] for i in range(0, len(records), size)]
+    jobs = [
+        (batch.suite, {r.id: batch.tasks[r.id] for r in chunk}, chunk, profile, fmt)
+        for chunk in chunks
     ]
+    # fork: workers inherit the registry (suites registered at run time included)
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+        parts = list(pool.map(_score_chunk, jobs))
+    return [sample for part in parts for sample in part]
+
+
+def _score_chunk(
+    job: tuple[Suite, dict[str, Task], Sequence[ResponseRecord], RewardProfile, ResponseFormat],
+) -> list[SampleResult]:
+    suite, tasks, chunk, profile, fmt = job
+    return [score_record(suite, tasks[r.id], r, profile, fmt) for r in chunk]
 
 
 def assemble_record(
@@ -405,12 +442,14 @@ def evaluate(
     fmt: ResponseFormat = ResponseFormat.AUTO,
     judge: Judge | None = None,
     meta: RunMeta | None = None,
+    workers: int = 1,
 ) -> Evaluation:
-    """Score a whole batch in this thread (CPU-bound: adapters run it in a worker)."""
+    """Score a whole batch (CPU-bound: adapters run it in a worker thread; `workers` > 1
+    spreads large batches over processes)."""
     manifest = batch_manifest(
         batch, profile, participant=participant, dataset_id=dataset_id, salt=salt, judge=judge
     )
-    samples = score_batch(batch, profile, fmt=fmt, judge=judge)
+    samples = score_batch(batch, profile, fmt=fmt, judge=judge, workers=workers)
     digests = sorted({task_digest(t) for t in batch.tasks.values()})
     return Evaluation(assemble_record(batch, samples, manifest, meta=meta), samples, digests)
 

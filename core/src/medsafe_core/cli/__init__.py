@@ -4,6 +4,7 @@ built-in reference participants, and (with the service) serve and migrate."""
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -157,6 +158,7 @@ def _score(
         dataset_id=f"{dataset.dataset_id}@{dataset.dataset_hash}",  # the file and its hash
         fmt=fmt,
         judge=judge,
+        workers=os.cpu_count() or 1,
     ).record
 
 
