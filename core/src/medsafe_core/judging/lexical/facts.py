@@ -6,6 +6,8 @@ import re
 from functools import cached_property, lru_cache
 from typing import NamedTuple
 
+from text_to_num import text2num
+
 from medsafe_core.judging.lexical._lexicon import LEXICON
 from medsafe_core.judging.lexical.text import NEGATIONS, STOPWORDS, stem, words
 from medsafe_core.judging.lexical.units import same_amount
@@ -23,7 +25,7 @@ for canon, aliases in {
     "ml": "ml milliliter milliliters",
     "mmol/l": "mmol/l",
     "mg/dl": "mg/dl",
-    "%": "% percent pct",
+    "%": "% percent pct percentage pp",
     "month": "month months mo mos",
     "week": "week weeks wk wks",
     "day": "day days d",
@@ -97,13 +99,34 @@ _TAIL = (
 )
 # digits first so that the engine scans for them quickly; number words in a second pass
 _DIGIT_QUANTITY = re.compile(rf"(?P<a>{_DIGITS}){_TAIL}")
-_WORD_QUANTITY = re.compile(rf"\b(?P<a>{_WORDS})\b{_TAIL}")
+_CARDINALS = "|".join(sorted(_NUMBER_WORD_TOKENS - {"twice"} | {"thousand"}, key=len, reverse=True))
+# compounds read whole: "twenty-one", "one hundred and twenty", "two point five"
+_JOIN = r"(?:[ -]|(?<=hundred)\s+and\s+|(?<=thousand)\s+and\s+|\s+point\s+)"
+_WORD_QUANTITY = re.compile(rf"\b(?P<a>(?:{_WORDS})(?:{_JOIN}(?:{_CARDINALS}))*)\b{_TAIL}")
 
 
 def _value(token: str) -> float:
     if token in _NUMBER_WORDS:
         return float(_NUMBER_WORDS[token])
     return float(token.replace(",", ""))
+
+
+@lru_cache(maxsize=4096)
+def _word_values(phrase: str) -> tuple[float, ...]:
+    """The value of a number written in words (text2num), or, for words that do not make
+    one number ("five-six weeks", a range), the value of each."""
+    words_ = phrase.replace("-", " ").split()
+    if len(words_) == 1:
+        return (_value(phrase),)
+    whole, _, decimals = " ".join(words_).partition(" point ")
+    try:
+        value = float(text2num(whole, "en"))
+        if decimals:
+            digits = "".join(str(int(_NUMBER_WORDS[w])) for w in decimals.split())
+            value += float("0." + digits)
+        return (value,)
+    except (ValueError, KeyError):
+        return tuple(_value(w) for w in words_ if w in _NUMBER_WORDS)
 
 
 def unit_word(token: str) -> bool:
@@ -137,6 +160,9 @@ def _quantities(text: str) -> tuple[Quantity, ...]:
     if " per " in lower:  # "milligrams per square metre" is "mg/m2"
         lower = _PER_UNIT.sub(lambda m: _PER_UNIT_FORMS[m.group(2)], lower)
     found, clock_spans = _clock_times(lower)
+    dates, date_spans = _dates(lower)
+    found += dates
+    clock_spans += date_spans
     for m in [*_DIGIT_QUANTITY.finditer(lower), *_WORD_QUANTITY.finditer(lower)]:
         start = m.start()
         if start > 0 and (lower[start - 1].isalnum() or lower[start - 1] == "."):
@@ -145,7 +171,10 @@ def _quantities(text: str) -> tuple[Quantity, ...]:
             continue  # part of a clock time, read as one
         unit = _unit(m.group("unit"))
         spelled = m.group("a")[0].isalpha()
-        found.append((start, Quantity(_value(m.group("a")), unit, spelled)))
+        if spelled:
+            found += [(start, Quantity(v, unit, True)) for v in _word_values(m.group("a"))]
+        else:
+            found.append((start, Quantity(_value(m.group("a")), unit, spelled)))
         if m.group("b") is not None:
             found.append((start, Quantity(_value(m.group("b")), unit, m.group("b")[0].isalpha())))
     fractions = "half" in lower or "third" in lower or "quarter" in lower
@@ -179,6 +208,42 @@ def _clock_times(lower: str) -> tuple[list[tuple[int, Quantity]], list[tuple[int
             hour = 0
         found.append((m.start(), Quantity(60.0 * hour + int(m.group("m") or 0), "clock")))
         spans.append((m.start(), m.end()))
+    return found, spans
+
+
+_MONTHS = (
+    "january february march april may june july august september october november december"
+).split()
+_MONTH = r"(?P<{g}>" + "|".join(f"{m[:3]}(?:{m[3:]})?" for m in _MONTHS) + r")\.?"
+_DATE = re.compile(
+    rf"(?<![\d.])(?P<d1>[0-3]?\d)(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH.format(g='m1')}"
+    rf"(?:,?\s+(?P<y1>(?:19|20)\d\d))?\b"
+    rf"|\b{_MONTH.format(g='m2')}\s+(?P<d2>[0-3]?\d)(?:st|nd|rd|th)?\b(?!\s*(?:mg|%|\.\d))"
+    rf"(?:,?\s+(?P<y2>(?:19|20)\d\d))?"
+    r"|(?<![\d.])(?P<y3>(?:19|20)\d\d)-(?P<m3>[01]\d)-(?P<d3>[0-3]\d)\b"
+)
+_MONTH_START = (0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334)
+
+
+def _dates(lower: str) -> tuple[list[tuple[int, Quantity]], list[tuple[int, int]]]:
+    """Calendar dates ('12 March', 'March 12, 2026', '2026-03-12') as the day of the year
+    (unit 'date'; years are left out, so differences wrap around the year's end)."""
+    found: list[tuple[int, Quantity]] = []
+    spans: list[tuple[int, int]] = []
+    for m in _DATE.finditer(lower):
+        if m.group("m3"):
+            month, day = int(m.group("m3")), int(m.group("d3"))
+        else:
+            name = (m.group("m1") or m.group("m2"))[:3]
+            month = 1 + [x[:3] for x in _MONTHS].index(name)
+            day = int(m.group("d1") or m.group("d2"))
+        if not (1 <= month <= 12 and 1 <= day <= 31):
+            continue
+        found.append((m.start(), Quantity(float(_MONTH_START[month - 1] + day), "date")))
+        spans.append((m.start(), m.end()))
+        year = m.group("y1") or m.group("y2") or m.group("y3")
+        if year:  # the year stays a number of its own ("in 2026")
+            found.append((m.start(), Quantity(float(year), None)))
     return found, spans
 
 

@@ -47,23 +47,31 @@ def _counts(pool: Sequence[Quantity]) -> list[float]:
     return sorted(out)[:12]
 
 
-def _clock(q: Quantity, pool: Sequence[Quantity]) -> str | None:
-    clocks = [p for p in pool if p.unit == "clock"]
+# points in time: unit -> (length of the cycle they wrap in, minutes per step)
+_POINTS = {"clock": (_MINUTES_PER_DAY, 1.0), "date": (365.0, _MINUTES_PER_DAY)}
+
+
+def _shifted(q: Quantity, pool: Sequence[Quantity]) -> str | None:
+    """A clock time or date that is a stated one plus or minus a stated duration."""
+    period, step = _POINTS[str(q.unit)]
+    points = [p for p in pool if p.unit == q.unit]
     spans = [p for p in pool if dimension(p.unit) == "time"]
-    for c, d in product(clocks, spans):
+    for c, d in product(points, spans):
         for sign, word in ((1, "plus"), (-1, "minus")):
-            if _close((c.value + sign * _base(d)) % _MINUTES_PER_DAY, q.value):
-                return f"clock time {word} {d}"
+            if _close((c.value + sign * _base(d) / step) % period, q.value, 1e-3):
+                return f"{q.unit} {word} {d}"
     return None
 
 
-def _between_clocks(q: Quantity, pool: Sequence[Quantity]) -> str | None:
-    clocks = [p.value for p in pool if p.unit == "clock"][:_MAX_OPERANDS]
+def _between(q: Quantity, pool: Sequence[Quantity]) -> str | None:
+    """A duration that is the time between two stated clock times or dates."""
     want = _base(q)
-    for a, b in combinations(clocks, 2):
-        for gap in ((b - a) % _MINUTES_PER_DAY, (a - b) % _MINUTES_PER_DAY):
-            if _close(gap, want, tolerance(q.unit, "minute")):
-                return "time between two clock times"
+    for unit, (period, step) in _POINTS.items():
+        points = [p.value for p in pool if p.unit == unit][:_MAX_OPERANDS]
+        for a, b in combinations(points, 2):
+            for gap in ((b - a) % period, (a - b) % period):
+                if gap and _close(gap * step, want, tolerance(q.unit, "minute")):
+                    return "time between two " + ("clock times" if unit == "clock" else "dates")
     return None
 
 
@@ -71,11 +79,11 @@ def derivation(q: Quantity, pool: Sequence[Quantity]) -> str | None:
     """How `q` follows from the stated `pool` by one step, or None."""
     if any(q.agrees(p) for p in pool):
         return "stated"
-    if q.unit == "clock":
-        return _clock(q, pool)
+    if q.unit in _POINTS:
+        return _shifted(q, pool)
     key, want = _key(q), _base(q)
     rel = 0.1 if dimension(q.unit) == "time" and q.unit in ("month", "year") else 1e-6
-    same = [p for p in pool if _key(p) == key and p.unit != "clock"][:_MAX_OPERANDS]
+    same = [p for p in pool if _key(p) == key and p.unit not in _POINTS][:_MAX_OPERANDS]
     if key is not None:
         for a, b in combinations(same, 2):
             va, vb = _base(a), _base(b)
@@ -90,7 +98,7 @@ def derivation(q: Quantity, pool: Sequence[Quantity]) -> str | None:
             if _close(_base(p) * c, want, rel):
                 return f"{p} times {c:g}"
     if dimension(q.unit) == "time":
-        found = _between_clocks(q, pool)
+        found = _between(q, pool)
         if found:
             return found
     if q.unit == "mg":
