@@ -339,6 +339,8 @@ def _misses_derived(
     question is answered by its polarity (judged apart): the reasons are not claims."""
     if POLAR_QUESTION.match(question):
         return False
+    if not _ASKS_WHY.search(question):  # for "why?", the reason is the answer
+        expected_final = _claim_part(expected_final)
     asked_q = quantities(question)
     exp_q = [q for q in quantities(expected_final) if not any(q.agrees(a) for a in asked_q)]
     if not comparisons(expected_final) <= comparisons(final):
@@ -364,6 +366,18 @@ def _misses_derived(
     }
     have = set(content_words(final))
     return bool(specific) and 2 * sum(has_word_form(w, have) for w in specific) < len(specific)
+
+
+_ASKS_WHY = re.compile(r"\bwhy\b|\breasons?\b|\bwhat\s+(?:caused|led)\b", re.I)
+_WORKING = re.compile(r"\([^)]*\)|,?\s*\b(?:because|since|given that|as)\b.*$", re.I | re.S)
+
+
+def _claim_part(expected_final: str) -> str:
+    """The expected answer without its working: a parenthesis or a 'because ...' clause
+    shows how the answer was reached ('2.4 kg (63.8 kg before minus 61.4 kg after)'), it
+    is not a further claim the answer must repeat."""
+    head = _WORKING.sub("", expected_final).strip()
+    return head if content_words(head) or quantities(head) else expected_final
 
 
 _ASKED_KINDS = (
