@@ -10,6 +10,7 @@ from text_to_num import text2num
 
 from medsafe_core.judging.lexical._lexicon import LEXICON
 from medsafe_core.judging.lexical.text import NEGATIONS, STOPWORDS, stem, words
+from medsafe_core.judging.lexical.timepoints import clock_times, dates
 from medsafe_core.judging.lexical.units import same_amount
 
 _UNITS: dict[str, str] = {}
@@ -159,10 +160,10 @@ def _quantities(text: str) -> tuple[Quantity, ...]:
     lower = _SPLIT_UNITS.sub(lambda m: m.group().replace(" ", ""), text.lower().translate(_SUPER))
     if " per " in lower:  # "milligrams per square metre" is "mg/m2"
         lower = _PER_UNIT.sub(lambda m: _PER_UNIT_FORMS[m.group(2)], lower)
-    found, clock_spans = _clock_times(lower)
-    dates, date_spans = _dates(lower)
-    found += dates
+    points, clock_spans = clock_times(lower)
+    days, date_spans = dates(lower)
     clock_spans += date_spans
+    found = [(start, Quantity(value, unit)) for start, value, unit in [*points, *days]]
     for m in [*_DIGIT_QUANTITY.finditer(lower), *_WORD_QUANTITY.finditer(lower)]:
         start = m.start()
         if start > 0 and (lower[start - 1].isalnum() or lower[start - 1] == "."):
@@ -184,67 +185,6 @@ def _quantities(text: str) -> tuple[Quantity, ...]:
         found.append((m.start(), Quantity(round(100 * share, 1), "%", True)))
     found.sort(key=lambda pair: pair[0])
     return tuple(q for _, q in found)
-
-
-_CLOCK = re.compile(
-    r"(?<![\d.:])(?P<h>[01]?\d|2[0-3])(?::(?P<m>[0-5]\d)(?!\d)"
-    r"(?:\s*(?P<ap>[ap])\.?m\b\.?)?|\s*(?P<ap2>[ap])\.?m\b\.?)"
-)
-
-
-def _clock_times(lower: str) -> tuple[list[tuple[int, Quantity]], list[tuple[int, int]]]:
-    """Clock times ('08:15', '9:40 pm', '7 am') as minutes after midnight (unit 'clock')."""
-    if ":" not in lower and "m" not in lower:
-        return [], []
-    found: list[tuple[int, Quantity]] = []
-    spans: list[tuple[int, int]] = []
-    for m in _CLOCK.finditer(lower):
-        hour, ampm = int(m.group("h")), m.group("ap") or m.group("ap2")
-        if ampm and hour > 12:
-            continue
-        if ampm == "p" and hour < 12:
-            hour += 12
-        elif ampm == "a" and hour == 12:
-            hour = 0
-        found.append((m.start(), Quantity(60.0 * hour + int(m.group("m") or 0), "clock")))
-        spans.append((m.start(), m.end()))
-    return found, spans
-
-
-_MONTHS = (
-    "january february march april may june july august september october november december"
-).split()
-_MONTH = r"(?P<{g}>" + "|".join(f"{m[:3]}(?:{m[3:]})?" for m in _MONTHS) + r")\.?"
-_DATE = re.compile(
-    rf"(?<![\d.])(?P<d1>[0-3]?\d)(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH.format(g='m1')}"
-    rf"(?:,?\s+(?P<y1>(?:19|20)\d\d))?\b"
-    rf"|\b{_MONTH.format(g='m2')}\s+(?P<d2>[0-3]?\d)(?:st|nd|rd|th)?\b(?!\s*(?:mg|%|\.\d))"
-    rf"(?:,?\s+(?P<y2>(?:19|20)\d\d))?"
-    r"|(?<![\d.])(?P<y3>(?:19|20)\d\d)-(?P<m3>[01]\d)-(?P<d3>[0-3]\d)\b"
-)
-_MONTH_START = (0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334)
-
-
-def _dates(lower: str) -> tuple[list[tuple[int, Quantity]], list[tuple[int, int]]]:
-    """Calendar dates ('12 March', 'March 12, 2026', '2026-03-12') as the day of the year
-    (unit 'date'; years are left out, so differences wrap around the year's end)."""
-    found: list[tuple[int, Quantity]] = []
-    spans: list[tuple[int, int]] = []
-    for m in _DATE.finditer(lower):
-        if m.group("m3"):
-            month, day = int(m.group("m3")), int(m.group("d3"))
-        else:
-            name = (m.group("m1") or m.group("m2"))[:3]
-            month = 1 + [x[:3] for x in _MONTHS].index(name)
-            day = int(m.group("d1") or m.group("d2"))
-        if not (1 <= month <= 12 and 1 <= day <= 31):
-            continue
-        found.append((m.start(), Quantity(float(_MONTH_START[month - 1] + day), "date")))
-        spans.append((m.start(), m.end()))
-        year = m.group("y1") or m.group("y2") or m.group("y3")
-        if year:  # the year stays a number of its own ("in 2026")
-            found.append((m.start(), Quantity(float(year), None)))
-    return found, spans
 
 
 _FRACTION = LEXICON.pattern("facts.fraction")

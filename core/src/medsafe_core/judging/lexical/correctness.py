@@ -1,0 +1,190 @@
+"""Is the final answer correct: the expected answer's key facts, polarity, and no
+competing value."""
+
+from __future__ import annotations
+
+import re
+
+from rapidfuzz import fuzz
+
+from medsafe_core.judging.lexical._lexicon import LEXICON
+from medsafe_core.judging.lexical.cues import POLAR_QUESTION
+from medsafe_core.judging.lexical.facts import (
+    NUMBER_WORDS,
+    Quantity,
+    comparisons,
+    entities,
+    is_negation,
+    quantities,
+    says_none,
+    text_facts,
+    unit_word,
+)
+from medsafe_core.judging.lexical.reasoning import derivation
+from medsafe_core.judging.lexical.text import (
+    content_words,
+    has_word_form,
+    normalize,
+    stem,
+    words,
+)
+from medsafe_core.judging.lexical.verdicts import (
+    ANSWER_VOCAB,
+    Verdict,
+    negated_about,
+    quantity_span,
+)
+from medsafe_core.models import ExpectedAnswer
+
+
+# words an answer may use without the context using them
+def _missing_claim(final: str, final_q: list[Quantity], claims: list[str]) -> bool:
+    """Whether a listed key claim (a quantity, an entity, a phrase) is absent from `final`."""
+    final_norm = normalize(final).text
+    for claim in claims:
+        cq = quantities(claim)
+        if cq:
+            if not all(any(c.agrees(f) for f in final_q) for c in cq):
+                return True
+            continue
+        text = normalize(claim).text
+        if not text or text in final_norm or any(is_negation(t) for t in words(claim)):
+            continue  # polarity claims are judged apart
+        if fuzz.partial_ratio(text, final_norm) < 90:
+            return True
+    return False
+
+
+def _misses_derived(
+    final: str, final_q: list[Quantity], expected_final: str, question: str
+) -> bool:
+    """Without listed claims (loaded data), the expected answer's own facts are the claims:
+    what the question already says is not a claim; one of the other quantities, every
+    other named entity and half of the other specific words must be stated. A yes/no
+    question is answered by its polarity (judged apart): the reasons are not claims."""
+    if POLAR_QUESTION.match(question):
+        return False
+    if not _ASKS_WHY.search(question):  # for "why?", the reason is the answer
+        expected_final = _claim_part(expected_final)
+    asked_q = quantities(question)
+    exp_q = [q for q in quantities(expected_final) if not any(q.agrees(a) for a in asked_q)]
+    if not comparisons(expected_final) <= comparisons(final):
+        return True  # "fewer than 10%" is not "about 10%"
+    zero = [Quantity(0.0, None)] if says_none(final) else []  # "None." states a zero
+    stated = [*final_q, *zero]
+    if exp_q and not any(c.agrees(f) for c in exp_q for f in stated):
+        return True
+    # each kind of quantity the question asks for ("what dose ..., and for how long?")
+    for cue, family in _ASKED_KINDS:
+        wanted = [q for q in exp_q if q.unit in family]
+        if wanted and cue.search(question) and not any(c.agrees(f) for c in wanted for f in stated):
+            return True
+    # every named thing the answer gives (a trial's registry id is only a restatement)
+    exp_e = {e for e in entities(expected_final) - entities(question) if not _REGISTRY_ID.match(e)}
+    if not all(e in final.lower() for e in exp_e):
+        return True
+    specific = set(content_words(expected_final)) - set(content_words(question)) - ANSWER_VOCAB
+    specific = {
+        w
+        for w in specific
+        if w.isalpha() and w not in NUMBER_WORDS and not unit_word(w) and w not in exp_e
+    }
+    have = set(content_words(final))
+    return bool(specific) and 2 * sum(has_word_form(w, have) for w in specific) < len(specific)
+
+
+_ASKS_WHY = re.compile(r"\bwhy\b|\breasons?\b|\bwhat\s+(?:caused|led)\b", re.I)
+_WORKING = re.compile(r"\([^)]*\)|,?\s*\b(?:because|since|given that|as)\b.*$", re.I | re.S)
+
+
+def _claim_part(expected_final: str) -> str:
+    """The expected answer without its working: a parenthesis or a 'because ...' clause
+    shows how the answer was reached ('2.4 kg (63.8 kg before minus 61.4 kg after)'), it
+    is not a further claim the answer must repeat."""
+    head = _WORKING.sub("", expected_final).strip()
+    return head if content_words(head) or quantities(head) else expected_final
+
+
+_ASKED_KINDS = (
+    (
+        re.compile(
+            r"\bhow\s+long\b|\bduration\b|\bhow\s+many\s+(?:days|weeks|months|years)\b", re.I
+        ),
+        frozenset({"day", "week", "month", "year", "hour", "minute"}),
+    ),
+    (
+        re.compile(r"\bdose\b|\bhow\s+much\b", re.I),
+        frozenset({"mg", "g", "mcg", "mg/kg", "mg/m2", "gy", "cgy", "ml", "unit"}),
+    ),
+    (
+        re.compile(r"\bhow\s+often\b|\brate\b|\bpercentage\b|\bproportion\b|\bshare\b", re.I),
+        frozenset({"%"}),
+    ),
+)
+_REGISTRY_ID = re.compile(r"^nct\d+$")
+
+
+_COMPARATOR = LEXICON.pattern("judgments.comparator")
+
+
+_TOTAL_CUE = LEXICON.pattern("judgments.total_cue")
+
+
+def _derived_from(value: Quantity, claims: list[Quantity], context: str, final: str) -> bool:
+    """Whether a value follows from the key facts by one step with the context's counts
+    ('400 mg a day' from '200 mg' and 'twice daily')."""
+    if not context or not _TOTAL_CUE.search(final):
+        return False  # a total must be named as one ("400 mg per day", "in total")
+    counts = [q for q in text_facts(context).quantities if q.unit is None or q.unit == "hour"]
+    how = derivation(value, [*claims, *counts])
+    return how is not None and how != "stated" and not how.startswith(("sum", "difference"))
+
+
+def _comparator_quantities(final: str) -> set[Quantity]:
+    """Values the answer gives as a comparison ('3% versus 1% on placebo', a value in
+    parentheses): context for the answer, not a second, competing answer."""
+    hedge = re.compile(r"\b(?:or|either|possibly|maybe|perhaps)\b", re.IGNORECASE)
+    return {
+        q
+        for m in _COMPARATOR.finditer(final)
+        if not hedge.search(m.group())  # "(or 11.2 months)" hedges, it does not compare
+        for q in quantities(m.group())
+    }
+
+
+def answer_correct(
+    final: str, expected: ExpectedAnswer, question: str, context: str = ""
+) -> Verdict:
+    """The final answer states the expected answer's key facts (numbers with units,
+    entities), with the same polarity, and no competing value for the same quantity (a
+    value derived from the key facts and the context's counts, such as a daily total,
+    does not compete)."""
+    final_q = quantities(final)
+    claims = expected.claims
+    if claims:
+        missing = _missing_claim(final, final_q, claims)
+        claim_q = [q for c in claims for q in quantities(c)]
+    else:
+        missing = _misses_derived(final, final_q, expected.final, question)
+        claim_q = quantities(expected.final)
+    if missing:
+        return Verdict(False, "the final answer does not state a key fact the evidence gives")
+    comparators = _comparator_quantities(final)
+    for f in final_q:
+        if any(f.agrees(c) for c in claim_q) or f in comparators:
+            continue
+        if any(c.unit and c.unit == f.unit for c in claim_q) and not _derived_from(
+            f, claim_q, context, final
+        ):
+            return Verdict(
+                False,
+                f"the final answer also states {f}, a competing value",
+                quantity_span(final, f),
+            )
+    topic = set(content_words(expected.final)) | set(content_words(question))
+    topic |= {stem(w) for c in claims for w in content_words(c)}
+    if negated_about(final, topic) != negated_about(expected.final, topic):
+        return Verdict(
+            False, "the final answer has the opposite polarity to the evidence", (0, len(final))
+        )
+    return Verdict(True)

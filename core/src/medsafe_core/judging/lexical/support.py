@@ -1,0 +1,187 @@
+"""Does the evidence support the final answer: the proof, or where the proof does not
+carry all of it, the facts the context states (label policy, docs/scoring.md)."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from medsafe_core.judging.lexical._lexicon import LEXICON
+from medsafe_core.judging.lexical.cues import POLAR_QUESTION
+from medsafe_core.judging.lexical.facts import (
+    TextFacts,
+    entities,
+    quantities,
+    text_facts,
+    unit_word,
+)
+from medsafe_core.judging.lexical.text import (
+    content_words,
+    has_word_form,
+)
+from medsafe_core.judging.lexical.units import dimension
+from medsafe_core.judging.lexical.verdicts import (
+    ANSWER_VOCAB,
+    NUMBER_STEMS,
+    REASONING_VOCAB,
+    YES_NO,
+    Verdict,
+    find_span,
+    negated_about,
+    unbacked,
+)
+
+# words an answer may use without the context using them
+_PARENS = re.compile(r"\(([^)]*)\)")
+# predicates a yes/no answer concludes by applying criteria to the facts in the proof
+_INFERRED_PREDICATE = LEXICON.pattern("judgments.inferred_predicate")
+
+
+def _same_predicate(question: frozenset[str], evidence: frozenset[str]) -> bool:
+    """Every content word of a yes/no question occurs in the evidence."""
+    return all(has_word_form(w, evidence) for w in question if w not in ANSWER_VOCAB)
+
+
+def supports(final: str, evidence: str, question: str, context: str = "") -> Verdict:
+    """The final answer is entailed by the grounded evidence (see `_supported_by`) or,
+    where the proof does not carry all of it, by the facts the context states (label
+    policy: a final that relies on stated facts invents nothing; how much the proof
+    carries is a quality measure, noted in `code` as 'context'). A disagreement on
+    negation or predicate with the proof itself is never overridden by the context."""
+    verdict = _supported_by(final, evidence, question, context)
+    if verdict.ok or verdict.code not in ("facts", "words") or not context:
+        return verdict
+    ev = text_facts(evidence)
+    if YES_NO.match(final) or _contradicts_proof(final, ev) or not _shares(final, ev, question):
+        return verdict  # the proof says otherwise, or is about something else
+    wider = evidence + "\n" + "\n".join(_carrying_sentences(final, context))
+    if _supported_by(final, wider, question, context, polarity=False).ok:
+        why = "the context, not only the proof, states what the answer says"
+        return Verdict(True, why, None, "context")
+    return verdict
+
+
+def _contradicts_proof(final: str, ev: TextFacts) -> bool:
+    """A value of the final answer that the proof states otherwise (same unit or
+    dimension, another amount): the proof is about it and disagrees."""
+    for q in quantities(final):
+        if q.unit is None or ev.has_quantity(q):
+            continue
+        if any(
+            p.unit == q.unit or (dimension(p.unit) or p.unit) == dimension(q.unit)
+            for p in ev.quantities
+        ):
+            return True
+    return False
+
+
+def _shares(final: str, ev: TextFacts, question: str) -> bool:
+    """The proof carries part of the final answer: one of its values, or else half of
+    the content words it adds to the question."""
+    final_q = [q for q in quantities(final) if not (q.spelled and q.unit is None)]
+    if final_q:
+        return any(ev.has_quantity(q) for q in final_q)
+    stems = set(content_words(final)) - ANSWER_VOCAB - REASONING_VOCAB
+    stems -= text_facts(question).stems
+    return 2 * sum(has_word_form(w, ev.stems) for w in stems) >= len(stems)
+
+
+@lru_cache(maxsize=1024)
+def _sentences(context: str) -> tuple[str, ...]:
+    return tuple(s for s in _SENTENCE.findall(context) if s.strip())
+
+
+_SENTENCE = re.compile(r"[^.!?;\n]+(?:[.!?;](?!\d)[^.!?;\n]*)*?(?:[.!?;](?=\s|$)|\n|$)")
+
+
+def _carrying_sentences(final: str, context: str) -> list[str]:
+    """Context sentences that state a fact of the final answer together with another of
+    its facts or words (so that a word from an unrelated sentence does not carry it)."""
+    final_q = [q for q in quantities(final) if not (q.spelled and q.unit is None)]
+    stems = set(content_words(final))
+    out = []
+    for sentence in _sentences(context):
+        facts = text_facts(sentence)
+        if final_q and not all(facts.has_quantity(q) for q in final_q):
+            continue
+        if len(stems & facts.stems) >= (1 if final_q else 2):
+            out.append(sentence)
+    return out
+
+
+def _supported_by(
+    final: str, evidence: str, question: str, context: str = "", *, polarity: bool = True
+) -> Verdict:
+    """The grounded evidence states every number and named entity of the final answer
+    (the question may supply the subject), is about the question's subject, states what
+    the answer adds to the question, and agrees with it on negation. A reason given in
+    parentheses may come from elsewhere in the context."""
+    ev, qu = text_facts(evidence), text_facts(question)
+    missing_fact = unbacked(final, (ev, qu), "the proof does not state")
+    if not missing_fact.ok:
+        return missing_fact
+    # an identifier the answer states (a trial id, a gene) must be the proof's own, even
+    # when the question names it: a proof about another trial does not support the answer
+    for ent in sorted(entities(final)):
+        if any(c.isdigit() for c in ent) and not ev.knows_entity(ent):
+            why = f"the final answer names {ent!r}, which the proof is not about"
+            return Verdict(False, why, find_span(final, ent), "facts")
+    final_stems = set(content_words(final))
+    added = final_stems - qu.stems - ANSWER_VOCAB
+    added = {
+        w
+        for w in added
+        if not w[:1].isdigit() and w not in NUMBER_STEMS and w not in REASONING_VOCAB
+    }
+    if context:
+        ctx_stems = text_facts(context).stems
+        aside = {w for m in _PARENS.finditer(final) for w in content_words(m.group(1))}
+        added -= {w for w in aside if has_word_form(w, ctx_stems)}
+    missing = sorted(  # a unit word's value is judged as a quantity, above
+        w
+        for w in added
+        if not (has_word_form(w, set(ev.stems)) or ev.knows_entity(w) or unit_word(w))
+    )
+    if added and len(missing) > 0.4 * len(added):
+        shown = ", ".join(missing[:3])
+        why = f"the proof does not state what the answer adds ({shown})"
+        return Verdict(False, why, None, "words")
+    topic = final_stems & ev.stems
+    if not polarity or _INFERRED_PREDICATE.search(question) or _compares(question, ev):
+        return Verdict(True)  # "eligible?", "above the threshold?" are concluded, not quoted
+    yes_no = YES_NO.match(final)
+    if yes_no and not _same_predicate(qu.stems, ev.stems):
+        # the proof states another predicate than the question's: it cannot back a "yes",
+        # and backs a "no" only through what the answer itself adds from the proof
+        # ("No - they had longer survival" for "shorter?" against "had longer survival")
+        if yes_no.group(1).lower() == "yes" or not added:
+            answer = yes_no.group(1).lower()
+            why = f"the proof does not state what the question asks, so it cannot back a {answer}"
+            return Verdict(False, why, (0, len(final)), "predicate")
+        return Verdict(True)
+    if yes_no:  # same predicate: the yes or no must match the proof's polarity
+        if (yes_no.group(1).lower() == "no") != negated_about(evidence, qu.stems):
+            why = "the final answer and the proof disagree on negation"
+            return Verdict(False, why, (0, len(final)), "negation")
+        return Verdict(True)
+    if topic and negated_about(final, topic | qu.stems) != negated_about(evidence, topic):
+        why = "the final answer and the proof disagree on negation"
+        return Verdict(False, why, (0, len(final)), "negation")
+    return Verdict(True)
+
+
+_COMPARATIVE = LEXICON.pattern("judgments.comparative_predicate")
+
+
+def _compares(question: str, evidence: TextFacts) -> bool:
+    """A yes/no question that compares stated values ('is 142 above the 140 target?',
+    'was the dose given before 09:00?') is answered by reasoning over the facts, which
+    the evidence must hold: two quantities to compare."""
+    if not (POLAR_QUESTION.match(question) and _COMPARATIVE.search(question)):
+        return False
+    asked = [q for q in quantities(question) if q.unit is not None]
+    measured = [q for q in evidence.quantities if q.unit is not None]
+    own = [q for q in measured if not any(q.agrees(a) for a in asked)]
+    kinds = [dimension(q.unit) or q.unit for q in [*own, *asked]]
+    # like with like: two values of one dimension, at least one stated by the evidence
+    return bool(own) and len(kinds) > len(set(kinds))

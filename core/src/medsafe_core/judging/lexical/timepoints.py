@@ -1,0 +1,69 @@
+"""Points in time in a text: clock times and calendar dates, with their spans (so that
+their digits are not read again as plain numbers)."""
+
+from __future__ import annotations
+
+import re
+
+Found = tuple[list[tuple[int, float, str | None]], list[tuple[int, int]]]
+
+
+_CLOCK = re.compile(
+    r"(?<![\d.:])(?P<h>[01]?\d|2[0-3])(?::(?P<m>[0-5]\d)(?!\d)"
+    r"(?:\s*(?P<ap>[ap])\.?m\b\.?)?|\s*(?P<ap2>[ap])\.?m\b\.?)"
+)
+
+
+def clock_times(lower: str) -> Found:
+    """Clock times ('08:15', '9:40 pm', '7 am') as minutes after midnight (unit 'clock')."""
+    if ":" not in lower and "m" not in lower:
+        return [], []
+    found: list[tuple[int, float, str | None]] = []
+    spans: list[tuple[int, int]] = []
+    for m in _CLOCK.finditer(lower):
+        hour, ampm = int(m.group("h")), m.group("ap") or m.group("ap2")
+        if ampm and hour > 12:
+            continue
+        if ampm == "p" and hour < 12:
+            hour += 12
+        elif ampm == "a" and hour == 12:
+            hour = 0
+        found.append((m.start(), 60.0 * hour + int(m.group("m") or 0), "clock"))
+        spans.append((m.start(), m.end()))
+    return found, spans
+
+
+_MONTHS = (
+    "january february march april may june july august september october november december"
+).split()
+_MONTH = r"(?P<{g}>" + "|".join(f"{m[:3]}(?:{m[3:]})?" for m in _MONTHS) + r")\.?"
+_DATE = re.compile(
+    rf"(?<![\d.])(?P<d1>[0-3]?\d)(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH.format(g='m1')}"
+    rf"(?:,?\s+(?P<y1>(?:19|20)\d\d))?\b"
+    rf"|\b{_MONTH.format(g='m2')}\s+(?P<d2>[0-3]?\d)(?:st|nd|rd|th)?\b(?!\s*(?:mg|%|\.\d))"
+    rf"(?:,?\s+(?P<y2>(?:19|20)\d\d))?"
+    r"|(?<![\d.])(?P<y3>(?:19|20)\d\d)-(?P<m3>[01]\d)-(?P<d3>[0-3]\d)\b"
+)
+_MONTH_START = (0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334)
+
+
+def dates(lower: str) -> Found:
+    """Calendar dates ('12 March', 'March 12, 2026', '2026-03-12') as the day of the year
+    (unit 'date'; years are left out, so differences wrap around the year's end)."""
+    found: list[tuple[int, float, str | None]] = []
+    spans: list[tuple[int, int]] = []
+    for m in _DATE.finditer(lower):
+        if m.group("m3"):
+            month, day = int(m.group("m3")), int(m.group("d3"))
+        else:
+            name = (m.group("m1") or m.group("m2"))[:3]
+            month = 1 + [x[:3] for x in _MONTHS].index(name)
+            day = int(m.group("d1") or m.group("d2"))
+        if not (1 <= month <= 12 and 1 <= day <= 31):
+            continue
+        found.append((m.start(), float(_MONTH_START[month - 1] + day), "date"))
+        spans.append((m.start(), m.end()))
+        year = m.group("y1") or m.group("y2") or m.group("y3")
+        if year:  # the year stays a number of its own ("in 2026")
+            found.append((m.start(), float(year), None))
+    return found, spans
