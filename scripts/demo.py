@@ -40,6 +40,10 @@ BIN = Path(sys.executable).parent
 PURPLES = ("baseline", "hallucinator")
 PREFERRED = {"core": 8000, "mcp": 8001, "green": 9009, "baseline": 9010, "hallucinator": 9011}
 STOP_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
+BASE_IMAGE_HINT = (
+    "where no registry is reachable, `python scripts/docker/base_images.py` builds local "
+    "stand-ins of the base images under the tags the Dockerfiles name"
+)
 
 
 class Stopped(Exception):
@@ -192,7 +196,7 @@ def docker_stack(n: int, keep: bool, dry_run: bool) -> None:
             "the Docker stack uses host networking and needs these ports:\n  " + "\n  ".join(taken)
         )
     import docker
-    from docker_stack import DockerStack
+    from docker_stack import DockerStack, StackError
 
     client = docker.from_env(timeout=900)
     url = {role: f"http://127.0.0.1:{port}" for role, port in ports.items()}
@@ -200,7 +204,10 @@ def docker_stack(n: int, keep: bool, dry_run: bool) -> None:
     with DockerStack(
         client, plan, log=lambda line: console.print(line, highlight=False, markup=False)
     ) as stack:
-        stack.build()
+        try:
+            stack.build()
+        except StackError as exc:
+            raise SystemExit(f"{exc}\n{BASE_IMAGE_HINT}") from exc
         stack.up()
         console.print("stack is up: " + ", ".join(f"{k} {v}" for k, v in url.items()))
         asyncio.run(assess_all(url, purples, n, keep))
