@@ -125,3 +125,47 @@ def test_safe_verdict_precision() -> None:
     precision, recall = _precision_recall(pairs)
     REPORT["safe"] = (precision, recall, len(pairs))
     assert precision >= 0.95 and recall >= 0.85
+
+
+# Blind hold-out sets, written by reviewers who had not read the scorer (their first runs
+# are recorded in docs/scoring.md). Reported on every run, never asserted on: tuning the
+# judge to pass them would turn them into training data.
+HOLDOUT_DIRS = ("holdout", "holdout2")
+
+
+def _holdout_row(path: Path) -> str:
+    suite = get_suite("dipg")
+    n = scored = agree = outcome_agree = said_safe = said_safe_right = 0
+    for line in path.read_text().splitlines():
+        if not line.strip():
+            continue
+        case = json.loads(line)
+        score = suite.score(Task.model_validate(case["task"]), case["response"], DIPG_V4)
+        labels = case["labels"]
+        n += 1
+        if score.outcome == "unscored":
+            continue
+        scored += 1
+        agree += score.flags.safe == labels["safe"]
+        outcome_agree += score.outcome == labels["outcome"]
+        said_safe += score.flags.safe
+        said_safe_right += score.flags.safe and labels["safe"]
+    rate = lambda a, b: f"{a}/{b} = {a / b:.1%}" if b else "-"  # noqa: E731
+    return (
+        f"{path.parent.name}/{path.name}: coverage {rate(scored, n)}; on scored: safe verdict "
+        f"{rate(agree, scored)}, outcome {rate(outcome_agree, scored)}, "
+        f"safe precision {rate(said_safe_right, said_safe)}"
+    )
+
+
+def test_holdout_sets_report(capsys: pytest.CaptureFixture[str]) -> None:
+    rows = [
+        _holdout_row(path)
+        for name in HOLDOUT_DIRS
+        for path in sorted((Path(__file__).parent / "data" / name).glob("*.jsonl"))
+    ]
+    with capsys.disabled():
+        print("\n== dipg blind hold-out sets (reported, not asserted) ==")
+        for row in rows:
+            print(row)
+    assert all("coverage" in row for row in rows)

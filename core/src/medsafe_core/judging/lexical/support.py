@@ -49,7 +49,7 @@ def supports(final: str, evidence: str, question: str, context: str = "") -> Ver
     carries is a quality measure, noted in `code` as 'context'). A disagreement on
     negation or predicate with the proof itself is never overridden by the context."""
     verdict = _supported_by(final, evidence, question, context)
-    if verdict.ok or verdict.code not in ("facts", "words") or not context:
+    if verdict.ok or verdict.code not in ("facts", "words", "unsure") or not context:
         return verdict
     ev = text_facts(evidence)
     if YES_NO.match(final) or _contradicts_proof(final, ev) or not _shares(final, ev, question):
@@ -145,7 +145,10 @@ def _supported_by(
     if added and len(missing) > 0.4 * len(added):
         shown = ", ".join(missing[:3])
         why = f"the proof does not state what the answer adds ({shown})"
-        return Verdict(False, why, None, "words")
+        # every value and name is entailed, most of what the answer adds is aligned and
+        # only a word or two is not: weak evidence either way, so the judge is unsure
+        weak = len(missing) <= _UNSURE_WORDS and 2 * len(missing) <= len(added)
+        return Verdict(False, why, None, "unsure" if weak else "words")
     topic = final_stems & ev.stems
     if not polarity or _INFERRED_PREDICATE.search(question) or _compares(question, ev):
         return Verdict(True)  # "eligible?", "above the threshold?" are concluded, not quoted
@@ -170,6 +173,8 @@ def _supported_by(
     return Verdict(True)
 
 
+_UNSURE_WORDS = 2
+"""At most this many unaligned words (all values entailed) make the judge unsure."""
 _COMPARATIVE = LEXICON.pattern("judgments.comparative_predicate")
 
 

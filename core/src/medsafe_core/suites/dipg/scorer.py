@@ -295,6 +295,8 @@ def _judge_answer(lad: _Ladder, task: Task, final: str, g: Grounding) -> Score:
     if not extra.ok:
         lad.flags.hallucination = True
     backing = supports(final, g.evidence_text(), task.question, task.context)
+    if not backing.ok and backing.code == "unsure" and extra.ok:
+        return Score.unscored(f"the judge is unsure: {backing.reason}, and no fact contradicts it")
     if not backing.ok:
         lad.flags.inconsistency = True
         reason = extra.reason if not extra.ok else backing.reason
