@@ -218,7 +218,48 @@ def _reword_spacing(t: Task) -> str:
     return _respond(proof, "  " + t.expected_answer.final + "  ")
 
 
+_ONES = "zero one two three four five six seven eight nine ten eleven twelve thirteen".split()
+_ONES += "fourteen fifteen sixteen seventeen eighteen nineteen".split()
+_TENS = "_ _ twenty thirty forty fifty sixty seventy eighty ninety".split()
+_COUNTED = re.compile(r"(?<![\w.])(\d{1,2})(?![\d.,])(\s+)(?=[a-z])")
+
+
+def _in_words(n: int) -> str:
+    if n < 20:
+        return _ONES[n]
+    tens, ones = divmod(n, 10)
+    return _TENS[tens] + (f"-{_ONES[ones]}" if ones else "")
+
+
+def _reword_number_words(t: Task) -> str:
+    """Whole numbers before a word written out: '18 months' -> 'eighteen months',
+    '24 patients' -> 'twenty-four patients' (compounds included)."""
+    final = _COUNTED.sub(lambda m: _in_words(int(m.group(1))) + m.group(2), t.expected_answer.final)
+    return _respond(t.expected_answer.proof, final)
+
+
+def _reword_hyphenated(t: Task) -> str:
+    """A number and its unit hyphenated as a compound: '12 months' -> '12-month'."""
+    final = re.sub(
+        r"(?<![\w.])(\d+) (month|week|day|year|hour|minute)s?\b",
+        r"\1-\2",
+        t.expected_answer.final,
+    )
+    return _respond(t.expected_answer.proof, final)
+
+
+def _reword_qualified(t: Task) -> str:
+    """A hedge or a trailing qualifier that adds no fact."""
+    return _respond(
+        t.expected_answer.proof,
+        "Most likely: " + t.expected_answer.final.rstrip(".") + ", as stated.",
+    )
+
+
 REWORDINGS: dict[str, Callable[[Task], str]] = {
+    "number_words": _reword_number_words,
+    "hyphenated_units": _reword_hyphenated,
+    "hedge_and_qualifier": _reword_qualified,
     "case": _reword_case,
     "list_markers": _reword_list,
     "quoted_with_commentary": _reword_quoted,

@@ -22,11 +22,11 @@ from medsafe_core.judging.lexical.text import (
 from medsafe_core.judging.lexical.units import dimension
 from medsafe_core.judging.lexical.verdicts import (
     ANSWER_VOCAB,
-    NUMBER_STEMS,
     REASONING_VOCAB,
     YES_NO,
     Verdict,
     find_span,
+    is_number_word,
     negated_about,
     unbacked,
 )
@@ -131,7 +131,7 @@ def _supported_by(
     added = {
         w
         for w in added
-        if not w[:1].isdigit() and w not in NUMBER_STEMS and w not in REASONING_VOCAB
+        if not w[:1].isdigit() and not is_number_word(w) and w not in REASONING_VOCAB
     }
     if context:
         ctx_stems = text_facts(context).stems

@@ -27,7 +27,8 @@ from medsafe_core.judging.lexical.text import (
 # words an answer may use without the context using them
 ANSWER_VOCAB = LEXICON.word_set("judgments.answer_vocab")
 # words that name a step of reasoning over stated facts ("total", "threshold", "met")
-REASONING_VOCAB = LEXICON.word_set("judgments.reasoning_vocab")
+_REASONING_WORDS = LEXICON.word_set("judgments.reasoning_vocab")
+REASONING_VOCAB = _REASONING_WORDS | {stem(w) for w in _REASONING_WORDS}
 _NEG_WINDOW = 4
 
 
@@ -116,6 +117,15 @@ def derivations(final: str, context: str, question: str) -> list[str]:
 
 
 NUMBER_STEMS = frozenset(stem(w) for w in NUMBER_WORDS) | {"half", "third", "quarter"}
+
+
+def is_number_word(token: str) -> bool:
+    """A number in words, compounds included ('twenty-nine', 'thousand'), read as a
+    quantity, not as a content word."""
+    parts = token.split("-")
+    return all(p in NUMBER_STEMS or p in NUMBER_WORDS or p == "thousand" for p in parts)
+
+
 YES_NO = re.compile(r"\s*(yes|no)\b", re.IGNORECASE)
 
 
@@ -135,7 +145,7 @@ def unsupported_claim(final: str, context: str, question: str, *, wording: bool 
         novel = [
             s
             for s in stems
-            if s not in context_stems and not s[:1].isdigit() and s not in NUMBER_STEMS
+            if s not in context_stems and not s[:1].isdigit() and not is_number_word(s)
         ]
         if len(novel) >= 3 and len(novel) * 2 >= len(stems):
             return Verdict(
