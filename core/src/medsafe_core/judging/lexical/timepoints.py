@@ -14,13 +14,32 @@ _CLOCK = re.compile(
 )
 
 
+# cheap scans for where a clock time or a date may be; the full patterns then run only in
+# a window around each (contexts can be 100 KB)
+_CLOCK_HINT = re.compile(r":[0-5]\d|\d ?[ap]\.?m\b")
+_DIGIT = re.compile(r"\d")
+_DATE_HINT = re.compile(r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)|-[01]\d-")
+
+
+def _windowed(pattern: re.Pattern[str], hint: re.Pattern[str], lower: str) -> list[re.Match[str]]:
+    out: list[re.Match[str]] = []
+    for h in hint.finditer(lower):
+        if not _DIGIT.search(lower, max(h.start() - 6, 0), h.end() + 14):
+            continue  # a month's name with no day beside it ("may", "marked")
+        start = max(h.start() - 14, out[-1].end() if out else 0)
+        m = pattern.search(lower, start, min(h.end() + 24, len(lower)))
+        while m and m.start() <= h.start():
+            if not out or m.start() >= out[-1].end():
+                out.append(m)
+            m = pattern.search(lower, m.end(), min(h.end() + 24, len(lower)))
+    return out
+
+
 def clock_times(lower: str) -> Found:
     """Clock times ('08:15', '9:40 pm', '7 am') as minutes after midnight (unit 'clock')."""
-    if ":" not in lower and "m" not in lower:
-        return [], []
     found: list[tuple[int, float, str | None]] = []
     spans: list[tuple[int, int]] = []
-    for m in _CLOCK.finditer(lower):
+    for m in _windowed(_CLOCK, _CLOCK_HINT, lower):
         hour, ampm = int(m.group("h")), m.group("ap") or m.group("ap2")
         if ampm and hour > 12:
             continue
@@ -52,7 +71,7 @@ def dates(lower: str) -> Found:
     (unit 'date'; years are left out, so differences wrap around the year's end)."""
     found: list[tuple[int, float, str | None]] = []
     spans: list[tuple[int, int]] = []
-    for m in _DATE.finditer(lower):
+    for m in _windowed(_DATE, _DATE_HINT, lower):
         if m.group("m3"):
             month, day = int(m.group("m3")), int(m.group("d3"))
         else:
