@@ -189,7 +189,8 @@ def docker_stack(n: int, keep: bool, dry_run: bool) -> None:
     if dry_run:
         console.print("\n".join(describe(plan)), highlight=False)
         return
-    ports = docker_ports(config)
+    planned = {c.service for c in plan.containers}
+    ports = {role: port for role, port in docker_ports(config).items() if role in planned}
     taken = [taken_message(port, role) for role, port in ports.items() if not is_free(port)]
     if taken:
         raise SystemExit(
@@ -202,7 +203,9 @@ def docker_stack(n: int, keep: bool, dry_run: bool) -> None:
     url = {role: f"http://127.0.0.1:{port}" for role, port in ports.items()}
     purples = {"baseline": url["purple"] + "/", "hallucinator": url["hallucinator"] + "/"}
     with DockerStack(
-        client, plan, log=lambda line: console.print(line, highlight=False, markup=False)
+        client,
+        plan,
+        log=lambda line: console.print(line, highlight=False, markup=False, soft_wrap=True),
     ) as stack:
         try:
             stack.build()
