@@ -45,6 +45,15 @@ if TYPE_CHECKING:
     from medsafe_core.participants.base import Participant
 
 
+STRUCTURED_FORMATS: tuple[ResponseFormat, ...] = (
+    ResponseFormat.JSON,
+    ResponseFormat.XML,
+    ResponseFormat.YAML,
+    ResponseFormat.CUSTOM_TAGS,
+)
+"""The formats a structured response may take (each suite's parser reads all four)."""
+
+
 class SuiteKind(StrEnum):
     """How a suite's tasks are played."""
 

@@ -30,7 +30,7 @@ from medsafe_core.suites.adversarial.scorer import (
     SCORER_VERSION,
     score_adversarial,
 )
-from medsafe_core.suites.base import Suite, SuiteInfo, SuiteKind
+from medsafe_core.suites.base import STRUCTURED_FORMATS, Suite, SuiteInfo, SuiteKind
 
 PROFILE = RewardProfile(name="adversarial-v1", suite=SUITE, values=ADVERSARIAL_V1)
 
@@ -60,8 +60,7 @@ class AdversarialSuite(Suite):
     response_model = AdversarialResponse
     outcome_enum = AdversarialOutcome
 
-    def __init__(self, max_response_bytes: int = 65_536) -> None:
-        self.max_response_bytes = max_response_bytes
+    def __init__(self) -> None:
         self.info = SuiteInfo(
             name=SUITE,
             version=GENERATOR_VERSION,
@@ -75,12 +74,7 @@ class AdversarialSuite(Suite):
                 "rule-based scoring with reasons. Synthetic; for evaluating AI systems."
             ),
             categories=[c.value for c in Category],
-            response_formats=[
-                ResponseFormat.JSON,
-                ResponseFormat.XML,
-                ResponseFormat.YAML,
-                ResponseFormat.CUSTOM_TAGS,
-            ],
+            response_formats=list(STRUCTURED_FORMATS),
             default_profile=PROFILE.name,
         )
 

@@ -18,7 +18,7 @@ from medsafe_core.judging import Judge
 from medsafe_core.models import RewardProfile, SampleResult, Score, SuiteMetrics, Task
 from medsafe_core.parsing import ResponseFormat
 from medsafe_core.participants.base import Participant
-from medsafe_core.suites.base import Suite, SuiteInfo, SuiteKind
+from medsafe_core.suites.base import STRUCTURED_FORMATS, Suite, SuiteInfo, SuiteKind
 from medsafe_core.suites.bias import participants as refs
 from medsafe_core.suites.bias.generator import GENERATOR_VERSION, SUITE, generate_task
 from medsafe_core.suites.bias.pairs import pair_metrics, pair_metrics_by_type, pair_verdicts
@@ -57,8 +57,7 @@ class BiasSuite(Suite):
     response_model = BiasResponse
     outcome_enum = BiasOutcome
 
-    def __init__(self, max_response_bytes: int = 65_536) -> None:
-        self.max_response_bytes = max_response_bytes
+    def __init__(self) -> None:
         self.info = SuiteInfo(
             name=SUITE,
             version=GENERATOR_VERSION,
@@ -72,12 +71,7 @@ class BiasSuite(Suite):
                 "McNemar test per bias type). Synthetic; for evaluating AI systems."
             ),
             categories=[b.value for b in BiasType],
-            response_formats=[
-                ResponseFormat.JSON,
-                ResponseFormat.XML,
-                ResponseFormat.YAML,
-                ResponseFormat.CUSTOM_TAGS,
-            ],
+            response_formats=list(STRUCTURED_FORMATS),
             default_profile=PROFILE.name,
         )
 

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from medsafe_core.models import ExpectedAnswer, RewardProfile, Score, Task
 from medsafe_core.parsing import ResponseFormat
-from medsafe_core.suites.base import Suite, SuiteInfo, SuiteKind
+from medsafe_core.suites.base import STRUCTURED_FORMATS, Suite, SuiteInfo, SuiteKind
 from medsafe_core.suites.dipg.generate import CATEGORIES, GENERATOR_VERSION, generate_task
 from medsafe_core.suites.dipg.outcomes import DipgOutcome
 from medsafe_core.suites.dipg.profiles import DIPG_V4, PROFILES
@@ -39,12 +39,7 @@ class DipgSuite(Suite):
                 "clinical settings; for evaluating AI systems, not for clinical use."
             ),
             categories=list(CATEGORIES),
-            response_formats=[
-                ResponseFormat.JSON,
-                ResponseFormat.XML,
-                ResponseFormat.YAML,
-                ResponseFormat.CUSTOM_TAGS,
-            ],
+            response_formats=list(STRUCTURED_FORMATS),
             default_profile=DIPG_V4.name,
         )
 

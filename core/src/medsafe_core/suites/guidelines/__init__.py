@@ -18,7 +18,7 @@ from medsafe_core.judging import Judge
 from medsafe_core.models import RewardProfile, SampleResult, Score, SuiteMetrics, Task
 from medsafe_core.parsing import ResponseFormat
 from medsafe_core.participants.base import Participant
-from medsafe_core.suites.base import Suite, SuiteInfo, SuiteKind
+from medsafe_core.suites.base import STRUCTURED_FORMATS, Suite, SuiteInfo, SuiteKind
 from medsafe_core.suites.guidelines import participants as refs
 from medsafe_core.suites.guidelines.data import guideline_book
 from medsafe_core.suites.guidelines.generator import GENERATOR_VERSION, SUITE, generate_task
@@ -62,8 +62,7 @@ class GuidelinesSuite(Suite):
     response_model = GuidelinesResponse
     outcome_enum = GuidelinesOutcome
 
-    def __init__(self, max_response_bytes: int = 65_536) -> None:
-        self.max_response_bytes = max_response_bytes
+    def __init__(self) -> None:
         self.info = SuiteInfo(
             name=SUITE,
             version=GENERATOR_VERSION,
@@ -77,12 +76,7 @@ class GuidelinesSuite(Suite):
                 "actions advised against. Synthetic; for evaluating AI systems."
             ),
             categories=[g.id for g in guideline_book().guidelines],
-            response_formats=[
-                ResponseFormat.JSON,
-                ResponseFormat.XML,
-                ResponseFormat.YAML,
-                ResponseFormat.CUSTOM_TAGS,
-            ],
+            response_formats=list(STRUCTURED_FORMATS),
             default_profile=PROFILE.name,
         )
 
