@@ -19,6 +19,7 @@ surface reads them from here.
 from __future__ import annotations
 
 import copy
+from importlib import resources
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator, Sequence
 from enum import StrEnum
@@ -310,9 +311,15 @@ class Suite(ABC):
         return {}
 
     def documentation(self) -> str | None:
-        """The suite's documentation page (markdown), served by the MCP server and the
-        service beside the generated description; None when it has none."""
-        return None
+        """The suite's documentation page (markdown), served by the MCP server beside the
+        generated description: by default the `README.md` shipped in the suite's package;
+        None when it has none."""
+        package = type(self).__module__
+        try:
+            page = resources.files(package).joinpath("README.md")
+            return page.read_text(encoding="utf-8") if page.is_file() else None
+        except (ModuleNotFoundError, TypeError):
+            return None
 
     # ---- participants ----------------------------------------------------------------
     def reference_participants(self) -> dict[str, Callable[[], Participant]]:
