@@ -106,6 +106,7 @@ def private_engine(timeout: float = 60) -> Iterator[Engine]:
             f"--data-root={root / 'data'}",
             f"--exec-root={root / 'exec'}",
             f"--pidfile={root / 'dockerd.pid'}",
+            f"--deprecated-key-path={root / 'key.json'}",  # not /etc/docker/key.json
             f"--host=unix://{sock}",
             "--storage-driver=overlay2" if _overlay_ok() else "--storage-driver=vfs",
         ],

@@ -56,12 +56,14 @@ def _reachable(host: str, port: int) -> bool:
 
 
 def _host_state() -> dict[str, object]:
-    """What an engine could change on the host: network links, iptables rules."""
+    """What an engine could change on the host: network links, iptables rules, its
+    configuration folder (dockerd 20.10 writes a trust key there unless told otherwise)."""
     rules = ""
     with contextlib.suppress(OSError, subprocess.SubprocessError):
         out = subprocess.run(["iptables-save"], capture_output=True, text=True, timeout=30)
         rules = "\n".join(line for line in out.stdout.splitlines() if not line.startswith("#"))
-    return {"links": sorted(os.listdir("/sys/class/net")), "iptables": rules}
+    etc = sorted(os.listdir("/etc/docker")) if os.path.isdir("/etc/docker") else None
+    return {"links": sorted(os.listdir("/sys/class/net")), "iptables": rules, "/etc/docker": etc}
 
 
 def _host_ca() -> str:
