@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -22,6 +23,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 TMPFS_BYTES = 8 * 1024**3
+RUN_DIRS = ("/run/docker/plugins", "/run/docker", "/run/containerd/s", "/run/containerd")
+"""Fixed paths dockerd and containerd's shims create whatever their roots; removed again
+(when empty) if they were not there before the engine started."""
 DOCKERD_FLAGS = ("--iptables=false", "--ip-forward=false", "--ip-masq=false", "--bridge=none")
 
 
@@ -92,6 +96,7 @@ def private_engine(timeout: float = 60) -> Iterator[Engine]:
     if reason:
         raise RuntimeError(reason)
     ensure_installed()
+    existed = {p for p in RUN_DIRS if os.path.exists(p)}
     root = Path(tempfile.mkdtemp(prefix="medsafe-dockerd-"))
     _mount_tmpfs(root / "data")
     sock = root / "docker.sock"
@@ -106,9 +111,9 @@ def private_engine(timeout: float = 60) -> Iterator[Engine]:
             f"--data-root={root / 'data'}",
             f"--exec-root={root / 'exec'}",
             f"--pidfile={root / 'dockerd.pid'}",
-            f"--deprecated-key-path={root / 'key.json'}",  # not /etc/docker/key.json
             f"--host=unix://{sock}",
             "--storage-driver=overlay2" if _overlay_ok() else "--storage-driver=vfs",
+            *_trust_key_flag(root),
         ],
         stdout=log,
         stderr=subprocess.STDOUT,
@@ -121,6 +126,18 @@ def private_engine(timeout: float = 60) -> Iterator[Engine]:
     finally:
         stop(engine, proc)
         log.close()
+        for path in (p for p in RUN_DIRS if p not in existed):
+            with contextlib.suppress(OSError):
+                os.rmdir(path)
+
+
+def _trust_key_flag(root: Path) -> list[str]:
+    """dockerd before 23 writes a trust key to /etc/docker/key.json unless given a path."""
+    out = subprocess.run(["dockerd", "--version"], capture_output=True, text=True, check=False)
+    found = re.search(r"version (\d+)\.", out.stdout)
+    if found and int(found.group(1)) < 23:
+        return [f"--deprecated-key-path={root / 'key.json'}"]
+    return []
 
 
 def _available_memory() -> int:

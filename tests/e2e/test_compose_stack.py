@@ -62,8 +62,9 @@ def _host_state() -> dict[str, object]:
     with contextlib.suppress(OSError, subprocess.SubprocessError):
         out = subprocess.run(["iptables-save"], capture_output=True, text=True, timeout=30)
         rules = "\n".join(line for line in out.stdout.splitlines() if not line.startswith("#"))
-    etc = sorted(os.listdir("/etc/docker")) if os.path.isdir("/etc/docker") else None
-    return {"links": sorted(os.listdir("/sys/class/net")), "iptables": rules, "/etc/docker": etc}
+    folders = ("/etc/docker", "/run/docker", "/run/containerd", "/var/lib/docker")
+    listed = {f: sorted(os.listdir(f)) if os.path.isdir(f) else None for f in folders}
+    return {"links": sorted(os.listdir("/sys/class/net")), "iptables": rules, **listed}
 
 
 def _host_ca() -> str:
