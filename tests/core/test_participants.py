@@ -85,7 +85,7 @@ def test_xml_drops_characters_xml_cannot_carry():
 
 # ---- every participant ----------------------------------------------------------------
 def test_registry():
-    assert set(PARTICIPANTS) == {"baseline", "hallucinator", "refuser", "malformed"}
+    assert set(PARTICIPANTS) == {"baseline", "hallucinator", "refuser", "malformed", "shallow"}
     task = generated(11, 1)[0].view()
     for name, factory in PARTICIPANTS.items():
         participant = factory()

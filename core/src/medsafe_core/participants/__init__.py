@@ -1,5 +1,6 @@
-"""Reference participants that need no LLM: a grounded extractive baseline and
-deliberately bad participants (hallucinating, refusing, malformed).
+"""Reference participants that need no LLM: a grounded extractive baseline, a shallow
+keyword-overlap participant, and deliberately bad participants (hallucinating, refusing,
+malformed).
 
 `PARTICIPANTS` maps a name to a factory: `PARTICIPANTS["baseline"]()` gives a new
 participant. For convenience each factory also answers directly
@@ -17,6 +18,7 @@ from medsafe_core.participants.bad import CannedRefuser, Hallucinator, Malformed
 from medsafe_core.participants.base import Participant
 from medsafe_core.participants.extractive import ExtractiveBaseline
 from medsafe_core.participants.render import render_response
+from medsafe_core.participants.shallow import ShallowOverlap
 
 
 class ParticipantFactory:
@@ -41,6 +43,7 @@ PARTICIPANTS: dict[str, ParticipantFactory] = {
     "hallucinator": ParticipantFactory(Hallucinator),
     "refuser": ParticipantFactory(CannedRefuser),
     "malformed": ParticipantFactory(Malformed),
+    "shallow": ParticipantFactory(ShallowOverlap),
 }
 """Reference participants by name (the purple agent's `--kind`)."""
 
@@ -52,5 +55,6 @@ __all__ = [
     "Malformed",
     "Participant",
     "ParticipantFactory",
+    "ShallowOverlap",
     "render_response",
 ]
