@@ -148,7 +148,21 @@ def _arms(rng: random.Random) -> Case:
     )
 
 
+def _infusion(rng: random.Random) -> Case:
+    rate, weight = rng.choice([0.5, 1, 1.5, 2, 3]), rng.randint(40, 110)
+    fact = f"Propofol was running at {rate:g} mg/kg/h in a patient weighing {weight} kg."
+    q = "What was the propofol infusion rate in mg per hour?"
+    total = f"{rate * weight:g}"
+    return Case(
+        _task(f"{fact} {FILLER}", q, f"{total} mg/h", fact, [f"{total} mg/h"]),
+        fact,
+        [f"{total} mg/h.", f"{total} mg per hour ({rate:g} mg/kg/h x {weight} kg)."],
+        [f"{rate * weight + 10:g} mg/h.", f"{total} mg/min."],
+    )
+
+
 FAMILIES: dict[str, Callable[[random.Random], Case]] = {
+    "weight_based_rate": _infusion,
     "synonyms": _synonyms,
     "time_order": _order,
     "clock_arithmetic": _clock_gap,

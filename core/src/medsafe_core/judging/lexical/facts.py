@@ -148,6 +148,21 @@ def _unit(token: str | None) -> str | None:
 
 
 _SUPER = str.maketrans({"\u00b2": "2", "\u00b3": "3"})
+_PER_TIME_WORDS = re.compile(
+    r"\b(mcg|micrograms?|mg|milligrams?|ml|millilit(?:re|er)s?|g|grams?)(/kg)?"
+    r"(?:\s+per\s+(kg|kilograms?))?\s+(?:per|an|a)\s+(hour|hr|minute|min)\b"
+)
+_SHORT = {"microgram": "mcg", "milligram": "mg", "gram": "g", "millilitre": "ml"}
+_SHORT |= {"milliliter": "ml", "hour": "h", "hr": "h", "minute": "min", "min": "min"}
+
+
+def _rate_unit(m: re.Match[str]) -> str:
+    amount = m.group(1).rstrip("s")
+    amount = _SHORT.get(amount, amount)
+    per_kg = "/kg" if m.group(2) or m.group(3) else ""
+    return f"{amount}{per_kg}/{_SHORT[m.group(4)]}"
+
+
 _PER_TIME = re.compile(r"/(?:day|d|week|wk|cycle)$")
 _PER_UNIT = LEXICON.pattern("facts.per_unit")
 _PER_UNIT_FORMS = LEXICON.mapping("facts.per_unit_forms")
@@ -160,6 +175,8 @@ def _quantities(text: str) -> tuple[Quantity, ...]:
     lower = _SPLIT_UNITS.sub(lambda m: m.group().replace(" ", ""), text.lower().translate(_SUPER))
     if " per " in lower:  # "milligrams per square metre" is "mg/m2"
         lower = _PER_UNIT.sub(lambda m: _PER_UNIT_FORMS[m.group(2)], lower)
+    if " per " in lower or " an hour" in lower or " a minute" in lower:
+        lower = _PER_TIME_WORDS.sub(_rate_unit, lower)  # "2 mg per kg per hour": "mg/kg/h"
     points, clock_spans = clock_times(lower)
     days, date_spans = dates(lower)
     clock_spans += date_spans

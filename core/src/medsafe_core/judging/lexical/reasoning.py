@@ -75,6 +75,22 @@ def _between(q: Quantity, pool: Sequence[Quantity]) -> str | None:
     return None
 
 
+def _per_kg(q: Quantity) -> str | None:
+    """What a per-kg unit of this quantity's kind would be called ('mg' -> 'mg/kg'; a
+    mass rate -> a mass rate per kg), or None."""
+    if q.unit == "mg":
+        return "mg/kg"
+    dim = dimension(q.unit)
+    return f"{dim}/kg" if dim and dim.endswith("rate") else None
+
+
+def _per_kg_of(p: Quantity) -> str | None:
+    if p.unit == "mg/kg":
+        return "mg/kg"
+    dim = dimension(p.unit)
+    return dim if dim and dim.endswith("rate/kg") else None
+
+
 def derivation(q: Quantity, pool: Sequence[Quantity]) -> str | None:
     """How `q` follows from the stated `pool` by one step, or None."""
     if any(q.agrees(p) for p in pool):
@@ -101,12 +117,12 @@ def derivation(q: Quantity, pool: Sequence[Quantity]) -> str | None:
         found = _between(q, pool)
         if found:
             return found
-    if q.unit == "mg":
-        rates = [p for p in pool if p.unit == "mg/kg"]
+    per_kg = _per_kg(q)
+    if per_kg is not None:
         weights = [p for p in pool if p.unit == "kg"]
+        rates = [p for p in pool if _per_kg_of(p) == per_kg]
         for r, w in product(rates, weights):
-            if _close(r.value * w.value, q.value) or any(
-                _close(r.value * w.value * c, q.value) for c in counts
-            ):
+            amount = _base(r) * w.value
+            if _close(amount, want) or any(_close(amount * c, want) for c in counts):
                 return f"{r} for {w}"
     return None

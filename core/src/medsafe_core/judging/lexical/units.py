@@ -25,15 +25,49 @@ _TABLE: dict[str, tuple[str, float]] = {
 _LOOSE = frozenset({"month", "year"})
 
 
+_AMOUNTS = {
+    **dict.fromkeys(("mcg", "ug", "\u00b5g", "microgram", "micrograms"), ("mass", 0.001)),
+    **dict.fromkeys(("mg", "milligram", "milligrams"), ("mass", 1.0)),
+    **dict.fromkeys(("g", "gram", "grams"), ("mass", 1000.0)),
+    **dict.fromkeys(
+        ("ml", "millilitre", "millilitres", "milliliter", "milliliters"), ("volume", 1.0)
+    ),
+    **dict.fromkeys(("l", "litre", "litres", "liter", "liters"), ("volume", 1000.0)),
+}
+_PER_TIME = {
+    **dict.fromkeys(("min", "mins", "minute", "minutes"), 1.0),
+    **dict.fromkeys(("h", "hr", "hrs", "hour", "hours"), 60.0),
+    **dict.fromkeys(("d", "day", "days", "24h"), 1440.0),
+}
+
+
+def _entry(unit: str | None) -> tuple[str, float] | None:
+    """(dimension, factor) of a unit, compound rates included: 'mcg/kg/min' is a mass
+    rate per kg (mg per minute per kg), 'mg/h' a mass rate, 'ml/h' a volume rate."""
+    if not unit:
+        return None
+    if unit in _TABLE:
+        return _TABLE[unit]
+    parts = unit.split("/")
+    if len(parts) not in (2, 3) or parts[0] not in _AMOUNTS or parts[-1] not in _PER_TIME:
+        return None
+    if len(parts) == 3 and parts[1] != "kg":
+        return None
+    dim, factor = _AMOUNTS[parts[0]]
+    per_kg = "/kg" if len(parts) == 3 else ""
+    return f"{dim} rate{per_kg}", factor / _PER_TIME[parts[-1]]
+
+
 def dimension(unit: str | None) -> str | None:
-    """The dimension of a canonical unit ('mass', 'volume', 'time'), if convertible."""
-    entry = _TABLE.get(unit or "")
+    """The dimension of a unit ('mass', 'volume', 'time', 'mass rate', 'mass rate/kg'),
+    if convertible."""
+    entry = _entry(unit)
     return entry[0] if entry else None
 
 
 def in_base(value: float, unit: str | None) -> float | None:
-    """The value in its dimension's base unit (mg, ml, minutes), or None."""
-    entry = _TABLE.get(unit or "")
+    """The value in its dimension's base unit (mg, ml, minutes, mg per minute), or None."""
+    entry = _entry(unit)
     return value * entry[1] if entry else None
 
 
