@@ -11,6 +11,7 @@ missing and we are root).
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import re
 import shutil
@@ -101,7 +102,7 @@ def private_engine(timeout: float = 60) -> Iterator[Engine]:
     _mount_tmpfs(root / "data")
     sock = root / "docker.sock"
     # dockerd's own config file and per-daemon paths, so nothing under /etc or /var changes
-    (root / "daemon.json").write_text("{}\n")
+    (root / "daemon.json").write_text(json.dumps(_daemon_config(root)) + "\n")
     log = (root / "dockerd.log").open("wb")
     proc = subprocess.Popen(
         [
@@ -113,7 +114,6 @@ def private_engine(timeout: float = 60) -> Iterator[Engine]:
             f"--pidfile={root / 'dockerd.pid'}",
             f"--host=unix://{sock}",
             "--storage-driver=overlay2" if _overlay_ok() else "--storage-driver=vfs",
-            *_trust_key_flag(root),
         ],
         stdout=log,
         stderr=subprocess.STDOUT,
@@ -131,13 +131,14 @@ def private_engine(timeout: float = 60) -> Iterator[Engine]:
                 os.rmdir(path)
 
 
-def _trust_key_flag(root: Path) -> list[str]:
-    """dockerd before 23 writes a trust key to /etc/docker/key.json unless given a path."""
+def _daemon_config(root: Path) -> dict[str, str]:
+    """dockerd before 23 writes a trust key to /etc/docker/key.json unless its config file
+    names another path (later versions have no trust key and refuse the setting)."""
     out = subprocess.run(["dockerd", "--version"], capture_output=True, text=True, check=False)
     found = re.search(r"version (\d+)\.", out.stdout)
     if found and int(found.group(1)) < 23:
-        return [f"--deprecated-key-path={root / 'key.json'}"]
-    return []
+        return {"deprecated-key-path": str(root / "key.json")}
+    return {}
 
 
 def _available_memory() -> int:
