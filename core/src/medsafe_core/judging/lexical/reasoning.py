@@ -75,12 +75,16 @@ def _between(q: Quantity, pool: Sequence[Quantity]) -> str | None:
     return None
 
 
+def _is_year(q: Quantity) -> bool:
+    return q.unit is None and q.value == int(q.value) and 1900 <= q.value <= 2100
+
+
 def _per_kg(q: Quantity) -> str | None:
     """What a per-kg unit of this quantity's kind would be called ('mg' -> 'mg/kg'; a
     mass rate -> a mass rate per kg), or None."""
-    if q.unit == "mg":
-        return "mg/kg"
     dim = dimension(q.unit)
+    if dim == "mass":
+        return "mg/kg"
     return f"{dim}/kg" if dim and dim.endswith("rate") else None
 
 
@@ -98,6 +102,11 @@ def derivation(q: Quantity, pool: Sequence[Quantity]) -> str | None:
     if q.unit in _POINTS:
         return _shifted(q, pool)
     key, want = _key(q), _base(q)
+    if key is None and not _is_year(q):  # counts: "84 discharged, 71 with a plan" -> 13
+        counted = [p for p in pool if p.unit is None and not p.spelled and not _is_year(p)]
+        for a, b in combinations(counted[:_MAX_OPERANDS], 2):
+            if _close(a.value + b.value, want) or _close(abs(a.value - b.value), want):
+                return f"sum or difference of {a} and {b}"
     rel = 0.1 if dimension(q.unit) == "time" and q.unit in ("month", "year") else 1e-6
     same = [p for p in pool if _key(p) == key and p.unit not in _POINTS][:_MAX_OPERANDS]
     if key is not None:

@@ -119,27 +119,29 @@ _DATE = re.compile(
     rf"|\b{_MONTH.format(g='m2')}\s+(?P<d2>[0-3]?\d)(?:st|nd|rd|th)?\b(?!\s*(?:mg|%|\.\d))"
     rf"(?:,?\s+(?P<y2>(?:19|20)\d\d))?"
     r"|(?<![\d.])(?P<y3>(?:19|20)\d\d)-(?P<m3>[01]\d)-(?P<d3>[0-3]\d)\b"
+    rf"|\b{_MONTH.format(g='m4')}(?:\s+of)?,?\s+(?P<y4>(?:19|20)\d\d)\b"
 )
 _MONTH_START = (0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334)
 
 
 def dates(lower: str) -> Found:
-    """Calendar dates ('12 March', 'March 12, 2026', '2026-03-12') as the day of the year
-    (unit 'date'; years are left out, so differences wrap around the year's end)."""
+    """Calendar dates ('12 March', 'March 12, 2026', '2026-03-12', 'June 2024': its first
+    day) as the day of the year (unit 'date'; years are left out, so differences wrap
+    around the year's end)."""
     found: list[tuple[int, float, str | None]] = []
     spans: list[tuple[int, int]] = []
     for m in _windowed(_DATE, _date_hints(lower), lower):
         if m.group("m3"):
             month, day = int(m.group("m3")), int(m.group("d3"))
         else:
-            name = (m.group("m1") or m.group("m2"))[:3]
+            name = (m.group("m1") or m.group("m2") or m.group("m4"))[:3]
             month = 1 + [x[:3] for x in _MONTHS].index(name)
-            day = int(m.group("d1") or m.group("d2"))
+            day = int(m.group("d1") or m.group("d2") or 1)  # "June 2024": its first day
         if not (1 <= month <= 12 and 1 <= day <= 31):
             continue
         found.append((m.start(), float(_MONTH_START[month - 1] + day), "date"))
         spans.append((m.start(), m.end()))
-        year = m.group("y1") or m.group("y2") or m.group("y3")
+        year = m.group("y1") or m.group("y2") or m.group("y3") or m.group("y4")
         if year:  # the year stays a number of its own ("in 2026")
             found.append((m.start(), float(year), None))
     return found, spans
