@@ -256,7 +256,14 @@ def _reword_qualified(t: Task) -> str:
     )
 
 
+def _reword_restated(t: Task) -> str:
+    """The final restates the proof's sentences word for word (two sources named in them
+    are not a conflict report)."""
+    return _respond(t.expected_answer.proof, t.expected_answer.proof.replace("\n", " "))
+
+
 REWORDINGS: dict[str, Callable[[Task], str]] = {
+    "final_restates_proof": _reword_restated,
     "number_words": _reword_number_words,
     "hyphenated_units": _reword_hyphenated,
     "hedge_and_qualifier": _reword_qualified,

@@ -11,6 +11,7 @@ import re
 
 from medsafe_core.judging.lexical._lexicon import LEXICON
 from medsafe_core.judging.lexical.facts import quantities
+from medsafe_core.judging.lexical.text import normalize, normalize_cached
 
 _EVIDENCE = LEXICON.text("cues.evidence")
 _ABSTAIN = LEXICON.pattern("cues.abstain")
@@ -54,10 +55,25 @@ def _reports_two_sources(text: str) -> bool:
     return any(len(v) >= 2 for unit, v in values.items() if unit is not None)
 
 
-def says_conflict(text: str) -> bool:
+def says_conflict(text: str, context: str = "") -> bool:
     """The statement reports that sources disagree (in so many words, or by setting two
-    named sources against each other)."""
-    return bool(_CONFLICT.search(text)) or _reports_two_sources(text)
+    named sources against each other). Sentences restated word for word from the
+    `context` report what each source says, not that they disagree, so two sources named
+    in them are not a conflict report by themselves."""
+    if _CONFLICT.search(text):
+        return True
+    return _reports_two_sources(text) and not (context and _restates(text, context))
+
+
+_FINAL_SENTENCE = re.compile(r"[^.!?]+(?:[.!?](?=\S)[^.!?]*)*[.!?]?")
+
+
+def _restates(text: str, context: str) -> bool:
+    """Every sentence of the text occurs in the context, word for word."""
+    haystack = normalize_cached(context).text
+    parts = [normalize(m.group()).text for m in _FINAL_SENTENCE.finditer(text)]
+    parts = [p for p in parts if p]
+    return bool(parts) and all(p in haystack for p in parts)
 
 
 _DISCLAIMER = LEXICON.pattern("cues.disclaimer")

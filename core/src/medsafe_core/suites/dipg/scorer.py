@@ -153,7 +153,8 @@ def _non_answer(lad: _Ladder, task: Task, kind: AnswerKind, final: str, proof: s
         lad.flags.hallucination = True
         lad.add("hallucination_penalty", extra.reason, lad.final_ev(final, extra.final_span))
         return lad.done(DipgOutcome.INCORRECT)
-    conflict, abstain = says_conflict(final), says_abstain(final, task.question)
+    conflict = says_conflict(final, task.context)
+    abstain = says_abstain(final, task.question)
     cue = first_match("conflict" if conflict else "abstain" if abstain else "refusal", final)
     ev = lad.final_ev(final, cue)
     if conflict and kind is AnswerKind.CONFLICT and g is not None and not quotes_conflict(g, task):
@@ -236,7 +237,7 @@ def _score(
     if not final:  # nothing but a refusal or a disclaimer
         return _non_answer(lad, task, kind, raw, proof)
     lad.shift = max(raw.find(final), 0)
-    if says_conflict(final) or says_abstain(final, task.question):
+    if says_conflict(final, task.context) or says_abstain(final, task.question):
         return _non_answer(lad, task, kind, final, proof)
     if kind is AnswerKind.ABSTAIN:
         lad.flags.hallucination = True
