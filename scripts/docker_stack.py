@@ -11,6 +11,7 @@ everything down again (containers, networks, volumes; images stay for the next r
 from __future__ import annotations
 
 import contextlib
+import signal
 import threading
 import time
 from collections.abc import Callable
@@ -176,7 +177,18 @@ class DockerStack:
 
     def down(self, volumes: bool = True) -> None:
         """Stop and remove every container of the stack (newest first), its networks and,
-        with `volumes`, its volumes. Also removes leftovers of an earlier run's labels."""
+        with `volumes`, its volumes. Also removes leftovers of an earlier run's labels.
+        Stop signals wait until it is done, so a second Ctrl-C cannot leave half a stack."""
+        held = {signal.SIGINT, signal.SIGTERM, signal.SIGHUP}
+        in_main = threading.current_thread() is threading.main_thread()
+        old = signal.pthread_sigmask(signal.SIG_BLOCK, held) if in_main else None
+        try:
+            self._down(volumes)
+        finally:
+            if old is not None:
+                signal.pthread_sigmask(signal.SIG_SETMASK, old)
+
+    def _down(self, volumes: bool) -> None:
         self._stop.set()
         selector = {"label": f"{LABEL}={self.plan.project}"}
         found = {c.id: c for c in self.client.containers.list(all=True, filters=selector)}
