@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
-from medsafe_core.models import ExpectedAnswer, RewardProfile, Score, Task
+from medsafe_core.models import (
+    ExpectedAnswer,
+    RewardProfile,
+    SampleResult,
+    Score,
+    SuiteMetrics,
+    Task,
+)
 from medsafe_core.parsing import ResponseFormat
 from medsafe_core.suites.base import STRUCTURED_FORMATS, Suite, SuiteInfo, SuiteKind
 from medsafe_core.suites.dipg.generate import CATEGORIES, GENERATOR_VERSION, generate_task
@@ -63,6 +70,21 @@ class DipgSuite(Suite):
     def error_reward(self, profile: RewardProfile) -> float | None:
         # an infrastructure error counts as the floor of the ladder: a failed format gate
         return profile["format_mismatch_penalty"]
+
+    def summarize(
+        self,
+        samples: Sequence[SampleResult],
+        seed: int = 0,
+        profile: RewardProfile | None = None,
+    ) -> SuiteMetrics:
+        """The flag-based metrics plus abstention calibration (over- and
+        under-abstention, coverage, selective risk), each with its 95% CI."""
+        from medsafe_core.metrics.calibration import abstention_calibration
+
+        metrics = super().summarize(samples, seed, profile)
+        calibration = abstention_calibration(samples, seed=seed)
+        metrics.metrics.update(calibration.metrics)
+        return metrics
 
     def score(
         self,

@@ -69,6 +69,8 @@ class _Ladder:
     """Label of the judge that decided the answer rungs, when not the lexical rules."""
     judged: dict[str, str] = field(default_factory=dict)
     """That judge's verdict per rung."""
+    kind: AnswerKind | None = None
+    """The task's answer kind (answer, abstain, conflict)."""
 
     def add(self, name: str, reason: str, evidence: list[Evidence] | None = None) -> None:
         self.components.append(
@@ -91,8 +93,16 @@ class _Ladder:
             response_format=self.parsed.format.value if self.parsed.format else None,
             parse_error=self.parsed.error.value if self.parsed.error else None,
             judge=self.judge,
-            details={"judged": dict(self.judged)} if self.judged else {},
+            details=self._details(),
         )
+
+    def _details(self) -> dict[str, object]:
+        out: dict[str, object] = {}
+        if self.kind is not None:
+            out["answer_kind"] = self.kind.value  # what the task asked for (calibration)
+        if self.judged:
+            out["judged"] = dict(self.judged)
+        return out
 
     def final_ev(self, final: str, span: tuple[int, int] | None) -> list[Evidence]:
         """Evidence in the final answer, with offsets into the raw `final` field."""
@@ -223,7 +233,7 @@ def _score(
     if kind is AnswerKind.ANSWER and not task.expected().final.strip():
         return Score.unscored("the task's expected answer is empty")
     parsed = parse_response(response, DIPG_SCHEMA, expected=fmt, max_bytes=max_bytes)
-    lad = _Ladder(profile, parsed)
+    lad = _Ladder(profile, parsed, kind=kind)
     if not parsed.ok:
         lad.flags.format_error = True
         lad.add("format_mismatch_penalty", f"format gate failed: {parsed.detail}")
