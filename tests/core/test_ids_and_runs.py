@@ -138,3 +138,12 @@ def test_an_unscorable_task_is_unscored_not_failed() -> None:
     assert score.outcome == Outcome.UNSCORED
     assert score.reward is None
     assert score.unscored_reason
+
+
+def test_empty_secrets_in_the_environment_mean_unset(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MEDSAFE_API_TOKEN", "")
+    monkeypatch.setenv("MEDSAFE_SEED_SALT", "  ")
+    monkeypatch.setenv("MEDSAFE_MCP_TOKEN", "tok")
+    settings = Settings()
+    assert settings.api_token is None and settings.seed_salt is None
+    assert settings.mcp_token is not None and settings.mcp_token.get_secret_value() == "tok"

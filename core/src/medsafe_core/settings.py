@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import platformdirs
-from pydantic import AliasChoices, Field, SecretStr
+from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from medsafe_core.identity import CredentialSpec
@@ -71,6 +71,15 @@ class Settings(BaseSettings):
     """Suite of caller-supplied tasks that do not name one."""
     default_profile: str | None = None
     """A profile to use by default for its suite (other suites keep their own default)."""
+    @field_validator("api_token", "mcp_token", "green_token", "seed_salt", mode="before")
+    @classmethod
+    def _empty_secret_is_unset(cls, value: object) -> object:
+        """`MEDSAFE_API_TOKEN=` (as compose writes an unset variable) means no token, not
+        an empty one that every caller would match."""
+        if isinstance(value, str) and not value.strip():
+            return None
+        return value
+
     credentials: list[CredentialSpec] = Field(default_factory=list)
     """Per-submitter or per-participant bearer tokens (JSON list of `{"name", "token_sha256"
     or "token", "participants", "admin"}`): they bind stored runs to identities."""
