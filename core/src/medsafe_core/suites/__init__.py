@@ -76,11 +76,13 @@ def _load_entry_points() -> None:
     global _LOADED_ENTRY_POINTS
     if _LOADED_ENTRY_POINTS:
         return
-    _LOADED_ENTRY_POINTS = True
     for ep in entry_points(group=ENTRY_POINT_GROUP):
         if ep.name in _FACTORIES:
             continue  # an explicit registration wins over an installed package
         _FACTORIES[ep.name] = _lazy(ep.name, ep.load)
+    # only now: a thread that sees the flag must also see the factories (concurrent
+    # first requests of a fresh server found no suite when it was set before the loop)
+    _LOADED_ENTRY_POINTS = True
 
 
 def _lazy(name: str, load: Callable[[], object]) -> Callable[[], Suite]:
