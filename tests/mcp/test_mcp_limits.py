@@ -65,7 +65,9 @@ async def test_body_limit_is_stated_and_large_batches_get_through(tmp_path: Path
     server = create_server(make_settings(tmp_path))
     with serve_http(server.http_app(path="/mcp")) as url:
         async with Client(f"{url}/mcp") as client:
-            result = await client.call_tool("evaluate_batch", {"responses": answers(3000, 1400)})
+            result = await client.call_tool(
+                "evaluate_batch", {"responses": answers(3000, 1400), "store": True}
+            )
     assert result.structured_content["n_items"] == 3000
 
     small = create_server(make_settings(tmp_path), max_body_bytes=256 * 1024)
@@ -135,3 +137,22 @@ async def test_task_pages_match_the_set_and_cost_o_page(server: FastMCP) -> None
         late = min([await page_time(9_900) for _ in range(2)])
     # Regenerating 9,900 tasks before the page took 1.5-2 s; a page costs the same anywhere.
     assert late < 3 * first + 0.3, (first, late)
+
+
+async def test_unstored_batches_are_never_cut(client: Client) -> None:
+    tasks = dipg_tasks(21, 1500)
+    items = [{"task_id": t.id, "response": "plain prose, not the format"} for t in tasks]
+    with pytest.raises(ToolError) as raised:
+        await client.call_tool("evaluate_batch", {"responses": items})
+    message = str(raised.value)
+    assert "at most 1000 items" in message and "store=true" in message
+
+    whole = await client.call_tool("evaluate_batch", {"responses": items[:1000]})
+    assert whole.structured_content["next_offset"] is None
+    assert len(whole.structured_content["results"]) == 1000
+
+    stored = await client.call_tool("evaluate_batch", {"responses": items, "store": True})
+    data = stored.structured_content
+    assert data["n_items"] == 1500 and data["run_id"]
+    run = await client.call_tool("get_run", {"run_id": data["run_id"], "limit": 1})
+    assert run.structured_content["n_samples"] == 1500  # every verdict can be paged

@@ -11,9 +11,10 @@ from fastmcp.exceptions import ToolError
 from pydantic import Field
 
 from medsafe_core.models import RunRecord, SampleResult
+from medsafe_mcp.errors import CallerError
 from medsafe_mcp.evaluation import assemble_record, build_batch, score_batch
 from medsafe_mcp.models import EvalItem, EvaluationResult
-from medsafe_mcp.paging import fits, take_within_budget
+from medsafe_mcp.paging import fits, take_within_budget, unstored_batch_problem
 from medsafe_mcp.schemas import output_schema
 from medsafe_mcp.state import ServerState
 
@@ -46,8 +47,9 @@ def register(server: FastMCP, state: ServerState) -> None:
         profile: Annotated[
             str | None,
             Field(
+                max_length=100,
                 description="Reward profile name (e.g. dipg-v4); omit for the server's "
-                "default, shown at medsafe://profile."
+                "default, shown at medsafe://profile.",
             ),
         ] = None,
         store: Annotated[
@@ -78,6 +80,9 @@ def register(server: FastMCP, state: ServerState) -> None:
         Answers to tasks from get_eval_tasks are scored against the server's own ground
         truth; items that bring their own `ground_truth` mark the run as caller-scored.
         Send all answers of a set in one call (up to the server's batch limit)."""
+        unstored = unstored_batch_problem(len(responses), store)
+        if unstored is not None:  # its verdicts would not all come back: refuse, unscored
+            raise CallerError(unstored)
         batch = await anyio.to_thread.run_sync(build_batch, responses, state.settings, state.salt)
         reward_profile = state.profile(profile, batch.suite.name)
         run_store = await state.store() if store else None  # fail before scoring, not after
@@ -94,6 +99,11 @@ def register(server: FastMCP, state: ServerState) -> None:
             return record, result_page(samples)
 
         record, (results, detail, next_offset) = await anyio.to_thread.run_sync(finish)
+        if not store and next_offset is not None:
+            raise CallerError(
+                "the verdicts of this batch do not fit one result; call again with "
+                "store=true (then page with get_run) or with fewer items"
+            )
         if run_store is not None:
             try:
                 await run_store.save_run_record(record)
