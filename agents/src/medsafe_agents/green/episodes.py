@@ -8,7 +8,8 @@ The episode's transcript (the participant's raw actions, as a JSON list) is the
 sample's response, so the normal scoring path (`Suite.score` replays the transcript)
 gives the per-episode score and a stored run re-scores. Nothing here names a suite.
 
-Hook: `plan, asker = episodic(plan, asker)` before `run_samples` for episodic suites.
+Hook: `plan, asker = episodic(plan, asker)` before `run_samples` (a no-op for suites
+that are not episodic).
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from medsafe_agents.green.assessment import Asker
 from medsafe_agents.green.participant import Answer
 from medsafe_agents.green.plan import AssessmentPlan
 from medsafe_core.models import Task
-from medsafe_core.suites import StepResult
+from medsafe_core.suites import StepResult, SuiteKind
 
 MAX_EPISODE_STEPS = 500
 """Steps the green agent plays at most, whatever the suite's own limit."""
@@ -99,6 +100,9 @@ class EpisodeAsker:
 
 
 def episodic(plan: AssessmentPlan, asker: Asker) -> tuple[AssessmentPlan, Asker]:
-    """The plan and asker that play `plan`'s tasks as episodes."""
+    """The plan and asker that play `plan`'s tasks as episodes; both unchanged when the
+    suite is not episodic."""
+    if plan.suite.info.kind is not SuiteKind.EPISODIC:
+        return plan, asker
     fields = {f.name: getattr(plan, f.name) for f in dataclasses.fields(plan) if f.init}
     return EpisodicPlan(**fields), EpisodeAsker(asker, plan)

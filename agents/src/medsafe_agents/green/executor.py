@@ -21,6 +21,7 @@ from medsafe_agents.a2a_app import parts_data
 from medsafe_agents.green.artifact import result_data, summary_text
 from medsafe_agents.green.assessment import Progress, run_samples
 from medsafe_agents.green.chat import ChatResponder
+from medsafe_agents.green.episodes import episodic
 from medsafe_agents.green.limits import participant_http_client
 from medsafe_agents.green.participant import ParticipantClient
 from medsafe_agents.green.persistence import RunWriter
@@ -277,11 +278,12 @@ class GreenExecutor(AgentExecutor):
         current = asyncio.current_task()
         assert current is not None
         self._running[run_id] = current
+        run_plan, asker = episodic(plan, client)  # episodic suites: each task turn by turn
         try:
             await run_samples(
-                plan,
+                run_plan,
                 run_id,
-                client,
+                asker,
                 self.writes,
                 done=done,
                 progress=progress,

@@ -12,7 +12,7 @@ from medsafe_agents.settings import AgentSettings
 from medsafe_core.evaluation import resolve_profile
 from medsafe_core.models import RewardProfile, RunManifest, Task
 from medsafe_core.runs import build_manifest
-from medsafe_core.suites import Suite, SuiteKind, UnknownSuiteError, get_suite
+from medsafe_core.suites import Suite, UnknownSuiteError, get_suite
 
 PARTICIPANT_TASK_KEYS = ("suite", "context", "question", "input")
 """The only task fields a participant receives (besides the rendered prompt): no id
@@ -74,11 +74,6 @@ def plan_assessment(request: EvalRequest, settings: AgentSettings) -> Assessment
         suite = get_suite(cfg.suite).with_limits(settings.max_response_bytes)
     except UnknownSuiteError as exc:
         raise InvalidEvalRequestError(f"invalid EvalRequest: config.suite: {exc}") from None
-    if suite.info.kind is SuiteKind.EPISODIC:
-        raise InvalidEvalRequestError(
-            f"invalid EvalRequest: config.suite: {suite.name} is episodic; the green agent "
-            "runs single-turn and paired suites"
-        )
     if cfg.format not in suite.info.response_formats:
         raise InvalidEvalRequestError(
             f"invalid EvalRequest: config.format: {suite.name} accepts "
