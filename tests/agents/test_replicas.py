@@ -23,8 +23,8 @@ from .test_assessment import JSON_ANSWER
 from .test_resume import TERMINAL, run_until
 
 
-@pytest.mark.timeout(150)
-async def test_killed_replica_run_is_finished_by_the_other(tmp_path):
+@pytest.mark.timeout(180)
+async def test_killed_replica_run_is_finished_by_the_other(tmp_path, green_db):
     calls: list[str] = []
 
     async def answer(q: Question) -> str:
@@ -32,7 +32,7 @@ async def test_killed_replica_run_is_finished_by_the_other(tmp_path):
         await asyncio.sleep(0.1)
         return JSON_ANSWER
 
-    db = f"sqlite+aiosqlite:///{tmp_path / 'green.db'}"
+    db = green_db  # a SQLite file, then a PostgreSQL database
     env = green_env(db, MEDSAFE_LEASE_TTL_S="3")
     pport, aport, bport = free_port(), free_port(), free_port()
     purple = f"http://127.0.0.1:{pport}"
