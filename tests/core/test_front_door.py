@@ -82,3 +82,9 @@ SERVER_SIDE = {
 def test_the_engine_does_not_load_the_server() -> None:
     engine = _loaded_after("import medsafe_core as ms; ms.evaluate; ms.get_suite('dipg')")
     assert not engine & SERVER_SIDE, engine & SERVER_SIDE
+
+
+def test_the_client_does_not_load_the_server() -> None:
+    # the wire schemas it shares with the service are plain contracts
+    client = _loaded_after("import medsafe_core.client")
+    assert not client & SERVER_SIDE, client & SERVER_SIDE

@@ -1,4 +1,6 @@
-"""What the store returns besides run records, and the errors it raises.
+"""Store results and errors as plain contracts (no database code), shared by the store,
+the service, the client and the agents: what the store returns besides run records,
+and the errors it raises.
 
 Errors::
 

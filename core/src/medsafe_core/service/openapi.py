@@ -8,11 +8,11 @@ from typing import Any, Literal
 from pydantic import BaseModel
 from pydantic.json_schema import JsonSchemaMode, models_json_schema
 
+from medsafe_core.records import RunSummary
 from medsafe_core.service import env_schemas as env
 from medsafe_core.service import schemas as api
 from medsafe_core.service.errors import PROBLEM_TYPE, Problem
 from medsafe_core.service.state import version
-from medsafe_core.store import RunSummary
 from medsafe_core.suites import SuiteInfo
 
 _REF = "#/components/schemas/{model}"

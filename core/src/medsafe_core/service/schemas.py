@@ -18,7 +18,7 @@ from medsafe_core.models import (
     TaskView,
 )
 from medsafe_core.parsing.types import ResponseFormat
-from medsafe_core.store import RunSummary
+from medsafe_core.records import RunSummary
 
 _ID = 300  # longest task id, participant name or category accepted
 

@@ -5,10 +5,7 @@ Tables are named `medsafe_*`; migrations ship in `migrations/` and are applied b
 `medsafe db upgrade` or `Store.connect()`. See docs/store-api.md.
 """
 
-from medsafe_core.store._leases import LeaseLostError
-from medsafe_core.store._writes import DuplicateRunError
-from medsafe_core.store.engine import head_revision, upgrade
-from medsafe_core.store.models import (
+from medsafe_core.records import (
     ComparabilityKey,
     DuplicateSampleError,
     EpisodeConflictError,
@@ -21,6 +18,9 @@ from medsafe_core.store.models import (
     StoreError,
     Submission,
 )
+from medsafe_core.store._leases import LeaseLostError
+from medsafe_core.store._writes import DuplicateRunError
+from medsafe_core.store.engine import head_revision, upgrade
 from medsafe_core.store.store import Store
 
 __all__ = [

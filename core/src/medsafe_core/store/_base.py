@@ -12,8 +12,8 @@ from sqlalchemy.engine import Row
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from medsafe_core.models import Outcome, RunManifest, SampleResult, SuiteMetrics
+from medsafe_core.records import RunNotFoundError
 from medsafe_core.store.engine import WRITE_OPTION
-from medsafe_core.store.models import RunNotFoundError
 from medsafe_core.store.tables import runs
 from medsafe_core.suites import UnknownSuiteError, get_suite
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
+from medsafe_core.records import EpisodeConflictError, EpisodeNotFoundError
 from medsafe_core.store._base import StoreBase, now_iso
-from medsafe_core.store.models import EpisodeConflictError, EpisodeNotFoundError
 from medsafe_core.store.tables import episodes
 from medsafe_core.suites import EpisodeState
 

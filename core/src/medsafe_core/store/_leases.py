@@ -37,8 +37,8 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from medsafe_core.models import ResponseRecord, RunState, SampleResult, SuiteMetrics
+from medsafe_core.records import DuplicateSampleError, StoreError
 from medsafe_core.store._writes import RunWrites, _check_pairs
-from medsafe_core.store.models import DuplicateSampleError, StoreError
 from medsafe_core.store.tables import metadata, runs
 
 run_leases = Table(

@@ -27,9 +27,9 @@ from medsafe_core.models import (
     SuiteMetrics,
     Task,
 )
+from medsafe_core.records import RunNotFoundError, RunSummary
 from medsafe_core.settings import Settings
 from medsafe_core.store._base import StoreBase, summarize
-from medsafe_core.store.models import RunNotFoundError, RunSummary
 from medsafe_core.store.tables import responses, run_tasks, runs, samples
 from medsafe_core.suites import get_suite
 

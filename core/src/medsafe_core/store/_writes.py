@@ -19,15 +19,15 @@ from medsafe_core.models import (
     SuiteMetrics,
     Task,
 )
-from medsafe_core.store._base import now_iso
-from medsafe_core.store._reads import RunReads
-from medsafe_core.store.models import (
+from medsafe_core.records import (
     DuplicateSampleError,
     IdempotencyConflictError,
     RunStateError,
     StoreError,
     Submission,
 )
+from medsafe_core.store._base import now_iso
+from medsafe_core.store._reads import RunReads
 from medsafe_core.store.tables import responses, run_tasks, runs, samples
 
 TERMINAL = frozenset({RunState.COMPLETED, RunState.FAILED})
