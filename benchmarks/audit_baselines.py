@@ -10,7 +10,7 @@ import argparse
 
 from medsafe_core.models import Estimate, SampleResult, SuiteMetrics
 from medsafe_core.suites import get_suite
-from medsafe_core.suites.audit.play import play_episode
+from medsafe_core.suites.play import play_episode
 
 PUBLISHED = {  # SynthAudit.Env README, 5 seeds x 3 difficulties (their score, not ours)
     "Qwen2.5-3B base (published)": (0.087, 0.018, 0.015, 0.040),

@@ -23,7 +23,7 @@ os.environ.setdefault("FASTMCP_SHOW_SERVER_BANNER", "false")
 from medsafe_core.models import TaskView
 from medsafe_core.suites import StepResult, get_suite
 from medsafe_core.suites.audit import HeuristicAuditor, live
-from medsafe_core.suites.audit.play import observation_view
+from medsafe_core.suites.play import observation_view
 
 DIFFICULTIES = ("easy", "medium", "hard")
 

@@ -19,7 +19,7 @@ from medsafe_agents.green.security import ParticipantAllowlist
 from medsafe_agents.purple.__main__ import build_from_args, parse_args
 from medsafe_core.models import ResponseRecord, SampleResult
 from medsafe_core.runs import build_manifest
-from medsafe_core.suites.audit.play import play_episode
+from medsafe_core.suites.play import play_episode
 
 PURPLE = "http://127.0.0.1:19077"
 

@@ -13,7 +13,7 @@ from tests.agents.helpers import PURPLE, Router, a2a_client, exchange, user_mess
 from medsafe_agents.green.app import create_green
 from medsafe_agents.purple.__main__ import build_from_args, parse_args
 from medsafe_agents.settings import AgentSettings
-from medsafe_core.suites.audit.play import play_episode
+from medsafe_core.suites.play import play_episode
 
 
 async def test_green_assesses_an_auditor_episode_by_episode(tmp_path: Path) -> None:

@@ -18,7 +18,7 @@ from medsafe_core.models import TaskView
 from medsafe_core.settings import Settings
 from medsafe_core.store import Store
 from medsafe_core.suites.audit import HeuristicAuditor, RandomAuditor
-from medsafe_core.suites.audit.play import play_episode
+from medsafe_core.suites.play import play_episode
 from medsafe_mcp import create_server
 from medsafe_mcp.state import ServerState
 from medsafe_mcp.tools import episodes

@@ -12,7 +12,7 @@ from medsafe_core.runs import build_manifest
 from medsafe_core.service.report import render_report
 from medsafe_core.service.report_episode import SHOWN, replay_turns
 from medsafe_core.service.schemas import PublicRunRecord
-from medsafe_core.suites.audit.play import play_episode
+from medsafe_core.suites.play import play_episode
 
 
 def audit_record(kind: str, n: int) -> PublicRunRecord:

@@ -12,7 +12,7 @@ from audit_helpers import audit, play
 from medsafe_core.models import SampleResult, TaskView
 from medsafe_core.suites import SuiteKind, get_suite, list_suites
 from medsafe_core.suites.audit import Curriculum, Difficulty, HeuristicAuditor, RandomAuditor
-from medsafe_core.suites.audit.play import play_episode
+from medsafe_core.suites.play import play_episode
 
 
 def test_registered_by_entry_point_as_episodic() -> None:

@@ -29,12 +29,13 @@ from medsafe_core.evaluation import (
 )
 from medsafe_core.ids import TaskIdError
 from medsafe_core.judging import Judge
-from medsafe_core.models import ResponseRecord, RunRecord, SuiteMetrics
+from medsafe_core.models import ResponseRecord, RewardProfile, RunRecord, SuiteMetrics, Task
 from medsafe_core.parsing import ResponseFormat
+from medsafe_core.participants.base import Participant
 from medsafe_core.runs import canonical_json
 from medsafe_core.scoring.profiles import UnknownProfileError, get_profile
 from medsafe_core.settings import Settings
-from medsafe_core.suites import UnknownSuiteError, get_suite, list_suites
+from medsafe_core.suites import Suite, SuiteKind, UnknownSuiteError, get_suite, list_suites
 
 app = typer.Typer(
     help="medsafe: evaluate the safety of medical AI. For evaluating AI systems, not for "
@@ -46,6 +47,19 @@ app = typer.Typer(
 # piped output (CI logs, files) gets a width that fits the tables
 console = Console(width=None if sys.stdout.isatty() else 132)
 err = Console(stderr=True)
+
+
+def _respond(
+    suite: Suite, task: Task, agent: Participant, profile: RewardProfile, fmt: ResponseFormat
+) -> str:
+    """One task's response: a single answer, or an episodic suite's whole transcript (the
+    episode played to its end with the participant)."""
+    if suite.info.kind is SuiteKind.EPISODIC:
+        from medsafe_core.suites.play import play_episode
+
+        transcript, _ = play_episode(suite, task, agent, profile, fmt)
+        return transcript
+    return agent.answer(task.view(), fmt)
 
 
 def _print_metrics(runs: dict[str, SuiteMetrics]) -> None:
@@ -316,7 +330,9 @@ def assess_cmd(
     for name in names:
         agent = known[name]()
         items = [
-            BatchItem(task_id=t.id, response=agent.answer(t.view(), response_format))
+            BatchItem(
+                task_id=t.id, response=_respond(the_suite, t, agent, profile, response_format)
+            )
             for t in track(tasks, description=f"{name}: answering", console=err)
         ]
         batch = build_batch(
