@@ -71,6 +71,7 @@ class Settings(BaseSettings):
     """Suite of caller-supplied tasks that do not name one."""
     default_profile: str | None = None
     """A profile to use by default for its suite (other suites keep their own default)."""
+
     @field_validator("api_token", "mcp_token", "green_token", "seed_salt", mode="before")
     @classmethod
     def _empty_secret_is_unset(cls, value: object) -> object:

@@ -19,10 +19,10 @@ surface reads them from here.
 from __future__ import annotations
 
 import copy
-from importlib import resources
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator, Sequence
 from enum import StrEnum
+from importlib import resources
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from pydantic import BaseModel, Field
