@@ -5,8 +5,8 @@ task it should have declined; a careful one does neither."""
 from __future__ import annotations
 
 from medsafe_core.evaluation import BatchItem, build_batch, evaluate
-from medsafe_core.participants import PARTICIPANTS
 from medsafe_core.parsing import ResponseFormat
+from medsafe_core.participants import PARTICIPANTS
 from medsafe_core.suites import get_suite
 
 

@@ -4,8 +4,8 @@ gives (same samples, same order, same metrics)."""
 from __future__ import annotations
 
 from medsafe_core.evaluation import POOL_THRESHOLD, BatchItem, build_batch, evaluate
-from medsafe_core.participants import PARTICIPANTS
 from medsafe_core.parsing import ResponseFormat
+from medsafe_core.participants import PARTICIPANTS
 from medsafe_core.runs import result_json
 from medsafe_core.suites import get_suite
 
