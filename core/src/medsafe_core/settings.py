@@ -71,6 +71,11 @@ class Settings(BaseSettings):
     """Suite of caller-supplied tasks that do not name one."""
     default_profile: str | None = None
     """A profile to use by default for its suite (other suites keep their own default)."""
+    judge_model: str | None = None
+    """Model-graded judge that evaluation requests may ask for (`judge: "model"`); its
+    endpoint and key come from `MEDSAFE_JUDGE_BASE_URL` and the `MEDSAFE_LLM_` settings."""
+    judge_base_url: str | None = None
+    """OpenAI-compatible endpoint of `judge_model` (default: `MEDSAFE_LLM_BASE_URL`)."""
 
     @field_validator("api_token", "mcp_token", "green_token", "seed_salt", mode="before")
     @classmethod

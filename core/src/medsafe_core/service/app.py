@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
+from anyio import to_thread
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
@@ -63,6 +64,7 @@ def create_app(
         try:
             yield
         finally:
+            await to_thread.run_sync(state.close_judge)
             if state._owns_store and state.store is not None:
                 await state.store.close()
                 state.store = None

@@ -102,7 +102,10 @@ def score_items(state: ServiceState, req: EvaluateRequest) -> Evaluation:
     except BatchError as exc:
         raise ApiError.invalid(_field(exc), exc.message) from None
     profile = state.profile(batch.suite, req.profile)
-    return evaluate(batch, profile, participant=req.participant, salt=state.salt, fmt=req.format)
+    judge = state.judge() if req.judge == "model" else None
+    return evaluate(
+        batch, profile, participant=req.participant, salt=state.salt, fmt=req.format, judge=judge
+    )
 
 
 def _field(exc: BatchError) -> str:

@@ -147,6 +147,9 @@ class EvaluateRequest(BaseModel):
     """Suite of items that carry ground truth (items with ids name their suite)."""
     profile: str | None = Field(None, max_length=100)
     """Built-in reward profile; default: the server's default for the suite."""
+    judge: Literal["rules", "model"] = "rules"
+    """`model`: what the suite's rules cannot decide goes to this server's model-graded
+    judge (recorded in every result and in the run); `rules`: the suite's rules alone."""
     store: bool = False
     """Store the run (see `/runs`)."""
     participant: str | None = Field(None, max_length=_ID)

@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from starlette.requests import HTTPConnection
 
 from medsafe_core.evaluation import BatchError, resolve_profile
+from medsafe_core.judging import Judge
 from medsafe_core.models import RewardProfile
 from medsafe_core.service.errors import ApiError
 from medsafe_core.settings import Settings
@@ -48,6 +49,32 @@ class ServiceState:
     store: Store | None = None
     active_sessions: int = 0
     _owns_store: bool = field(default=False, repr=False)
+    _judge: Judge | None = field(default=None, repr=False)
+
+    def judge(self) -> Judge:
+        """The process's model-graded judge (made on first use), or 422 when this server
+        has none configured."""
+        if self._judge is None:
+            if not self.settings.judge_model:
+                raise ApiError.invalid(
+                    "judge", "this server has no model-graded judge (set MEDSAFE_JUDGE_MODEL)"
+                )
+            from medsafe_core.model.judge import ModelJudge
+
+            self._judge = ModelJudge(
+                self.settings.judge_model,
+                base_url=self.settings.judge_base_url,
+                database_url=self.settings.resolved_database_url(),
+            )
+        return self._judge
+
+    def close_judge(self) -> None:
+        """Stop the judge's worker loop, if one was made."""
+        if self._judge is not None:
+            close = getattr(self._judge, "close", None)
+            if close is not None:
+                close()
+            self._judge = None
 
     @property
     def salt(self) -> str | None:
