@@ -227,7 +227,8 @@ async def test_cancel_stops_the_assessment_and_keeps_samples(make_green):
     from a2a.types import CancelTaskRequest, SendMessageRequest
 
     port = free_port()
-    async with serve(purple_app("slow", "--delay", "0.2", port=port), port) as url:
+    slow = build_purple_app("slow", fixed(delay=0.2), f"http://127.0.0.1:{port}/")
+    async with serve(slow, port) as url:
         green, _ = await make_green()
         async with a2a_client(green.app, streaming=False) as client:
             message = user_message(eval_text(40, url, concurrency=2))

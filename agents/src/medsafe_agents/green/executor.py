@@ -291,10 +291,7 @@ class GreenExecutor(AgentExecutor):
                 progress_interval_s=self.settings.progress_interval_s,
             )
         except asyncio.CancelledError:
-            if run_id in self._cancelled:
-                self._cancelled.discard(run_id)
-                with contextlib.suppress(Exception):
-                    await self._end_run(run_id, RunState.FAILED)
+            await self._end_if_canceled(run_id)
             raise
         except LeaseLostError:
             # Another replica took the run over (this one was too slow to renew its
@@ -320,8 +317,18 @@ class GreenExecutor(AgentExecutor):
             self._running.pop(run_id, None)
         try:
             await self._finish(plan, run_id, updater, progress, time.monotonic() - started)
+        except asyncio.CancelledError:  # canceled while the metrics were computed
+            await self._end_if_canceled(run_id)
+            raise
         except LeaseLostError:
             logger.warning("run %s: lease lost before it finished here", run_id)
+
+    async def _end_if_canceled(self, run_id: str) -> None:
+        """After a cancel of this run: end it `failed` (its A2A task is canceled)."""
+        if run_id in self._cancelled:
+            self._cancelled.discard(run_id)
+            with contextlib.suppress(Exception):
+                await self._end_run(run_id, RunState.FAILED)
 
     async def _finish(
         self,
