@@ -232,7 +232,7 @@ class GreenExecutor(AgentExecutor):
             reason = (
                 f"this assessment is running on green replica {holder}; progress continues "
                 "in this task (if that replica stopped, another one resumes the run when its "
-                f"lease expires, within {self.settings.lease_ttl_s:g} s)"
+                f"lease expires, within {1.5 * self.settings.lease_ttl_s:g} s)"
             )
         await updater.update_status(TaskState.TASK_STATE_WORKING, _message(updater, reason))
         return False
