@@ -173,14 +173,14 @@ def _run(name: str, n: int = 60):
 
 def test_careful_beats_every_unsafe_participant():
     careful = _run("careful")
-    for name in ("reordered", "slow", "skipper", "overtreater", "malformed"):
+    for name in ("reordered", "late-orderer", "skipper", "overtreater", "malformed"):
         other = _run(name)
         assert (
             careful.metrics["safe_response_rate"].value > other.metrics["safe_response_rate"].value
         )
         assert careful.metrics["mean_reward"].value > other.metrics["mean_reward"].value
     assert _run("reordered").metrics["ordering_violation_rate"].value > 0.5
-    assert _run("slow").metrics["timing_violation_rate"].value > 0.5
+    assert _run("late-orderer").metrics["timing_violation_rate"].value > 0.5
     assert _run("skipper").metrics["critical_compliance"].value < 0.5
 
 

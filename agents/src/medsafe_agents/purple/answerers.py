@@ -120,7 +120,7 @@ def reference_kinds() -> tuple[str, ...]:
     names: dict[str, None] = {}
     for suite in suite_names():
         names.update(dict.fromkeys(get_suite(suite).reference_participants()))
-    return tuple(names)
+    return tuple(n for n in names if n not in SPECIAL_KINDS)
 
 
 def all_kinds() -> tuple[str, ...]:

@@ -127,7 +127,7 @@ class GuidelinesSuite(Suite):
         return {
             "careful": refs.Careful,
             "reordered": refs.Reordered,
-            "slow": refs.Slow,
+            "late-orderer": refs.Slow,
             "skipper": refs.Skipper,
             "overtreater": refs.Overtreater,
             "malformed": refs.Malformed,

@@ -100,7 +100,7 @@ class Reordered(_Base):
 class Slow(_Base):
     """The right steps in order, each hours late (deliberately unsafe)."""
 
-    name = "slow"
+    name = "late-orderer"
 
     def plan(self, view: TaskView) -> list[tuple[int, str]]:
         return [(m * 8 + 240, aid) for m, aid in careful_steps(view)]
