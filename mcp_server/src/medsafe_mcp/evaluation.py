@@ -27,6 +27,7 @@ from medsafe_core.evaluation import (
 from medsafe_core.evaluation import (
     score_batch as engine_score,
 )
+from medsafe_core.judging import Judge
 from medsafe_core.models import RewardProfile, RunRecord, SampleResult
 from medsafe_core.settings import Settings
 from medsafe_core.suites import UnknownSuiteError, get_suite
@@ -76,21 +77,28 @@ def build_batch(
 
 
 async def score_batch(
-    batch: Batch, profile: RewardProfile, progress: ProgressFn | None = None
+    batch: Batch,
+    profile: RewardProfile,
+    progress: ProgressFn | None = None,
+    judge: Judge | None = None,
 ) -> list[SampleResult]:
     """Every sample, in input order, scored in worker-thread chunks."""
     total = len(batch.records)
     step = max(1, min(250, total // 20))
     samples: list[SampleResult] = []
     for start in range(0, total, step):
-        samples += await anyio.to_thread.run_sync(_chunk, batch, profile, start, start + step)
+        samples += await anyio.to_thread.run_sync(
+            _chunk, batch, profile, start, start + step, judge
+        )
         if progress is not None:
             await progress(len(samples), total)
     return samples
 
 
-def _chunk(batch: Batch, profile: RewardProfile, start: int, stop: int) -> list[SampleResult]:
-    return engine_score(batch, profile, start=start, stop=stop)
+def _chunk(
+    batch: Batch, profile: RewardProfile, start: int, stop: int, judge: Judge | None
+) -> list[SampleResult]:
+    return engine_score(batch, profile, start=start, stop=stop, judge=judge)
 
 
 def assemble_record(
@@ -100,7 +108,8 @@ def assemble_record(
     *,
     participant: str | None,
     salt: str | None,
+    judge: Judge | None = None,
 ) -> RunRecord:
     """The completed run record, exactly as every other surface builds it."""
-    manifest = batch_manifest(batch, profile, participant=participant, salt=salt)
+    manifest = batch_manifest(batch, profile, participant=participant, salt=salt, judge=judge)
     return engine_record(batch, samples, manifest)

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from fastmcp.exceptions import ToolError
 
 from medsafe_core.evaluation import BatchError, resolve_profile
+from medsafe_core.judging import Judge
 from medsafe_core.models import RewardProfile
 from medsafe_core.settings import Settings
 from medsafe_core.suites import get_suite
@@ -33,6 +34,7 @@ class ServerState:
         self._store = store
         self._owns_store = store is None
         self._lock: asyncio.Lock | None = None
+        self._judge: Judge | None = None
 
     @property
     def salt(self) -> str | None:
@@ -48,6 +50,24 @@ class ServerState:
             return resolve_profile(the_suite, name, self.settings.profile_for(the_suite))
         except BatchError as exc:
             raise CallerError(f"{exc.message}. Leave `profile` empty to use the default.") from None
+
+    def judge(self) -> Judge:
+        """The server's model-graded judge (made on first use); CallerError when none
+        is configured."""
+        if self._judge is None:
+            if not self.settings.judge_model:
+                raise CallerError(
+                    "this server has no model-graded judge (set MEDSAFE_JUDGE_MODEL); "
+                    "call with judge='rules'"
+                )
+            from medsafe_core.model.judge import ModelJudge
+
+            self._judge = ModelJudge(
+                self.settings.judge_model,
+                base_url=self.settings.judge_base_url,
+                database_url=self.settings.resolved_database_url(),
+            )
+        return self._judge
 
     async def store(self) -> Store:
         """The run store, opened on first use (ToolError when it cannot be reached)."""
@@ -70,7 +90,11 @@ class ServerState:
             return self._store
 
     async def aclose(self) -> None:
-        """Close the store if this server opened it."""
+        """Close the judge, and the store if this server opened it."""
+        judge, self._judge = self._judge, None
+        close = getattr(judge, "close", None)
+        if close is not None:
+            await asyncio.to_thread(close)
         if self._owns_store and self._store is not None:
             store, self._store = self._store, None
             await store.close()

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
+from collections.abc import Sequence
 from typing import Annotated, Literal
 
 import anyio
 from fastmcp import Context, FastMCP
 from fastmcp.exceptions import ToolError
-from pydantic import Field
+from pydantic import Field, TypeAdapter
 
 from medsafe_core.models import RunRecord, SampleResult
+from medsafe_core.records import IdempotencyConflictError, Submission
 from medsafe_mcp.errors import CallerError
 from medsafe_mcp.evaluation import assemble_record, build_batch, score_batch
 from medsafe_mcp.models import EvalItem, EvaluationResult
@@ -67,6 +71,24 @@ def register(server: FastMCP, state: ServerState) -> None:
                 "(recorded with the run).",
             ),
         ] = None,
+        judge: Annotated[
+            Literal["rules", "model"],
+            Field(
+                description="`model`: what the suite's rules cannot decide goes to this "
+                "server's model-graded judge (recorded with every result); `rules`: the "
+                "suite's rules alone."
+            ),
+        ] = "rules",
+        idempotency_key: Annotated[
+            str | None,
+            Field(
+                min_length=1,
+                max_length=200,
+                description="With store=true: a key of your choosing; a retried call with "
+                "the same key and responses returns the run the first call stored instead "
+                "of storing a second one.",
+            ),
+        ] = None,
     ) -> EvaluationResult:
         """Score answers to evaluation tasks and return per-item verdicts and metrics.
 
@@ -85,16 +107,22 @@ def register(server: FastMCP, state: ServerState) -> None:
             raise CallerError(unstored)
         batch = await anyio.to_thread.run_sync(build_batch, responses, state.settings, state.salt)
         reward_profile = state.profile(profile, batch.suite.name)
+        grader = await anyio.to_thread.run_sync(state.judge) if judge == "model" else None
         run_store = await state.store() if store else None  # fail before scoring, not after
 
         async def progress(done: int, total: int) -> None:
             await ctx.report_progress(done, total, f"scored {done} of {total} responses")
 
-        samples = await score_batch(batch, reward_profile, progress)
+        samples = await score_batch(batch, reward_profile, progress, grader)
 
         def finish() -> tuple[RunRecord, tuple[list[SampleResult], Detail, int | None]]:
             record = assemble_record(
-                batch, samples, reward_profile, participant=participant, salt=state.salt
+                batch,
+                samples,
+                reward_profile,
+                participant=participant,
+                salt=state.salt,
+                judge=grader,
             )
             return record, result_page(samples)
 
@@ -104,9 +132,14 @@ def register(server: FastMCP, state: ServerState) -> None:
                 "the verdicts of this batch do not fit one result; call again with "
                 "store=true (then page with get_run) or with fewer items"
             )
+        run_id = None
         if run_store is not None:
             try:
-                await run_store.save_run_record(record)
+                run_id = await run_store.save_run_record(
+                    record, submission=submission(idempotency_key, responses)
+                )
+            except IdempotencyConflictError as exc:
+                raise CallerError(str(exc)) from None
             except Exception as exc:
                 logger.exception("cannot save run %s", record.meta.run_id)
                 raise ToolError(
@@ -116,7 +149,7 @@ def register(server: FastMCP, state: ServerState) -> None:
                 ) from None
         manifest = record.manifest
         return EvaluationResult(
-            run_id=record.meta.run_id if run_store is not None else None,
+            run_id=run_id if run_store is not None else None,
             suite=manifest.suite,
             suite_version=manifest.suite_version,
             scorer_version=manifest.scorer_version,
@@ -130,6 +163,17 @@ def register(server: FastMCP, state: ServerState) -> None:
             results=results,
             next_offset=next_offset,
         )
+
+
+def submission(key: str | None, responses: Sequence[EvalItem]) -> Submission:
+    """A self-reported submission, deduplicated by the caller's idempotency key."""
+    if key is None:
+        return Submission()
+    body = json.dumps([TypeAdapter(EvalItem).dump_python(r, mode="json") for r in responses])
+    return Submission(
+        idempotency_key=hashlib.sha256(f"mcp\n{key}".encode()).hexdigest(),
+        request_hash=hashlib.sha256(body.encode()).hexdigest(),
+    )
 
 
 def result_page(samples: list[SampleResult]) -> tuple[list[SampleResult], Detail, int | None]:
