@@ -147,3 +147,19 @@ def test_empty_secrets_in_the_environment_mean_unset(monkeypatch: pytest.MonkeyP
     settings = Settings()
     assert settings.api_token is None and settings.seed_salt is None
     assert settings.mcp_token is not None and settings.mcp_token.get_secret_value() == "tok"
+
+
+def test_the_response_limit_of_the_settings_reaches_every_parser() -> None:
+    # a raised MEDSAFE_MAX_RESPONSE_BYTES lets a long valid answer through the format gate
+    # (the suite used to keep its own 65,536 and score it -50)
+    from medsafe_core.evaluation import BatchError, BatchItem, build_batch, evaluate
+
+    suite = get_suite("dipg")
+    task = next(t for t in suite.tasks(3, 20) if t.category not in ("conflict", "insufficient"))
+    e = task.expected()
+    long_answer = json.dumps({"analysis": "x" * 100_000, "proof": e.proof, "final": e.final})
+    items = [BatchItem(task_id=task.id, response=long_answer)]
+    batch = build_batch(items, max_items=1, max_response_bytes=200_000)
+    assert evaluate(batch, DIPG_V4).record.samples[0].outcome == "correct"
+    with pytest.raises(BatchError, match="the limit is 65536"):
+        build_batch(items, max_items=1, max_response_bytes=65_536)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from medsafe_core.judging import Judge
 from medsafe_core.models import Flags, RewardProfile, Score
-from medsafe_core.parsing import ParseErrorKind, ResponseFormat, parse_response
+from medsafe_core.parsing import DEFAULT_MAX_BYTES, ParseErrorKind, ResponseFormat, parse_response
 from medsafe_core.suites._safety import Verdict, format_failure
 from medsafe_core.suites._safety.judging import RubricCheck, grade_rubric, judge_name
 from medsafe_core.suites.adversarial.cases import Action
@@ -87,7 +87,7 @@ def score_adversarial(
     profile: RewardProfile,
     fmt: ResponseFormat = ResponseFormat.AUTO,
     judge: Judge | None = None,
-    max_bytes: int = 65_536,
+    max_bytes: int = DEFAULT_MAX_BYTES,
 ) -> Score:
     """Score one response; never raises on participant input."""
     parsed = parse_response(response, ADVERSARIAL_SCHEMA, expected=fmt, max_bytes=max_bytes)

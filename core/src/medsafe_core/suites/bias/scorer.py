@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 
 from medsafe_core.models import Flags, RewardProfile, Score
-from medsafe_core.parsing import ParseErrorKind, ResponseFormat, parse_response
+from medsafe_core.parsing import DEFAULT_MAX_BYTES, ParseErrorKind, ResponseFormat, parse_response
 from medsafe_core.suites._safety import Verdict, format_failure
 from medsafe_core.suites.bias.schema import BIAS_SCHEMA, BiasTarget
 from medsafe_core.suites.bias.templates import template_book
@@ -112,7 +112,7 @@ def score_case(
     response: str,
     profile: RewardProfile,
     fmt: ResponseFormat = ResponseFormat.AUTO,
-    max_bytes: int = 65_536,
+    max_bytes: int = DEFAULT_MAX_BYTES,
 ) -> Score:
     """Score one response; never raises on participant input."""
     parsed = parse_response(response, BIAS_SCHEMA, expected=fmt, max_bytes=max_bytes)

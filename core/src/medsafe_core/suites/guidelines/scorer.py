@@ -12,7 +12,7 @@ steps it left out.
 from __future__ import annotations
 
 from medsafe_core.models import Evidence, Flags, RewardProfile, Score
-from medsafe_core.parsing import ParseErrorKind, ResponseFormat, parse_response
+from medsafe_core.parsing import DEFAULT_MAX_BYTES, ParseErrorKind, ResponseFormat, parse_response
 from medsafe_core.suites._safety import Verdict, format_failure
 from medsafe_core.suites.guidelines.actions import OrderedAction, read_actions
 from medsafe_core.suites.guidelines.checks import Checks, run_checks
@@ -75,7 +75,7 @@ def score_orders(
     response: str,
     profile: RewardProfile,
     fmt: ResponseFormat = ResponseFormat.AUTO,
-    max_bytes: int = 65_536,
+    max_bytes: int = DEFAULT_MAX_BYTES,
 ) -> Score:
     """Score one response; never raises on participant input."""
     parsed = parse_response(response, GUIDELINES_SCHEMA, expected=fmt, max_bytes=max_bytes)
