@@ -144,13 +144,20 @@ def show(results: dict[str, dict[str, Any]], board: list[dict[str, Any]] | str, 
     if isinstance(board, str):
         console.print(f"[yellow]leaderboard not shown:[/yellow] {board}")
     else:
-        title = f"leaderboard from the core service ({core}/leaderboard?suite=dipg)"
+        title = f"leaderboard ({core}/leaderboard.html?suite=dipg), errors count as failures"
         lb = Table(title=title)
-        for col in ("rank", "participant", "run"):
-            lb.add_column(col)
+        for col in ("rank", "participant", "score [95% CI]", "error rate", "tasks", "run"):
+            lb.add_column(col, justify="left" if col in ("participant", "run") else "right")
         for row in board:
-            name = row.get("participant_name") or row.get("participant")
-            lb.add_row(str(row.get("rank")), str(name), str(row.get("run_id")))
+            metric = str(row.get("ranking_metric", ""))
+            lb.add_row(
+                str(row.get("rank")),
+                str(row.get("participant")),
+                f"{metric}: {_cell(row.get('score'), metric.endswith('_rate'))}",
+                f"{100 * float(row.get('error_rate', 0.0)):.1f}%",
+                str(row.get("n_tasks")),
+                str(row.get("run_id"))[:12],
+            )
         console.print(lb)
     for name, r in results.items():
         console.print(f"report for {name}: {core}/runs/{r['run_id']}/report")

@@ -187,3 +187,17 @@ async def test_the_document_names_the_new_routes_and_the_key(client: httpx.Async
     assert [p["name"] for p in params if p["in"] == "header"] == ["Idempotency-Key"]
     board = doc["components"]["schemas"]["Leaderboard"]["properties"]
     assert {"rows", "self_reported", "config"} <= set(board)
+
+
+async def test_the_leaderboard_page_shows_names_scores_errors_and_tasks(server) -> None:
+    client, _ = server
+    items = await salted_items(client)
+    stored = await store_run(client, items, BOB, "bob-bot")
+    assert (await sign_off(client, stored.json()["run_id"])).status_code == 200
+    page = await client.get("/leaderboard.html?suite=dipg", headers=auth(ALICE))
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    official = page.text.split("<h2>Official</h2>")[1].split("<h2>Self-reported</h2>")[0]
+    assert "bob-bot" in official and "100.0%" in official  # name and score
+    assert f'<td class="num">{N}</td>' in official  # task count
+    assert "0.0%" in official  # error rate
+    assert page.headers["x-content-type-options"] == "nosniff"

@@ -20,6 +20,7 @@ from medsafe_core.service.integrity import (
     request_digest,
     scoped_key,
 )
+from medsafe_core.service.leaderboard_page import render_leaderboard
 from medsafe_core.service.published import (
     published_summary,
     published_tasks,
@@ -136,6 +137,16 @@ async def get_leaderboard(request: Request) -> Response:
     return json_response(board)
 
 
+async def get_leaderboard_page(request: Request) -> Response:
+    """The leaderboard as an HTML page."""
+    query = read_query(request, LeaderboardQuery)
+    state = service_state(request)
+    suite = state.suite(query.suite, "query.suite")
+    config = official_config(suite, state.settings, state.salt)
+    board = await state.require_store().leaderboard(query.suite, metric=query.metric, config=config)
+    return HTMLResponse(render_leaderboard(board), headers={"Content-Security-Policy": REPORT_CSP})
+
+
 async def post_signoff(request: Request) -> Response:
     """An admin marks a completed run official (it may then be ranked on the board)."""
     identity = caller(request)
@@ -181,5 +192,6 @@ routes = [
     Route("/runs/{run_id}/signoff", post_signoff, methods=["POST"]),
     Route("/runs/{run_id}/publish", post_publish, methods=["POST"]),
     Route("/leaderboard", get_leaderboard, methods=["GET"]),
+    Route("/leaderboard.html", get_leaderboard_page, methods=["GET"]),
     Route("/suites", get_suites, methods=["GET"]),
 ]
