@@ -152,7 +152,7 @@ def show(results: dict[str, dict[str, Any]], board: list[dict[str, Any]] | str, 
             metric = str(row.get("ranking_metric", ""))
             lb.add_row(
                 str(row.get("rank")),
-                str(row.get("participant")),
+                str(row.get("participant_name") or row.get("participant")),
                 f"{metric}: {_cell(row.get('score'), metric.endswith('_rate'))}",
                 f"{100 * float(row.get('error_rate', 0.0)):.1f}%",
                 str(row.get("n_tasks")),

@@ -62,6 +62,7 @@ async def test_assessment_completes_with_progress_artifact_and_store(make_green,
     assert record.meta.state == RunState.COMPLETED
     assert len(record.samples) == len(record.responses) == 7
     assert record.manifest.participant == PURPLE
+    assert record.manifest.participant_name == "medsafe-purple-baseline"  # its card's name
     assert len(router.rpc_messages()) == 7  # one call per task, nothing redone
 
 

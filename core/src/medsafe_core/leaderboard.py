@@ -96,6 +96,8 @@ class RunFacts(_Model):
     """Lifecycle state."""
     participant: str | None
     """Assessed participant."""
+    participant_name: str | None = None
+    """Its display name, when the run recorded one."""
     ground_truth_source: Literal["server", "caller"]
     """Who supplied the ground truth."""
     provenance: Provenance
@@ -149,6 +151,8 @@ class LeaderboardRow(_Model):
     """1 for the best; ties share a rank (overlapping CIs may hide the same skill)."""
     participant: str
     """Name or URL of the participant."""
+    participant_name: str | None = None
+    """Its display name (an A2A participant's agent-card name), when known."""
     run_id: str
     """The run this row reports (the participant's latest, never their best)."""
     created_at: str
@@ -268,6 +272,7 @@ def _row(run: RunFacts, metric: str, rank: int) -> LeaderboardRow:
     return LeaderboardRow(
         rank=rank,
         participant=run.participant or "",
+        participant_name=run.participant_name,
         run_id=run.run_id,
         created_at=run.created_at,
         official=run.official,

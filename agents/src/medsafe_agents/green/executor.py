@@ -156,6 +156,8 @@ class GreenExecutor(AgentExecutor):
         run_id = context.task_id or ""
         meta = {"kind": "assessment", "run_id": run_id, "request_json": request.model_dump_json()}
         updater = await self._open_task(context, queue, meta)
+        name = await self._participant(plan).card_name()
+        plan.manifest = plan.manifest.model_copy(update={"participant_name": name})
         await self.writes.create_run(new_run_meta(run_id), plan.manifest, owner=OWNER)
         await self._run(plan, run_id, updater, done=set(), progress=Progress(run_id, plan.total))
 
@@ -242,6 +244,16 @@ class GreenExecutor(AgentExecutor):
         with contextlib.suppress(LeaseLostError, RunStateError):
             await asyncio.shield(self.writes.finish_run(run_id, state))
 
+    def _participant(self, plan: AssessmentPlan) -> ParticipantClient:
+        cfg = plan.request.config
+        return ParticipantClient(
+            plan.request.participant_url,
+            http=self.http,
+            allowlist=self.allowlist,
+            timeout_s=cfg.timeout_s,
+            retries=cfg.retries,
+        )
+
     # ---- the run -------------------------------------------------------------------
     async def _run(
         self,
@@ -262,13 +274,7 @@ class GreenExecutor(AgentExecutor):
                 progress.as_data(),
             )
         )
-        client = ParticipantClient(
-            plan.request.participant_url,
-            http=self.http,
-            allowlist=self.allowlist,
-            timeout_s=cfg.timeout_s,
-            retries=cfg.retries,
-        )
+        client = self._participant(plan)
 
         async def report(p: Progress) -> None:
             await updater.update_status(

@@ -126,6 +126,7 @@ class ParticipantClient:
         self._backoff_s = backoff_s
         self._poll_s = poll_interval_s
         self._client: Client | None = None
+        self._card_name: str | None = None
         self._lock = asyncio.Lock()
 
     def _pin_to_origin(self, card: AgentCard) -> AgentCard:
@@ -139,10 +140,20 @@ class ParticipantClient:
             self._allowlist.check(iface.url)
         return card
 
+    async def card_name(self) -> str | None:
+        """The name the participant's agent card gives (its display name on boards);
+        None when the card cannot be read now (the run then records errors as usual)."""
+        try:
+            await self._resolve()
+        except Exception:  # an unreachable participant is reported by its samples
+            return None
+        return self._card_name
+
     async def _resolve(self) -> Client:
         async with self._lock:
             if self._client is None:
                 card = await A2ACardResolver(self._http, self.url).get_agent_card()
+                self._card_name = card.name[:200] or None
                 card = self._pin_to_origin(card)
                 factory = ClientFactory(ClientConfig(httpx_client=self._http, streaming=False))
                 self._client = factory.create(card)

@@ -50,7 +50,9 @@ class RunManifest(Contract):
     versions: dict[str, str] = Field(default_factory=dict)
     """medsafe and key library versions."""
     participant: str | None = None
-    """Name or URL of the assessed participant."""
+    """Name or URL of the assessed participant (its identity on leaderboards)."""
+    participant_name: str | None = None
+    """Display name of the participant (an A2A participant's agent-card name)."""
     ground_truth_source: Literal["server", "caller"] = "server"
     """`caller` when the caller supplied the ground truth: such runs are never ranked."""
     judge: str | None = None

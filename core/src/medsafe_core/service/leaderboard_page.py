@@ -28,6 +28,13 @@ def _estimate(e: Estimate, rate: bool) -> str:
     return f"{value} [{e.ci_low * scale:.{digits}f}, {e.ci_high * scale:.{digits}f}]"
 
 
+def _name(row: LeaderboardRow) -> str:
+    if row.participant_name and row.participant_name != row.participant:
+        url = f'<span class="muted">{escape(row.participant)}</span>'
+        return f"{escape(row.participant_name)}<br>{url}"
+    return escape(row.participant)
+
+
 def _rows(rows: list[LeaderboardRow], metric: str) -> str:
     if not rows:
         return '<p class="muted">No run meets the configuration yet.</p>'
@@ -38,7 +45,7 @@ def _rows(rows: list[LeaderboardRow], metric: str) -> str:
     )
     body = "".join(
         "<tr>"
-        f'<td class="num">{r.rank}</td><td>{escape(r.participant)}</td>'
+        f'<td class="num">{r.rank}</td><td>{_name(r)}</td>'
         f'<td class="num">{escape(_estimate(r.score, rate))}</td>'
         f'<td class="num">{100 * r.error_rate:.1f}%</td><td class="num">{r.n_tasks}</td>'
         f'<td class="num">{r.epochs}</td>'
