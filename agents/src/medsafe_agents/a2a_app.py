@@ -8,6 +8,7 @@ import hmac
 import json
 from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
+from functools import partial
 from typing import Any
 
 from a2a.server.agent_execution import AgentExecutor, RequestContext
@@ -38,6 +39,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import BaseRoute
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from medsafe_core.asgi_limits import JsonRpcBodyLimit
 from medsafe_core.identity import bearer_token
 
 CARD_PATHS = ("/.well-known/agent-card.json", "/.well-known/agent.json")
@@ -108,59 +110,9 @@ class BearerTokenMiddleware:
         await response(scope, receive, send)
 
 
-class RequestBodyLimitMiddleware:
-    """Refuses request bodies over `limit` bytes with HTTP 413 and a JSON-RPC error that
-    states the limit, before the body is parsed. At most `limit` bytes are buffered."""
-
-    def __init__(self, app: ASGIApp, limit: int, setting: str = "") -> None:
-        self.app = app
-        self.limit = limit
-        self.setting = setting
-
-    async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
-        where = f" ({self.setting})" if self.setting else ""
-        response = JSONResponse(
-            {
-                "jsonrpc": "2.0",
-                "id": None,
-                "error": {
-                    "code": -32600,
-                    "message": f"request body too large: the limit is {self.limit} bytes{where}",
-                },
-            },
-            status_code=413,
-        )
-        await response(scope, receive, send)
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "OPTIONS"):
-            await self.app(scope, receive, send)
-            return
-        length = dict(scope["headers"]).get(b"content-length")
-        if length is not None and length.isdigit() and int(length) > self.limit:
-            await self._refuse(scope, receive, send)
-            return
-        chunks: list[bytes] = []
-        size = 0
-        while True:
-            message = await receive()
-            if message["type"] != "http.request":
-                await self.app(scope, receive, send)  # client left; let the app see it
-                return
-            body = message.get("body", b"")
-            size += len(body)
-            if size > self.limit:
-                await self._refuse(scope, receive, send)
-                return
-            chunks.append(body)
-            if not message.get("more_body", False):
-                break
-        replay = [{"type": "http.request", "body": b"".join(chunks), "more_body": False}]
-
-        async def replayed() -> Any:
-            return replay.pop() if replay else await receive()
-
-        await self.app(scope, replayed, send)
+def _too_large(limit: int, setting: str = "") -> str:
+    where = f" ({setting})" if setting else ""
+    return f"request body too large: the limit is {limit} bytes{where}"
 
 
 class TaskContextBuilder(SimpleRequestContextBuilder):
@@ -222,7 +174,9 @@ def build_a2a_app(
     app = Starlette(routes=routes, lifespan=_lifespan)
     app.state.a2a_handler = handler
     app.add_middleware(
-        RequestBodyLimitMiddleware, limit=max_request_bytes, setting=request_limit_setting
+        JsonRpcBodyLimit,
+        limit=max_request_bytes,
+        message=partial(_too_large, setting=request_limit_setting),
     )
     if token:
         app.add_middleware(BearerTokenMiddleware, token=token)

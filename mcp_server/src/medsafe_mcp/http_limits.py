@@ -16,8 +16,6 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from mcp.server.transport_security import RequestBodyLimitMiddleware
-from starlette.responses import JSONResponse
-from starlette.types import ASGIApp, Receive, Scope, Send
 
 logger = logging.getLogger(__name__)
 
@@ -32,53 +30,6 @@ def body_limit_message(limit: int) -> str:
         "medsafe-mcp --max-body-bytes); split evaluate_batch into several calls with "
         "fewer items"
     )
-
-
-class BodyLimitMiddleware:
-    """HTTP 413 with a JSON-RPC error for bodies over `limit` bytes (declared or
-    streamed); at most `limit` bytes are buffered."""
-
-    def __init__(self, app: ASGIApp, limit: int) -> None:
-        self.app = app
-        self.limit = limit
-
-    async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
-        body = {
-            "jsonrpc": "2.0",
-            "id": None,
-            "error": {"code": -32600, "message": body_limit_message(self.limit)},
-        }
-        await JSONResponse(body, status_code=413)(scope, receive, send)
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] != "POST":
-            await self.app(scope, receive, send)
-            return
-        length = dict(scope["headers"]).get(b"content-length", b"")
-        if length.isdigit() and int(length) > self.limit:
-            await self._refuse(scope, receive, send)
-            return
-        chunks: list[bytes] = []
-        size = 0
-        while True:
-            message = await receive()
-            if message["type"] != "http.request":
-                await self.app(scope, receive, send)
-                return
-            chunk = message.get("body", b"")
-            size += len(chunk)
-            if size > self.limit:
-                await self._refuse(scope, receive, send)
-                return
-            chunks.append(chunk)
-            if not message.get("more_body", False):
-                break
-        replay = [{"type": "http.request", "body": b"".join(chunks), "more_body": False}]
-
-        async def replayed() -> Any:
-            return replay.pop() if replay else await receive()
-
-        await self.app(scope, replayed, send)
 
 
 def _session_managers(app: Any) -> list[Any]:

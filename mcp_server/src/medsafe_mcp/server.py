@@ -13,9 +13,10 @@ from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
+from medsafe_core.asgi_limits import JsonRpcBodyLimit
 from medsafe_core.settings import Settings
 from medsafe_mcp.errors import ArgumentErrorMiddleware
-from medsafe_mcp.http_limits import DEFAULT_MAX_BODY_BYTES, BodyLimitMiddleware, lift_sdk_limit
+from medsafe_mcp.http_limits import DEFAULT_MAX_BODY_BYTES, body_limit_message, lift_sdk_limit
 from medsafe_mcp.prompts import register_prompts
 from medsafe_mcp.resources import register_resources
 from medsafe_mcp.state import ServerState
@@ -62,7 +63,7 @@ class MedsafeMCP(FastMCP):
 
     def http_app(self, *args: Any, **kwargs: Any) -> Any:
         kwargs["middleware"] = [
-            Middleware(BodyLimitMiddleware, limit=self.max_body_bytes),
+            Middleware(JsonRpcBodyLimit, limit=self.max_body_bytes, message=body_limit_message),
             *(kwargs.get("middleware") or []),
         ]
         app = super().http_app(*args, **kwargs)
