@@ -88,3 +88,9 @@ async def test_answer_task_errors(client: Client, arguments: dict, message: str)
         await client.get_prompt("answer_task", arguments)
     assert message in str(error.value)
     assert "Traceback" not in str(error.value)
+
+
+async def test_a_suite_page_includes_the_documentation_it_ships(client: Client) -> None:
+    page = (await client.read_resource("medsafe://suites/bias"))[0].text
+    assert "answer_task" in page
+    assert "## Response schema" in page  # from the README.md the suite package ships

@@ -43,7 +43,7 @@ def suite_markdown(suite: Suite) -> str:
             f'1. `get_eval_tasks(suite="{info.name}", n=..., format=...)` draws tasks '
             "(context and question, never the answer).",
             "2. Answer each task from its context, following the instructions below "
-            f"(or render one with the `answer_{info.name}_task` prompt).",
+            "(or render one with the `answer_task` prompt).",
             '3. `evaluate_batch(responses=[{"task_id", "response"}, ...])` scores '
             "them; `store=true` saves the run for `get_run` and `compare_runs`.",
             "",
@@ -57,6 +57,7 @@ def suite_markdown(suite: Suite) -> str:
             "|---|---|",
             constants,
             "",
+            *(["---", "", page] if (page := suite.documentation()) else []),
         ]
     )
 
