@@ -35,7 +35,7 @@ from medsafe_mcp import create_server
 from tests.agents.helpers import PURPLE, Router, a2a_client, exchange, user_message
 
 SEED = 11
-SURFACE_ONLY = {"dataset_id", "participant"}
+SURFACE_ONLY = {"dataset_id", "participant", "participant_name"}
 
 
 def _settings(tmp_path: Path) -> dict[str, Any]:
