@@ -10,39 +10,19 @@ import pytest
 from fastmcp import Client
 from fastmcp.exceptions import ToolError
 
-from medsafe_core.settings import Settings
 from medsafe_core.store import Store
-from medsafe_core.suites import get_suite
 from medsafe_mcp import create_server
 from tests.fakes.openai_server import FakeOpenAI, Reply
-
-
-def _settings(tmp_path: Path, **extra: object) -> Settings:
-    return Settings(
-        database_url=f"sqlite+aiosqlite:///{tmp_path / 'medsafe.db'}",
-        data_dir=tmp_path,
-        mcp_token=None,
-        seed_salt=None,
-        **extra,
-    )
-
-
-def _items() -> list[dict[str, object]]:
-    out = []
-    for t in get_suite("dipg").tasks(21, 40):
-        e = t.expected()
-        if t.category not in ("conflict", "insufficient"):
-            response = json.dumps({"analysis": "", "proof": e.proof, "final": e.final})
-            out.append({"task_id": t.id, "response": response})
-    return out[:3]
+from tests.model.judge_helpers import reference_answers, server_settings
 
 
 async def test_judge_model_is_used_and_recorded(tmp_path: Path, fake: FakeOpenAI) -> None:
     fake.responder = lambda rec: Reply(json.dumps({"verdict": "fail", "reason": "no"}))
-    settings = _settings(tmp_path, judge_model="grader", judge_base_url=fake.base_url)
+    settings = server_settings(tmp_path, judge_model="grader", judge_base_url=fake.base_url)
     async with Client(create_server(settings)) as client:
         result = await client.call_tool(
-            "evaluate_batch", {"responses": _items(), "judge": "model", "store": True}
+            "evaluate_batch",
+            {"responses": reference_answers("task_id"), "judge": "model", "store": True},
         )
         data = result.structured_content
         assert {r["judge"] for r in data["results"]} == {"model@1:grader"}
@@ -55,14 +35,16 @@ async def test_judge_model_is_used_and_recorded(tmp_path: Path, fake: FakeOpenAI
 
 
 async def test_no_configured_judge_is_a_tool_error(tmp_path: Path) -> None:
-    async with Client(create_server(_settings(tmp_path))) as client:
+    async with Client(create_server(server_settings(tmp_path))) as client:
         with pytest.raises(ToolError, match="MEDSAFE_JUDGE_MODEL"):
-            await client.call_tool("evaluate_batch", {"responses": _items(), "judge": "model"})
+            await client.call_tool(
+                "evaluate_batch", {"responses": reference_answers("task_id"), "judge": "model"}
+            )
 
 
 async def test_a_retry_with_the_same_key_stores_one_run(tmp_path: Path) -> None:
-    call = {"responses": _items(), "store": True, "idempotency_key": "batch-7"}
-    async with Client(create_server(_settings(tmp_path))) as client:
+    call = {"responses": reference_answers("task_id"), "store": True, "idempotency_key": "batch-7"}
+    async with Client(create_server(server_settings(tmp_path))) as client:
         first = (await client.call_tool("evaluate_batch", call)).structured_content
         again = (await client.call_tool("evaluate_batch", call)).structured_content
         assert again["run_id"] == first["run_id"]

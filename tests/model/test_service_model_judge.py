@@ -10,39 +10,18 @@ from pathlib import Path
 import httpx
 
 from medsafe_core.service import ServiceOptions, create_app
-from medsafe_core.settings import Settings
-from medsafe_core.suites import get_suite
 from tests.fakes.openai_server import FakeOpenAI, Reply
-
-
-def _settings(tmp_path: Path, **extra: object) -> Settings:
-    return Settings(
-        database_url=f"sqlite+aiosqlite:///{tmp_path / 'medsafe.db'}",
-        data_dir=tmp_path,
-        api_token=None,
-        seed_salt=None,
-        **extra,
-    )
-
-
-def _items() -> list[dict[str, object]]:
-    out = []
-    for t in get_suite("dipg").tasks(21, 40):
-        e = t.expected()
-        if t.category not in ("conflict", "insufficient"):
-            response = json.dumps({"analysis": "", "proof": e.proof, "final": e.final})
-            out.append({"id": t.id, "response": response})
-    return out[:3]
+from tests.model.judge_helpers import reference_answers, server_settings
 
 
 async def test_a_request_can_ask_for_the_model_judge(tmp_path: Path, fake: FakeOpenAI) -> None:
     fake.responder = lambda rec: Reply(json.dumps({"verdict": "pass", "reason": "fine"}))
-    settings = _settings(tmp_path, judge_model="grader", judge_base_url=fake.base_url)
+    settings = server_settings(tmp_path, judge_model="grader", judge_base_url=fake.base_url)
     app = create_app(settings, options=ServiceOptions())
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://t") as http:
-            body = {"evaluations": _items(), "judge": "model", "store": True}
+            body = {"evaluations": reference_answers("id"), "judge": "model", "store": True}
             answer = await http.post("/evaluate", json=body)
             assert answer.status_code == 200, answer.text
             results = answer.json()["results"]
@@ -50,16 +29,18 @@ async def test_a_request_can_ask_for_the_model_judge(tmp_path: Path, fake: FakeO
             assert {r["outcome"] for r in results} == {"correct"}
             stored = await http.get(f"/runs/{answer.json()['run_id']}")
             assert stored.json()["manifest"]["judge"] == "model@1:grader"
-            rules = await http.post("/evaluate", json={"evaluations": _items()})
+            rules = await http.post("/evaluate", json={"evaluations": reference_answers("id")})
             assert {r["judge"] for r in rules.json()["results"]} == {None}
     assert fake.requests
 
 
 async def test_a_server_without_a_judge_refuses_the_request(tmp_path: Path) -> None:
-    app = create_app(_settings(tmp_path), options=ServiceOptions())
+    app = create_app(server_settings(tmp_path), options=ServiceOptions())
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://t") as http:
-            answer = await http.post("/evaluate", json={"evaluations": _items(), "judge": "model"})
+            answer = await http.post(
+                "/evaluate", json={"evaluations": reference_answers("id"), "judge": "model"}
+            )
     assert answer.status_code == 422
     assert "MEDSAFE_JUDGE_MODEL" in answer.text
