@@ -4,11 +4,12 @@
 from __future__ import annotations
 
 import os
-import selectors
+import queue
 import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -53,21 +54,33 @@ def test_the_demo_says_who_holds_a_preferred_port(monkeypatch, capsys) -> None:
 
 
 def _read_until(proc: subprocess.Popen[str], marker: str, timeout: float) -> list[str]:
+    """Lines of the process's output up to the one holding `marker`. A reader thread
+    takes the lines (select() on the pipe misses lines already in Python's read buffer)."""
     assert proc.stdout is not None
-    lines: list[str] = []
-    sel = selectors.DefaultSelector()
-    sel.register(proc.stdout, selectors.EVENT_READ)
+    stdout = proc.stdout
+    lines: queue.Queue[str | None] = queue.Queue()
+
+    def pump() -> None:
+        for line in stdout:
+            lines.put(line)
+            if marker in line:
+                return
+        lines.put(None)
+
+    threading.Thread(target=pump, daemon=True).start()
+    seen: list[str] = []
     deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if not sel.select(timeout=1):
-            continue
-        line = proc.stdout.readline()
-        if not line:
+    while (left := deadline - time.monotonic()) > 0:
+        try:
+            line = lines.get(timeout=left)
+        except queue.Empty:
             break
-        lines.append(line)
+        if line is None:
+            break
+        seen.append(line)
         if marker in line:
-            return lines
-    raise AssertionError(f"no {marker!r} within {timeout} s:\n{''.join(lines)}")
+            return seen
+    raise AssertionError(f"no {marker!r} within {timeout} s:\n{''.join(seen)}")
 
 
 def _alive(pid: int) -> bool:
