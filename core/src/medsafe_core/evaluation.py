@@ -24,8 +24,9 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import Field
@@ -48,7 +49,7 @@ from medsafe_core.models._base import Contract
 from medsafe_core.parsing.types import ResponseFormat
 from medsafe_core.runs import build_manifest, new_run_meta, task_digest
 from medsafe_core.scoring.profiles import UnknownProfileError, get_profile
-from medsafe_core.suites import Suite, UnknownSuiteError, get_suite
+from medsafe_core.suites import Suite, UnknownSuiteError, get_suite, resolve_task
 
 if TYPE_CHECKING:
     from medsafe_core.judging import Judge
@@ -105,6 +106,12 @@ class Batch:
     def epochs(self) -> int:
         """The largest number of trials any task has."""
         return max(Counter(r.id for r in self.records).values(), default=1)
+
+    @cached_property
+    def task_digests(self) -> list[str]:
+        """Sorted per-task hashes (`runs.task_digest`): the dataset hash, and what lets a
+        client merge a batch sent in chunks."""
+        return sorted({task_digest(t) for t in self.tasks.values()})
 
 
 def inline_task(suite: Suite, data: dict[str, Any], fallback_id: str) -> Task:
@@ -211,7 +218,7 @@ def _item_task(
                 f"unknown task id {item.task_id!r}: not in the task file", index=i, field="id"
             )
         try:
-            return resolve_generated(item.task_id, salt)
+            return resolve_task(item.task_id, salt)
         except TaskIdError as exc:
             raise BatchError(str(exc), index=i, field="task_id") from None
     task = item.task
@@ -239,16 +246,9 @@ def _server_truth(task: Task, salt: str | None) -> bool:
     if parse_task_id(task.id) is None:
         return False
     try:
-        return resolve_generated(task.id, salt) == task
+        return resolve_task(task.id, salt) == task
     except TaskIdError:
         return False
-
-
-def resolve_generated(task_id: str, salt: str | None) -> Task:
-    """A generated task by id (TaskIdError naming the problem otherwise)."""
-    from medsafe_core.suites import resolve_task
-
-    return resolve_task(task_id, salt)
 
 
 def resolve_profile(
@@ -308,6 +308,7 @@ def batch_manifest(
         dataset_id=dataset_id,
         participant=participant,
         ground_truth_source=batch.ground_truth_source,
+        digests=batch.task_digests,
     )
     if judge is not None:
         manifest = manifest.model_copy(update={"judge": judge.info.label})
@@ -417,7 +418,7 @@ def assemble_record(
     )
 
 
-def inline_tasks(tasks: Sequence[Task] | Any) -> list[Task]:
+def inline_tasks(tasks: Iterable[Task]) -> list[Task]:
     """The tasks a record must carry: those that cannot be regenerated from their id."""
     return sorted((t for t in tasks if parse_task_id(t.id) is None), key=lambda t: t.id)
 
@@ -450,8 +451,8 @@ def evaluate(
         batch, profile, participant=participant, dataset_id=dataset_id, salt=salt, judge=judge
     )
     samples = score_batch(batch, profile, fmt=fmt, judge=judge, workers=workers)
-    digests = sorted({task_digest(t) for t in batch.tasks.values()})
-    return Evaluation(assemble_record(batch, samples, manifest, meta=meta), samples, digests)
+    record = assemble_record(batch, samples, manifest, meta=meta)
+    return Evaluation(record, samples, batch.task_digests)
 
 
 def rescore(

@@ -75,14 +75,16 @@ def build_manifest(
     dataset_id: str | None = None,
     participant: str | None = None,
     ground_truth_source: Literal["server", "caller"] = "server",
+    digests: Iterable[str] | None = None,
 ) -> RunManifest:
-    """The manifest of a run over `tasks`."""
+    """The manifest of a run over `tasks` (`digests`: their `task_digest`s, when the
+    caller has them already)."""
     info = suite.info
     return RunManifest(
         suite=info.name,
         suite_version=info.version,
         dataset_id=dataset_id or f"generated:{info.name}/{info.version}/{seed}",
-        dataset_hash=dataset_hash(tasks),
+        dataset_hash=combine_digests(digests) if digests is not None else dataset_hash(tasks),
         seed=seed,
         seed_salt_hash=salt_hash(salt) if salt else None,
         n=len(tasks),
