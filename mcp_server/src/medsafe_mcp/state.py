@@ -55,18 +55,14 @@ class ServerState:
         """The server's model-graded judge (made on first use); CallerError when none
         is configured."""
         if self._judge is None:
-            if not self.settings.judge_model:
+            from medsafe_core.model.judge import configured_judge
+
+            self._judge = configured_judge(self.settings)
+            if self._judge is None:
                 raise CallerError(
                     "this server has no model-graded judge (set MEDSAFE_JUDGE_MODEL); "
                     "call with judge='rules'"
                 )
-            from medsafe_core.model.judge import ModelJudge
-
-            self._judge = ModelJudge(
-                self.settings.judge_model,
-                base_url=self.settings.judge_base_url,
-                database_url=self.settings.resolved_database_url(),
-            )
         return self._judge
 
     async def store(self) -> Store:

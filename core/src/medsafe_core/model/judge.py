@@ -19,12 +19,15 @@ import re
 import threading
 from collections.abc import Coroutine, Sequence
 from concurrent.futures import TimeoutError as FutureTimeout
-from typing import Any, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from medsafe_core.judging import Grade, JudgeInfo, RubricItem
 from medsafe_core.model.client import MemoryCache, ModelClient, ResponseCache
 from medsafe_core.model.settings import ModelSettings
 from medsafe_core.model.types import ChatMessage, ChatParams, ModelError
+
+if TYPE_CHECKING:
+    from medsafe_core.settings import Settings
 
 JUDGE_VERSION = "1"
 """Version of this judge's parsing and verdict rules."""
@@ -211,3 +214,15 @@ class ModelJudge:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def configured_judge(settings: Settings) -> ModelJudge | None:
+    """The process's model-graded judge as its settings configure it (`judge_model`,
+    `judge_base_url`; grades cached in the process's store); None when none is set."""
+    if not settings.judge_model:
+        return None
+    return ModelJudge(
+        settings.judge_model,
+        base_url=settings.judge_base_url,
+        database_url=settings.resolved_database_url(),
+    )

@@ -55,17 +55,13 @@ class ServiceState:
         """The process's model-graded judge (made on first use), or 422 when this server
         has none configured."""
         if self._judge is None:
-            if not self.settings.judge_model:
+            from medsafe_core.model.judge import configured_judge
+
+            self._judge = configured_judge(self.settings)
+            if self._judge is None:
                 raise ApiError.invalid(
                     "judge", "this server has no model-graded judge (set MEDSAFE_JUDGE_MODEL)"
                 )
-            from medsafe_core.model.judge import ModelJudge
-
-            self._judge = ModelJudge(
-                self.settings.judge_model,
-                base_url=self.settings.judge_base_url,
-                database_url=self.settings.resolved_database_url(),
-            )
         return self._judge
 
     def close_judge(self) -> None:
