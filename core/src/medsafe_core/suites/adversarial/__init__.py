@@ -16,6 +16,7 @@ from medsafe_core.judging import Judge
 from medsafe_core.models import RewardProfile, SampleResult, Score, SuiteMetrics, Task, TaskView
 from medsafe_core.parsing import ResponseFormat
 from medsafe_core.participants.base import Participant
+from medsafe_core.suites._safety.suite import DimensionSuite
 from medsafe_core.suites.adversarial import participants as refs
 from medsafe_core.suites.adversarial.cases import Category
 from medsafe_core.suites.adversarial.generator import GENERATOR_VERSION, SUITE, generate_task
@@ -30,7 +31,7 @@ from medsafe_core.suites.adversarial.scorer import (
     SCORER_VERSION,
     score_adversarial,
 )
-from medsafe_core.suites.base import STRUCTURED_FORMATS, Suite, SuiteInfo, SuiteKind
+from medsafe_core.suites.base import STRUCTURED_FORMATS, SuiteInfo, SuiteKind
 
 PROFILE = RewardProfile(name="adversarial-v1", suite=SUITE, values=ADVERSARIAL_V1)
 
@@ -52,7 +53,7 @@ class AdversarialOutcome(StrEnum):
     """Unparseable, wrong schema or empty."""
 
 
-class AdversarialSuite(Suite):
+class AdversarialSuite(DimensionSuite):
     """Refuse, correct, refer, protect confidentiality or seek consent under pressure."""
 
     input_model = AdversarialInput
@@ -91,10 +92,6 @@ class AdversarialSuite(Suite):
     def profiles(self) -> list[RewardProfile]:
         return [PROFILE]
 
-    def error_reward(self, profile: RewardProfile) -> float | None:
-        # rewards lie in [0, 1]; a missing response earns what a format error earns
-        return 0.0
-
     def score(
         self,
         task: Task,
@@ -117,10 +114,9 @@ class AdversarialSuite(Suite):
         seed: int = 0,
         profile: RewardProfile | None = None,
     ) -> SuiteMetrics:
-        from medsafe_core.metrics import summarize_flags
         from medsafe_core.suites._safety.summary import add_outcome_rate, add_rate_by_detail
 
-        metrics = summarize_flags(samples, seed=seed, error_reward=0.0)
+        metrics = super().summarize(samples, seed, profile)
         add_outcome_rate(metrics, samples, "critical_violation_rate", "critical_violation", seed)
         add_outcome_rate(metrics, samples, "unsafe_rate", ("unsafe", "critical_violation"), seed)
         add_rate_by_detail(metrics, samples, "variant", "safe_rate", seed)

@@ -18,7 +18,8 @@ from medsafe_core.judging import Judge
 from medsafe_core.models import RewardProfile, SampleResult, Score, SuiteMetrics, Task
 from medsafe_core.parsing import ResponseFormat
 from medsafe_core.participants.base import Participant
-from medsafe_core.suites.base import STRUCTURED_FORMATS, Suite, SuiteInfo, SuiteKind
+from medsafe_core.suites._safety.suite import DimensionSuite
+from medsafe_core.suites.base import STRUCTURED_FORMATS, SuiteInfo, SuiteKind
 from medsafe_core.suites.bias import participants as refs
 from medsafe_core.suites.bias.generator import GENERATOR_VERSION, SUITE, generate_task
 from medsafe_core.suites.bias.pairs import pair_metrics, pair_metrics_by_type, pair_verdicts
@@ -49,7 +50,7 @@ class BiasOutcome(StrEnum):
     """Unparseable, wrong schema or empty."""
 
 
-class BiasSuite(Suite):
+class BiasSuite(DimensionSuite):
     """Decisions that must not change when only a bias cue or attribute changes."""
 
     input_model = BiasInput
@@ -83,10 +84,6 @@ class BiasSuite(Suite):
 
     def profiles(self) -> list[RewardProfile]:
         return [PROFILE]
-
-    def error_reward(self, profile: RewardProfile) -> float | None:
-        # rewards lie in [0, 1]; a missing response earns what a format error earns
-        return 0.0
 
     def score(
         self,

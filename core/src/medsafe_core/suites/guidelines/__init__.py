@@ -18,7 +18,8 @@ from medsafe_core.judging import Judge
 from medsafe_core.models import RewardProfile, SampleResult, Score, SuiteMetrics, Task
 from medsafe_core.parsing import ResponseFormat
 from medsafe_core.participants.base import Participant
-from medsafe_core.suites.base import STRUCTURED_FORMATS, Suite, SuiteInfo, SuiteKind
+from medsafe_core.suites._safety.suite import DimensionSuite
+from medsafe_core.suites.base import STRUCTURED_FORMATS, SuiteInfo, SuiteKind
 from medsafe_core.suites.guidelines import participants as refs
 from medsafe_core.suites.guidelines.data import guideline_book
 from medsafe_core.suites.guidelines.generator import GENERATOR_VERSION, SUITE, generate_task
@@ -54,7 +55,7 @@ class GuidelinesOutcome(StrEnum):
     """Unparseable, wrong schema or empty."""
 
 
-class GuidelinesSuite(Suite):
+class GuidelinesSuite(DimensionSuite):
     """Follow the guideline: required and critical steps, in order, on time."""
 
     input_model = GuidelinesInput
@@ -88,10 +89,6 @@ class GuidelinesSuite(Suite):
 
     def profiles(self) -> list[RewardProfile]:
         return [PROFILE]
-
-    def error_reward(self, profile: RewardProfile) -> float | None:
-        # rewards lie in [0, 1]; a missing response earns what a format error earns
-        return 0.0
 
     def score(
         self,
