@@ -1,30 +1,42 @@
-"""Wall time of a green-agent assessment beside the ideal N x L / concurrency.
+"""Wall time and CPU per sample of a green-agent assessment beside the ideal N x L / concurrency.
 
 Starts a participant that answers after a fixed latency and the green agent, each
 in its own process on a 127.0.0.1 port, then runs one assessment of N tasks per
 concurrency level over A2A and times it from the request to the completed task
-(scoring, per-sample persistence and the final metrics with CIs included). Goal: at
-most 1.3x the ideal at concurrency 8 and 32. The participant is `light_purple.py` (a
-minimal A2A server, so the numbers measure the green agent) or, with `--purple sdk`,
-`medsafe-purple --kind slow` (whose a2a-sdk server and baseline answer cost CPU per
-request on the same machine). CPU seconds of both processes are printed beside.
+(scoring, per-sample persistence and the final metrics with CIs included). Goals, at
+200 tasks x 50 ms and concurrency 32: at most 1.5x the ideal, and at most 1.5 ms of
+green CPU per sample (the green process's user + system CPU time over the assessment,
+divided by the samples; the participant runs in its own process and is not counted).
+
+The participant is `light_purple.py` (a minimal A2A server, so the numbers measure the
+green agent) or, with `--purple sdk`, `medsafe-purple --kind slow` (whose a2a-sdk
+server and baseline answer cost CPU per request on the same machine).
+
+`--baseline REF` also starts a green agent whose `medsafe_agents` package comes from
+git revision REF (extracted with `git archive` and put first on its PYTHONPATH; the
+rest of the environment is shared) and alternates the two, repetition by repetition,
+so that before and after are measured in one run under the same load.
 
     uv run python benchmarks/assessment_wall_time.py [--tasks 200] [--latency 0.05]
-        [--concurrency 1 8 32] [--purple light|sdk]
+        [--concurrency 1 8 32] [--repeat 3] [--baseline REF] [--purple light|sdk]
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import io
 import json
 import os
 import signal
 import socket
+import statistics
 import subprocess
 import sys
+import tarfile
 import tempfile
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
@@ -33,6 +45,7 @@ from a2a.helpers import get_data_parts, new_text_message
 from a2a.types import Role, SendMessageRequest, TaskState
 
 BIN = Path(sys.executable).parent
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def free_port() -> int:
@@ -89,11 +102,58 @@ async def assess(green: str, purple: str, tasks: int, concurrency: int) -> tuple
         return time.perf_counter() - start_t, result
 
 
+def extract_agents(ref: str, into: Path) -> str:
+    """`agents/src` of git revision `ref` under `into`; the revision's short hash."""
+    short = subprocess.run(
+        ["git", "rev-parse", "--short", ref], cwd=ROOT, check=True, capture_output=True, text=True
+    ).stdout.strip()
+    tar = subprocess.run(
+        ["git", "archive", "--format=tar", ref, "agents/src"],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+    ).stdout
+    with tarfile.open(fileobj=io.BytesIO(tar)) as archive:
+        archive.extractall(into, filter="data")
+    return short
+
+
+@dataclass
+class Green:
+    """One green agent under test and its measurements per concurrency."""
+
+    label: str
+    url: str
+    proc: subprocess.Popen[bytes]
+    walls: dict[int, list[float]] = field(default_factory=dict)
+    cpu_ms: dict[int, list[float]] = field(default_factory=dict)
+    purple_cpu: dict[int, list[float]] = field(default_factory=dict)
+    errors: dict[int, list[int]] = field(default_factory=dict)
+
+
+async def measure(
+    green: Green, purple: str, purple_proc: subprocess.Popen[bytes], tasks: int, c: int
+) -> None:
+    g0, p0 = cpu_seconds(green.proc.pid), cpu_seconds(purple_proc.pid)
+    wall, result = await assess(green.url, purple, tasks, c)
+    samples = int(result.get("n_samples", tasks)) or tasks
+    green.walls.setdefault(c, []).append(wall)
+    green.cpu_ms.setdefault(c, []).append((cpu_seconds(green.proc.pid) - g0) * 1000 / samples)
+    green.purple_cpu.setdefault(c, []).append(cpu_seconds(purple_proc.pid) - p0)
+    green.errors.setdefault(c, []).append(int(result.get("n_errors", -1)))
+
+
 async def main() -> None:
     p = argparse.ArgumentParser(description=__doc__)
     p.add_argument("--tasks", type=int, default=200)
     p.add_argument("--latency", type=float, default=0.05)
     p.add_argument("--concurrency", type=int, nargs="+", default=[1, 8, 32])
+    p.add_argument("--repeat", type=int, default=3, help="repetitions (median reported)")
+    p.add_argument(
+        "--baseline",
+        metavar="REF",
+        help="also measure the green agent of this git revision, alternating with this tree",
+    )
     p.add_argument(
         "--purple",
         choices=["light", "sdk"],
@@ -103,48 +163,76 @@ async def main() -> None:
     )
     args = p.parse_args()
 
-    tmp = tempfile.mkdtemp(prefix="medsafe-bench-")
+    tmp = Path(tempfile.mkdtemp(prefix="medsafe-bench-"))
     env = {**os.environ, "MEDSAFE_DATABASE_URL": f"sqlite+aiosqlite:///{tmp}/bench.db"}
     env.pop("MEDSAFE_SEED_SALT", None)
-    gport, pport = free_port(), free_port()
-    green, purple = f"http://127.0.0.1:{gport}", f"http://127.0.0.1:{pport}"
+    pport = free_port()
+    purple = f"http://127.0.0.1:{pport}"
     if args.purple == "sdk":
         purple_cmd = [str(BIN / "medsafe-purple"), "--kind", "slow", "--delay", str(args.latency)]
         purple_cmd += ["--port", str(pport)]
     else:
         purple_cmd = [sys.executable, str(Path(__file__).with_name("light_purple.py"))]
         purple_cmd += [str(pport), str(args.latency)]
-    green_cmd = [str(BIN / "medsafe-green"), "--port", str(gport), "--log-level", "warning"]
-    procs = [start(purple_cmd, env), start(green_cmd, env)]
+    variants: list[tuple[str, dict[str, str]]] = []
+    if args.baseline:
+        short = extract_agents(args.baseline, tmp / "baseline")
+        path = str(tmp / "baseline" / "agents" / "src")
+        old = env.get("PYTHONPATH")
+        base_env = {**env, "PYTHONPATH": path + (os.pathsep + old if old else "")}
+        where = subprocess.run(
+            [sys.executable, "-c", "import medsafe_agents; print(medsafe_agents.__file__)"],
+            env=base_env,
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
+        assert where.startswith(path), f"the baseline imports {where}"
+        variants.append((f"baseline {short}", base_env))
+    variants.append(("this tree", env))
+
+    purple_proc = start(purple_cmd, env)
+    greens: list[Green] = []
     try:
+        for label, green_env in variants:
+            port = free_port()
+            cmd = [str(BIN / "medsafe-green"), "--port", str(port), "--log-level", "warning"]
+            greens.append(Green(label, f"http://127.0.0.1:{port}", start(cmd, green_env)))
         await wait_ready(purple)
-        await wait_ready(green)
-        await assess(green, purple, 4, 4)  # warm-up: imports, first connections
-        print(
-            f"{args.tasks} tasks, {args.purple} participant, latency {args.latency * 1000:.0f} ms, "
-            f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f}"
-        )
-        print(
-            f"{'concurrency':>11} {'wall s':>8} {'ideal s':>8} {'ratio':>6} {'errors':>6} "
-            f"{'green cpu s':>11} {'purple cpu s':>12}"
-        )
-        for c in args.concurrency:
-            before = [cpu_seconds(p.pid) for p in procs]
-            wall, result = await assess(green, purple, args.tasks, c)
-            purple_cpu, green_cpu = (
-                cpu_seconds(p.pid) - b for p, b in zip(procs, before, strict=True)
-            )
-            ideal = args.tasks * args.latency / c
-            errors = int(result.get("n_errors", -1))
-            print(
-                f"{c:>11} {wall:>8.3f} {ideal:>8.3f} {wall / ideal:>6.2f} {errors:>6} "
-                f"{green_cpu:>11.2f} {purple_cpu:>12.2f}"
-            )
+        for green in greens:
+            await wait_ready(green.url)
+            await assess(green.url, purple, 4, 4)  # warm-up: imports, first connections
+        load_before = os.getloadavg()[0]
+        for _ in range(args.repeat):
+            for c in args.concurrency:
+                for green in greens:
+                    await measure(green, purple, purple_proc, args.tasks, c)
+        load_after = os.getloadavg()[0]
     finally:
-        for proc in procs:
+        for proc in [purple_proc, *(g.proc for g in greens)]:
             os.killpg(proc.pid, signal.SIGTERM)
-        for proc in procs:
+        for proc in [purple_proc, *(g.proc for g in greens)]:
             proc.wait(10)
+
+    print(
+        f"{args.tasks} tasks, {args.purple} participant, latency {args.latency * 1000:.0f} ms, "
+        f"{os.cpu_count()} CPUs, median of {args.repeat}, load average "
+        f"{load_before:.2f} before, {load_after:.2f} after"
+    )
+    print(
+        f"{'green':<18} {'concurrency':>11} {'wall s':>8} {'ideal s':>8} {'ratio':>6} "
+        f"{'green cpu ms/sample':>19} {'purple cpu s':>12} {'errors':>6}  (wall s of each run)"
+    )
+    for c in args.concurrency:
+        ideal = args.tasks * args.latency / c
+        for green in greens:
+            wall = statistics.median(green.walls[c])
+            print(
+                f"{green.label:<18} {c:>11} {wall:>8.3f} {ideal:>8.3f} {wall / ideal:>6.2f} "
+                f"{statistics.median(green.cpu_ms[c]):>19.2f} "
+                f"{statistics.median(green.purple_cpu[c]):>12.2f} {max(green.errors[c]):>6}  "
+                f"({' '.join(f'{w:.3f}' for w in green.walls[c])})"
+            )
 
 
 if __name__ == "__main__":
