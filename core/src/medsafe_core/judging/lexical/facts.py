@@ -11,7 +11,7 @@ from text_to_num import text2num
 from medsafe_core.judging.lexical._lexicon import LEXICON
 from medsafe_core.judging.lexical.text import NEGATIONS, STOPWORDS, stem, words
 from medsafe_core.judging.lexical.timepoints import clock_times, dates
-from medsafe_core.judging.lexical.units import same_amount
+from medsafe_core.judging.lexical.units import dimension, same_amount
 
 _UNITS: dict[str, str] = {}
 for canon, aliases in {
@@ -131,8 +131,10 @@ def _word_values(phrase: str) -> tuple[float, ...]:
 
 
 def unit_word(token: str) -> bool:
-    """Whether a word (or its stem) names a unit ('months', 'cycl', 'gy', '%')."""
-    return token in _UNITS or token in _UNIT_STEMS
+    """Whether a word (or its stem) names a unit ('months', 'cycl', 'gy', '%', 'mg/h')."""
+    return (
+        token in _UNITS or token in _UNIT_STEMS or ("/" in token and dimension(token) is not None)
+    )
 
 
 def _unit(token: str | None) -> str | None:
@@ -173,6 +175,8 @@ _SPLIT_UNITS = re.compile(r"\bmm hg\b")
 @lru_cache(maxsize=4096)
 def _quantities(text: str) -> tuple[Quantity, ...]:
     lower = _SPLIT_UNITS.sub(lambda m: m.group().replace(" ", ""), text.lower().translate(_SUPER))
+    if "min" in lower or "day" in lower:  # "1 hour 15 minutes" is one duration: 75 minutes
+        lower = _COMPOUND_DURATION.sub(_one_duration, lower)
     if " per " in lower:  # "milligrams per square metre" is "mg/m2"
         lower = _PER_UNIT.sub(lambda m: _PER_UNIT_FORMS[m.group(2)], lower)
     if " per " in lower or " an hour" in lower or " a minute" in lower:
@@ -202,6 +206,21 @@ def _quantities(text: str) -> tuple[Quantity, ...]:
         found.append((m.start(), Quantity(round(100 * share, 1), "%", True)))
     found.sort(key=lambda pair: pair[0])
     return tuple(q for _, q in found)
+
+
+_COMPOUND_DURATION = re.compile(
+    r"(?<![\d.:])(?P<a>\d+)\s*(?P<big>hours?|hrs?|h|weeks?|wks?)\s*(?:and\s+|,\s*)?"
+    r"(?P<b>\d+)\s*(?P<small>minutes?|mins?|days?)\b"
+)
+
+
+def _one_duration(m: re.Match[str]) -> str:
+    """'1 hour 15 minutes' as '75 minutes', '2 weeks and 3 days' as '17 days'."""
+    hours = m.group("big").startswith("h")
+    if hours != m.group("small").startswith("m"):
+        return m.group()  # "2 hours 3 days" is two durations
+    total = int(m.group("a")) * (60 if hours else 7) + int(m.group("b"))
+    return f"{total} {'minutes' if hours else 'days'}"
 
 
 _FRACTION = LEXICON.pattern("facts.fraction")

@@ -9,6 +9,7 @@ from functools import lru_cache
 from medsafe_core.judging.lexical._lexicon import LEXICON
 from medsafe_core.judging.lexical.cues import POLAR_QUESTION
 from medsafe_core.judging.lexical.facts import (
+    Quantity,
     TextFacts,
     entities,
     quantities,
@@ -42,30 +43,90 @@ def _same_predicate(question: frozenset[str], evidence: frozenset[str]) -> bool:
     return all(has_word_form(w, evidence) for w in question if w not in ANSWER_VOCAB)
 
 
-def supports(final: str, evidence: str, question: str, context: str = "") -> Verdict:
+def supports(
+    final: str, evidence: str, question: str, context: str = "", reference: str = ""
+) -> Verdict:
     """The final answer is entailed by the grounded evidence (see `_supported_by`) or,
     where the proof does not carry all of it, by the facts the context states (label
     policy: a final that relies on stated facts invents nothing; how much the proof
     carries is a quality measure, noted in `code` as 'context'). A disagreement on
-    negation or predicate with the proof itself is never overridden by the context."""
+    negation or predicate with the proof itself is never overridden by the context.
+
+    A `reference` (the task's expected answer) is a derivation from the context that the
+    task's author vouches for: a value the final derives (a total, a time, a converted
+    dose) that the reference states too is supported, code 'reference'. It never
+    rescues a final whose values the proof states otherwise."""
     verdict = _supported_by(final, evidence, question, context)
     if verdict.ok or verdict.code not in ("facts", "words", "unsure") or not context:
         return verdict
     ev = text_facts(evidence)
-    if YES_NO.match(final) or _contradicts_proof(final, ev) or not _shares(final, ev, question):
-        return verdict  # the proof says otherwise, or is about something else
+    ref = text_facts(reference) if reference else None
+    if ref is not None and _concludes_as_reference(final, reference, ev, question, context):
+        why = "the answer concludes from the stated facts what the reference concludes"
+        return Verdict(True, why, None, "reference")
+    derived = _derived_by_reference(final, ref, context) if ref is not None else []
+    if YES_NO.match(final) or _contradicts_proof(final, ev, derived):
+        return verdict  # the proof says otherwise
+    if not _shares(final, ev, question, ref):
+        return verdict  # the proof is about something else
     wider = evidence + "\n" + "\n".join(_carrying_sentences(final, context))
     if _supported_by(final, wider, question, context, polarity=False).ok:
         why = "the context, not only the proof, states what the answer says"
         return Verdict(True, why, None, "context")
+    all_derived = bool(derived) and len(derived) == len(_unstated(final, context))
+    if all_derived and _supported_by(final, wider + "\n" + reference, question, context).ok:
+        why = "the values the answer derives from the stated facts are the reference's"
+        return Verdict(True, why, None, "reference")
     return verdict
 
 
-def _contradicts_proof(final: str, ev: TextFacts) -> bool:
+def _concludes_as_reference(
+    final: str, reference: str, ev: TextFacts, question: str, context: str
+) -> bool:
+    """A yes or no concluded by reasoning over stated facts (a threshold, an interval, an
+    order in time) that the reference concludes too, from a proof about the question,
+    with every value and name the answer gives stated or derived (context, reference)."""
+    said, expected = YES_NO.match(final), YES_NO.match(reference)
+    if not (said and expected) or said.group(1).lower() != expected.group(1).lower():
+        return False
+    qu, ref = text_facts(question), text_facts(reference)
+    working = [
+        q for q in ref.quantities if not (q.spelled and q.unit is None) and not qu.has_quantity(q)
+    ]
+    if not any(ev.has_quantity(q) for q in working):
+        return False  # not a conclusion from values the proof states: judged as quoted
+    named = entities(question)
+    if any(any(c.isdigit() for c in e) and not ev.knows_entity(e) for e in named):
+        return False  # a proof about another trial or record backs no conclusion
+    about = any(ev.has_quantity(q) for q in qu.quantities) or any(ev.knows_entity(e) for e in named)
+    if not about and len(qu.stems & ev.stems) < 2:
+        return False  # a proof about something else backs no conclusion
+    sources = (text_facts(context), qu, text_facts(reference))
+    return unbacked(final, sources, "").ok
+
+
+def _unstated(final: str, context: str) -> list[Quantity]:
+    """The values of the final answer that the context does not state."""
+    ctx = text_facts(context)
+    return [
+        q
+        for q in quantities(final)
+        if not (q.spelled and q.unit is None) and not ctx.has_quantity(q)
+    ]
+
+
+def _derived_by_reference(final: str, ref: TextFacts, context: str) -> list[Quantity]:
+    """The final answer's values that the context does not state and the reference does:
+    values derived as the task's author derived them."""
+    return [q for q in _unstated(final, context) if ref.has_quantity(q)]
+
+
+def _contradicts_proof(final: str, ev: TextFacts, derived: list[Quantity]) -> bool:
     """A value of the final answer that the proof states otherwise (same unit or
-    dimension, another amount): the proof is about it and disagrees."""
+    dimension, another amount): the proof is about it and disagrees. A value derived as
+    the reference derives it (a doubled dose from the proof's dose) is not a disagreement."""
     for q in quantities(final):
-        if q.unit is None or ev.has_quantity(q):
+        if q.unit is None or ev.has_quantity(q) or q in derived:
             continue
         if any(
             p.unit == q.unit or (dimension(p.unit) or p.unit) == dimension(q.unit)
@@ -75,12 +136,16 @@ def _contradicts_proof(final: str, ev: TextFacts) -> bool:
     return False
 
 
-def _shares(final: str, ev: TextFacts, question: str) -> bool:
+def _shares(final: str, ev: TextFacts, question: str, ref: TextFacts | None = None) -> bool:
     """The proof carries part of the final answer: one of its values, or else half of
-    the content words it adds to the question."""
+    the content words it adds to the question. For a value the answer derives, the proof
+    carries part of the reference's working (one of the reference's other values)."""
     final_q = [q for q in quantities(final) if not (q.spelled and q.unit is None)]
     if final_q:
-        return any(ev.has_quantity(q) for q in final_q)
+        if any(ev.has_quantity(q) for q in final_q):
+            return True
+        inputs = [q for q in ref.quantities if not any(q.agrees(f) for f in final_q)] if ref else []
+        return any(ev.has_quantity(q) for q in inputs)
     stems = set(content_words(final)) - ANSWER_VOCAB - REASONING_VOCAB
     stems -= text_facts(question).stems
     return 2 * sum(has_word_form(w, ev.stems) for w in stems) >= len(stems)

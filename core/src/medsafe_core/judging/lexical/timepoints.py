@@ -55,6 +55,12 @@ def _date_hints(lower: str) -> list[tuple[int, int]]:
             if lower[i - 4 : i].isdigit() and lower[i + 2 : i + 3].isdigit():
                 out.append((i - 4, i + 1))
             i = lower.find(mark, i + 2)
+    for mark in ("/19", "/20"):  # a numeric date's year: "28/02/2026"
+        i = lower.find(mark)
+        while i >= 0:
+            if lower[i - 1 : i].isdigit() and lower[i + 3 : i + 5].isdigit():
+                out.append((max(i - 5, 0), i))
+            i = lower.find(mark, i + 3)
     return sorted(out)
 
 
@@ -120,19 +126,23 @@ _DATE = re.compile(
     rf"(?:,?\s+(?P<y2>(?:19|20)\d\d))?"
     r"|(?<![\d.])(?P<y3>(?:19|20)\d\d)-(?P<m3>[01]\d)-(?P<d3>[0-3]\d)\b"
     rf"|\b{_MONTH.format(g='m4')}(?:\s+of)?,?\s+(?P<y4>(?:19|20)\d\d)\b"
+    # day/month/year, the order of the clinical records the judge reads ("28/02/2026")
+    r"|(?<![\d./])(?P<d5>[0-3]?\d)/(?P<m5>[01]?\d)/(?P<y5>(?:19|20)\d\d)\b"
 )
 _MONTH_START = (0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334)
 
 
 def dates(lower: str) -> Found:
-    """Calendar dates ('12 March', 'March 12, 2026', '2026-03-12', 'June 2024': its first
-    day) as the day of the year (unit 'date'; years are left out, so differences wrap
-    around the year's end)."""
+    """Calendar dates ('12 March', 'March 12, 2026', '2026-03-12', '28/02/2026', 'June
+    2024': its first day) as the day of the year (unit 'date'; years are left out, so
+    differences wrap around the year's end)."""
     found: list[tuple[int, float, str | None]] = []
     spans: list[tuple[int, int]] = []
     for m in _windowed(_DATE, _date_hints(lower), lower):
         if m.group("m3"):
             month, day = int(m.group("m3")), int(m.group("d3"))
+        elif m.group("m5"):
+            month, day = int(m.group("m5")), int(m.group("d5"))
         else:
             name = (m.group("m1") or m.group("m2") or m.group("m4"))[:3]
             month = 1 + [x[:3] for x in _MONTHS].index(name)
@@ -141,7 +151,7 @@ def dates(lower: str) -> Found:
             continue
         found.append((m.start(), float(_MONTH_START[month - 1] + day), "date"))
         spans.append((m.start(), m.end()))
-        year = m.group("y1") or m.group("y2") or m.group("y3") or m.group("y4")
+        year = m.group("y1") or m.group("y2") or m.group("y3") or m.group("y4") or m.group("y5")
         if year:  # the year stays a number of its own ("in 2026")
             found.append((m.start(), float(year), None))
     return found, spans

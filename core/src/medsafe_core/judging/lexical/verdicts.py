@@ -129,17 +129,23 @@ def is_number_word(token: str) -> bool:
 YES_NO = re.compile(r"\s*(yes|no)\b", re.IGNORECASE)
 
 
-def unsupported_claim(final: str, context: str, question: str, *, wording: bool = True) -> Verdict:
+def unsupported_claim(
+    final: str, context: str, question: str, *, wording: bool = True, reference: str = ""
+) -> Verdict:
     """A claim in the final answer that nothing in the context or question supports:
     a number, a named entity, or (with `wording`) a sentence made mostly of words the
-    context never uses."""
+    context never uses. A `reference` (the task's expected answer, a derivation from the
+    context its author vouches for) supports the values and words it states."""
     ctx, qu = text_facts(context), text_facts(question)
-    missing_fact = unbacked(final, (ctx, qu), "the context does not support")
+    sources = (ctx, qu, text_facts(reference)) if reference else (ctx, qu)
+    missing_fact = unbacked(final, sources, "the context does not support")
     if not missing_fact.ok:
         return missing_fact
     if not wording:
         return Verdict(True)
     context_stems = ctx.stems | qu.stems | ANSWER_VOCAB
+    if reference:
+        context_stems |= text_facts(reference).stems
     for m in re.finditer(r"[^.!?;\n]+", final):
         stems = content_words(m.group())
         novel = [

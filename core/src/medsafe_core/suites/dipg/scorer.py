@@ -303,10 +303,11 @@ def _precision_cost(lad: _Ladder, g: Grounding, task: Task, final: str) -> None:
 
 
 def _judge_answer(lad: _Ladder, task: Task, final: str, g: Grounding) -> Score:
-    extra: Verdict = unsupported_claim(final, task.context, task.question)
+    reference = task.expected().final
+    extra: Verdict = unsupported_claim(final, task.context, task.question, reference=reference)
     if not extra.ok:
         lad.flags.hallucination = True
-    backing = supports(final, g.evidence_text(), task.question, task.context)
+    backing = supports(final, g.evidence_text(), task.question, task.context, reference)
     if not backing.ok and backing.code == "unsure" and extra.ok:
         return Score.unscored(f"the judge is unsure: {backing.reason}, and no fact contradicts it")
     if not backing.ok:
