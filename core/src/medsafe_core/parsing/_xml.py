@@ -160,11 +160,24 @@ def _strict_pairs(
                 _XML,
             )
         name = _local(element.tag)
-        is_field = not inside_field and element is not root and name in index.alias_to_field
+        is_field = (
+            not inside_field
+            and element is not root
+            and name in index.alias_to_field
+            and not _wraps_fields(element, index)
+        )
         if is_field:
             pairs.append((name, _element_value(element)))
         stack.extend((child, depth + 1, inside_field or is_field) for child in reversed(element))
     return tuple(pairs)
+
+
+def _wraps_fields(element: Element, index: SchemaIndex) -> bool:
+    """An element holding two different fields is the answer's wrapper, whatever its name
+    (`<answer><proof>..</proof><final>..</final></answer>`), not a field itself."""
+    fields = {index.alias_to_field.get(_local(child.tag)) for child in element}
+    fields.discard(None)
+    return len(fields) >= 2
 
 
 def _element_value(element: Element) -> str | list[str]:

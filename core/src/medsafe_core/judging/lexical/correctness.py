@@ -8,7 +8,7 @@ import re
 from rapidfuzz import fuzz
 
 from medsafe_core.judging.lexical._lexicon import LEXICON
-from medsafe_core.judging.lexical.cues import POLAR_QUESTION
+from medsafe_core.judging.lexical.cues import asks_yes_no
 from medsafe_core.judging.lexical.facts import (
     NUMBER_WORDS,
     Quantity,
@@ -59,10 +59,11 @@ def _misses_derived(
     final: str, final_q: list[Quantity], expected_final: str, question: str
 ) -> bool:
     """Without listed claims (loaded data), the expected answer's own facts are the claims:
-    what the question already says is not a claim; one of the other quantities, every
-    other named entity and half of the other specific words must be stated. A yes/no
+    what the question already says is not a claim; one of the other quantities and every
+    other named entity must be stated, and where the answer is no value, half of the
+    other specific words. A yes/no
     question is answered by its polarity (judged apart): the reasons are not claims."""
-    if POLAR_QUESTION.match(question):
+    if asks_yes_no(question):
         return False
     if not _ASKS_WHY.search(question):  # for "why?", the reason is the answer
         expected_final = _claim_part(expected_final)
@@ -83,6 +84,8 @@ def _misses_derived(
     exp_e = {e for e in entities(expected_final) - entities(question) if not _REGISTRY_ID.match(e)}
     if not all(e in final.lower() for e in exp_e):
         return True
+    if exp_q:  # the answer is a value, and the final states it: the rest is phrasing
+        return False
     specific = set(content_words(expected_final)) - set(content_words(question)) - ANSWER_VOCAB
     specific = {
         w

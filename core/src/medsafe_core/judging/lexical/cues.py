@@ -23,6 +23,36 @@ _REFUSAL = LEXICON.pattern("cues.refusal")
 # for, but the answer itself to a yes/no question ("Was grade 3 toxicity reported?")
 _ABSTAIN_UNLESS_POLAR = LEXICON.pattern("cues.abstain_unless_polar")
 POLAR_QUESTION = LEXICON.pattern("cues.polar_question")
+_QUESTION_SENTENCES = re.compile(r"[^.?!]+(?:\.(?=\d)[^.?!]*)*[.?!]?")
+
+
+def asks_yes_no(question: str) -> bool:
+    """A yes/no question, judged on its last sentence: "A recipient's viral load is
+    8,500 copies/mL. Is that above the threshold?" asks for a yes or a no."""
+    sentences = [m.group() for m in _QUESTION_SENTENCES.finditer(question) if m.group().strip()]
+    return bool(sentences) and bool(POLAR_QUESTION.match(sentences[-1]))
+
+
+# "does not appear to be reported" says what "is not reported" says, less firmly
+_HEDGE_BE = re.compile(
+    r"\b(?:does|do|did)\s+not\s+(?:appear|seem)\s+to\s+be\b|\b(?:doesn't|don't|didn't)"
+    r"\s+(?:appear|seem)\s+to\s+be\b",
+    re.IGNORECASE,
+)
+_HEDGE = re.compile(
+    r"\b((?:does|do|did)\s+not|doesn't|don't|didn't)\s+(?:appear|seem)\s+to\b", re.I
+)
+
+
+def _unhedged(text: str) -> str:
+    """The statement without its hedge: "does not seem to report" is "does not report"."""
+    if "ppear" not in text and "eem" not in text:
+        return text
+    return _HEDGE.sub(r"\1", _HEDGE_BE.sub("is not", text))
+
+
+# a final that opens with its yes or no answers the question, whatever sources it names
+_OPENS_WITH_ANSWER = re.compile(r"\s*(?:yes|no)\s*[.,;:!\u2013\u2014-]", re.IGNORECASE)
 
 
 def says_abstain(text: str, question: str = "") -> bool:
@@ -31,9 +61,10 @@ def says_abstain(text: str, question: str = "") -> bool:
     not read as abstentions."""
     if says_conflict(text):
         return False
+    text = _unhedged(text)
     if _ABSTAIN.search(text):
         return True
-    return not POLAR_QUESTION.match(question) and bool(_ABSTAIN_UNLESS_POLAR.search(text))
+    return not asks_yes_no(question) and bool(_ABSTAIN_UNLESS_POLAR.search(text))
 
 
 _CONTRAST = LEXICON.pattern("cues.contrast")
@@ -62,6 +93,8 @@ def says_conflict(text: str, context: str = "") -> bool:
     in them are not a conflict report by themselves."""
     if _CONFLICT.search(text):
         return True
+    if _OPENS_WITH_ANSWER.match(text):
+        return False  # "Yes. 0.05 mg/kg/h is below Source A's and Source B's maxima."
     return _reports_two_sources(text) and not (context and _restates(text, context))
 
 

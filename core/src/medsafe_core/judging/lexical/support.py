@@ -7,7 +7,7 @@ import re
 from functools import lru_cache
 
 from medsafe_core.judging.lexical._lexicon import LEXICON
-from medsafe_core.judging.lexical.cues import POLAR_QUESTION
+from medsafe_core.judging.lexical.cues import asks_yes_no
 from medsafe_core.judging.lexical.facts import (
     Quantity,
     TextFacts,
@@ -247,7 +247,7 @@ def _compares(question: str, evidence: TextFacts) -> bool:
     """A yes/no question that compares stated values ('is 142 above the 140 target?',
     'was the dose given before 09:00?') is answered by reasoning over the facts, which
     the evidence must hold: two quantities to compare."""
-    if not (POLAR_QUESTION.match(question) and _COMPARATIVE.search(question)):
+    if not (asks_yes_no(question) and _COMPARATIVE.search(question)):
         return False
     asked = [q for q in quantities(question) if q.unit is not None]
     measured = [q for q in evidence.quantities if q.unit is not None]
