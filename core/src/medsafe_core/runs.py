@@ -9,14 +9,19 @@ for byte.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import logging
+import re
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from importlib import metadata
-from typing import Literal
+from typing import Any, Literal
+
+import ujson
 
 from medsafe_core.ids import salt_hash
 from medsafe_core.models import (
@@ -107,9 +112,60 @@ def new_run_meta(run_id: str | None = None, state: RunState = RunState.RUNNING) 
     )
 
 
+_SHORT_EXPONENT = re.compile(r"e-(?<=\de-)([1-9])(?=,?\n)")
+"""A float's one-digit negative exponent at the end of its line (`1e-5`): only a
+number can end a line, since a string ends in its quote."""
+
+
+def canonical_dumps(data: Any) -> str:
+    """JSON data (`model_dump(mode="json")` output: str keys) as canonical text: the very
+    bytes of `json.dumps(data, sort_keys=True, indent=1) + "\n"` (ASCII only with
+    lowercase `\\uXXXX` escapes, Python's float repr, `NaN`/`Infinity`, ints of any size).
+
+    The standard library encodes indented JSON in pure Python; ujson's C encoder writes
+    the same text with two differences, mended here: it writes `1e-5` where Python writes
+    `1e-05` (same digits otherwise) and leaves DEL (U+007F) unescaped.
+    (orjson, though quicker to encode, indents by two and formats floats its own way:
+    mending those costs more than it saves.)"""
+    text = (
+        ujson.dumps(
+            data,
+            ensure_ascii=True,
+            sort_keys=True,
+            indent=1,
+            escape_forward_slashes=False,
+            encode_html_chars=False,
+        )
+        + "\n"
+    )
+    if "e-" in text:
+        text = _SHORT_EXPONENT.sub(r"e-0\1", text)
+    if "\x7f" in text:
+        text = text.replace("\x7f", "\\u007f")
+    return text
+
+
 def canonical_json(record: RunRecord) -> str:
-    """The whole record as canonical JSON (sorted keys)."""
-    return json.dumps(record.model_dump(mode="json"), sort_keys=True, indent=1) + "\n"
+    """The whole record as canonical JSON (sorted keys, one-space indentation, ASCII;
+    `canonical_dumps`)."""
+    with _collector_paused():
+        return canonical_dumps(record.model_dump(mode="json"))
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector (when it runs) for the duration. Dumping a
+    record makes a container per sample, penalty and span, none of them garbage, yet
+    each few hundred allocations start a collection that walks them again: on a
+    1,000-sample record that was two thirds of `model_dump`'s time."""
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
 
 
 def result_json(record: RunRecord) -> str:
