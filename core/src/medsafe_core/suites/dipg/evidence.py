@@ -7,9 +7,11 @@ statements, when it lists them), and under profiles with `proof_precision_penalt
 
 from __future__ import annotations
 
+import re
+
 from rapidfuzz import fuzz
 
-from medsafe_core.judging.lexical.facts import text_facts
+from medsafe_core.judging.lexical.facts import Quantity, TextFacts, text_facts
 from medsafe_core.judging.lexical.grounding import Grounding
 from medsafe_core.judging.lexical.text import content_words, normalize
 from medsafe_core.models import Task
@@ -30,7 +32,12 @@ def _covers(segment: str, line: str) -> bool:
         return False
     shorter, longer = (a, b) if len(a) <= len(b) else (b, a)
     enough = len(shorter) >= min(0.3 * len(longer), 40)
-    return enough and fuzz.partial_ratio(shorter, longer) >= _COVER
+    if not (enough and fuzz.partial_ratio(shorter, longer) >= _COVER):
+        return False
+    # the statement's values, not a near-twin's: "75 beats/min (Source A)" does not quote
+    # "70 beats/min (Source B)" however alike the two sentences read
+    stated = text_facts(line)
+    return all(stated.has_quantity(q) for q in text_facts(segment).quantities)
 
 
 def quotes_conflict(g: Grounding, task: Task) -> bool:
@@ -39,7 +46,18 @@ def quotes_conflict(g: Grounding, task: Task) -> bool:
     segments = [s.text for s in g.segments]
     lines = _lines(task)
     if len(lines) >= 2:
-        quoted = sum(any(_covers(seg, ln) or ln in seg for seg in segments) for ln in lines)
+        quoted, used = 0, set()  # a clause quoted stands for one statement only
+        for ln in lines:
+            if any(ln in seg for seg in segments):
+                quoted += 1
+                continue
+            match = next(
+                (i for i, seg in enumerate(segments) if i not in used and _covers(seg, ln)),
+                None,
+            )
+            if match is not None:
+                used.add(match)
+                quoted += 1
         return quoted >= 2
     return len({(s.ctx_start, s.ctx_end) for s in g.segments}) >= 2
 
@@ -71,3 +89,53 @@ def unneeded_share(g: Grounding, task: Task, final: str) -> float:
 def _split(text: str) -> list[str]:
     parts = [p for p in text.replace("\n", ". ").split(". ") if p.strip()]
     return parts or [text]
+
+
+_SOURCE = re.compile(r"\bsource\s+([A-Z])\b", re.IGNORECASE)
+_SENTENCES = re.compile(r"[^.!?\n]+(?:\.(?=\d)[^.!?\n]*)*")
+
+
+def _attributed(text: str, question: str) -> dict[str, Quantity]:
+    """Each source label of a conflict report with the value it is given: the first said
+    after it, before the next label ('Source A reports 18%, whereas Source B reports
+    24%'), or the last before the parenthesis that holds it ('18% (Source A)'). Values
+    the question states ('by day 7') are the subject, not what a source reports."""
+    asked = text_facts(question)
+    marks = list(_SOURCE.finditer(text))
+    out: dict[str, Quantity] = {}
+    for i, mark in enumerate(marks):
+        before = text[marks[i - 1].end() if i else 0 : mark.start()]
+        paren = before.rfind("(")
+        if paren > before.rfind(")"):  # "64% (Source A)", "0.1 mg/kg/h (7 mg/h, Source A)"
+            said = _values(before[:paren], asked)[-1:]
+        else:
+            end = marks[i + 1].start() if i + 1 < len(marks) else len(text)
+            said = _values(text[mark.end() : end], asked)[:1]
+        if said:
+            out.setdefault(mark.group(1).upper(), said[0])
+    return out
+
+
+def _values(text: str, asked: TextFacts) -> list[Quantity]:
+    return [q for q in text_facts(text).quantities if not asked.has_quantity(q)]
+
+
+def misattributes(final: str, task: Task) -> str | None:
+    """The source label in a conflict report whose value is not that source's: the
+    context's sentences for that label do not state it, or the task's reference gives
+    that source another value. None when every attribution holds."""
+    claims = _attributed(final, task.question)
+    if not claims:
+        return None
+    reference = _attributed(task.expected().final, task.question)
+    for label, value in claims.items():
+        own = [
+            m.group()
+            for m in _SENTENCES.finditer(task.context)
+            if re.search(rf"\bsource\s+{label}\b", m.group(), re.IGNORECASE)
+        ]
+        if own and not any(text_facts(sentence).has_quantity(value) for sentence in own):
+            return label
+        if label in reference and not value.agrees(reference[label]):
+            return label
+    return None
