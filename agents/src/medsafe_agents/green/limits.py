@@ -12,6 +12,8 @@ from collections.abc import AsyncIterator
 
 import httpx
 
+from medsafe_agents.green.connections import ConnectionSlots
+
 
 class ResponseTooLargeError(Exception):
     """A participant's HTTP response body exceeded the hard cap."""
@@ -72,12 +74,9 @@ def participant_http_client(
     transport: httpx.AsyncBaseTransport | None = None,
 ) -> httpx.AsyncClient:
     """The HTTP client for participant calls: capped bodies, no redirects (a redirect
-    could lead off the allowlist), timeouts left to the per-task deadline."""
-    inner = transport or httpx.AsyncHTTPTransport(
-        limits=httpx.Limits(
-            max_connections=max_connections, max_keepalive_connections=max_connections
-        )
-    )
+    could lead off the allowlist), timeouts left to the per-task deadline, and at most
+    `max_connections` keep-alive connections per participant (see `ConnectionSlots`)."""
+    inner = transport or ConnectionSlots(max_connections)
     return httpx.AsyncClient(
         transport=CappedTransport(inner, wire_cap(max_response_bytes)),
         timeout=httpx.Timeout(None, connect=10.0),

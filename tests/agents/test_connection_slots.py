@@ -1,0 +1,141 @@
+"""The green agent's participant connections (`ConnectionSlots`): one keep-alive
+connection per slot, at most `max_connections` slots per origin, a slot busy until
+its response is closed, idle slots reused and closed after the keep-alive expiry."""
+
+from __future__ import annotations
+
+import asyncio
+
+import httpx
+import pytest
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse
+from starlette.routing import Route
+
+from medsafe_agents.green.connections import ConnectionSlots
+from medsafe_agents.green.limits import participant_http_client
+
+from .helpers import serve
+
+A = (b"http", b"a.test", None)
+
+
+class Recorder:
+    """Inner transports that answer at once and remember what they served."""
+
+    def __init__(self) -> None:
+        self.made: list[httpx.AsyncBaseTransport] = []
+        self.closed: list[httpx.AsyncBaseTransport] = []
+        self.fail = False
+
+    def make(self) -> httpx.AsyncBaseTransport:
+        recorder = self
+
+        class Inner(httpx.MockTransport):
+            async def aclose(self) -> None:
+                recorder.closed.append(self)
+
+        def answer(request: httpx.Request) -> httpx.Response:
+            if recorder.fail:
+                raise httpx.ConnectError("refused", request=request)
+            return httpx.Response(200, text=str(len(recorder.made)))
+
+        transport = Inner(answer)
+        self.made.append(transport)
+        return transport
+
+
+async def open_response(pool: ConnectionSlots, url: str) -> httpx.Response:
+    return await pool.handle_async_request(httpx.Request("GET", url))
+
+
+async def test_sequential_requests_reuse_one_slot():
+    recorder = Recorder()
+    pool = ConnectionSlots(8, recorder.make)
+    for _ in range(5):
+        response = await open_response(pool, "http://a.test/")
+        await response.aread()
+        await response.aclose()
+    assert len(recorder.made) == 1
+    assert [s.busy for s in pool.slots(A)] == [0]
+
+
+async def test_a_slot_is_busy_until_its_response_is_closed():
+    recorder = Recorder()
+    pool = ConnectionSlots(3, recorder.make)
+    held = [await open_response(pool, "http://a.test/") for _ in range(3)]
+    assert len(recorder.made) == 3  # one connection per response in flight
+    queued = [await open_response(pool, "http://a.test/") for _ in range(3)]
+    assert len(recorder.made) == 3  # the limit: further requests share the slots
+    assert sorted(s.busy for s in pool.slots(A)) == [2, 2, 2]
+    for response in held + queued:
+        await response.aclose()
+        await response.aclose()  # closing twice gives the slot back once
+    assert [s.busy for s in pool.slots(A)] == [0, 0, 0]
+    again = await open_response(pool, "http://a.test/")
+    assert len(recorder.made) == 3
+    await again.aclose()
+
+
+async def test_origins_have_their_own_slots_and_limit():
+    recorder = Recorder()
+    pool = ConnectionSlots(2, recorder.make)
+    held = [await open_response(pool, f"http://{host}.test/") for host in "aabbb"]
+    assert len(pool.slots(A)) == 2
+    assert len(pool.slots((b"http", b"b.test", None))) == 2
+    assert len(recorder.made) == 4
+    for response in held:
+        await response.aclose()
+
+
+async def test_a_failed_request_gives_its_slot_back():
+    recorder = Recorder()
+    pool = ConnectionSlots(2, recorder.make)
+    recorder.fail = True
+    for _ in range(3):
+        with pytest.raises(httpx.ConnectError):
+            await open_response(pool, "http://a.test/")
+    assert [s.busy for s in pool.slots(A)] == [0]
+
+
+async def test_idle_slots_are_closed_after_the_keepalive_expiry():
+    recorder = Recorder()
+    pool = ConnectionSlots(4, recorder.make, keepalive_expiry_s=0.05)
+    held = [await open_response(pool, "http://a.test/") for _ in range(2)]
+    await held[0].aclose()
+    await asyncio.sleep(0.1)
+    other = await open_response(pool, "http://b.test/")  # sweeps the expired slot
+    assert recorder.closed == [recorder.made[0]]
+    assert len(pool.slots(A)) == 1  # the busy one stays
+    await held[1].aclose()
+    await other.aclose()
+    await pool.aclose()
+    assert set(recorder.closed) == set(recorder.made)
+
+
+async def test_real_connections_are_kept_alive_and_bounded():
+    """Over sockets: 40 calls at concurrency 4 use at most 4 connections."""
+    peers: set[tuple[str, int]] = set()
+
+    async def answer(request: Request) -> PlainTextResponse:
+        assert request.client is not None
+        peers.add((request.client.host, request.client.port))
+        await asyncio.sleep(0.01)
+        return PlainTextResponse("ok")
+
+    app = Starlette(routes=[Route("/", answer, methods=["POST"])])
+    async with serve(app) as url:
+        http = participant_http_client(64 * 1024, max_connections=4)
+        gate = asyncio.Semaphore(4)
+
+        async def call() -> str:
+            async with gate:
+                return (await http.post(url + "/", content=b"{}")).text
+
+        try:
+            texts = await asyncio.gather(*(call() for _ in range(40)))
+        finally:
+            await http.aclose()
+    assert texts == ["ok"] * 40
+    assert 1 <= len(peers) <= 4
