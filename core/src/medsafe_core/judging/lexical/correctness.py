@@ -15,6 +15,7 @@ from medsafe_core.judging.lexical.facts import (
     comparisons,
     entities,
     is_negation,
+    negation_count,
     quantities,
     says_none,
     text_facts,
@@ -155,6 +156,20 @@ def _comparator_quantities(final: str) -> set[Quantity]:
     }
 
 
+def _echoes(final: str, question: str) -> bool:
+    """The final answer is the question again, asked or restated: no answer at all."""
+    said, asked = normalize(final).text, normalize(question).text
+    if not said or not asked or _YES_NO_LEAD.match(final):
+        return False
+    if final.rstrip().endswith("?"):
+        return True
+    # a restatement with a negation the question lacks answers it ("no DKA was observed")
+    return negation_count(final) == negation_count(question) and fuzz.ratio(said, asked) >= 90
+
+
+_YES_NO_LEAD = re.compile(r"\W*(?:yes|no)\b", re.IGNORECASE)
+
+
 def answer_correct(
     final: str, expected: ExpectedAnswer, question: str, context: str = ""
 ) -> Verdict:
@@ -162,6 +177,8 @@ def answer_correct(
     entities), with the same polarity, and no competing value for the same quantity (a
     value derived from the key facts and the context's counts, such as a daily total,
     does not compete)."""
+    if _echoes(final, question):
+        return Verdict(False, "the final answer repeats the question", (0, len(final)))
     final_q = quantities(final)
     claims = expected.claims
     if claims:

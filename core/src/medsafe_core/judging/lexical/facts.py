@@ -262,7 +262,7 @@ def _entities(text: str) -> frozenset[str]:
     found: set[str] = set()
     for m in _ENTITY.finditer(text):
         token = m.group()
-        before = text[max(0, m.start() - 8) : m.start()].rstrip(" \t\"'(")
+        before = text[max(0, m.start() - 8) : m.start()].rstrip(" \t\"'(*_`#>")
         sentence_initial = not before or before[-1] in ".!?:;\n"
         is_titlecase_word = token[0].isupper() and token[1:].islower() and token.isalpha()
         if is_titlecase_word and (sentence_initial or token.lower() in STOPWORDS):

@@ -3,7 +3,8 @@
 A value the final answer gives is entailed by a set of stated facts when it equals one of
 them under unit conversion, or follows by one step: a sum or a difference of two values of
 one dimension, a value times a stated count ('200 mg twice daily' is '400 mg a day'), a
-rate times a weight ('2 mg/kg' for '12 kg' is '24 mg'), the time between two clock times,
+rate times a weight ('2 mg/kg' for '12 kg' is '24 mg') or an amount over one ('20 mg'
+for '20 kg' is '1 mg/kg'), the time between two clock times,
 or a clock time plus or minus a duration. Each derivation is named, so a verdict can say
 how a value was reached. Arithmetic is only tried where a direct match fails."""
 
@@ -134,4 +135,11 @@ def derivation(q: Quantity, pool: Sequence[Quantity]) -> str | None:
             amount = _base(r) * w.value
             if _close(amount, want) or any(_close(amount * c, want) for c in counts):
                 return f"{r} for {w}"
+    per_kg_of = _per_kg_of(q)
+    if per_kg_of is not None:  # "20 mg" for "20 kg" is "1 mg/kg"
+        weights = [p for p in pool if p.unit == "kg" and p.value > 0]
+        amounts = [p for p in pool if p.unit != "kg" and _per_kg(p) == per_kg_of]
+        for a, w in product(amounts[:_MAX_OPERANDS], weights):
+            if _close(_base(a) / w.value, want):
+                return f"{a} for {w}"
     return None

@@ -38,9 +38,18 @@ _PARENS = re.compile(r"\(([^)]*)\)")
 _INFERRED_PREDICATE = LEXICON.pattern("judgments.inferred_predicate")
 
 
-def _same_predicate(question: frozenset[str], evidence: frozenset[str]) -> bool:
-    """Every content word of a yes/no question occurs in the evidence."""
-    return all(has_word_form(w, evidence) for w in question if w not in ANSWER_VOCAB)
+def _same_predicate(question: str, evidence: frozenset[str]) -> bool:
+    """Every content word of a yes/no question occurs in the evidence, but the names of
+    people ("Was magnesium started for Lina?" against "Magnesium was not started"): the
+    record's subject, which a quoted sentence may leave to its neighbours."""
+    names = {w.lower() for w in _NAME.findall(question)[1:]}  # not the opening word
+    asked = text_facts(question).stems
+    return all(
+        has_word_form(w, evidence) for w in asked if w not in ANSWER_VOCAB and w not in names
+    )
+
+
+_NAME = re.compile(r"\b[A-Z][a-z]+\b")
 
 
 def supports(
@@ -218,7 +227,7 @@ def _supported_by(
     if not polarity or _INFERRED_PREDICATE.search(question) or _compares(question, ev):
         return Verdict(True)  # "eligible?", "above the threshold?" are concluded, not quoted
     yes_no = YES_NO.match(final)
-    if yes_no and not _same_predicate(qu.stems, ev.stems):
+    if yes_no and not _same_predicate(question, ev.stems):
         # the proof states another predicate than the question's: it cannot back a "yes",
         # and backs a "no" only through what the answer itself adds from the proof
         # ("No - they had longer survival" for "shorter?" against "had longer survival")
