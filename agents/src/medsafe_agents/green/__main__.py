@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import logging
 from collections.abc import Sequence
 
@@ -28,6 +29,11 @@ async def serve(args: argparse.Namespace) -> None:
     settings = AgentSettings()
     card_url = args.card_url or f"http://{args.host}:{args.port}/"
     green = await create_green(settings, card_url=card_url)
+    # What start-up made (modules, suites, the SDKs' tables: ~140k objects) lives as
+    # long as the process; frozen, the full collections that assessments trigger no
+    # longer walk it (about 0.2 ms of CPU per sample).
+    gc.collect()
+    gc.freeze()
     logging.getLogger("medsafe_agents").info(
         "green replica %s on %s (run leases of %g s)",
         green.executor.replica_id,
