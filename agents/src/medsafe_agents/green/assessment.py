@@ -21,6 +21,13 @@ from medsafe_core.models import Outcome, ResponseRecord, SampleResult, Task
 
 logger = logging.getLogger(__name__)
 
+WRITE_LINGER_S = 0.025
+"""How long the writer waits after a sample finishes for others to join its write.
+Each write is a transaction through the run's lease (about 0.1 ms of CPU and several
+database round trips); at concurrency 32 one write now carries ~10-20 samples instead
+of ~4. A sample not yet written when a replica stops is redone by the one that takes
+the run over, as before; workers never wait for the writer."""
+
 
 class Asker(Protocol):
     """Something that puts one task to the participant."""
@@ -96,8 +103,10 @@ async def run_samples(
     progress: Progress,
     on_progress: ProgressCallback,
     progress_interval_s: float = 1.0,
+    write_linger_s: float = WRITE_LINGER_S,
 ) -> None:
-    """Run every (task, epoch) not in `done`; persist and count each as it finishes."""
+    """Run every (task, epoch) not in `done`; persist and count each as it finishes
+    (within `write_linger_s`: samples are written in batches)."""
     cfg = plan.request.config
     pending: asyncio.Queue[tuple[Task, int]] = asyncio.Queue()
     for epoch in range(cfg.epochs):
@@ -134,9 +143,13 @@ async def run_samples(
         last = 0.0
         while remaining:
             batch = [await finished.get()]
+            if len(batch) + finished.qsize() < remaining and write_linger_s > 0:
+                # Group commit: wait a moment for the samples finishing meanwhile, so a
+                # write (a transaction through the lease) carries many of them. The
+                # batch that ends the run is written at once.
+                await asyncio.sleep(write_linger_s)
             while not finished.empty():
                 batch.append(finished.get_nowait())
-            # Group commit: samples that finished together are written together.
             await sink.append_samples(run_id, batch)
             remaining -= len(batch)
             for _, sample in batch:
