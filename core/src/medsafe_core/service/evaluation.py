@@ -1,23 +1,36 @@
 """Stateless evaluation: items -> tasks (ground truth looked up server-side, or supplied
-by the caller) -> scored samples, metrics and, optionally, a stored run."""
+by the caller) -> scored samples, metrics and, optionally, a stored run. Large batches
+are scored in the process's pool of scoring processes (`scoring_pool`)."""
 
 from __future__ import annotations
 
 import logging
+import multiprocessing
+import threading
 from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from functools import partial
 
 from medsafe_core.evaluation import (
+    POOL_THRESHOLD,
+    Batch,
     BatchError,
     BatchItem,
     Evaluation,
+    assemble_record,
+    batch_manifest,
     build_batch,
     evaluate,
     inline_task,
+    score_batch,
 )
 from medsafe_core.models import (
+    RewardProfile,
     RunRecord,
     SampleResult,
 )
+from medsafe_core.parsing.types import ResponseFormat
 from medsafe_core.service.errors import ApiError
 from medsafe_core.service.schemas import (
     EvalTasksQuery,
@@ -103,9 +116,77 @@ def score_items(state: ServiceState, req: EvaluateRequest) -> Evaluation:
         raise ApiError.invalid(_field(exc), exc.message) from None
     profile = state.profile(batch.suite, req.profile)
     judge = state.judge() if req.judge == "model" else None
+    workers = settings.score_workers
+    if workers > 1 and judge is None and len(batch.records) >= POOL_THRESHOLD:
+        try:
+            samples = score_in_pool(batch, profile, req.format, workers)
+        except BrokenProcessPool:
+            logger.exception("a scoring process died; this batch is scored in process")
+            close_scoring_pools(workers)
+        else:
+            manifest = batch_manifest(batch, profile, participant=req.participant, salt=state.salt)
+            record = assemble_record(batch, samples, manifest)
+            return Evaluation(record, samples, batch.task_digests)
     return evaluate(
         batch, profile, participant=req.participant, salt=state.salt, fmt=req.format, judge=judge
     )
+
+
+_POOLS: dict[int, ProcessPoolExecutor] = {}
+_POOLS_LOCK = threading.Lock()
+
+
+def scoring_pool(workers: int) -> ProcessPoolExecutor:
+    """This process's pool of `workers` scoring processes, made on first use and kept
+    until `close_scoring_pools` (or exit), so a request does not pay for starting them.
+
+    Its processes come from a forkserver, not from forking this process as
+    `evaluation.score_batch` does for the CLI: the service runs an event loop, anyio's
+    worker threads and the database driver's threads, and a child forked from it keeps
+    only the forking thread, so any lock another thread held at that instant stays held
+    in the child for good (and the child would also inherit the listening socket and
+    the database connections). The forkserver is a separate single-threaded process,
+    started by fork+exec, that has imported the engine once; each worker is forked
+    from it. Jobs carry their suite, tasks and profile (pickled, as with fork), so
+    workers score exactly what this process would."""
+    with _POOLS_LOCK:
+        pool = _POOLS.get(workers)
+        if pool is None:
+            context = multiprocessing.get_context("forkserver")
+            context.set_forkserver_preload(["medsafe_core.evaluation", "medsafe_core.suites"])
+            pool = _POOLS[workers] = ProcessPoolExecutor(workers, mp_context=context)
+        return pool
+
+
+def close_scoring_pools(workers: int | None = None) -> None:
+    """Shut the pool of `workers` processes (all pools when None) down; the next large
+    batch makes a new one."""
+    with _POOLS_LOCK:
+        keys = list(_POOLS) if workers is None else [workers]
+        pools = [_POOLS.pop(k) for k in keys if k in _POOLS]
+    for pool in pools:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def score_in_pool(
+    batch: Batch, profile: RewardProfile, fmt: ResponseFormat, workers: int
+) -> list[SampleResult]:
+    """`score_batch` over the pool: contiguous parts of the batch (four per worker, so
+    that a slow part does not leave a worker idle) scored in the workers and joined in
+    order, giving the samples one process gives. Blocks the calling thread (the
+    request's worker thread), never the event loop."""
+    records = batch.records
+    size = -(-len(records) // (workers * 4))
+    parts = [
+        Batch(
+            suite=batch.suite,
+            tasks={r.id: batch.tasks[r.id] for r in records[i : i + size]},
+            records=records[i : i + size],
+        )
+        for i in range(0, len(records), size)
+    ]
+    job = partial(score_batch, profile=profile, fmt=fmt)
+    return [sample for part in scoring_pool(workers).map(job, parts) for sample in part]
 
 
 def _field(exc: BatchError) -> str:
