@@ -113,10 +113,15 @@ def _change_unit(text: str) -> str | None:
     return None
 
 
+_TRIAL = re.compile(r"NCT\d{8}")
+
+
 def _splice(task: Task) -> str | None:
     first = task.expected_answer.proof.split("\n")[0]
     a = first.split()
     for other in task.truth.get("distractor_sentences", []):
+        if set(_TRIAL.findall(other)) == set(_TRIAL.findall(first)):
+            continue  # halves of two sentences about one trial may restate a fact faithfully
         b = other.split()
         tail = " ".join(b[len(b) // 2 :])
         if " ".join(b[len(b) // 2 + 2 :]) not in first:  # the splice must change the facts

@@ -17,6 +17,7 @@ from rapidfuzz.distance import LCSseq
 
 from medsafe_core.judging.lexical._lexicon import LEXICON
 from medsafe_core.judging.lexical.facts import comparisons, entities, negation_count, quantities
+from medsafe_core.judging.lexical.paraphrase import paraphrased
 from medsafe_core.judging.lexical.text import (
     SOFT_WORDS,
     Normalized,
@@ -174,13 +175,17 @@ def ground_segment(text: str, start: int, context: str, ctx: Normalized) -> Segm
             reason = "the quote leaves out the negation in front of it in the context"
         return SegmentMatch(start, start + len(text), text, cs, ce, 100.0, not reason, reason)
     score, ns, ne = _align(seg, ctx)
-    if ns < 0:
-        return SegmentMatch(
-            start, start + len(text), text, -1, -1, 0.0, False, "no similar span in the context"
-        )
-    cs, ce = ctx.span(ns, ne)
-    if score < GROUNDING_THRESHOLD:
-        reason = f"best matching context span is only {score:.0f}% similar"
+    cs, ce = ctx.span(ns, ne) if ns >= 0 else (-1, -1)
+    if ns < 0 or score < GROUNDING_THRESHOLD:
+        found = paraphrased(text, context)
+        if found is not None:
+            ps, pe = found
+            why = "a paraphrase of the context: every value, name, negation and comparison agrees"
+            return SegmentMatch(start, start + len(text), text, ps, pe, score, True, why)
+        if ns < 0:
+            reason = "no similar span in the context"
+        else:
+            reason = f"best matching context span is only {score:.0f}% similar"
         return SegmentMatch(start, start + len(text), text, cs, ce, score, False, reason)
     # the window is as long as the segment; a quote that drops words spans more context
     margin = max(12, len(text) - (ce - cs) + 12)

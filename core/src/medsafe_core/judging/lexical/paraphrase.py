@@ -1,0 +1,70 @@
+"""Faithful paraphrase: a proof segment that does not align to the context word for word
+but says what one context sentence says.
+
+Label policy (docs/scoring.md): a proof is grounded when it quotes faithfully or
+paraphrases without changing a fact. A paraphrase is accepted only when it carries a
+checkable fact (a value or a name) and every fact it states agrees with the sentence it
+paraphrases: each value under unit conversion, each name, the negation, the direction
+of each comparison; and most of its content words are that sentence's. Anything less is
+not grounded, as before.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from rapidfuzz.distance import LCSseq
+
+from medsafe_core.judging.lexical.facts import (
+    comparisons,
+    entities,
+    negation_count,
+    quantities,
+    text_facts,
+)
+from medsafe_core.judging.lexical.text import content_words, has_word_form
+
+_SHARED = 0.7
+"""Share of the segment's content words the paraphrased sentence must hold."""
+_ORDER = 0.75
+"""Share of the segment's content words that must keep the sentence's order."""
+_SENTENCE = re.compile(r"[^.!?;\n]+(?:[.!?;](?!\s|$)[^.!?;\n]*)*[.!?;]?")
+
+
+@lru_cache(maxsize=256)
+def _windows(context: str) -> tuple[tuple[int, int], ...]:
+    """Context sentences, as spans: a paraphrase restates one sentence (two sentences'
+    halves joined would say what neither says)."""
+    return tuple((m.start(), m.end()) for m in _SENTENCE.finditer(context) if m.group().strip())
+
+
+def paraphrased(segment: str, context: str) -> tuple[int, int] | None:
+    """The span of the context sentence the segment faithfully paraphrases, or None."""
+    seg_q, seg_e = quantities(segment), entities(segment)
+    seg_words = set(content_words(segment))
+    if not (seg_q or seg_e) or len(seg_words) < 4:
+        return None  # nothing checkable: a paraphrase must carry a value or a name
+    best: tuple[float, int, int] | None = None
+    for start, end in _windows(context):
+        window = context[start:end]
+        facts = text_facts(window)
+        if not all(facts.has_quantity(q) for q in seg_q):
+            continue
+        if not all(facts.knows_entity(e) for e in seg_e):
+            continue
+        shared = sum(has_word_form(w, facts.stems) for w in seg_words) / len(seg_words)
+        if shared < _SHARED or negation_count(window) != negation_count(segment):
+            continue
+        ordered = content_words(segment)  # reworded, not shuffled: most words keep their order
+        if LCSseq.similarity(ordered, content_words(window)) < _ORDER * len(ordered):
+            continue
+        if comparisons(segment) - comparisons(window):
+            continue
+        if (
+            best is None
+            or shared > best[0]
+            or (shared == best[0] and end - start < best[2] - best[1])
+        ):
+            best = (shared, start, end)
+    return (best[1], best[2]) if best else None
