@@ -1,27 +1,35 @@
-"""evaluate_batch of N items over streamable HTTP vs scoring in process.
+"""evaluate_batch over streamable HTTP beside the same scoring in process.
 
-    uv run python benchmarks/mcp_roundtrip.py [--n 1000] [--rounds 9]
+    uv run python benchmarks/mcp_roundtrip.py [--n 100 1000 3000] [--rounds 3] [--baseline REF]
 
-Prints, side by side, the median and the fastest wall time of (the fastest run is the
-better estimate of the intrinsic cost on a shared, loaded machine):
+For each batch size N (dipg items: mostly well-formed answers, some wrong, some
+malformed) it times, in interleaved rounds so that load drift hits every path alike:
 
-* in process: the same work the tool does, called directly (resolve the tasks from
-  their ids, score every response, summarize with CIs);
-* the tool itself: `server.call_tool(...)` (argument validation, batch checks,
-  chunked scoring, result paging and serialization; no protocol, no client);
-* in-memory MCP: `fastmcp.Client(server)` in the same process (JSON-RPC and the MCP
-  client's validation of the result against the output schema, no network);
+* in process: what the tool computes, called directly on the engine: `build_batch` from
+  the same items (tasks regenerated from their ids) and `medsafe_core.evaluation.evaluate`
+  (scoring, metrics with CIs, the run record);
 * streamable HTTP: `medsafe-mcp --transport http` started as its own process on a free
-  loopback port, called with `fastmcp.Client(url)` (protocol, JSON over HTTP, another
-  process), with and without progress notifications.
+  loopback port and called with `fastmcp.Client(url).call_tool_mcp`, i.e. the official
+  MCP SDK client session (JSON-RPC over HTTP, server-sent events, and the client's
+  validation of the structured result against the tool's output schema), once with
+  `store=false` (N <= 1,000: larger unstored batches are refused) and once with
+  `store=true` (which also writes the run to SQLite).
 
-Goal (issue 5): the HTTP round trip adds < 30% to in-process scoring time.
+`--baseline REF` also starts a server whose `medsafe_mcp` package comes from git revision
+REF (extracted with `git archive`, first on its PYTHONPATH; the engine is this tree's),
+so that before and after are measured in one run under the same load.
+
+Prints per path the median wall time and the median CPU time (this process's, plus the
+server process's for HTTP: steadier than wall time on a loaded machine), the fastest
+wall time, the overhead of each over in process, the client's share (JSON-schema
+validation of one result) and the load average. Goal (issue 5): the HTTP round trip adds < 30% at 1,000 items.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import io
 import json
 import os
 import shutil
@@ -29,9 +37,11 @@ import socket
 import statistics
 import subprocess
 import sys
+import tarfile
 import tempfile
 import time
 from collections.abc import Awaitable, Callable
+from contextlib import AsyncExitStack
 from pathlib import Path
 from typing import Any
 
@@ -39,14 +49,12 @@ import httpx
 import jsonschema
 from fastmcp import Client
 
-from medsafe_core.evaluation import score_run
-from medsafe_core.models import ResponseRecord, Task
-from medsafe_core.runs import build_manifest
+from medsafe_core.evaluation import BatchItem, build_batch, evaluate
 from medsafe_core.settings import Settings
-from medsafe_core.suites import get_suite, resolve_task
-from medsafe_mcp import create_server
+from medsafe_core.suites import get_suite
 
 GOAL = 0.30
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def build_items(n: int, seed: int) -> list[dict[str, Any]]:
@@ -65,39 +73,25 @@ def build_items(n: int, seed: int) -> list[dict[str, Any]]:
 
 
 def in_process(items: list[dict[str, Any]]) -> None:
-    suite = get_suite("dipg")
-    tasks: dict[str, Task] = {}
-    for item in items:
-        tasks.setdefault(item["task_id"], resolve_task(item["task_id"]))
-    records = [ResponseRecord(id=i["task_id"], response=i["response"]) for i in items]
-    profile = Settings().profile_for(get_suite("dipg"))
-    manifest = build_manifest(suite, list(tasks.values()), profile)
-    score_run(suite, list(tasks.values()), records, manifest)
+    """The engine's one evaluation path on the same items, as the tool runs it."""
+    settings = Settings()
+    batch = build_batch(
+        [BatchItem(task_id=i["task_id"], response=i["response"]) for i in items],
+        max_items=settings.max_batch_items,
+        max_response_bytes=settings.max_response_bytes,
+    )
+    evaluate(batch, settings.profile_for(batch.suite))
 
 
-async def call(client: Client[Any], items: list[dict[str, Any]], progress: bool) -> Any:
-    """One evaluate_batch call through the MCP SDK client session (as any MCP client
-    does: JSON-RPC, the transport, and validation of the result against the tool's
-    output schema); returns the structured result."""
-
-    async def on_progress(done: float, total: float | None, message: str | None) -> None:
-        return None
-
+async def call(client: Client[Any], items: list[dict[str, Any]], store: bool) -> dict[str, Any]:
+    """One evaluate_batch call through the MCP SDK client session; the structured result."""
     result = await client.call_tool_mcp(
-        "evaluate_batch",
-        {"responses": items},
-        progress_handler=on_progress if progress else None,
-        timeout=600,
+        "evaluate_batch", {"responses": items, "store": store}, timeout=600
     )
     assert not result.is_error, result.content
-    assert len(result.structured_content["results"]) == len(items)
+    assert result.structured_content is not None
+    assert len(result.structured_content["results"]) == len(items) or store
     return result.structured_content
-
-
-async def timed(fn: Callable[[], Awaitable[Any]]) -> float:
-    start = time.perf_counter()
-    await fn()
-    return time.perf_counter() - start
 
 
 def free_port() -> int:
@@ -106,111 +100,189 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-async def wait_healthy(base: str, process: subprocess.Popen[bytes]) -> None:
+def extract_mcp_server(ref: str, into: Path) -> str:
+    """`mcp_server/src` of git revision `ref` under `into`; the revision's short hash."""
+    short = subprocess.run(
+        ["git", "rev-parse", "--short", ref], cwd=ROOT, check=True, capture_output=True, text=True
+    ).stdout.strip()
+    tar = subprocess.run(
+        ["git", "archive", "--format=tar", ref, "mcp_server/src"],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+    ).stdout
+    with tarfile.open(fileobj=io.BytesIO(tar)) as archive:
+        archive.extractall(into, filter="data")
+    return short
+
+
+async def start_server(env: dict[str, str], data: Path) -> tuple[subprocess.Popen[bytes], str]:
+    """`medsafe-mcp --transport http` on a free loopback port with its own database."""
+    command = shutil.which("medsafe-mcp")
+    if command is None:
+        raise SystemExit("medsafe-mcp is not installed: run `uv sync --all-packages`")
+    data.mkdir(parents=True)
+    env = {
+        **env,
+        "MEDSAFE_DATA_DIR": str(data),
+        "MEDSAFE_DATABASE_URL": f"sqlite+aiosqlite:///{data / 'bench.db'}",
+        "FASTMCP_CHECK_FOR_UPDATES": "off",
+        "FASTMCP_SHOW_SERVER_BANNER": "false",
+    }
+    env.pop("MEDSAFE_MCP_TOKEN", None)
+    port = free_port()
+    argv = [command, "--transport", "http", "--port", str(port), "--log-level", "warning"]
+    process = subprocess.Popen(argv, env=env)
+    base = f"http://127.0.0.1:{port}"
     async with httpx.AsyncClient(base_url=base) as http:
         for _ in range(300):
             if process.poll() is not None:
                 raise RuntimeError("medsafe-mcp exited during start-up")
             try:
                 if (await http.get("/health")).status_code == 200:
-                    return
+                    return process, f"{base}/mcp"
             except httpx.TransportError:
                 pass
             await asyncio.sleep(0.1)
+    process.terminate()
     raise RuntimeError("medsafe-mcp did not become healthy")
 
 
-async def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--n", type=int, default=1000)
-    parser.add_argument("--rounds", type=int, default=9)
-    parser.add_argument("--seed", type=int, default=1)
-    args = parser.parse_args()
-    items = build_items(args.n, args.seed)
-    payload = len(json.dumps({"responses": items}).encode())
-    command = shutil.which("medsafe-mcp")
-    if command is None:
-        raise SystemExit("medsafe-mcp is not installed: run `uv sync --all-packages`")
-    port = free_port()
-    with tempfile.TemporaryDirectory() as data:
-        env = {
-            **os.environ,
-            "MEDSAFE_DATA_DIR": data,
-            "MEDSAFE_DATABASE_URL": f"sqlite+aiosqlite:///{Path(data) / 'bench.db'}",
-            "FASTMCP_CHECK_FOR_UPDATES": "off",
-            "FASTMCP_SHOW_SERVER_BANNER": "false",
-        }
-        env.pop("MEDSAFE_MCP_TOKEN", None)
-        argv = [command, "--transport", "http", "--port", str(port), "--log-level", "warning"]
-        process = subprocess.Popen(argv, env=env)
-        try:
-            base = f"http://127.0.0.1:{port}"
-            await wait_healthy(base, process)
-            server = create_server()
-            async with (
-                Client(server) as memory,
-                Client(f"{base}/mcp", timeout=600) as http,
-            ):
-                paths: dict[str, Callable[[], Awaitable[Any]]] = {
-                    "in process (resolve + score + summarize)": lambda: asyncio.to_thread(
-                        in_process, items
-                    ),
-                    "tool via server.call_tool (no transport)": lambda: server.call_tool(
-                        "evaluate_batch", {"responses": items}
-                    ),
-                    "MCP in memory (same process)": lambda: call(memory, items, False),
-                    "streamable HTTP (server process)": lambda: call(http, items, False),
-                    "streamable HTTP + progress notifications": lambda: call(http, items, True),
-                }
-                for fn in paths.values():  # warm-up: imports, caches, connections
-                    await fn()
-                times: dict[str, list[float]] = {label: [] for label in paths}
-                for _ in range(args.rounds):  # interleaved, so load drift hits all paths
-                    for label, fn in paths.items():
-                        times[label].append(await timed(fn))
-                result = await call(http, items, False)
-                schema = {t.name: t for t in await http.list_tools()}["evaluate_batch"]
-                validation = schema_validation_seconds(schema.output_schema or {}, result)
-        finally:
-            process.terminate()
-            process.wait(timeout=15)
-
-    medians = {label: statistics.median(values) for label, values in times.items()}
-    minima = {label: min(values) for label, values in times.items()}
-    base_median, base_min = next(iter(medians.values())), next(iter(minima.values()))
-    print(
-        f"evaluate_batch, {args.n} dipg items ({payload / 1e6:.2f} MB request), "
-        f"{args.rounds} interleaved rounds, python {sys.version.split()[0]}, "
-        f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}"
-    )
-    print(f"{'path':<44}{'median s':>9}{'overhead':>10}{'min s':>8}{'overhead':>10}")
-    for label in medians:
-        print(
-            f"{label:<44}{medians[label]:>9.3f}{medians[label] / base_median - 1:>+10.1%}"
-            f"{minima[label]:>8.3f}{minima[label] / base_min - 1:>+10.1%}"
-        )
-    print(
-        f"of which the MCP client's JSON-schema validation of the result: {validation:.3f} s "
-        f"({validation / base_min:+.1%} of the fastest in-process run)"
-    )
-    http = "streamable HTTP (server process)"
-    for name, overhead in (
-        ("median", medians[http] / base_median - 1),
-        ("min", minima[http] / base_min - 1),
-    ):
-        verdict = "meets" if overhead < GOAL else "MISSES"
-        print(f"HTTP round-trip overhead ({name}) {overhead:+.1%}: {verdict} the < {GOAL:.0%} goal")
+def variants(baseline: str | None, tmp: Path) -> list[tuple[str, dict[str, str]]]:
+    """(label, environment) of each server to measure: the baseline's, then this tree's."""
+    env = dict(os.environ)
+    out: list[tuple[str, dict[str, str]]] = []
+    if baseline:
+        short = extract_mcp_server(baseline, tmp / "baseline")
+        path = str(tmp / "baseline" / "mcp_server" / "src")
+        old = env.get("PYTHONPATH")
+        base_env = {**env, "PYTHONPATH": path + (os.pathsep + old if old else "")}
+        where = subprocess.run(
+            [sys.executable, "-c", "import medsafe_mcp; print(medsafe_mcp.__file__)"],
+            env=base_env,
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
+        assert where.startswith(path), f"the baseline imports {where}"
+        out.append((f"baseline {short}", base_env))
+    out.append(("this tree", env))
+    return out
 
 
-def schema_validation_seconds(schema: dict[str, Any], result: Any) -> float:
+def validation_seconds(schema: dict[str, Any], result: dict[str, Any]) -> float:
     """Median time the MCP SDK client spends validating one result (jsonschema)."""
     validator = jsonschema.Draft202012Validator(schema)
     runs = []
-    for _ in range(5):
+    for _ in range(3):
         start = time.perf_counter()
-        validator.validate(result)
+        assert jsonschema.exceptions.best_match(validator.iter_errors(result)) is None
         runs.append(time.perf_counter() - start)
     return statistics.median(runs)
+
+
+def cpu_seconds(pid: int | None) -> float:
+    """CPU time (user + system) of this process, plus that of process `pid` if given."""
+    total = time.process_time()
+    if pid is not None:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
+
+
+Timings = dict[str, tuple[list[float], list[float]]]
+Path_ = tuple[Callable[[], Awaitable[Any]], int | None]
+
+
+async def measure(n: int, rounds: int, servers: dict[str, tuple[Client[Any], int]]) -> Timings:
+    """Wall and CPU seconds (this process + the server's) per path and round."""
+    items = build_items(n, 1)
+    paths: dict[str, Path_] = {
+        "in process (build_batch + evaluate)": (lambda: asyncio.to_thread(in_process, items), None)
+    }
+    for label, (client, pid) in servers.items():
+        for store in (False, True):
+            if store or n <= 1000:
+                paths[f"HTTP {label}, store={str(store).lower()}"] = (
+                    lambda c=client, s=store: call(c, items, s),
+                    pid,
+                )
+    for fn, _ in paths.values():  # warm-up: imports, caches, connections
+        await fn()
+    times: Timings = {label: ([], []) for label in paths}
+    for _ in range(rounds):  # interleaved, so load drift hits all paths
+        for label, (fn, pid) in paths.items():
+            cpu, start = cpu_seconds(pid), time.perf_counter()
+            await fn()
+            times[label][0].append(time.perf_counter() - start)
+            times[label][1].append(cpu_seconds(pid) - cpu)
+    return times
+
+
+async def validation(client: Client[Any], n: int) -> float:
+    """Seconds the MCP SDK client spends validating one unstored result (jsonschema)."""
+    tool = {t.name: t for t in await client.list_tools()}["evaluate_batch"]
+    result = await call(client, build_items(min(n, 1000), 1), False)
+    return validation_seconds(tool.output_schema or {}, result)
+
+
+def report(n: int, rounds: int, times: Timings, validated: float) -> None:
+    wall = {label: statistics.median(w) for label, (w, _) in times.items()}
+    cpu = {label: statistics.median(c) for label, (_, c) in times.items()}
+    fastest = {label: min(w) for label, (w, _) in times.items()}
+    base_wall, base_cpu, base_fast = (next(iter(d.values())) for d in (wall, cpu, fastest))
+    print(
+        f"\nevaluate_batch, {n} dipg items, median of {rounds} interleaved rounds, "
+        f"load average {os.getloadavg()[0]:.2f}"
+    )
+    print(
+        f"{'path':<40}{'wall s':>8}{'overhead':>9}{'CPU s':>8}{'overhead':>9}"
+        f"{'min wall':>9}{'overhead':>9}"
+    )
+    for label in wall:
+        print(
+            f"{label:<40}{wall[label]:>8.3f}{wall[label] / base_wall - 1:>+9.1%}"
+            f"{cpu[label]:>8.3f}{cpu[label] / base_cpu - 1:>+9.1%}"
+            f"{fastest[label]:>9.3f}{fastest[label] / base_fast - 1:>+9.1%}"
+        )
+    print(
+        f"of which the MCP SDK client's JSON-schema validation of one unstored result of "
+        f"this tree: {validated:.3f} s ({validated / base_wall:.1%} of in process)"
+    )
+    for label in wall:
+        if label.startswith("HTTP this tree"):
+            overhead = wall[label] / base_wall - 1
+            verdict = "meets" if overhead < GOAL else "MISSES"
+            print(f"{label}: median overhead {overhead:+.1%}, {verdict} the < {GOAL:.0%} goal")
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n")[0])
+    parser.add_argument("--n", type=int, nargs="+", default=[1000])
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--baseline", help="git revision whose medsafe_mcp to measure beside")
+    args = parser.parse_args()
+    print(
+        f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs, "
+        f"load average at start {os.getloadavg()[0]:.2f}"
+    )
+    with tempfile.TemporaryDirectory() as tmp:
+        processes: list[subprocess.Popen[bytes]] = []
+        try:
+            async with AsyncExitStack() as stack:
+                servers: dict[str, tuple[Client[Any], int]] = {}
+                for label, env in variants(args.baseline, Path(tmp)):
+                    process, url = await start_server(env, Path(tmp) / f"data{len(processes)}")
+                    processes.append(process)
+                    client = await stack.enter_async_context(Client(url, timeout=600))
+                    servers[label] = (client, process.pid)
+                for n in args.n:
+                    times = await measure(n, args.rounds, servers)
+                    report(n, args.rounds, times, await validation(client, n))
+        finally:
+            for process in processes:
+                process.terminate()
+                process.wait(timeout=15)
 
 
 if __name__ == "__main__":

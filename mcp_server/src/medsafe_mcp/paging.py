@@ -15,6 +15,8 @@ import json
 from collections.abc import Callable, Iterable, Sequence
 from typing import TypeVar
 
+from fastmcp.tools import ToolResult
+from mcp.types import TextContent
 from pydantic import BaseModel
 
 MESSAGE_LIMIT_BYTES = 1024 * 1024
@@ -34,19 +36,29 @@ batch must fit one result, since nothing is kept to page through afterwards."""
 T = TypeVar("T")
 
 
-def escaped_size(text: str) -> int:
-    """Bytes of `text` written as a JSON string body (quotes excluded), UTF-8."""
-    return len(json.dumps(text, ensure_ascii=False).encode()) - 2
+def json_wire_size(data: bytes) -> int:
+    """Bytes a JSON text (compact, UTF-8, as pydantic writes it) costs in a tool result:
+    the structured copy plus the text copy, whose quotes and backslashes are escaped
+    once more. The SDK writes the event with `json.dumps`, which escapes every non-ASCII
+    character in both copies; ASCII texts (nearly all) are sized without parsing them."""
+    if not data.isascii():
+        data = json.dumps(json.loads(data), separators=(",", ":")).encode()
+    return 2 * len(data) + data.count(b'"') + data.count(b"\\")
 
 
 def wire_size_of_json(text: str) -> int:
     """Bytes a JSON text costs in a tool result: itself, plus its escaped text copy."""
-    return len(text.encode()) + escaped_size(text)
+    return json_wire_size(text.encode())
+
+
+def item_json(item: BaseModel) -> bytes:
+    """The item's JSON, serialized once: sized for paging and spliced into the result."""
+    return type(item).__pydantic_serializer__.to_json(item)
 
 
 def wire_size(item: BaseModel) -> int:
     """Bytes the item costs in a tool result (structured copy + escaped text copy)."""
-    return wire_size_of_json(item.model_dump_json())
+    return json_wire_size(item_json(item))
 
 
 def json_size(item: BaseModel) -> int:
@@ -78,9 +90,21 @@ def take_within_budget(
     return page
 
 
-def fits(items: Sequence[BaseModel], budget: int = RESULT_BUDGET_BYTES) -> bool:
-    """Whether all of `items` fit in one page."""
-    return len(take_within_budget(items, json_size, budget)) == len(items)
+def spliced_result(envelope: BaseModel, field: str, items: Sequence[bytes]) -> ToolResult:
+    """A tool result whose structured content and text content come from one
+    serialization: `envelope` without its list `field`, then `field` as the items' JSON
+    texts (from `item_json`, already made to size the page). FastMCP would otherwise
+    serialize the returned model to JSON text and to a dict, each twice."""
+    head = type(envelope).__pydantic_serializer__.to_json(envelope, exclude={field})
+    text = (
+        b"".join((head[:-1], b',"' if len(head) > 2 else b'{"', field.encode(), b'":['))
+        + b",".join(items)
+        + b"]}"
+    )
+    return ToolResult(
+        content=[TextContent(type="text", text=text.decode())],
+        structured_content=json.loads(text),
+    )
 
 
 def unstored_batch_problem(n_items: int, store: bool) -> str | None:

@@ -11,14 +11,21 @@ from typing import Annotated, Literal
 import anyio
 from fastmcp import Context, FastMCP
 from fastmcp.exceptions import ToolError
+from fastmcp.tools import ToolResult
 from pydantic import Field, TypeAdapter
 
 from medsafe_core.models import RunRecord, SampleResult
 from medsafe_core.records import IdempotencyConflictError, Submission
 from medsafe_mcp.errors import CallerError
-from medsafe_mcp.evaluation import assemble_record, build_batch, score_batch
+from medsafe_mcp.evaluation import assemble_record, batch_metrics, build_batch, score_batch
 from medsafe_mcp.models import EvalItem, EvaluationResult
-from medsafe_mcp.paging import fits, take_within_budget, unstored_batch_problem
+from medsafe_mcp.paging import (
+    item_json,
+    json_wire_size,
+    spliced_result,
+    take_within_budget,
+    unstored_batch_problem,
+)
 from medsafe_mcp.schemas import output_schema
 from medsafe_mcp.state import ServerState
 
@@ -26,6 +33,7 @@ logger = logging.getLogger(__name__)
 
 Detail = Literal["full", "compact"]
 WRITES = {"readOnlyHint": False, "destructiveHint": False, "openWorldHint": False}
+_ITEMS: TypeAdapter[list[EvalItem]] = TypeAdapter(list[EvalItem])
 
 
 def register(server: FastMCP, state: ServerState) -> None:
@@ -89,7 +97,7 @@ def register(server: FastMCP, state: ServerState) -> None:
                 "of storing a second one.",
             ),
         ] = None,
-    ) -> EvaluationResult:
+    ) -> ToolResult:
         """Score answers to evaluation tasks and return per-item verdicts and metrics.
 
         Each result has the reward, the outcome (correct, hallucinated_trace,
@@ -114,72 +122,80 @@ def register(server: FastMCP, state: ServerState) -> None:
             await ctx.report_progress(done, total, f"scored {done} of {total} responses")
 
         samples = await score_batch(batch, reward_profile, progress, grader)
-
-        def finish() -> tuple[RunRecord, tuple[list[SampleResult], Detail, int | None]]:
-            record = assemble_record(
-                batch,
-                samples,
-                reward_profile,
-                participant=participant,
-                salt=state.salt,
-                judge=grader,
-            )
-            return record, result_page(samples)
-
-        record, (results, detail, next_offset) = await anyio.to_thread.run_sync(finish)
+        results, detail, next_offset = await anyio.to_thread.run_sync(result_page, samples)
         if not store and next_offset is not None:
             raise CallerError(
                 "the verdicts of this batch do not fit one result; call again with "
                 "store=true (then page with get_run) or with fewer items"
             )
         run_id = None
-        if run_store is not None:
+        if run_store is None:
+            metrics = await anyio.to_thread.run_sync(batch_metrics, batch, samples, reward_profile)
+        else:
+
+            def record() -> RunRecord:
+                return assemble_record(
+                    batch,
+                    samples,
+                    reward_profile,
+                    participant=participant,
+                    salt=state.salt,
+                    judge=grader,
+                )
+
+            run = await anyio.to_thread.run_sync(record)
+            metrics = run.metrics
             try:
                 run_id = await run_store.save_run_record(
-                    record, submission=submission(idempotency_key, responses)
+                    run, submission=submission(idempotency_key, responses)
                 )
             except IdempotencyConflictError as exc:
                 raise CallerError(str(exc)) from None
             except Exception as exc:
-                logger.exception("cannot save run %s", record.meta.run_id)
+                logger.exception("cannot save run %s", run.meta.run_id)
                 raise ToolError(
                     f"the responses were scored but the run could not be saved "
                     f"({type(exc).__name__}); call again with store=false to get the "
                     "scores without saving"
                 ) from None
-        manifest = record.manifest
-        return EvaluationResult(
-            run_id=run_id if run_store is not None else None,
-            suite=manifest.suite,
-            suite_version=manifest.suite_version,
-            scorer_version=manifest.scorer_version,
-            profile=manifest.profile.name,
-            profile_hash=manifest.profile_hash,
-            ground_truth_source=manifest.ground_truth_source,
+        info = batch.suite.info
+        envelope = EvaluationResult(
+            run_id=run_id,
+            suite=info.name,
+            suite_version=info.version,
+            scorer_version=info.scorer_version,
+            profile=reward_profile.name,
+            profile_hash=reward_profile.hash,
+            ground_truth_source=batch.ground_truth_source,
             participant=participant,
-            metrics=record.metrics,
+            metrics=metrics,
             n_items=len(samples),
             detail=detail,
-            results=results,
+            results=[],
             next_offset=next_offset,
         )
+        return spliced_result(envelope, "results", results)
 
 
 def submission(key: str | None, responses: Sequence[EvalItem]) -> Submission:
     """A self-reported submission, deduplicated by the caller's idempotency key."""
     if key is None:
         return Submission()
-    body = json.dumps([TypeAdapter(EvalItem).dump_python(r, mode="json") for r in responses])
+    body = json.dumps(_ITEMS.dump_python(list(responses), mode="json"))
     return Submission(
         idempotency_key=hashlib.sha256(f"mcp\n{key}".encode()).hexdigest(),
         request_hash=hashlib.sha256(body.encode()).hexdigest(),
     )
 
 
-def result_page(samples: list[SampleResult]) -> tuple[list[SampleResult], Detail, int | None]:
-    """Every result in full when they fit in one MCP message; else compact results
-    (no penalties) for as many items as fit, and where they stop."""
-    if fits(samples):
-        return samples, "full", None
-    compact = take_within_budget(s.model_copy(update={"penalties": []}) for s in samples)
+def result_page(samples: Sequence[SampleResult]) -> tuple[list[bytes], Detail, int | None]:
+    """The JSON of every result in full when they fit in one MCP message; else of compact
+    results (no penalties) for as many items as fit, and where they stop. Each result is
+    serialized once, for its size and for the tool result."""
+    full = take_within_budget(map(item_json, samples), json_wire_size)
+    if len(full) == len(samples):
+        return full, "full", None
+    compact = take_within_budget(
+        (item_json(s.model_copy(update={"penalties": []})) for s in samples), json_wire_size
+    )
     return compact, "compact", len(compact) if len(compact) < len(samples) else None
