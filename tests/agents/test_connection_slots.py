@@ -29,7 +29,7 @@ class Recorder:
         self.closed: list[httpx.AsyncBaseTransport] = []
         self.fail = False
 
-    def make(self) -> httpx.AsyncBaseTransport:
+    def make(self, origin: object) -> httpx.AsyncBaseTransport:
         recorder = self
 
         class Inner(httpx.MockTransport):
@@ -139,3 +139,58 @@ async def test_real_connections_are_kept_alive_and_bounded():
             await http.aclose()
     assert texts == ["ok"] * 40
     assert 1 <= len(peers) <= 4
+
+
+async def test_plain_http_survives_server_closes_and_reports_failures():
+    """On the asyncio backend: a `Connection: close` answer is honoured, a refused port and a silent server give
+    httpx's ConnectError and ReadTimeout, a large body arrives whole."""
+
+    async def answer(request: Request) -> PlainTextResponse:
+        if request.query_params.get("close"):
+            return PlainTextResponse("bye", headers={"connection": "close"})
+        if request.query_params.get("slow"):
+            await asyncio.sleep(1.0)
+        if request.query_params.get("big"):
+            return PlainTextResponse("x" * 3_000_000)
+        return PlainTextResponse("ok")
+
+    app = Starlette(routes=[Route("/", answer)])
+    async with serve(app) as url:
+        pool = ConnectionSlots(2)
+        http = httpx.AsyncClient(transport=pool, timeout=httpx.Timeout(5.0))
+        try:
+            assert (await http.get(url + "/")).text == "ok"
+            assert (await http.get(url + "/?close=1")).text == "bye"
+            assert (await http.get(url + "/")).text == "ok"
+            assert len((await http.get(url + "/?big=1")).content) == 3_000_000
+            with pytest.raises(httpx.ReadTimeout):
+                await http.get(url + "/?slow=1", timeout=httpx.Timeout(0.1))
+            assert (await http.get(url + "/")).text == "ok"
+        finally:
+            await http.aclose()
+    async with httpx.AsyncClient(transport=ConnectionSlots(2)) as closed:
+        with pytest.raises(httpx.ConnectError):
+            await closed.get(url + "/")
+
+
+async def test_an_idle_connection_the_server_closed_is_replaced():
+    """A server that drops idle keep-alive connections (its keep-alive timeout): the
+    next request opens a new connection instead of failing on the dead one."""
+    accepted = 0
+
+    async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        nonlocal accepted
+        accepted += 1
+        await reader.readuntil(b"\r\n\r\n")
+        writer.write(b"HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok")
+        await writer.drain()
+        await asyncio.sleep(0.05)
+        writer.close()
+
+    server = await asyncio.start_server(handle, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    async with server, httpx.AsyncClient(transport=ConnectionSlots(1)) as http:
+        for _ in range(3):
+            assert (await http.get(f"http://127.0.0.1:{port}/")).text == "ok"
+            await asyncio.sleep(0.2)
+    assert accepted == 3

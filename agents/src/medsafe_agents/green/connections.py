@@ -20,7 +20,10 @@ from __future__ import annotations
 import time
 from collections.abc import AsyncIterator, Callable
 
+import httpcore
 import httpx
+
+from medsafe_agents.green.sockets import AsyncioBackend
 
 KEEPALIVE_EXPIRY_S = 5.0
 """Idle time after which a slot's connection is closed (httpx's default expiry)."""
@@ -61,16 +64,27 @@ class _ReleasingStream(httpx.AsyncByteStream):
                 self._pool = None
 
 
-def single_connection_transport() -> Callable[[], httpx.AsyncBaseTransport]:
-    """A factory of plain HTTP transports limited to one keep-alive connection, all
-    sharing one TLS context (building one per transport costs milliseconds)."""
+def single_connection_transport() -> Callable[[Origin], httpx.AsyncBaseTransport]:
+    """A factory of HTTP transports limited to one keep-alive connection: on asyncio
+    streams for plain HTTP (`AsyncioBackend`), httpx's default for HTTPS, all sharing
+    one TLS context (building one per transport costs milliseconds)."""
     ssl_context = httpx.create_ssl_context()
     limits = httpx.Limits(
         max_connections=1, max_keepalive_connections=1, keepalive_expiry=KEEPALIVE_EXPIRY_S
     )
+    backend = AsyncioBackend()
 
-    def make() -> httpx.AsyncBaseTransport:
-        return httpx.AsyncHTTPTransport(verify=ssl_context, limits=limits)
+    def make(origin: Origin) -> httpx.AsyncBaseTransport:
+        transport = httpx.AsyncHTTPTransport(verify=ssl_context, limits=limits)
+        if origin[0] == b"http":
+            # httpx takes no network backend: its pool is swapped for one on ours.
+            transport._pool = httpcore.AsyncConnectionPool(
+                max_connections=1,
+                max_keepalive_connections=1,
+                keepalive_expiry=KEEPALIVE_EXPIRY_S,
+                network_backend=backend,
+            )
+        return transport
 
     return make
 
@@ -81,7 +95,7 @@ class ConnectionSlots(httpx.AsyncBaseTransport):
     def __init__(
         self,
         max_connections: int,
-        make_transport: Callable[[], httpx.AsyncBaseTransport] | None = None,
+        make_transport: Callable[[Origin], httpx.AsyncBaseTransport] | None = None,
         *,
         keepalive_expiry_s: float = KEEPALIVE_EXPIRY_S,
     ) -> None:
@@ -104,7 +118,7 @@ class ConnectionSlots(httpx.AsyncBaseTransport):
         else:
             slots = self._slots.setdefault(origin, [])
             if len(slots) < self.max_connections:
-                slot = _Slot(origin, self._make())
+                slot = _Slot(origin, self._make(origin))
                 slots.append(slot)
             else:
                 slot = min(slots, key=lambda s: s.busy)
