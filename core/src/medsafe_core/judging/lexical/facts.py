@@ -189,6 +189,13 @@ def _quantities(text: str) -> tuple[Quantity, ...]:
         start = m.start()
         if start > 0 and (lower[start - 1].isalnum() or lower[start - 1] == "."):
             continue  # digits inside an identifier ("h3k27m") or after a decimal point
+        if (
+            start > 1
+            and lower[start - 1] == "-"
+            and lower[start - 2].isalpha()
+            and m.group("a")[0].isdigit()
+        ):
+            continue  # an identifier's number ("pbtc-047", "covid-19"), not a value
         if clock_spans and any(a <= start < b for a, b in clock_spans):
             continue  # part of a clock time, read as one
         unit = _unit(m.group("unit"))

@@ -55,6 +55,8 @@ class SegmentMatch:
     grounded: bool
     reason: str = ""
     """Why the segment is not grounded."""
+    unsure: bool = False
+    """Not grounded for want of evidence either way (a reworded sentence), not refuted."""
 
 
 @dataclass(slots=True)
@@ -73,6 +75,12 @@ class Grounding:
             and not self.commentary_problem
             and all(s.grounded for s in self.segments)
         )
+
+    @property
+    def unsure(self) -> bool:
+        """Not grounded, but only for want of evidence: every failing segment is unsure."""
+        failures = self.failures
+        return bool(failures) and not self.commentary_problem and all(s.unsure for s in failures)
 
     @property
     def failures(self) -> list[SegmentMatch]:
@@ -178,10 +186,13 @@ def ground_segment(text: str, start: int, context: str, ctx: Normalized) -> Segm
     cs, ce = ctx.span(ns, ne) if ns >= 0 else (-1, -1)
     if ns < 0 or score < GROUNDING_THRESHOLD:
         found = paraphrased(text, context)
+        if found is not None and found.sure:
+            return SegmentMatch(start, start + len(text), text, found.start, found.end, score, True)
         if found is not None:
-            ps, pe = found
-            why = "a paraphrase of the context: every value, name, negation and comparison agrees"
-            return SegmentMatch(start, start + len(text), text, ps, pe, score, True, why)
+            why = "it rewords a context sentence whose values and names agree, in other words"
+            return SegmentMatch(
+                start, start + len(text), text, found.start, found.end, score, False, why, True
+            )
         if ns < 0:
             reason = "no similar span in the context"
         else:

@@ -5,14 +5,17 @@ Label policy (docs/scoring.md): a proof is grounded when it quotes faithfully or
 paraphrases without changing a fact. A paraphrase is accepted only when it carries a
 checkable fact (a value or a name) and every fact it states agrees with the sentence it
 paraphrases: each value under unit conversion, each name, the negation, the direction
-of each comparison; and most of its content words are that sentence's. Anything less is
-not grounded, as before.
+of each comparison; and most of its content words are that sentence's, mostly in its
+order. When every content word is the sentence's (in some form) it is grounded; when some
+are not, no fact check can tell a rewording from a swapped term, and the judge is unsure.
+Anything less is not grounded, as before.
 """
 
 from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import NamedTuple
 
 from rapidfuzz.distance import LCSseq
 
@@ -39,8 +42,18 @@ def _windows(context: str) -> tuple[tuple[int, int], ...]:
     return tuple((m.start(), m.end()) for m in _SENTENCE.finditer(context) if m.group().strip())
 
 
-def paraphrased(segment: str, context: str) -> tuple[int, int] | None:
-    """The span of the context sentence the segment faithfully paraphrases, or None."""
+class Paraphrase(NamedTuple):
+    """The context sentence a proof segment restates, and whether every one of its words
+    is that sentence's (`sure`); a reworded one may still swap a term ('overall' for
+    'progression-free' survival) that no fact check sees, so the judge is unsure of it."""
+
+    start: int
+    end: int
+    sure: bool
+
+
+def paraphrased(segment: str, context: str) -> Paraphrase | None:
+    """The context sentence the segment restates with every fact agreeing, or None."""
     seg_q, seg_e = quantities(segment), entities(segment)
     seg_words = set(content_words(segment))
     if not (seg_q or seg_e) or len(seg_words) < 4:
@@ -67,4 +80,17 @@ def paraphrased(segment: str, context: str) -> tuple[int, int] | None:
             or (shared == best[0] and end - start < best[2] - best[1])
         ):
             best = (shared, start, end)
-    return (best[1], best[2]) if best else None
+    if best is None:
+        return None
+    _, start, end = best
+    return Paraphrase(start, end, best[0] >= 1.0 and not _drops(seg_words, context[start:end]))
+
+
+def _drops(seg_words: set[str], sentence: str) -> bool:
+    """The segment leaves out a content word inside the stretch of the sentence it restates
+    ('survival with temozolomide' from 'survival with temozolomide plus radiotherapy')."""
+    stems = content_words(sentence)
+    hits = [i for i, w in enumerate(stems) if has_word_form(w, frozenset(seg_words))]
+    if not hits:
+        return True
+    return any(not has_word_form(w, frozenset(seg_words)) for w in stems[hits[0] : hits[-1] + 1])

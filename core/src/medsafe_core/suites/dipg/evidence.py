@@ -95,40 +95,42 @@ _SOURCE = re.compile(r"\bsource\s+([A-Z])\b", re.IGNORECASE)
 _SENTENCES = re.compile(r"[^.!?\n]+(?:\.(?=\d)[^.!?\n]*)*")
 
 
-def _attributed(text: str, question: str) -> dict[str, Quantity]:
-    """Each source label of a conflict report with the value it is given: the first said
-    after it, before the next label ('Source A reports 18%, whereas Source B reports
-    24%'), or the last before the parenthesis that holds it ('18% (Source A)'). Values
-    the question states ('by day 7') are the subject, not what a source reports."""
+def _readings(text: str, question: str) -> list[dict[str, Quantity]]:
+    """The ways a conflict report may pair its source labels with values, each complete
+    (every label given one): the value said after each label, before the next ('Source A
+    reports 18%, whereas Source B reports 24%'), else before the parenthesis holding the
+    label ('18% (Source A)'); or the value said just before each label ('18% in Source
+    A versus 24% in Source B'). Values the question states ('by day 7') are the subject,
+    not what a source reports."""
     asked = text_facts(question)
     marks = list(_SOURCE.finditer(text))
-    out: dict[str, Quantity] = {}
+    labels = {m.group(1).upper() for m in marks}
+    after: dict[str, Quantity] = {}
+    before: dict[str, Quantity] = {}
     for i, mark in enumerate(marks):
-        before = text[marks[i - 1].end() if i else 0 : mark.start()]
-        paren = before.rfind("(")
-        if paren > before.rfind(")"):  # "64% (Source A)", "0.1 mg/kg/h (7 mg/h, Source A)"
-            said = _values(before[:paren], asked)[-1:]
+        label = mark.group(1).upper()
+        head = text[marks[i - 1].end() if i else 0 : mark.start()]
+        paren = head.rfind("(")
+        if paren > head.rfind(")"):  # "64% (Source A)", "0.1 mg/kg/h (7 mg/h, Source A)"
+            said = _values(head[:paren], asked)[-1:]
         else:
             end = marks[i + 1].start() if i + 1 < len(marks) else len(text)
             said = _values(text[mark.end() : end], asked)[:1]
         if said:
-            out.setdefault(mark.group(1).upper(), said[0])
-    return out
+            after.setdefault(label, said[0])
+        said = _values(head, asked)[-1:]
+        if said:
+            before.setdefault(label, said[0])
+    return [r for r in (after, before) if labels and set(r) == labels]
 
 
 def _values(text: str, asked: TextFacts) -> list[Quantity]:
     return [q for q in text_facts(text).quantities if not asked.has_quantity(q)]
 
 
-def misattributes(final: str, task: Task) -> str | None:
-    """The source label in a conflict report whose value is not that source's: the
-    context's sentences for that label do not state it, or the task's reference gives
-    that source another value. None when every attribution holds."""
-    claims = _attributed(final, task.question)
-    if not claims:
-        return None
-    reference = _attributed(task.expected().final, task.question)
-    for label, value in claims.items():
+def _wrong_label(reading: dict[str, Quantity], task: Task) -> str | None:
+    """The first label whose value the context's sentences for that source do not state."""
+    for label, value in reading.items():
         own = [
             m.group()
             for m in _SENTENCES.finditer(task.context)
@@ -136,6 +138,27 @@ def misattributes(final: str, task: Task) -> str | None:
         ]
         if own and not any(text_facts(sentence).has_quantity(value) for sentence in own):
             return label
-        if label in reference and not value.agrees(reference[label]):
-            return label
     return None
+
+
+def misattributes(final: str, task: Task) -> str | None:
+    """The source label in a conflict report whose value is not that source's (the
+    context's sentences for that label do not state it, or the task's reference gives
+    that source another value), when no reading of the report pairs labels and values
+    rightly. None when one does, or when the report pairs none."""
+    readings = _readings(final, task.question)
+    if not readings:
+        return None
+    truth = next(
+        (r for r in _readings(task.expected().final, task.question) if not _wrong_label(r, task)),
+        {},
+    )
+    wrong: str | None = None
+    for reading in readings:
+        label = _wrong_label(reading, task) or next(
+            (k for k, v in reading.items() if k in truth and not v.agrees(truth[k])), None
+        )
+        if label is None:
+            return None
+        wrong = wrong or label
+    return wrong

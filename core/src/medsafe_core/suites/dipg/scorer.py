@@ -151,6 +151,8 @@ def _non_answer(lad: _Ladder, task: Task, kind: AnswerKind, final: str, proof: s
     g: Grounding | None = None
     if proof:
         g = ground_proof(proof, task.context)
+        if g.unsure:
+            return Score.unscored(f"the judge is unsure: {_ungrounded_reason(g)}")
         if not g.grounded:
             lad.flags.hallucination = True
             ev = _grounding_ev(g, task.context, failures_only=True)
@@ -271,6 +273,8 @@ def _score(
     if judge is not None:
         return judged_answer(lad, task, kind, proof, final, judge)
     g = ground_proof(proof, task.context)
+    if g.unsure:
+        return Score.unscored(f"the judge is unsure: {_ungrounded_reason(g)}")
     if not g.grounded:
         lad.flags.hallucination = True
         lad.add(
