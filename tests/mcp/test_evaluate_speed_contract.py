@@ -89,3 +89,17 @@ def test_wire_size_counts_both_copies_as_the_sdk_writes_them() -> None:
         exact = len(structured.encode()) + len(text_copy.encode())
         size = json_wire_size(text.encode())
         assert exact <= size <= exact + 2 * sum(not c.isascii() for c in text)
+
+
+async def test_schemas_are_registered_as_published_so_no_call_redoes_it(tmp_path: Path) -> None:
+    # The MCP SDK lists the tools on every tools/call over HTTP, and FastMCP inlines
+    # every `$defs` it finds on each listing; registered without them, it has none to do.
+    server = create_server(make_settings(tmp_path))
+    for name in ("list_suites", "get_eval_tasks", "evaluate_batch", "get_run", "compare_runs"):
+        tool = await server.get_tool(name)
+        assert tool is not None
+        assert "$ref" not in json.dumps(tool.output_schema), name
+    evaluate = await server.get_tool("evaluate_batch")
+    assert evaluate is not None
+    assert "$ref" not in json.dumps(evaluate.parameters)
+    assert "ground_truth" in json.dumps(evaluate.parameters)

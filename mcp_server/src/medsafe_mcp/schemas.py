@@ -6,13 +6,19 @@ The MCP SDK client validates every structured result against the tool's output s
 branch, building an error object for each miss; for a 1,000-item result that is most
 of the client's cost. `{"type": ["number", "null"]}` states the same constraint and
 validates several times faster, so output schemas are published in that form.
+
+Schemas are also published with their `$defs` inlined, as FastMCP's dereferencing
+middleware would publish them: done once here, since the middleware otherwise redoes it
+for every tool on every `tools/list`, and the MCP SDK's HTTP transport lists the tools
+on every `tools/call` (to check `Mcp-Param-*` headers against the called tool's schema),
+which cost more than ten milliseconds per call.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from fastmcp.utilities.json_schema import compress_schema
+from fastmcp.utilities.json_schema import compress_schema, dereference_refs
 from pydantic import BaseModel
 
 
@@ -38,9 +44,15 @@ def merge_simple_unions(node: Any) -> Any:
     return out
 
 
+def inline_refs(schema: dict[str, Any]) -> dict[str, Any]:
+    """`schema` as FastMCP publishes it: `$ref`s to `$defs` inlined (see the module
+    docstring)."""
+    return dereference_refs(schema)
+
+
 def output_schema(model: type[BaseModel]) -> dict[str, Any]:
-    """The tool output schema FastMCP would derive from `model`, with simple unions
-    merged (see the module docstring)."""
+    """The tool output schema FastMCP would derive from `model` and publish, with simple
+    unions merged and `$defs` inlined (see the module docstring)."""
     schema = model.model_json_schema(mode="serialization")
     merged: dict[str, Any] = merge_simple_unions(compress_schema(schema, prune_titles=True))
-    return merged
+    return inline_refs(merged)

@@ -11,7 +11,8 @@ from typing import Annotated, Literal
 import anyio
 from fastmcp import Context, FastMCP
 from fastmcp.exceptions import ToolError
-from fastmcp.tools import ToolResult
+from fastmcp.tools import Tool, ToolResult
+from mcp.types import ToolAnnotations
 from pydantic import Field, TypeAdapter
 
 from medsafe_core.models import RunRecord, SampleResult
@@ -26,7 +27,7 @@ from medsafe_mcp.paging import (
     take_within_budget,
     unstored_batch_problem,
 )
-from medsafe_mcp.schemas import output_schema
+from medsafe_mcp.schemas import inline_refs, output_schema
 from medsafe_mcp.state import ServerState
 
 logger = logging.getLogger(__name__)
@@ -39,11 +40,6 @@ _ITEMS: TypeAdapter[list[EvalItem]] = TypeAdapter(list[EvalItem])
 def register(server: FastMCP, state: ServerState) -> None:
     """Add `evaluate_batch` to `server`."""
 
-    @server.tool(
-        title="Score responses",
-        annotations=WRITES,
-        output_schema=output_schema(EvaluationResult),
-    )
     async def evaluate_batch(
         responses: Annotated[
             list[EvalItem],
@@ -175,6 +171,15 @@ def register(server: FastMCP, state: ServerState) -> None:
             next_offset=next_offset,
         )
         return spliced_result(envelope, "results", results)
+
+    tool = Tool.from_function(
+        evaluate_batch,
+        title="Score responses",
+        annotations=ToolAnnotations.model_validate(WRITES),
+        output_schema=output_schema(EvaluationResult),
+    )
+    # the arguments' schema as the dereferencing middleware would publish it, once
+    server.add_tool(tool.model_copy(update={"parameters": inline_refs(tool.parameters)}))
 
 
 def submission(key: str | None, responses: Sequence[EvalItem]) -> Submission:
