@@ -1,11 +1,13 @@
-"""Regenerate the bundled dipg task file and its manifest, or check them (`--check`).
+"""Regenerate the bundled dipg task files and their manifests, or check them (`--check`).
 
-    uv run python scripts/build_bundled_tasks.py          # rewrite the two files
-    uv run python scripts/build_bundled_tasks.py --check  # exit 1 if they are stale
+    uv run python scripts/build_bundled_tasks.py          # rewrite the files
+    uv run python scripts/build_bundled_tasks.py --check  # exit 1 if any is stale
 
-The file holds the first N tasks of a fixed seed, generated exactly as the server
-regenerates them from their ids. If the generator changes, the check fails until the
-dipg suite version is bumped and the file rebuilt (a new version gets a new file name).
+Each file holds the first N tasks of a fixed seed for one generator version, generated
+exactly as the server regenerates them from their ids: `dipg-v1-bundled` (version 1,
+the file `bundled_dataset()` loads) and `dipg-v2-bundled` (version 2, the current one).
+Every version stays reproducible, so if the generator's output for a version changes,
+the check fails: a change of what is generated needs a new version (and a new file).
 """
 
 from __future__ import annotations
@@ -25,23 +27,31 @@ from medsafe_core.suites.dipg.generate import GENERATOR_VERSION, SUITE, generate
 
 SEED = 2026
 N = 300
+BUNDLED_VERSION = 1
+"""Version of the file `bundled_dataset()` loads (`datasets.BUNDLED_NAME`)."""
+VERSIONS = tuple(sorted({BUNDLED_VERSION, GENERATOR_VERSION}))
 DATA_DIR = Path(__file__).resolve().parents[1] / "core" / "src" / "medsafe_core" / "data"
 
 
-def build_tasks(seed: int = SEED, n: int = N) -> list[Task]:
-    """The bundled tasks: ids `dipg/<version>/<seed>/<index>`, no salt."""
-    key = f"{SUITE}/{GENERATOR_VERSION}/{seed}"
-    return [
-        generate_task(key, i, make_task_id(SUITE, GENERATOR_VERSION, seed, i)) for i in range(n)
-    ]
+def bundle_name(version: int) -> str:
+    """File name (without extension) of a version's bundled tasks."""
+    return BUNDLED_NAME if version == BUNDLED_VERSION else f"{SUITE}-v{version}-bundled"
 
 
-def manifest_for(data: bytes, seed: int = SEED, n: int = N) -> dict[str, object]:
-    """The manifest recorded next to the task file."""
+def build_tasks(seed: int = SEED, n: int = N, version: int = BUNDLED_VERSION) -> list[Task]:
+    """The bundled tasks of a version: ids `dipg/<version>/<seed>/<index>`, no salt."""
+    key = f"{SUITE}/{version}/{seed}"
+    return [generate_task(key, i, make_task_id(SUITE, version, seed, i)) for i in range(n)]
+
+
+def manifest_for(
+    data: bytes, seed: int = SEED, n: int = N, version: int = BUNDLED_VERSION
+) -> dict[str, object]:
+    """The manifest recorded next to a task file."""
     return {
-        "name": BUNDLED_NAME,
+        "name": bundle_name(version),
         "suite": SUITE,
-        "suite_version": GENERATOR_VERSION,
+        "suite_version": version,
         "seed": seed,
         "n": n,
         "sha256": hashlib.sha256(data).hexdigest(),
@@ -60,36 +70,44 @@ def _write_atomic(path: Path, text: str) -> None:
     os.replace(tmp, path)
 
 
+def _stale(version: int, data: bytes, manifest: dict[str, object]) -> list[str]:
+    name = bundle_name(version)
+    jsonl, meta = DATA_DIR / f"{name}.jsonl", DATA_DIR / f"{name}.json"
+    checks = (
+        (jsonl, jsonl.exists() and jsonl.read_bytes() == data),
+        (meta, meta.exists() and meta.read_text("utf-8") == manifest_text(manifest)),
+    )
+    return [str(p) for p, ok in checks if not ok]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="verify instead of writing")
     args = parser.parse_args(argv)
-    tasks = build_tasks()
-    data = dumps_tasks(tasks)
-    manifest = manifest_for(data)
-    jsonl, meta = DATA_DIR / f"{BUNDLED_NAME}.jsonl", DATA_DIR / f"{BUNDLED_NAME}.json"
-    if args.check:
-        stale = [
-            str(p)
-            for p, ok in (
-                (jsonl, jsonl.exists() and jsonl.read_bytes() == data),
-                (meta, meta.exists() and meta.read_text("utf-8") == manifest_text(manifest)),
-            )
-            if not ok
-        ]
-        if stale:
-            print(
-                "stale bundled task files: " + ", ".join(stale) + "\nThe dipg generator changed: "
-                "bump the dipg suite version, then run scripts/build_bundled_tasks.py",
-                file=sys.stderr,
-            )
-            return 1
-        print(f"bundled task files are up to date ({len(tasks)} tasks)")
+    stale: list[str] = []
+    for version in VERSIONS:
+        tasks = build_tasks(version=version)
+        data = dumps_tasks(tasks)
+        manifest = manifest_for(data, version=version)
+        if args.check:
+            stale += _stale(version, data, manifest)
+            continue
+        name = bundle_name(version)
+        DATA_DIR.mkdir(parents=True, exist_ok=True)
+        write_tasks(tasks, DATA_DIR / f"{name}.jsonl")
+        _write_atomic(DATA_DIR / f"{name}.json", manifest_text(manifest))
+        print(f"wrote {len(tasks)} version {version} tasks to {name}.jsonl ({len(data)} bytes)")
+    if not args.check:
         return 0
-    DATA_DIR.mkdir(parents=True, exist_ok=True)
-    write_tasks(tasks, jsonl)
-    _write_atomic(meta, manifest_text(manifest))
-    print(f"wrote {len(tasks)} tasks to {jsonl} ({len(data)} bytes) and {meta.name}")
+    if stale:
+        print(
+            "stale bundled task files: " + ", ".join(stale) + "\nThe dipg generator's output "
+            "changed for a released version: keep that version's output and put the change "
+            "in a new version, then run scripts/build_bundled_tasks.py",
+            file=sys.stderr,
+        )
+        return 1
+    print(f"bundled task files are up to date (versions {', '.join(map(str, VERSIONS))})")
     return 0
 
 

@@ -57,7 +57,7 @@ def test_tasks_writes_the_contract_fields(tasks_file: Path) -> None:
     for row in rows:
         assert {"id", "suite", "category", "context", "question", "expected_answer"} <= set(row)
         assert set(row["expected_answer"]) >= {"final", "proof"}
-        assert row["id"].startswith("dipg/1/7/")
+        assert row["id"].startswith("dipg/2/7/")
     assert get_suite("dipg").resolve(rows[5]["id"]).question == rows[5]["question"]
 
 
@@ -175,13 +175,13 @@ def test_published_schema_tasks_are_accepted(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("content", "message"),
     [
-        ('{"id": "dipg/1/7/000000", "response": "x"}\nnot json\n', ":2: not valid JSON"),
+        ('{"id": "dipg/2/7/000000", "response": "x"}\nnot json\n', ":2: not valid JSON"),
         ('{"id": "nope/1/1/000001", "response": "x"}\n', "unknown task id"),
         (
-            '{"id": "dipg/1/7/000000", "response": "x"}\n{"id": "dipg/1/7/000000", "response": "y"}\n',
+            '{"id": "dipg/2/7/000000", "response": "x"}\n{"id": "dipg/2/7/000000", "response": "y"}\n',
             "duplicate task id",
         ),
-        ('{"id": "dipg/1/7/000000", "response": 5}\n', ":1: response"),
+        ('{"id": "dipg/2/7/000000", "response": 5}\n', ":1: response"),
     ],
 )
 def test_bad_responses_fail_with_one_line_and_write_nothing(

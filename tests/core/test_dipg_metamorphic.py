@@ -22,9 +22,10 @@ from medsafe_core.suites.dipg.outcomes import DipgOutcome
 from medsafe_core.suites.dipg.profiles import DIPG_V4
 
 SUITE = get_suite("dipg")
-ANSWER_TASKS = [
-    t for t in SUITE.tasks(seed=11, n=400) if t.expected_answer.kind is AnswerKind.ANSWER
-][:150]
+# Version 1 tasks, whose finals restate what their proofs quote. Version 2 adds computed
+# answers (a restated proof does not answer them); see test_dipg_v2_*.py.
+V1_TASKS = [SUITE.resolve(f"dipg/1/11/{i:06d}") for i in range(400)]
+ANSWER_TASKS = [t for t in V1_TASKS if t.expected_answer.kind is AnswerKind.ANSWER][:150]
 _NUMBER = re.compile(r"(?<![\w.])\d+(?:\.\d+)?")
 _UNIT_SWAP = {
     "Gy": "mg",
@@ -291,7 +292,8 @@ def test_harmless_rewordings_keep_the_verdict(name: str) -> None:
 
 
 def test_non_answer_tasks_reward_abstention_and_conflict() -> None:
-    tasks = SUITE.tasks(seed=12, n=200, categories=["insufficient", "conflict"])
+    tasks = [SUITE.resolve(f"dipg/1/12/{i:06d}") for i in range(200)]
+    tasks = [t for t in tasks if t.category in ("insufficient", "conflict")]
     for t in tasks:
         good = _respond(t.expected_answer.proof, t.expected_answer.final)
         expected = (

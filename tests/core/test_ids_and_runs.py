@@ -24,10 +24,10 @@ SUITE = get_suite("dipg")
 
 def test_generated_ids_are_readable_and_reversible() -> None:
     task = SUITE.task(7, 123)
-    assert task.id == "dipg/1/7/000123"
+    assert task.id == "dipg/2/7/000123"
     parsed = parse_task_id(task.id)
     assert parsed is not None
-    assert (parsed.suite, parsed.version, parsed.seed, parsed.index) == ("dipg", 1, 7, 123)
+    assert (parsed.suite, parsed.version, parsed.seed, parsed.index) == ("dipg", 2, 7, 123)
     again = resolve_task(task.id)
     assert again == task
     assert parse_task_id("my-file-line-3") is None
@@ -35,7 +35,7 @@ def test_generated_ids_are_readable_and_reversible() -> None:
 
 def test_salted_ids_need_the_servers_salt() -> None:
     official = SUITE.task(7, 5, salt="server-secret")
-    assert official.id.startswith("dipg/1/7~")
+    assert official.id.startswith("dipg/2/7~")
     assert "server-secret" not in official.model_dump_json()
     assert resolve_task(official.id, salt="server-secret") == official
     public = SUITE.task(7, 5)
@@ -46,7 +46,7 @@ def test_salted_ids_need_the_servers_salt() -> None:
         resolve_task(official.id, salt="guess")
 
 
-@pytest.mark.parametrize("bad", ["dipg/2/7/000001", "nope/1/7/000001", "dipg/1/x/1", ""])
+@pytest.mark.parametrize("bad", ["dipg/9/7/000001", "nope/1/7/000001", "dipg/1/x/1", ""])
 def test_bad_ids_raise_a_typed_error(bad: str) -> None:
     with pytest.raises(TaskIdError):
         resolve_task(bad)

@@ -113,7 +113,7 @@ async def test_async_client_and_stored_run(live: LiveServer) -> None:
 async def test_env_client_over_ws(live: LiveServer) -> None:
     async with EnvClient(live.url) as env:
         first = await env.reset(seed=4)
-        assert first.observation.task_id == "dipg/1/4/000000"
+        assert first.observation.task_id == "dipg/2/4/000000"
         with pytest.raises(EnvError, match="VALIDATION_ERROR"):
             await env.reset(seed=-1)
         task = resolve_task(first.observation.task_id)

@@ -45,7 +45,7 @@ async def test_http_reset_then_self_contained_step(client: httpx.AsyncClient) ->
     assert body["reward"] is None
     assert body["done"] is False
     obs = body["observation"]
-    assert obs["task_id"] == "dipg/1/7/000003"
+    assert obs["task_id"] == "dipg/2/7/000003"
     assert obs["context"] in obs["prompt"]
     _no_ground_truth(reset.text, obs["task_id"])
     task = resolve_task(obs["task_id"])
@@ -109,7 +109,7 @@ async def test_ws_session_protocol(live: LiveServer) -> None:
             reply = json.loads(await ws.recv())
             assert reply["type"] == "observation"
             ids.append(reply["data"]["observation"]["task_id"])
-        assert ids == ["dipg/1/11/000000", "dipg/1/11/000001", "dipg/1/11/000002"]
+        assert ids == ["dipg/2/11/000000", "dipg/2/11/000001", "dipg/2/11/000002"]
         await ws.send(json.dumps({"type": "state"}))
         state = json.loads(await ws.recv())
         assert state["type"] == "state"
@@ -138,7 +138,7 @@ async def test_openenv_client_drives_the_server(live: LiveServer) -> None:
         obs = result.observation
         assert result.done is False
         assert result.reward is None
-        assert obs["task_id"] == "dipg/1/7/000002"
+        assert obs["task_id"] == "dipg/2/7/000002"
         task = resolve_task(obs["task_id"])
         result = await env.step({"llm_response": good_response(task)})
         assert result.done is True
@@ -148,7 +148,7 @@ async def test_openenv_client_drives_the_server(live: LiveServer) -> None:
         assert state["step_count"] == 1
         assert state["episode_id"] == obs["metadata"]["episode_id"]
         result = await env.reset()  # same session seed, next task
-        assert result.observation["task_id"] == "dipg/1/7/000003"
+        assert result.observation["task_id"] == "dipg/2/7/000003"
         with pytest.raises(RuntimeError, match="llm_response"):
             await env.step({"text": "wrong field"})
 

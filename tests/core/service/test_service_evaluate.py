@@ -26,7 +26,7 @@ async def test_eval_tasks_published_shape_without_ground_truth(client: httpx.Asy
     assert resp.status_code == 200
     body = resp.json()
     assert len(body["tasks"]) == body["count"] == 5
-    assert [t["id"] for t in body["tasks"]] == [f"dipg/1/7/{i:06d}" for i in range(5)]
+    assert [t["id"] for t in body["tasks"]] == [f"dipg/2/7/{i:06d}" for i in range(5)]
     for t in body["tasks"]:
         assert {"id", "context", "question"} <= t.keys()
         assert "category" not in t  # the category can reveal the expected answer kind

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
+from medsafe_core.ids import TaskIdError, parse_task_id
 from medsafe_core.models import (
     ExpectedAnswer,
     RewardProfile,
@@ -15,7 +16,12 @@ from medsafe_core.models import (
 )
 from medsafe_core.parsing import ResponseFormat
 from medsafe_core.suites.base import STRUCTURED_FORMATS, Suite, SuiteInfo, SuiteKind
-from medsafe_core.suites.dipg.generate import CATEGORIES, GENERATOR_VERSION, generate_task
+from medsafe_core.suites.dipg.generate import (
+    CATEGORIES,
+    GENERATOR_VERSION,
+    VERSIONS,
+    generate_task,
+)
 from medsafe_core.suites.dipg.outcomes import DipgOutcome
 from medsafe_core.suites.dipg.profiles import DIPG_V4, PROFILES
 from medsafe_core.suites.dipg.schema import DIPG_SCHEMA, DipgResponse, dipg_instructions
@@ -52,6 +58,19 @@ class DipgSuite(Suite):
 
     def generate(self, key: str, index: int, task_id: str) -> Task:
         return generate_task(key, index, task_id)
+
+    def resolve(self, task_id: str, salt: str | None = None) -> Task:
+        """Regenerate a task from its id, with the generator version the id names: tasks
+        of earlier versions (old run records, the bundled v1 file) stay reproducible."""
+        parsed = parse_task_id(task_id)
+        if parsed is None or parsed.suite != self.info.name:
+            raise TaskIdError(f"{task_id!r} is not a task id of suite {self.info.name!r}")
+        if parsed.version not in VERSIONS:
+            raise TaskIdError(
+                f"task id {task_id} is for {self.info.name} version {parsed.version}; "
+                f"this server has versions {', '.join(map(str, VERSIONS))}"
+            )
+        return self.generate(parsed.rng_key(salt), parsed.index, task_id)
 
     def instructions(self, fmt: ResponseFormat = ResponseFormat.JSON) -> str:
         return dipg_instructions(fmt)

@@ -6,80 +6,70 @@ Contract (see docs/dipg-tasks.md):
   it stamps on the task): the same arguments give the same Task on any machine, Python
   version and PYTHONHASHSEED. Randomness comes only from `Rng` seeded with strings
   derived from `key`; the global `random` is never touched.
+* The key names its generator version (`dipg/<version>/<seed>[/<salt>]`), and every
+  version stays reproducible: version 1 (`_v1`, frozen) asks six extractive question
+  families; version 2 (`_v2`) adds four reasoning families and varies the wording.
 * Access is O(1): task `index` belongs to scenario `index // TASKS_PER_SCENARIO`, which
   is built from its own seed without generating any other scenario.
 * Each scenario is one synthetic clinical context with `TASKS_PER_SCENARIO` questions
-  about it. In every block of `SCENARIOS_PER_BLOCK` scenarios, one (chosen by the
-  block's seed) is a long, distractor-heavy context whose questions are all
-  `distractor_long`; each other scenario asks one question of each remaining category.
-  So every category gets exactly 1/7 of the tasks of any whole block.
+  about it. In every block of scenarios one (chosen by the block's seed) is a long,
+  distractor-heavy context whose questions are all `distractor_long`; the others ask
+  one question of each of several families, so every category gets the same share of
+  the tasks of any whole block (1/7 in version 1, 1/11 in version 2).
 
-Changing what this module (or its private helpers) produces requires a bump of the
-dipg suite version: the bundled task file is checked against fresh generation.
+Changing what a version produces requires a new version: the bundled task files are
+checked against fresh generation.
 """
 
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
-from functools import lru_cache, partial
+from functools import lru_cache
 from typing import Any
 
 from medsafe_core.models import ExpectedAnswer, Task
-from medsafe_core.suites.dipg.generate._clinical import ANTICOAGULATION, DIABETES, SEPSIS
-from medsafe_core.suites.dipg.generate._onco import (
-    DIPG,
-    GLIOBLASTOMA,
-    MEDULLOBLASTOMA,
-    NEUROBLASTOMA,
-)
-from medsafe_core.suites.dipg.generate._roles import ROLES, Item, _enrol, _patient_sent
+from medsafe_core.suites.dipg.generate._scenario import Scenario
+from medsafe_core.suites.dipg.generate._settings import SETTINGS
 from medsafe_core.suites.dipg.generate._text import Rng
-from medsafe_core.suites.dipg.generate._vocab import Setting
-from medsafe_core.suites.dipg.generate._world import Sent, World
+from medsafe_core.suites.dipg.generate._v1 import CATEGORIES_V1, build_v1
+from medsafe_core.suites.dipg.generate._v2 import CATEGORIES_V2, block_families, build_v2
 
 SUITE = "dipg"
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2
 """Version of the generated content; the dipg suite version must change with it."""
+VERSIONS = (1, 2)
+"""Every generator version this code reproduces (task ids select one)."""
 
-CATEGORIES = (
-    "single_fact",
-    "multi_hop",
-    "numeric",
-    "negation_trap",
-    "conflict",
-    "insufficient",
-    "distractor_long",
-)
+CATEGORIES = CATEGORIES_V2
+"""Categories of the current version (a superset of version 1's)."""
+CATEGORIES_BY_VERSION: dict[int, tuple[str, ...]] = {1: CATEGORIES_V1, 2: CATEGORIES_V2}
 TASKS_PER_SCENARIO = 6
 SCENARIOS_PER_BLOCK = 7
-MAX_DISTRACTORS = 5
-LONG_CONTEXT_CHARS = (3300, 5300)
-SETTINGS: tuple[tuple[Setting, int], ...] = (
-    (DIPG, 6),  # the suite's namesake gets a third of the scenarios
-    (MEDULLOBLASTOMA, 2),
-    (NEUROBLASTOMA, 2),
-    (GLIOBLASTOMA, 2),
-    (SEPSIS, 2),
-    (ANTICOAGULATION, 2),
-    (DIABETES, 2),
-)
-"""Target size of a long context; the filler stops once it passes a drawn target."""
+"""Scenarios per block in version 1 (one long); version 2 uses `SCENARIOS_PER_BLOCK_V2`."""
+SCENARIOS_PER_BLOCK_V2 = 11
+
+__all__ = [
+    "CATEGORIES",
+    "CATEGORIES_BY_VERSION",
+    "GENERATOR_VERSION",
+    "SETTINGS",
+    "SUITE",
+    "TASKS_PER_SCENARIO",
+    "VERSIONS",
+    "generate_task",
+    "is_long_scenario",
+    "key_version",
+    "scenario_id",
+]
 
 
-@dataclass(frozen=True, slots=True)
-class _Question:
-    category: str
-    subtype: str
-    question: str
-    expected: ExpectedAnswer
-    truth: dict[str, Any]
-
-
-@dataclass(frozen=True, slots=True)
-class _Scenario:
-    context: str
-    questions: tuple[_Question, ...]
+def key_version(key: str) -> int:
+    """The generator version a key (`dipg/<version>/<seed>[/<salt>]`) asks for."""
+    parts = key.split("/")
+    version = int(parts[1]) if len(parts) >= 3 and parts[1].isdigit() else -1
+    if version not in VERSIONS:
+        raise ValueError(f"dipg generator: no version in key {key!r} (known: {VERSIONS})")
+    return version
 
 
 def scenario_id(key: str, scenario: int) -> str:
@@ -88,10 +78,15 @@ def scenario_id(key: str, scenario: int) -> str:
     return f"{digest}:{scenario}"
 
 
+def _block_size(key: str) -> int:
+    return SCENARIOS_PER_BLOCK if key_version(key) == 1 else SCENARIOS_PER_BLOCK_V2
+
+
 def is_long_scenario(key: str, scenario: int) -> bool:
     """Whether a scenario is the long, distractor-heavy one of its block."""
-    block, position = divmod(scenario, SCENARIOS_PER_BLOCK)
-    return Rng(f"{key}/block/{block}").below(SCENARIOS_PER_BLOCK) == position
+    size = _block_size(key)
+    block, position = divmod(scenario, size)
+    return Rng(f"{key}/block/{block}").below(size) == position
 
 
 def generate_task(key: str, index: int, task_id: str) -> Task:
@@ -121,132 +116,29 @@ def generate_task(key: str, index: int, task_id: str) -> Task:
 
 def _copy_truth(truth: dict[str, Any]) -> dict[str, Any]:
     """A copy deep enough that callers cannot mutate the cached scenario."""
-    return {k: list(v) if isinstance(v, list) else v for k, v in truth.items()}
+    return {
+        k: list(v) if isinstance(v, list) else dict(v) if isinstance(v, dict) else v
+        for k, v in truth.items()
+    }
 
 
 @lru_cache(maxsize=256)
-def _scenario(key: str, number: int) -> _Scenario:
+def _scenario(key: str, number: int) -> Scenario:
     """Build (and cache: tasks of a scenario are usually drawn together) one scenario."""
+    version = key_version(key)
     long = is_long_scenario(key, number)
+    families: tuple[str, ...] = ()
+    if version == 2:
+        block, position = divmod(number, SCENARIOS_PER_BLOCK_V2)
+        long_at = Rng(f"{key}/block/{block}").below(SCENARIOS_PER_BLOCK_V2)
+        rank = position - (position > long_at)  # its place among the standard scenarios
+        families = block_families(Rng(f"{key}/families/{block}"), rank, long)
     for attempt in range(50):
         # A world that cannot host every question is rebuilt from a derived seed, so the
         # outcome is still a pure function of (key, number).
         suffix = f"/retry/{attempt}" if attempt else ""
-        built = _build(Rng(f"{key}/scenario/{number}{suffix}"), long)
+        rng = Rng(f"{key}/scenario/{number}{suffix}")
+        built = build_v1(rng, long) if version == 1 else build_v2(rng, long, families)
         if built is not None:
             return built
     raise RuntimeError(f"dipg generator: scenario {number} of {key!r} could not be built")
-
-
-def _build(rng: Rng, long: bool) -> _Scenario | None:
-    setting = rng.weighted(SETTINGS)
-    world = World(rng, setting, long)
-    world.make_studies(rng.randint(5, 6) if long else 3)
-    world.make_patients(2 if long else 1)
-    items: list[Item] = []
-    for role in ROLES.values():
-        item = None
-        for study in rng.shuffled(world.studies) * 2:
-            item = role(world, study)
-            if item is not None:
-                break
-        if item is None:
-            return None
-        items.append(item)
-    _fill(world)
-    n_background = len(setting.background) if long else rng.randint(1, 2)
-    background = rng.sample(setting.background, n_background)
-    body = rng.shuffled(world.sents)
-    if long:
-        chunks: list[list[Sent]] = []
-        while len(chunks) * 4 < len(body):
-            start = sum(len(c) for c in chunks)
-            chunks.append(body[start : start + rng.randint(4, 6)])
-        paragraphs = [" ".join(background)] + [" ".join(s.text for s in c) for c in chunks if c]
-        context = "\n\n".join(paragraphs)
-    else:
-        context = " ".join(background) + "\n\n" + " ".join(s.text for s in body)
-    order = {id(s): i for i, s in enumerate(body)}
-    questions = [_question(item, body, order, setting.key, long) for item in rng.shuffled(items)]
-    return _Scenario(context, tuple(questions))
-
-
-def _question(
-    item: Item, body: list[Sent], order: dict[int, int], setting: str, long: bool
-) -> _Question:
-    proof = sorted(item.proof, key=lambda s: order[id(s)])
-    proof_ids = {id(s) for s in proof}
-    wanted = set(item.tags)
-    scored = [
-        (-sum(_weight(tag) for tag in s.tags if tag in wanted), i, s.text)
-        for i, s in enumerate(body)
-        if id(s) not in proof_ids
-    ]
-    distractors = [text for score, _, text in sorted(scored) if score < 0][:MAX_DISTRACTORS]
-    truth: dict[str, Any] = {
-        "generator_version": GENERATOR_VERSION,
-        "setting": setting,
-        "scenario_kind": "long" if long else "standard",
-        "subtype": f"{item.family}/{item.subtype}",
-        "attribute": item.attribute,
-        "answer_sentences": [s.text for s in proof],
-        "sources": [s.label for s in proof if s.label],
-        "distractor_sentences": distractors,
-    }
-    if item.absent:
-        truth["absent_all_of"] = list(item.absent)
-    expected = ExpectedAnswer(
-        final=item.final,
-        proof="\n".join(s.text for s in proof),
-        kind=item.kind,
-        claims=list(item.claims),
-    )
-    category = "distractor_long" if long else item.family
-    return _Question(category, item.subtype, item.question, expected, truth)
-
-
-def _weight(tag: str) -> int:
-    """Sharing the asked attribute makes a better near miss than sharing the trial."""
-    return 1 if tag.startswith(("trial:", "drug:", "patient:")) else 2
-
-
-def _fill(w: World) -> None:
-    """Background facts about every study: the haystack around the questions' needles.
-
-    Every call goes through the world's registry, so a filler sentence can never state
-    a withheld attribute or a second value for an asked one."""
-    rng, s = w.rng, w.setting
-    for p in w.patients:
-        _patient_sent(w, p.name, "trial")
-        _patient_sent(w, p.name, "finding")
-    for st in w.studies:
-        _enrol(w, st)
-    if not w.long:
-        for st in w.studies:
-            if not any(k[0] == st.trial and k[1] == "ep" for k in w.by_key):
-                w.endpoint(st, rng.choice(s.endpoints))
-            if rng.chance(0.3):
-                w.endpoint(st, rng.choice(s.endpoints))
-            if rng.chance(0.45):
-                w.dose(st)
-            if rng.chance(0.25):
-                w.course(st)
-            if s.protocols and rng.chance(0.2):
-                w.protocol(st, rng.choice(s.protocols))
-        return
-    actions: list[partial[Sent | None]] = []
-    for st in w.studies:
-        actions += [partial(w.dose, st), partial(w.course, st), partial(w.safety, st, False)]
-        actions += [partial(w.endpoint, st, ep) for ep in s.endpoints]
-        actions += [partial(w.protocol, st, proto) for proto in s.protocols]
-        actions.append(partial(w.polarity, st, rng.choice(s.endpoints), rng.chance(0.5)))
-        for finding in rng.sample(s.findings, 2):
-            actions.append(partial(w.subgroup, st, finding, rng.choice(s.endpoints)))
-    target = rng.randint(*LONG_CONTEXT_CHARS)
-    size = sum(len(x.text) + 1 for x in w.sents)
-    for action in rng.shuffled(actions):
-        if size >= target:
-            break
-        added = action()
-        if added is not None:
-            size += len(added.text) + 1

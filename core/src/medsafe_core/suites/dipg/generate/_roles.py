@@ -10,7 +10,8 @@ the registry keeps every later sentence from making them ambiguous.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from medsafe_core.models import AnswerKind
 from medsafe_core.suites.dipg.generate._text import article
@@ -33,6 +34,8 @@ class Item:
     attribute: str
     tags: tuple[str, ...]
     absent: tuple[str, ...] = ()
+    extra: dict[str, Any] = field(default_factory=dict)
+    """Further ground truth (v2 reasoning: inputs, operation, derived value)."""
 
 
 def _others(w: World, st: Study) -> list[Study]:

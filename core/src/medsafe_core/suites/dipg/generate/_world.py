@@ -87,6 +87,8 @@ class World:
     absent: list[tuple[str, ...]] = field(default_factory=list)
     pools: dict[str, list[float]] = field(default_factory=dict)
     labels_used: int = 0
+    links: list[tuple[Sent, Sent]] = field(default_factory=list)
+    """(head, follower) pairs: the follower refers back to the head and must follow it."""
 
     # ---- setup -------------------------------------------------------------------
     def make_studies(self, n: int) -> None:
