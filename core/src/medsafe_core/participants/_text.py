@@ -74,6 +74,18 @@ _VALUE = re.compile(
     rf"(?<![\w.])(?!{_YEAR})(?:\d+(?:\.\d+)?|{_NUM_WORD})(?:\s?(?:{_UNITS})(?![\w/]))?",
     re.IGNORECASE,
 )
+TENTATIVE = re.compile(
+    r"\b(?:(?:was|were|is|are)\s+designed|planned|aimed|intended|set\s+out|proposed)\s+to\b"
+    r"|\bwill\s+be\b|\bwould\b|\bwhether\b",
+    re.IGNORECASE,
+)
+"""A sentence about what was meant to happen (a design, a plan), not what was found."""
+ANAPHORIC = re.compile(
+    r"^\W*(?:in|for|within|during)\s+(?:the\s+same|that|this|the\s+latter)\s+"
+    r"(?:trial|study|cohort|analysis|report|series)\b",
+    re.IGNORECASE,
+)
+"""An opening that refers back to the previous sentence's trial ("In the same trial, ...")."""
 HOW_QUANTITY = re.compile(r"\bhow (?:many|much|long|often|old)\b")
 HOW_MANY_UNIT = re.compile(rf"\bhow many ({'|'.join(_UNIT_NOUNS.split())})\b")
 _TYPE_ALT = "|".join(_TYPE_NOUNS.split())
@@ -121,6 +133,19 @@ def stem(word: str) -> str:
 
 
 GENERIC = frozenset(stem(w) for w in _GENERIC_WORDS.split())
+_SYNONYM_PAIRS = (
+    "lengthen=prolong extend=prolong boost=improve decrease=reduce raise=increase "
+    "tested=evaluated assessed=evaluated studied=evaluated get=receive got=receive"
+)
+SYNONYMS = {stem(a): stem(b) for a, b in (pair.split("=") for pair in _SYNONYM_PAIRS.split())}
+"""Question words mapped to the word a clinical text usually uses for them."""
+_INTERVENTION_NOUNS = "drug agent medication medicine treatment therapy intervention"
+_INTERVENTION_CUES = (
+    "evaluated treated receive received receiving administered given randomised assigned allocated"
+)
+INTERVENTION_NOUNS = frozenset(stem(w) for w in _INTERVENTION_NOUNS.split())
+INTERVENTION_CUES = frozenset(stem(w) for w in _INTERVENTION_CUES.split())
+"""Verbs that tie a trial to the intervention it studied ("were treated with X")."""
 NUMERIC_CUES = frozenset(stem(w) for w in _NUMERIC_WORDS.split())
 SATISFIED = frozenset(stem(w) for w in _SATISFIED_WORDS.split())
 TYPE_STEMS = frozenset(stem(w) for w in _TYPE_NOUNS.split())
@@ -147,6 +172,7 @@ def content_stems(question: str) -> list[str]:
     out: list[str] = []
     for t in (m.group(0) for m in _TOKEN.finditer(question)):
         s = stem(t)
+        s = SYNONYMS.get(s, s)
         if s not in _STOP_STEMS and s not in out:
             out.append(s)
     return out

@@ -20,6 +20,7 @@ from functools import lru_cache
 
 from medsafe_core.models import TaskView
 from medsafe_core.parsing.types import ResponseFormat
+from medsafe_core.participants import _reasoning
 from medsafe_core.participants import _text as tx
 from medsafe_core.participants.render import render_response
 
@@ -42,6 +43,10 @@ class _Sentence:
     source: str | None
     measured: bool
     """Whether the sentence states a number with a unit."""
+    tentative: bool
+    """Whether it says what was planned or designed rather than what was found."""
+    anaphoric: bool
+    """Whether it refers back to the previous sentence ("In the same trial, ...")."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +69,8 @@ class _Query:
     """The category noun of a "which drug" / "what alteration" question."""
     open_what: bool
     """A "what ... was reported" question without a category: maybe a quantity."""
+    intervention: bool
+    """A "which drug / treatment" question: prefer sentences that tie one to the trial."""
     unseen: frozenset[str]
     """Required stems that occur nowhere in the context (a paraphrase may drop them)."""
 
@@ -96,17 +103,28 @@ class ExtractiveBaseline:
         query = _query(task.question, sentences)
         if not sentences or not query.weights:
             return _abstain("The question has no content words to look for.")
-        # Among equally matching sentences, a quantity question prefers one with a value.
+        # A sentence that refers back ("In the same trial, ...") is read with the one before.
+        groups = [(s,) for s in sentences] + [
+            (sentences[s.index - 1], s) for s in sentences if s.anaphoric and s.index
+        ]
+        # Findings before plans; among equally matching ones, a quantity question prefers
+        # one with a value.
         quantity = query.numeric or query.open_what
         ranked = sorted(
-            (_match(query, (s,)) for s in sentences),
+            (_match(query, g) for g in groups),
             key=lambda m: (
+                any(s.tentative for s in m.sentences),
                 -m.core_score,
-                -(quantity and m.sentences[0].measured),
+                -(query.intervention and bool(m.sentences[0].tokens & tx.INTERVENTION_CUES)),
+                -(quantity and any(s.measured for s in m.sentences)),
                 -m.score,
                 m.sentences[0].index,
+                len(m.sentences),
             ),
         )
+        solved = _solve(task.question, query, ranked)
+        if solved is not None:
+            return solved
         best = _chain(query, sentences, ranked) if query.indirect else None
         if best is None:
             best = next((m for m in ranked if _acceptable(query, m)), None)
@@ -129,6 +147,22 @@ class ExtractiveBaseline:
         return {"analysis": analysis, "proof": "\n".join(proof), "final": final}
 
 
+def _solve(question: str, query: _Query, ranked: list[_Match]) -> dict[str, str] | None:
+    """A computed answer (a total, a difference, a time, a date, a limit) from the
+    findings that name everything the question names, best first."""
+    # the inputs may sit in different sentences (a trial's limit, a patient's value), so
+    # a candidate needs to name one of the question's anchors, not all; those naming none
+    # come last
+    findings = [m for m in ranked if not any(s.tentative for s in m.sentences)]
+    candidates = sorted(findings, key=lambda m: not any(a in m.matched for a in query.anchors))
+    solved = _reasoning.solve(question, [tuple(s.text for s in m.sentences) for m in candidates])
+    if solved is None:
+        return None
+    index = {s.text: s.index for m in candidates for s in m.sentences}
+    proof = sorted(dict.fromkeys(solved.proof), key=lambda text: index[text])
+    return {"analysis": solved.analysis, "proof": "\n".join(proof), "final": solved.final}
+
+
 # ---- sentences and query ---------------------------------------------------------------
 @lru_cache(maxsize=64)
 def _split(context: str) -> tuple[_Sentence, ...]:
@@ -140,7 +174,14 @@ def _split(context: str) -> tuple[_Sentence, ...]:
         label = source[1] if source else None
         out.append(
             _Sentence(
-                len(out), text, tx.stems(text), tx.whole_stems(text), label, bool(tx.measured(text))
+                len(out),
+                text,
+                tx.stems(text),
+                tx.whole_stems(text),
+                label,
+                bool(tx.measured(text)),
+                tx.TENTATIVE.search(text) is not None,
+                tx.ANAPHORIC.search(text) is not None,
             )
         )
     return tuple(out)
@@ -185,6 +226,7 @@ def _query(question: str, sentences: tuple[_Sentence, ...]) -> _Query:
         indirect=tx.INDIRECT.search(low) is not None,
         category=type_noun,
         open_what=not yes_no and type_noun is None and low.startswith(("what", "which")),
+        intervention=type_noun in tx.INTERVENTION_NOUNS,
         unseen=frozenset(t for t in required if df[t] == 0),
     )
 
