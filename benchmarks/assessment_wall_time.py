@@ -18,7 +18,8 @@ rest of the environment is shared) and alternates the two, repetition by repetit
 so that before and after are measured in one run under the same load.
 
     uv run python benchmarks/assessment_wall_time.py [--tasks 200] [--latency 0.05]
-        [--concurrency 1 8 32] [--repeat 3] [--baseline REF] [--purple light|sdk]
+        [--concurrency 1 8 32] [--repeat 3] [--baseline REF] [--log-level warning]
+        [--purple light|sdk]
 """
 
 from __future__ import annotations
@@ -155,6 +156,11 @@ async def main() -> None:
         help="also measure the green agent of this git revision, alternating with this tree",
     )
     p.add_argument(
+        "--log-level",
+        default="warning",
+        help="the green agent's --log-level (medsafe-green's own default is info)",
+    )
+    p.add_argument(
         "--purple",
         choices=["light", "sdk"],
         default="light",
@@ -194,10 +200,12 @@ async def main() -> None:
     purple_proc = start(purple_cmd, env)
     greens: list[Green] = []
     try:
-        for label, green_env in variants:
+        for i, (label, green_env) in enumerate(variants):
             port = free_port()
-            cmd = [str(BIN / "medsafe-green"), "--port", str(port), "--log-level", "warning"]
-            greens.append(Green(label, f"http://127.0.0.1:{port}", start(cmd, green_env)))
+            log = (tmp / f"green-{i}.log").open("wb")  # the green agent's log lines
+            cmd = [str(BIN / "medsafe-green"), "--port", str(port), "--log-level", args.log_level]
+            proc = subprocess.Popen(cmd, env=green_env, start_new_session=True, stderr=log)
+            greens.append(Green(label, f"http://127.0.0.1:{port}", proc))
         await wait_ready(purple)
         for green in greens:
             await wait_ready(green.url)
@@ -217,7 +225,7 @@ async def main() -> None:
     print(
         f"{args.tasks} tasks, {args.purple} participant, latency {args.latency * 1000:.0f} ms, "
         f"{os.cpu_count()} CPUs, median of {args.repeat}, load average "
-        f"{load_before:.2f} before, {load_after:.2f} after"
+        f"{load_before:.2f} before, {load_after:.2f} after; green logs in {tmp}"
     )
     print(
         f"{'green':<18} {'concurrency':>11} {'wall s':>8} {'ideal s':>8} {'ratio':>6} "

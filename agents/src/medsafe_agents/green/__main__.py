@@ -48,6 +48,11 @@ def main(argv: Sequence[str] | None = None) -> None:
     """Entry point of `medsafe-green`."""
     args = parse_args(argv)
     logging.basicConfig(level=args.log_level.upper(), format="%(levelname)s %(name)s: %(message)s")
+    # httpx logs every request at info: one line per participant call (per sample),
+    # whose formatting and writing cost CPU on the event loop. Progress and the result
+    # say how calls went; `--log-level debug` still shows each one.
+    if logging.getLogger().getEffectiveLevel() > logging.DEBUG:
+        logging.getLogger("httpx").setLevel(logging.WARNING)
     asyncio.run(serve(args))
 
 

@@ -156,10 +156,12 @@ class GreenExecutor(AgentExecutor):
         run_id = context.task_id or ""
         meta = {"kind": "assessment", "run_id": run_id, "request_json": request.model_dump_json()}
         updater = await self._open_task(context, queue, meta)
-        name = await self._participant(plan).card_name()
+        client = self._participant(plan)  # its card is read once, here, for the run
+        name = await client.card_name()
         plan.manifest = plan.manifest.model_copy(update={"participant_name": name})
         await self.writes.create_run(new_run_meta(run_id), plan.manifest, owner=OWNER)
-        await self._run(plan, run_id, updater, done=set(), progress=Progress(run_id, plan.total))
+        progress = Progress(run_id, plan.total)
+        await self._run(plan, run_id, updater, done=set(), progress=progress, client=client)
 
     # ---- resume ------------------------------------------------------------------
     async def _resume(self, context: RequestContext, queue: EventQueue) -> None:
@@ -263,6 +265,7 @@ class GreenExecutor(AgentExecutor):
         *,
         done: set[tuple[str, int]],
         progress: Progress,
+        client: ParticipantClient | None = None,
     ) -> None:
         cfg = plan.request.config
         started = time.monotonic()
@@ -274,7 +277,7 @@ class GreenExecutor(AgentExecutor):
                 progress.as_data(),
             )
         )
-        client = self._participant(plan)
+        client = client or self._participant(plan)
 
         async def report(p: Progress) -> None:
             await updater.update_status(
