@@ -66,52 +66,57 @@ def supports(
     dose) that the reference states too is supported, code 'reference'. It never
     rescues a final whose values the proof states otherwise."""
     verdict = _supported_by(final, evidence, question, context)
-    if verdict.ok or verdict.code not in ("facts", "words", "unsure") or not context:
+    if verdict.ok or not context:
         return verdict
     ev = text_facts(evidence)
-    ref = text_facts(reference) if reference else None
-    if ref is not None and _concludes_as_reference(final, reference, ev, question, context):
-        why = "the answer concludes from the stated facts what the reference concludes"
+    if reference and _reasons_as_reference(final, reference, ev, question, context):
+        why = "the answer reaches from the stated facts what the reference reaches"
         return Verdict(True, why, None, "reference")
-    derived = _derived_by_reference(final, ref, context) if ref is not None else []
-    if YES_NO.match(final) or _contradicts_proof(final, ev, derived):
+    if verdict.code not in ("facts", "words", "unsure"):
+        return verdict
+    if YES_NO.match(final) or _contradicts_proof(final, ev):
         return verdict  # the proof says otherwise
-    if not _shares(final, ev, question, ref):
+    if not _shares(final, ev, question):
         return verdict  # the proof is about something else
     wider = evidence + "\n" + "\n".join(_carrying_sentences(final, context))
     if _supported_by(final, wider, question, context, polarity=False).ok:
         why = "the context, not only the proof, states what the answer says"
         return Verdict(True, why, None, "context")
-    all_derived = bool(derived) and len(derived) == len(_unstated(final, context))
-    if all_derived and _supported_by(final, wider + "\n" + reference, question, context).ok:
-        why = "the values the answer derives from the stated facts are the reference's"
-        return Verdict(True, why, None, "reference")
     return verdict
 
 
-def _concludes_as_reference(
+def _reasons_as_reference(
     final: str, reference: str, ev: TextFacts, question: str, context: str
 ) -> bool:
-    """A yes or no concluded by reasoning over stated facts (a threshold, an interval, an
-    order in time) that the reference concludes too, from a proof about the question,
-    with every value and name the answer gives stated or derived (context, reference)."""
+    """The answer reaches by one step of reasoning over stated facts what the reference
+    reaches: the same yes or no (a threshold, an interval, an order in time), or values
+    the context does not state but the reference derives (a total, a time, a converted
+    dose). The proof must carry part of the reference's working and be about the
+    question, every value and name of the answer must be stated or derived, and the
+    answer must agree with the reference on negation."""
     said, expected = YES_NO.match(final), YES_NO.match(reference)
-    if not (said and expected) or said.group(1).lower() != expected.group(1).lower():
-        return False
-    qu, ref = text_facts(question), text_facts(reference)
+    ref = text_facts(reference)
+    if said or expected:
+        if not (said and expected) or said.group(1).lower() != expected.group(1).lower():
+            return False
+    elif not _derived_by_reference(final, ref, context):
+        return False  # nothing derived: the ordinary checks judge it
+    qu = text_facts(question)
     working = [
         q for q in ref.quantities if not (q.spelled and q.unit is None) and not qu.has_quantity(q)
     ]
     if not any(ev.has_quantity(q) for q in working):
-        return False  # not a conclusion from values the proof states: judged as quoted
+        return False  # not a conclusion from values the proof states
     named = entities(question)
     if any(any(c.isdigit() for c in e) and not ev.knows_entity(e) for e in named):
         return False  # a proof about another trial or record backs no conclusion
     about = any(ev.has_quantity(q) for q in qu.quantities) or any(ev.knows_entity(e) for e in named)
     if not about and len(qu.stems & ev.stems) < 2:
         return False  # a proof about something else backs no conclusion
-    sources = (text_facts(context), qu, text_facts(reference))
-    return unbacked(final, sources, "").ok
+    if not unbacked(final, (text_facts(context), qu, ref), "").ok:
+        return False
+    topic = set(content_words(final)) & ref.stems
+    return bool(said) or negated_about(final, topic) == negated_about(reference, topic)
 
 
 def _unstated(final: str, context: str) -> list[Quantity]:
@@ -130,12 +135,11 @@ def _derived_by_reference(final: str, ref: TextFacts, context: str) -> list[Quan
     return [q for q in _unstated(final, context) if ref.has_quantity(q)]
 
 
-def _contradicts_proof(final: str, ev: TextFacts, derived: list[Quantity]) -> bool:
+def _contradicts_proof(final: str, ev: TextFacts) -> bool:
     """A value of the final answer that the proof states otherwise (same unit or
-    dimension, another amount): the proof is about it and disagrees. A value derived as
-    the reference derives it (a doubled dose from the proof's dose) is not a disagreement."""
+    dimension, another amount): the proof is about it and disagrees."""
     for q in quantities(final):
-        if q.unit is None or ev.has_quantity(q) or q in derived:
+        if q.unit is None or ev.has_quantity(q):
             continue
         if any(
             p.unit == q.unit or (dimension(p.unit) or p.unit) == dimension(q.unit)
@@ -145,16 +149,12 @@ def _contradicts_proof(final: str, ev: TextFacts, derived: list[Quantity]) -> bo
     return False
 
 
-def _shares(final: str, ev: TextFacts, question: str, ref: TextFacts | None = None) -> bool:
+def _shares(final: str, ev: TextFacts, question: str) -> bool:
     """The proof carries part of the final answer: one of its values, or else half of
-    the content words it adds to the question. For a value the answer derives, the proof
-    carries part of the reference's working (one of the reference's other values)."""
+    the content words it adds to the question."""
     final_q = [q for q in quantities(final) if not (q.spelled and q.unit is None)]
     if final_q:
-        if any(ev.has_quantity(q) for q in final_q):
-            return True
-        inputs = [q for q in ref.quantities if not any(q.agrees(f) for f in final_q)] if ref else []
-        return any(ev.has_quantity(q) for q in inputs)
+        return any(ev.has_quantity(q) for q in final_q)
     stems = set(content_words(final)) - ANSWER_VOCAB - REASONING_VOCAB
     stems -= text_facts(question).stems
     return 2 * sum(has_word_form(w, ev.stems) for w in stems) >= len(stems)

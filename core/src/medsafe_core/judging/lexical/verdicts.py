@@ -15,6 +15,7 @@ from medsafe_core.judging.lexical.facts import (
     is_negation,
     quantities,
     text_facts,
+    unit_word,
 )
 from medsafe_core.judging.lexical.reasoning import derivation
 from medsafe_core.judging.lexical.text import (
@@ -126,6 +127,13 @@ def is_number_word(token: str) -> bool:
     return all(p in NUMBER_STEMS or p in NUMBER_WORDS or p == "thousand" for p in parts)
 
 
+def is_quantity_word(token: str) -> bool:
+    """A number and its unit written as one word ('seven-day', 'two-week', '24-hour'):
+    a value, judged as a quantity, not a content word."""
+    number, _, unit = token.partition("-")
+    return bool(unit) and (number.isdigit() or is_number_word(number)) and unit_word(unit)
+
+
 YES_NO = re.compile(r"\s*(yes|no)\b", re.IGNORECASE)
 
 
@@ -151,7 +159,10 @@ def unsupported_claim(
         novel = [
             s
             for s in stems
-            if s not in context_stems and not s[:1].isdigit() and not is_number_word(s)
+            if s not in context_stems
+            and not s[:1].isdigit()
+            and not is_number_word(s)
+            and not is_quantity_word(s)
         ]
         if len(novel) >= 3 and len(novel) * 2 >= len(stems):
             return Verdict(
