@@ -194,3 +194,25 @@ async def test_an_idle_connection_the_server_closed_is_replaced():
             assert (await http.get(f"http://127.0.0.1:{port}/")).text == "ok"
             await asyncio.sleep(0.2)
     assert accepted == 3
+
+
+async def test_the_participant_client_caps_response_bodies():
+    """The default participant client stops reading past the wire cap, and its
+    connection slot is free again afterwards."""
+    from medsafe_agents.green.limits import ResponseTooLargeError, wire_cap
+
+    async def answer(request: Request) -> PlainTextResponse:
+        size = int(request.query_params.get("size", "2"))
+        return PlainTextResponse("x" * size)
+
+    app = Starlette(routes=[Route("/", answer)])
+    async with serve(app) as url:
+        http = participant_http_client(1024, max_connections=1)
+        try:
+            cap = wire_cap(1024)
+            assert len((await http.get(f"{url}/?size={cap}")).content) == cap
+            with pytest.raises(ResponseTooLargeError, match=f"exceeded {cap} bytes"):
+                await http.get(f"{url}/?size={cap + 1}")
+            assert (await http.get(url + "/")).text == "xx"
+        finally:
+            await http.aclose()

@@ -77,7 +77,7 @@ async def run(plan, sink, *, done=frozenset(), linger=0.025):  # type: ignore[no
 
 
 async def test_samples_are_written_in_batches_each_once(tmp_path):
-    plan = plan_of(tmp_path, 60, concurrency=12, epochs=2)
+    plan = plan_of(tmp_path, 60, concurrency=12, epochs=2)  # lingers from 8 on
     sink = Sink()
     progress, reports = await run(plan, sink)
     keys = [(r.id, r.epoch) for batch in sink.writes for r, _ in batch]
@@ -118,3 +118,11 @@ async def test_a_refused_write_stops_the_run_and_nothing_more_is_written(tmp_pat
     assert len(sink.writes) == 1
     await asyncio.sleep(0.05)  # the workers were stopped: no late writes
     assert len(sink.writes) == 1
+
+
+async def test_below_the_linger_concurrency_each_sample_is_written_as_it_finishes(tmp_path):
+    plan = plan_of(tmp_path, 6, concurrency=1)
+    sink = Sink()
+    _, reports = await run(plan, sink)
+    assert [len(batch) for batch in sink.writes] == [1] * 6
+    assert reports == [1, 2, 3, 4, 5]

@@ -27,6 +27,9 @@ Each write is a transaction through the run's lease (about 0.1 ms of CPU and sev
 database round trips); at concurrency 32 one write now carries ~10-20 samples instead
 of ~4. A sample not yet written when a replica stops is redone by the one that takes
 the run over, as before; workers never wait for the writer."""
+LINGER_MIN_CONCURRENCY = 8
+"""Below this concurrency samples finish too slowly for a linger to gather many, and
+each is written (and reported) on its own, as it finishes."""
 
 
 class Asker(Protocol):
@@ -106,7 +109,8 @@ async def run_samples(
     write_linger_s: float = WRITE_LINGER_S,
 ) -> None:
     """Run every (task, epoch) not in `done`; persist and count each as it finishes
-    (within `write_linger_s`: samples are written in batches)."""
+    (within `write_linger_s` at a concurrency of `LINGER_MIN_CONCURRENCY` or more:
+    samples are written in batches)."""
     cfg = plan.request.config
     pending: asyncio.Queue[tuple[Task, int]] = asyncio.Queue()
     for epoch in range(cfg.epochs):
@@ -114,6 +118,7 @@ async def run_samples(
             if (task.id, epoch) not in done:
                 pending.put_nowait((task, epoch))
     remaining = pending.qsize()
+    linger_s = write_linger_s if cfg.concurrency >= LINGER_MIN_CONCURRENCY else 0.0
     finished: asyncio.Queue[tuple[ResponseRecord, SampleResult]] = asyncio.Queue()
 
     async def worker() -> None:
@@ -143,11 +148,11 @@ async def run_samples(
         last = 0.0
         while remaining:
             batch = [await finished.get()]
-            if len(batch) + finished.qsize() < remaining and write_linger_s > 0:
+            if len(batch) + finished.qsize() < remaining and linger_s > 0:
                 # Group commit: wait a moment for the samples finishing meanwhile, so a
                 # write (a transaction through the lease) carries many of them. The
                 # batch that ends the run is written at once.
-                await asyncio.sleep(write_linger_s)
+                await asyncio.sleep(linger_s)
             while not finished.empty():
                 batch.append(finished.get_nowait())
             await sink.append_samples(run_id, batch)

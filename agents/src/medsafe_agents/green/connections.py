@@ -43,16 +43,37 @@ class _Slot:
         self.closed = False
 
 
-class _ReleasingStream(httpx.AsyncByteStream):
-    """A response body that gives its slot back when closed (once)."""
+class ResponseTooLargeError(Exception):
+    """A participant's HTTP response body exceeded the hard cap."""
 
-    def __init__(self, inner: httpx.AsyncByteStream, pool: ConnectionSlots, slot: _Slot) -> None:
+
+class _ReleasingStream(httpx.AsyncByteStream):
+    """A response body that gives its slot back when closed (once), stopped past
+    `limit` bytes when one is set."""
+
+    def __init__(
+        self,
+        inner: httpx.AsyncByteStream,
+        pool: ConnectionSlots,
+        slot: _Slot,
+        limit: int | None,
+        url: httpx.URL,
+    ) -> None:
         self._inner = inner
         self._pool: ConnectionSlots | None = pool
         self._slot = slot
+        self._limit = limit
+        self._url = url
 
     async def __aiter__(self) -> AsyncIterator[bytes]:
+        limit, seen = self._limit, 0
         async for chunk in self._inner:
+            if limit is not None:
+                seen += len(chunk)
+                if seen > limit:
+                    raise ResponseTooLargeError(
+                        f"the response from {self._url} exceeded {limit} bytes"
+                    )
             yield chunk
 
     async def aclose(self) -> None:
@@ -90,7 +111,8 @@ def single_connection_transport() -> Callable[[Origin], httpx.AsyncBaseTransport
 
 
 class ConnectionSlots(httpx.AsyncBaseTransport):
-    """At most `max_connections` keep-alive connections per origin, one per slot."""
+    """At most `max_connections` keep-alive connections per origin, one per slot, and
+    optionally a hard cap on response bodies (as `CappedTransport`, without a layer)."""
 
     def __init__(
         self,
@@ -98,8 +120,11 @@ class ConnectionSlots(httpx.AsyncBaseTransport):
         make_transport: Callable[[Origin], httpx.AsyncBaseTransport] | None = None,
         *,
         keepalive_expiry_s: float = KEEPALIVE_EXPIRY_S,
+        max_body_bytes: int | None = None,
     ) -> None:
         self.max_connections = max(1, max_connections)
+        self.max_body_bytes = max_body_bytes
+        """Hard cap on a response body (ResponseTooLargeError past it), if any."""
         self._make = make_transport or single_connection_transport()
         self._expiry = keepalive_expiry_s
         self._slots: dict[Origin, list[_Slot]] = {}
@@ -163,7 +188,7 @@ class ConnectionSlots(httpx.AsyncBaseTransport):
         return httpx.Response(
             status_code=response.status_code,
             headers=response.headers,
-            stream=_ReleasingStream(stream, self, slot),
+            stream=_ReleasingStream(stream, self, slot, self.max_body_bytes, url),
             extensions=response.extensions,
             request=request,
         )

@@ -12,11 +12,15 @@ from collections.abc import AsyncIterator
 
 import httpx
 
-from medsafe_agents.green.connections import ConnectionSlots
+from medsafe_agents.green.connections import ConnectionSlots, ResponseTooLargeError
 
-
-class ResponseTooLargeError(Exception):
-    """A participant's HTTP response body exceeded the hard cap."""
+__all__ = [
+    "CappedTransport",
+    "ResponseTooLargeError",
+    "clip_answer",
+    "participant_http_client",
+    "wire_cap",
+]
 
 
 def wire_cap(max_response_bytes: int) -> int:
@@ -76,9 +80,13 @@ def participant_http_client(
     """The HTTP client for participant calls: capped bodies, no redirects (a redirect
     could lead off the allowlist), timeouts left to the per-task deadline, and at most
     `max_connections` keep-alive connections per participant (see `ConnectionSlots`)."""
-    inner = transport or ConnectionSlots(max_connections)
+    cap = wire_cap(max_response_bytes)
+    if transport is None:
+        capped: httpx.AsyncBaseTransport = ConnectionSlots(max_connections, max_body_bytes=cap)
+    else:
+        capped = CappedTransport(transport, cap)
     return httpx.AsyncClient(
-        transport=CappedTransport(inner, wire_cap(max_response_bytes)),
+        transport=capped,
         timeout=httpx.Timeout(None, connect=10.0),
         follow_redirects=False,
     )
