@@ -123,7 +123,7 @@ def score_items(state: ServiceState, req: EvaluateRequest) -> Evaluation:
         except BrokenProcessPool:
             logger.exception("a scoring process died; this batch is scored in process")
             close_scoring_pools(workers)
-        else:
+        else:  # what `evaluate` does, with the pool's samples
             manifest = batch_manifest(batch, profile, participant=req.participant, salt=state.salt)
             record = assemble_record(batch, samples, manifest)
             return Evaluation(record, samples, batch.task_digests)
