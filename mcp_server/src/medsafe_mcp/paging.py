@@ -18,6 +18,7 @@ from typing import TypeVar
 from fastmcp.tools import ToolResult
 from mcp.types import TextContent
 from pydantic import BaseModel
+from pydantic_core import from_json
 
 MESSAGE_LIMIT_BYTES = 1024 * 1024
 """The MCP SDK client's limit on one server-sent event."""
@@ -94,16 +95,17 @@ def spliced_result(envelope: BaseModel, field: str, items: Sequence[bytes]) -> T
     """A tool result whose structured content and text content come from one
     serialization: `envelope` without its list `field`, then `field` as the items' JSON
     texts (from `item_json`, already made to size the page). FastMCP would otherwise
-    serialize the returned model to JSON text and to a dict, each twice."""
+    serialize the returned model to JSON text and to a dict, each twice; here the text
+    is parsed once into the structured content, which is plain JSON data already, so the
+    result is built without FastMCP's conversion pass."""
     head = type(envelope).__pydantic_serializer__.to_json(envelope, exclude={field})
-    text = (
-        b"".join((head[:-1], b',"' if len(head) > 2 else b'{"', field.encode(), b'":['))
-        + b",".join(items)
-        + b"]}"
-    )
-    return ToolResult(
+    opening = b',"' if len(head) > 2 else b'"'
+    text = b"".join((head[:-1], opening, field.encode(), b'":[', b",".join(items), b"]}"))
+    return ToolResult.model_construct(
         content=[TextContent(type="text", text=text.decode())],
-        structured_content=json.loads(text),
+        structured_content=from_json(text),
+        meta=None,
+        is_error=False,
     )
 
 
