@@ -288,9 +288,15 @@ def timing(w: World, st: Study) -> Item | None:
 
 
 # ---- difference between arms -------------------------------------------------------
+_CONTROLLED = ("randomised phase II trial", "phase II trial", "phase I/II trial", "phase III trial")
+"""Designs that can have a control arm."""
+
+
 def arm_difference(w: World, st: Study) -> Item | None:
     """One endpoint in the two arms of a randomised trial, to be subtracted."""
     rng, s, t, x = w.rng, w.setting, st.trial, st.drug.name
+    if st.design not in _CONTROLLED:
+        return None  # a single-arm, pilot or cohort study has no control arm
     ep = rng.choice(s.endpoints)
     if any(k[0] == t and k[2] == ep.key for k in w.by_key):
         return None
