@@ -190,9 +190,10 @@ def test_baseline_is_deterministic_across_hash_seeds():
         "from medsafe_core.parsing.types import ResponseFormat\n"
         "from medsafe_core.suites.dipg.generate import generate_task\n"
         "b, h = ExtractiveBaseline(), hashlib.sha256()\n"
-        "for i in range(120):\n"
-        "    t = generate_task('dipg/1/5', i, 'x').view()\n"
-        "    h.update(b.answer(t, ResponseFormat.JSON).encode())\n"
+        "for key in ('dipg/1/5', 'dipg/2/5'):\n"  # version 2: the reasoning paths too
+        "    for i in range(120):\n"
+        "        t = generate_task(key, i, 'x').view()\n"
+        "        h.update(b.answer(t, ResponseFormat.JSON).encode())\n"
         "print(h.hexdigest())\n"
     )
     outputs = {
