@@ -55,7 +55,7 @@ def plan_of(tmp_path, n: int, concurrency: int, epochs: int = 1):  # type: ignor
     return plan_assessment(request, make_settings(tmp_path))
 
 
-async def run(plan, sink, *, done=frozenset(), linger=0.025):  # type: ignore[no-untyped-def]
+async def run(plan, sink, *, done=frozenset(), linger=0.025, asker=None):  # type: ignore[no-untyped-def]
     progress = Progress("r1", plan.total)
     reports: list[int] = []
 
@@ -65,7 +65,7 @@ async def run(plan, sink, *, done=frozenset(), linger=0.025):  # type: ignore[no
     await run_samples(
         plan,
         "r1",
-        Delayed(0.01),
+        asker or Delayed(0.01),
         sink,
         done=set(done),
         progress=progress,
@@ -126,3 +126,22 @@ async def test_below_the_linger_concurrency_each_sample_is_written_as_it_finishe
     _, reports = await run(plan, sink)
     assert [len(batch) for batch in sink.writes] == [1] * 6
     assert reports == [1, 2, 3, 4, 5]
+
+
+class Staggered:
+    def __init__(self) -> None:
+        self.calls = 0
+
+    async def ask(self, parts: list[Any]) -> Answer:
+        self.calls += 1
+        await asyncio.sleep(0.02 * self.calls)  # one answer after the other
+        return Answer(ANSWER)
+
+
+async def test_the_linger_ends_when_the_last_sample_is_in(tmp_path):
+    plan = plan_of(tmp_path, 8, concurrency=8)
+    sink = Sink()
+    started = time.monotonic()
+    await run(plan, sink, linger=5.0, asker=Staggered())
+    assert time.monotonic() - started < 2.0
+    assert sum(len(batch) for batch in sink.writes) == 8

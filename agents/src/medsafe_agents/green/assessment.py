@@ -6,6 +6,7 @@ report progress. Infrastructure errors become ERROR samples; the run always fini
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 from collections import Counter
@@ -120,8 +121,11 @@ async def run_samples(
     remaining = pending.qsize()
     linger_s = write_linger_s if cfg.concurrency >= LINGER_MIN_CONCURRENCY else 0.0
     finished: asyncio.Queue[tuple[ResponseRecord, SampleResult]] = asyncio.Queue()
+    unanswered = remaining
+    all_answered = asyncio.Event()
 
     async def worker() -> None:
+        nonlocal unanswered
         while True:
             try:
                 task, epoch = pending.get_nowait()
@@ -142,6 +146,9 @@ async def run_samples(
                 latency_ms=round(answer.latency_ms, 3),
             )
             finished.put_nowait((record, score_safely(plan, task, record)))
+            unanswered -= 1
+            if not unanswered:
+                all_answered.set()
 
     async def writer() -> None:
         nonlocal remaining
@@ -151,8 +158,10 @@ async def run_samples(
             if len(batch) + finished.qsize() < remaining and linger_s > 0:
                 # Group commit: wait a moment for the samples finishing meanwhile, so a
                 # write (a transaction through the lease) carries many of them. The
-                # batch that ends the run is written at once.
-                await asyncio.sleep(linger_s)
+                # batch that ends the run is written as soon as its last sample is in.
+                with contextlib.suppress(TimeoutError):
+                    async with asyncio.timeout(linger_s):
+                        await all_answered.wait()
             while not finished.empty():
                 batch.append(finished.get_nowait())
             await sink.append_samples(run_id, batch)
