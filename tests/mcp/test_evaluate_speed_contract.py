@@ -13,10 +13,11 @@ import jsonschema
 from fastmcp import Client
 from mcp.client.streamable_http import streamable_http_client
 from mcp_helpers import dipg_tasks, ideal_response, make_settings, plain_text_response, serve_http
+from pydantic import BaseModel
 
 from mcp import ClientSession
 from medsafe_mcp import create_server
-from medsafe_mcp.paging import MESSAGE_LIMIT_BYTES, json_wire_size
+from medsafe_mcp.paging import MESSAGE_LIMIT_BYTES, item_json, json_wire_size, spliced_result
 
 
 def mixed_items(seed: int, n: int) -> list[dict[str, Any]]:
@@ -103,3 +104,26 @@ async def test_schemas_are_registered_as_published_so_no_call_redoes_it(tmp_path
     assert evaluate is not None
     assert "$ref" not in json.dumps(evaluate.parameters)
     assert "ground_truth" in json.dumps(evaluate.parameters)
+
+
+class _Item(BaseModel):
+    name: str
+    score: float | None = None
+
+
+class _Page(BaseModel):
+    run_id: str | None
+    items: list[_Item]
+    next_offset: int | None
+
+
+def test_a_spliced_result_is_the_models_own_json() -> None:
+    items = [_Item(name='a "b" \u2265'), _Item(name="c", score=1.5)]
+    for page in (
+        _Page(run_id=None, items=items, next_offset=3),
+        _Page(run_id="r", items=[], next_offset=None),
+    ):
+        envelope = page.model_copy(update={"items": []})
+        result = spliced_result(envelope, "items", [item_json(i) for i in page.items])
+        assert result.content[0].text == page.model_dump_json()  # type: ignore[union-attr]
+        assert result.structured_content == page.model_dump(mode="json")

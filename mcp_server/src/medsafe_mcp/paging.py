@@ -94,13 +94,18 @@ def take_within_budget(
 def spliced_result(envelope: BaseModel, field: str, items: Sequence[bytes]) -> ToolResult:
     """A tool result whose structured content and text content come from one
     serialization: `envelope` without its list `field`, then `field` as the items' JSON
-    texts (from `item_json`, already made to size the page). FastMCP would otherwise
+    texts (from `item_json`, already made to size the page), in the model's field order.
+    FastMCP would otherwise
     serialize the returned model to JSON text and to a dict, each twice; here the text
     is parsed once into the structured content, which is plain JSON data already, so the
     result is built without FastMCP's conversion pass."""
-    head = type(envelope).__pydantic_serializer__.to_json(envelope, exclude={field})
-    opening = b',"' if len(head) > 2 else b'"'
-    text = b"".join((head[:-1], opening, field.encode(), b'":[', b",".join(items), b"]}"))
+    serializer = type(envelope).__pydantic_serializer__
+    names = list(type(envelope).model_fields)
+    after = set(names[names.index(field) + 1 :])
+    parts = [serializer.to_json(envelope, exclude={field, *after})[1:-1]]
+    parts.append(b'"' + field.encode() + b'":[' + b",".join(items) + b"]")
+    parts.append(serializer.to_json(envelope, include=after)[1:-1] if after else b"")
+    text = b"{" + b",".join(part for part in parts if part) + b"}"
     return ToolResult.model_construct(
         content=[TextContent(type="text", text=text.decode())],
         structured_content=from_json(text),
