@@ -5,7 +5,11 @@ from __future__ import annotations
 
 import asyncio
 import os
+import signal
+import subprocess
+import sys
 import threading
+import time
 from collections.abc import Iterator
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
@@ -175,6 +179,38 @@ def test_pool_processes_come_from_a_forkserver() -> None:
     assert pool is service_evaluation.scoring_pool(2)
     parents = {pool.submit(os.getppid).result(timeout=60) for _ in range(4)}
     assert os.getpid() not in parents  # not forked from this (threaded) process
+
+
+KILLED_SERVICE = """
+import multiprocessing, os, signal
+from medsafe_core.service.evaluation import scoring_pool
+list(scoring_pool(2).map(abs, range(8)))
+print(" ".join(str(p.pid) for p in multiprocessing.active_children()), flush=True)
+os.kill(os.getpid(), signal.SIGKILL)
+"""
+
+
+def _running(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state != "Z"
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc")
+@pytest.mark.timeout(90)
+def test_workers_end_when_the_service_process_is_killed() -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", KILLED_SERVICE], capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == -signal.SIGKILL, done.stderr
+    workers = [int(pid) for pid in done.stdout.split()]
+    assert len(workers) >= 2, done.stdout
+    deadline = time.monotonic() + 20
+    while any(map(_running, workers)) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not any(map(_running, workers)), "scoring workers outlived the service"
 
 
 def test_score_workers_setting(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

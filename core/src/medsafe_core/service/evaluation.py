@@ -4,13 +4,17 @@ are scored in the process's pool of scoring processes (`scoring_pool`)."""
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import multiprocessing
+import os
 import threading
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from functools import partial
+from multiprocessing.connection import Connection
+from multiprocessing.context import BaseContext
 
 from medsafe_core.evaluation import (
     POOL_THRESHOLD,
@@ -132,7 +136,8 @@ def score_items(state: ServiceState, req: EvaluateRequest) -> Evaluation:
     )
 
 
-_POOLS: dict[int, ProcessPoolExecutor] = {}
+_POOLS: dict[int, tuple[ProcessPoolExecutor, Connection]] = {}
+"""Pools by worker count, each with the writing end of its workers' lifeline."""
 _POOLS_LOCK = threading.Lock()
 
 
@@ -147,15 +152,39 @@ def scoring_pool(workers: int) -> ProcessPoolExecutor:
     in the child for good (and the child would also inherit the listening socket and
     the database connections). The forkserver is a separate single-threaded process,
     started by fork+exec, that has imported the engine once; each worker is forked
-    from it. Jobs carry their suite, tasks and profile (pickled, as with fork), so
-    workers score exactly what this process would."""
+    from it (spawn where there is no forkserver). Jobs carry their suite, tasks and
+    profile (pickled, as with fork), so workers score exactly what this process would.
+
+    Each worker ends itself when this process is gone, however it ended: uvicorn ends
+    the process by re-raising SIGTERM after its graceful shutdown, which skips the
+    executor's own clean-up, and a worker waits for jobs on a pipe whose writing end it
+    holds too, so it would wait forever. Its lifeline is the reading end of a pipe whose
+    only writing end is this process's: the end of this process closes it."""
     with _POOLS_LOCK:
-        pool = _POOLS.get(workers)
-        if pool is None:
-            context = multiprocessing.get_context("forkserver")
-            context.set_forkserver_preload(["medsafe_core.evaluation", "medsafe_core.suites"])
-            pool = _POOLS[workers] = ProcessPoolExecutor(workers, mp_context=context)
-        return pool
+        if workers not in _POOLS:
+            context: BaseContext = multiprocessing.get_context("spawn")
+            if "forkserver" in multiprocessing.get_all_start_methods():  # not on Windows
+                forkserver = multiprocessing.get_context("forkserver")
+                forkserver.set_forkserver_preload([__name__])
+                context = forkserver
+            lifeline, keep = context.Pipe(duplex=False)
+            pool = ProcessPoolExecutor(
+                workers, mp_context=context, initializer=_end_with, initargs=(lifeline,)
+            )
+            _POOLS[workers] = (pool, keep)
+        return _POOLS[workers][0]
+
+
+def _end_with(lifeline: Connection) -> None:
+    """Worker initializer: a daemon thread that ends this worker once the service
+    process has closed (or lost) the writing end of `lifeline`."""
+
+    def watch() -> None:
+        with contextlib.suppress(EOFError, OSError):
+            lifeline.recv_bytes()
+        os._exit(0)
+
+    threading.Thread(target=watch, name="medsafe-service-lifeline", daemon=True).start()
 
 
 def close_scoring_pools(workers: int | None = None) -> None:
@@ -164,8 +193,9 @@ def close_scoring_pools(workers: int | None = None) -> None:
     with _POOLS_LOCK:
         keys = list(_POOLS) if workers is None else [workers]
         pools = [_POOLS.pop(k) for k in keys if k in _POOLS]
-    for pool in pools:
+    for pool, keep in pools:
         pool.shutdown(wait=True, cancel_futures=True)
+        keep.close()
 
 
 def score_in_pool(
