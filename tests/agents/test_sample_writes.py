@@ -77,7 +77,7 @@ async def run(plan, sink, *, done=frozenset(), linger=0.025, asker=None):  # typ
 
 
 async def test_samples_are_written_in_batches_each_once(tmp_path):
-    plan = plan_of(tmp_path, 60, concurrency=12, epochs=2)  # lingers from 8 on
+    plan = plan_of(tmp_path, 60, concurrency=12, epochs=2)  # lingers from 2 on
     sink = Sink()
     progress, reports = await run(plan, sink)
     keys = [(r.id, r.epoch) for batch in sink.writes for r, _ in batch]

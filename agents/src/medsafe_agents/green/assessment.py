@@ -24,13 +24,14 @@ logger = logging.getLogger(__name__)
 
 WRITE_LINGER_S = 0.025
 """How long the writer waits after a sample finishes for others to join its write.
-Each write is a transaction through the run's lease (about 0.1 ms of CPU and several
-database round trips); at concurrency 32 one write now carries ~10-20 samples instead
-of ~4. A sample not yet written when a replica stops is redone by the one that takes
-the run over, as before; workers never wait for the writer."""
-LINGER_MIN_CONCURRENCY = 8
-"""Below this concurrency samples finish too slowly for a linger to gather many, and
-each is written (and reported) on its own, as it finishes."""
+Each write is a transaction through the run's lease: about 20 round trips to the
+database driver's thread, ~5 ms of CPU on SQLite whatever the number of samples; at
+concurrency 32 one write now carries ~10-20 samples instead of ~4. A sample not yet
+written when a replica stops is redone by the replica that takes the run over, as
+before (at most a linger's worth more of them); workers never wait for the writer."""
+LINGER_MIN_CONCURRENCY = 2
+"""With one call in flight no other sample can finish during a linger: each sample is
+then written (and reported) on its own, as it finishes."""
 
 
 class Asker(Protocol):
