@@ -66,14 +66,25 @@ def _misses_derived(
     question is answered by its polarity (judged apart): the reasons are not claims."""
     if asks_yes_no(question):
         return False
-    if not _ASKS_WHY.search(question):  # for "why?", the reason is the answer
-        expected_final = _claim_part(expected_final)
+    if _ASKS_WHY.search(question):  # for "why?", the reason is the answer
+        return _misses_claims(final, final_q, expected_final, question)
+    # the answer before a colon, else after it ("Her weight is within 120% of ideal, so the
+    # dose is by actual weight: 7 mg/kg x 62 kg = 434 mg")
+    return all(
+        _misses_claims(final, final_q, part, question)
+        for part in dict.fromkeys(
+            (_claim_part(expected_final), _claim_part(expected_final, colon=False))
+        )
+    )
+
+
+def _misses_claims(final: str, final_q: list[Quantity], expected_final: str, question: str) -> bool:
     asked_q = quantities(question)
     exp_q = [q for q in quantities(expected_final) if not any(q.agrees(a) for a in asked_q)]
-    if not comparisons(expected_final) <= comparisons(final):
-        return True  # "fewer than 10%" is not "about 10%"
     zero = [Quantity(0.0, None)] if says_none(final) else []  # "None." states a zero
     stated = [*final_q, *zero]
+    if not _answer_comparisons(expected_final, stated) <= comparisons(final):
+        return True  # "fewer than 10%" is not "about 10%"
     if exp_q and not any(c.agrees(f) for c in exp_q for f in stated):
         return True
     # each kind of quantity the question asks for ("what dose ..., and for how long?")
@@ -97,16 +108,42 @@ def _misses_derived(
     return bool(specific) and 2 * sum(has_word_form(w, have) for w in specific) < len(specific)
 
 
+_CLAUSE = re.compile(r"[^,;:.]+(?:\.\d[^,;:.]*)*")
+
+
+def _answer_comparisons(expected_final: str, stated: list[Quantity]) -> set[str]:
+    """The directions the expected answer gives its answer value ('fewer than 10%'): those
+    of the clause that states a value the final states too, else of the whole answer (a
+    'fell in the 36-hour zone' elsewhere in the working is no direction of the answer)."""
+    for m in _CLAUSE.finditer(expected_final):
+        if any(q.agrees(f) for q in quantities(m.group()) for f in stated):
+            return comparisons(m.group())
+    return comparisons(expected_final)
+
+
 _ASKS_WHY = re.compile(r"\bwhy\b|\breasons?\b|\bwhat\s+(?:caused|led)\b", re.I)
-_WORKING = re.compile(r"\([^)]*\)|,?\s*\b(?:because|since|given that|as)\b.*$", re.I | re.S)
+_WORKING_NO_COLON = re.compile(
+    r"\([^)]*\)|,?\s*\b(?:because|since|given that|as)\b.*$", re.I | re.S
+)
+_WORKING = re.compile(rf"{_WORKING_NO_COLON.pattern}|:\s.*$", re.I | re.S)
 
 
-def _claim_part(expected_final: str) -> str:
-    """The expected answer without its working: a parenthesis or a 'because ...' clause
-    shows how the answer was reached ('2.4 kg (63.8 kg before minus 61.4 kg after)'), it
-    is not a further claim the answer must repeat."""
-    head = _WORKING.sub("", expected_final).strip()
+def _claim_part(expected_final: str, *, colon: bool = True) -> str:
+    """The expected answer without its working: a parenthesis, a 'because ...' clause or
+    what follows a colon shows how the answer was reached ('2.4 kg (63.8 kg before minus
+    61.4 kg after)', '3000 mg: 40 mg/kg x 82 kg = 3280 mg, above the maximum'), it is not
+    a further claim the answer must repeat."""
+    head = (_WORKING if colon else _WORKING_NO_COLON).sub("", expected_final).strip()
     return head if content_words(head) or quantities(head) else expected_final
+
+
+def _answer_part(final_q: list[Quantity], expected_final: str) -> str:
+    """The part of the expected answer the final answers: the part before a colon when
+    the final states one of its values, else the whole answer without its working."""
+    head = _claim_part(expected_final)
+    if any(q.agrees(f) for q in quantities(head) for f in final_q):
+        return head
+    return _claim_part(expected_final, colon=False)
 
 
 _ASKED_KINDS = (
@@ -186,7 +223,7 @@ def answer_correct(
         claim_q = [q for c in claims for q in quantities(c)]
     else:
         missing = _misses_derived(final, final_q, expected.final, question)
-        claim_q = quantities(expected.final)
+        claim_q = quantities(_answer_part(final_q, expected.final))  # its working is no answer
     if missing:
         return Verdict(False, "the final answer does not state a key fact the evidence gives")
     comparators = _comparator_quantities(final)
