@@ -66,7 +66,11 @@ def negated_about(text: str, topic: set[str] | frozenset[str]) -> bool:
         return True  # "None." / "Never."
     for i, token in enumerate(tokens):
         if is_negation(token) or (token in ("fail", "failed") and tokens[i + 1 : i + 2] == ["to"]):
-            following = [stem(t) for t in tokens[i + 1 : i + 1 + _NEG_WINDOW] if t not in STOPWORDS]
+            following = [
+                stem(t)
+                for t in tokens[i + 1 : i + 1 + _NEG_WINDOW]
+                if t not in STOPWORDS and not t[:1].isdigit()  # numbers: judged as values
+            ]
             # "ineligible" negates its own positive form
             following += [stem(token[2:])] if token.startswith(("in", "un")) else []
             if not topic or topic.intersection(following):
