@@ -92,8 +92,9 @@ def _reasons_as_reference(
     reaches: the same yes or no (a threshold, an interval, an order in time), or values
     the context does not state but the reference derives (a total, a time, a converted
     dose). The proof must carry part of the reference's working and be about the
-    question, every value and name of the answer must be stated or derived, and the
-    answer must agree with the reference on negation."""
+    question (the identifiers it names include the question's), every value and name of
+    the answer must be stated or derived, and the answer must agree with the reference on
+    negation."""
     said, expected = YES_NO.match(final), YES_NO.match(reference)
     ref = text_facts(reference)
     if said or expected:
@@ -108,7 +109,9 @@ def _reasons_as_reference(
     if not any(ev.has_quantity(q) for q in working):
         return False  # not a conclusion from values the proof states
     named = entities(question)
-    if any(any(c.isdigit() for c in e) and not ev.knows_entity(e) for e in named):
+    asked_ids = {e for e in named if any(c.isdigit() for c in e)}
+    proof_ids = {e for e in entities(ev.text) if any(c.isdigit() for c in e)}
+    if asked_ids and proof_ids and not asked_ids & proof_ids:
         return False  # a proof about another trial or record backs no conclusion
     about = any(ev.has_quantity(q) for q in qu.quantities) or any(ev.knows_entity(e) for e in named)
     if not about and len(qu.stems & ev.stems) < 2:
