@@ -130,6 +130,12 @@ def _word_values(phrase: str) -> tuple[float, ...]:
         return tuple(_value(w) for w in words_ if w in _NUMBER_WORDS)
 
 
+def same_unit(token: str, others: frozenset[str] | set[str]) -> bool:
+    """The word names a unit that one of `others` names too ('min' and 'minutes')."""
+    canon = _UNITS.get(token)
+    return canon is not None and any(_UNITS.get(w) == canon for w in others)
+
+
 def unit_word(token: str) -> bool:
     """Whether a word (or its stem) names a unit ('months', 'cycl', 'gy', '%', 'mg/h')."""
     return (

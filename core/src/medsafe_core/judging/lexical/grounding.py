@@ -16,7 +16,13 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import LCSseq
 
 from medsafe_core.judging.lexical._lexicon import LEXICON
-from medsafe_core.judging.lexical.facts import comparisons, entities, negation_count, quantities
+from medsafe_core.judging.lexical.facts import (
+    comparisons,
+    entities,
+    negation_count,
+    quantities,
+    same_unit,
+)
 from medsafe_core.judging.lexical.paraphrase import paraphrased
 from medsafe_core.judging.lexical.text import (
     SOFT_WORDS,
@@ -163,7 +169,12 @@ def _fact_problem(segment: str, core: str, span: str) -> str:
     # a near-verbatim quote may drop words, not change them: "once daily" for "once weekly"
     span_stems = set(span_words_list) | set(words(span))  # stems and the words as written
     for word in seg_words:
-        if word.isalpha() and word not in SOFT_WORDS and not has_word_form(word, span_stems):
+        if (
+            word.isalpha()
+            and word not in SOFT_WORDS
+            and not same_unit(word, span_stems)  # "5 min" quotes "5 minutes"
+            and not has_word_form(word, span_stems)
+        ):
             return f"says {word!r} where the aligned context span does not"
     return ""
 

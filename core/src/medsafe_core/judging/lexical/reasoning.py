@@ -4,9 +4,9 @@ A value the final answer gives is entailed by a set of stated facts when it equa
 them under unit conversion, or follows by one step: a sum or a difference of two values of
 one dimension, a value times a stated count ('200 mg twice daily' is '400 mg a day'), a
 rate times a weight ('2 mg/kg' for '12 kg' is '24 mg') or an amount over one ('20 mg'
-for '20 kg' is '1 mg/kg'), the time between two clock times,
-or a clock time plus or minus a duration. Each derivation is named, so a verdict can say
-how a value was reached. Arithmetic is only tried where a direct match fails."""
+for '20 kg' is '1 mg/kg'), a value a stated percentage less or more, the time between
+two clock times, or a clock time plus or minus a duration. Each derivation is named, so a
+verdict can say how a value was reached. Arithmetic is only tried where a direct match fails."""
 
 from __future__ import annotations
 
@@ -135,6 +135,12 @@ def derivation(q: Quantity, pool: Sequence[Quantity]) -> str | None:
             amount = _base(r) * w.value
             if _close(amount, want) or any(_close(amount * c, want) for c in counts):
                 return f"{r} for {w}"
+    shares = [p.value / 100 for p in pool if p.unit == "%" and 0 < p.value < 100]
+    for p in same if dimension(q.unit) is not None else ():  # "10% less than 150 mg"
+        for share in shares[:_MAX_OPERANDS]:
+            for sign, word in ((-1, "less"), (1, "more")):
+                if _close(_base(p) * (1 + sign * share), want, rel):
+                    return f"{p} {share:.0%} {word}"
     per_kg_of = _per_kg_of(q)
     if per_kg_of is not None:  # "20 mg" for "20 kg" is "1 mg/kg"
         weights = [p for p in pool if p.unit == "kg" and p.value > 0]
