@@ -139,7 +139,7 @@ def derivation(q: Quantity, pool: Sequence[Quantity]) -> str | None:
     for p in same if dimension(q.unit) is not None else ():  # "10% less than 150 mg"
         for share in shares[:_MAX_OPERANDS]:
             for sign, word in ((-1, "less"), (1, "more")):
-                if _close(_base(p) * (1 + sign * share), want, rel):
+                if _close(_base(p) * (1 + sign * share), want):  # exactly: no loose months
                     return f"{p} {share:.0%} {word}"
     per_kg_of = _per_kg_of(q)
     if per_kg_of is not None:  # "20 mg" for "20 kg" is "1 mg/kg"
