@@ -19,10 +19,10 @@ malformed) it times, in interleaved rounds so that load drift hits every path al
 REF (extracted with `git archive`, first on its PYTHONPATH; the engine is this tree's),
 so that before and after are measured in one run under the same load.
 
-Prints per path the median wall time and the median CPU time (this process's, plus the
-server process's for HTTP: steadier than wall time on a loaded machine), the fastest
-wall time, the overhead of each over in process, the client's share (JSON-schema
-validation of one result) and the load average. Goal (issue 5): the HTTP round trip adds < 30% at 1,000 items.
+Prints per path the median wall time, the median CPU time (this process's plus the
+server process's: steadier than wall time on a loaded machine) and the client's part of
+it, the fastest wall time, the overhead of each over in process, the time the client
+spends validating one result against the output schema, and the load average. Goal (issue 5): the HTTP round trip adds < 30% at 1,000 items.
 """
 
 from __future__ import annotations
@@ -181,21 +181,21 @@ def validation_seconds(schema: dict[str, Any], result: dict[str, Any]) -> float:
     return statistics.median(runs)
 
 
-def cpu_seconds(pid: int | None) -> float:
-    """CPU time (user + system) of this process, plus that of process `pid` if given."""
-    total = time.process_time()
-    if pid is not None:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-    return total
+def server_cpu(pid: int | None) -> float:
+    """CPU time (user + system) of process `pid` (0 for none)."""
+    if pid is None:
+        return 0.0
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-Timings = dict[str, tuple[list[float], list[float]]]
+Timings = dict[str, tuple[list[float], list[float], list[float]]]
+"""Per path: wall seconds, CPU seconds of this process (the client), of the server."""
 Path_ = tuple[Callable[[], Awaitable[Any]], int | None]
 
 
 async def measure(n: int, rounds: int, servers: dict[str, tuple[Client[Any], int]]) -> Timings:
-    """Wall and CPU seconds (this process + the server's) per path and round."""
+    """Wall and CPU seconds (this process's, the server's) per path and round."""
     items = build_items(n, 1)
     paths: dict[str, Path_] = {
         "in process (build_batch + evaluate)": (lambda: asyncio.to_thread(in_process, items), None)
@@ -209,13 +209,14 @@ async def measure(n: int, rounds: int, servers: dict[str, tuple[Client[Any], int
                 )
     for fn, _ in paths.values():  # warm-up: imports, caches, connections
         await fn()
-    times: Timings = {label: ([], []) for label in paths}
+    times: Timings = {label: ([], [], []) for label in paths}
     for _ in range(rounds):  # interleaved, so load drift hits all paths
         for label, (fn, pid) in paths.items():
-            cpu, start = cpu_seconds(pid), time.perf_counter()
+            start = (time.perf_counter(), time.process_time(), server_cpu(pid))
             await fn()
-            times[label][0].append(time.perf_counter() - start)
-            times[label][1].append(cpu_seconds(pid) - cpu)
+            end = (time.perf_counter(), time.process_time(), server_cpu(pid))
+            for into, before, after in zip(times[label], start, end, strict=True):
+                into.append(after - before)
     return times
 
 
@@ -227,24 +228,33 @@ async def validation(client: Client[Any], n: int) -> float:
 
 
 def report(n: int, rounds: int, times: Timings, validated: float) -> None:
-    wall = {label: statistics.median(w) for label, (w, _) in times.items()}
-    cpu = {label: statistics.median(c) for label, (_, c) in times.items()}
-    fastest = {label: min(w) for label, (w, _) in times.items()}
+    wall = {label: statistics.median(w) for label, (w, _, _) in times.items()}
+    cpu = {
+        label: statistics.median(a + b for a, b in zip(c, s, strict=True))
+        for label, (_, c, s) in times.items()
+    }
+    client = {label: statistics.median(c) for label, (_, c, _) in times.items()}
+    fastest = {label: min(w) for label, (w, _, _) in times.items()}
     base_wall, base_cpu, base_fast = (next(iter(d.values())) for d in (wall, cpu, fastest))
     print(
         f"\nevaluate_batch, {n} dipg items, median of {rounds} interleaved rounds, "
         f"load average {os.getloadavg()[0]:.2f}"
     )
     print(
-        f"{'path':<40}{'wall s':>8}{'overhead':>9}{'CPU s':>8}{'overhead':>9}"
-        f"{'min wall':>9}{'overhead':>9}"
+        f"{'path':<40}{'wall s':>8}{'overhead':>9}{'CPU s':>7}{'overhead':>9}"
+        f"{'client':>7}{'min wall':>9}{'overhead':>9}"
     )
     for label in wall:
         print(
             f"{label:<40}{wall[label]:>8.3f}{wall[label] / base_wall - 1:>+9.1%}"
-            f"{cpu[label]:>8.3f}{cpu[label] / base_cpu - 1:>+9.1%}"
+            f"{cpu[label]:>7.3f}{cpu[label] / base_cpu - 1:>+9.1%}"
+            f"{client[label] if label.startswith('HTTP') else 0:>7.3f}"
             f"{fastest[label]:>9.3f}{fastest[label] / base_fast - 1:>+9.1%}"
         )
+    print(
+        "(CPU s: client + server process, steadier than wall time on a loaded machine; "
+        "client: the MCP client's share)"
+    )
     print(
         f"of which the MCP SDK client's JSON-schema validation of one unstored result of "
         f"this tree: {validated:.3f} s ({validated / base_wall:.1%} of in process)"
