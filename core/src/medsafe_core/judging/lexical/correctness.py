@@ -177,7 +177,7 @@ def _derived_from(value: Quantity, claims: list[Quantity], context: str, final: 
     if not context or not _TOTAL_CUE.search(final):
         return False  # a total must be named as one ("400 mg per day", "in total")
     counts = [q for q in text_facts(context).quantities if q.unit is None or q.unit == "hour"]
-    how = derivation(value, [*claims, *counts])
+    how = derivation(value, [*claims, *counts], loose=False)  # "13 months" is no 2 x 6
     return how is not None and how != "stated" and not how.startswith(("sum", "difference"))
 
 

@@ -194,7 +194,12 @@ def _quantities(text: str) -> tuple[Quantity, ...]:
     for m in [*_DIGIT_QUANTITY.finditer(lower), *_WORD_QUANTITY.finditer(lower)]:
         start = m.start()
         if start > 0 and (lower[start - 1].isalnum() or lower[start - 1] == "."):
-            continue  # digits inside an identifier ("h3k27m") or after a decimal point
+            # digits inside an identifier ("h3k27m") or after a decimal point; a number
+            # read as its range's second end is a value of its own ("onc201 and 7.5 months")
+            if m.group("b") is not None and m.group("b")[0].isdigit():
+                second = (m.start("b"), Quantity(_value(m.group("b")), _unit(m.group("unit"))))
+                found.append(second)
+            continue
         if (
             start > 1
             and lower[start - 1] == "-"

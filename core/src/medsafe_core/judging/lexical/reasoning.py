@@ -96,8 +96,9 @@ def _per_kg_of(p: Quantity) -> str | None:
     return dim if dim and dim.endswith("rate/kg") else None
 
 
-def derivation(q: Quantity, pool: Sequence[Quantity]) -> str | None:
-    """How `q` follows from the stated `pool` by one step, or None."""
+def derivation(q: Quantity, pool: Sequence[Quantity], *, loose: bool = True) -> str | None:
+    """How `q` follows from the stated `pool` by one step, or None. Months and years are
+    compared within 10% (calendar lengths vary) unless `loose` is off."""
     if any(q.agrees(p) for p in pool):
         return "stated"
     if q.unit in _POINTS:
@@ -108,7 +109,7 @@ def derivation(q: Quantity, pool: Sequence[Quantity]) -> str | None:
         for a, b in combinations(counted[:_MAX_OPERANDS], 2):
             if _close(a.value + b.value, want) or _close(abs(a.value - b.value), want):
                 return f"sum or difference of {a} and {b}"
-    rel = 0.1 if dimension(q.unit) == "time" and q.unit in ("month", "year") else 1e-6
+    rel = 0.1 if loose and dimension(q.unit) == "time" and q.unit in ("month", "year") else 1e-6
     same = [p for p in pool if _key(p) == key and p.unit not in _POINTS][:_MAX_OPERANDS]
     if key is not None:
         for a, b in combinations(same, 2):

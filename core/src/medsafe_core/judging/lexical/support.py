@@ -103,8 +103,11 @@ def _reasons_as_reference(
     elif not _derived_by_reference(final, ref, context):
         return False  # nothing derived: the ordinary checks judge it
     qu = text_facts(question)
-    working = [
-        q for q in ref.quantities if not (q.spelled and q.unit is None) and not qu.has_quantity(q)
+    working = [  # values the reference reasons with (a year says nothing of the case)
+        q
+        for q in ref.quantities
+        if q.unit is not None or not (q.spelled or 1900 <= q.value <= 2100)
+        if not qu.has_quantity(q)
     ]
     if not any(ev.has_quantity(q) for q in working):
         return False  # not a conclusion from values the proof states
