@@ -353,10 +353,43 @@ class TextFacts:
         if "-" in ent and any(c.isdigit() for c in ent):
             # "onc201-naive": the identifier must be known; the word glued to it is wording
             return {p for p in parts if any(c.isdigit() for c in p)} <= self.words
-        return ent.isalpha() and 2 <= len(ent) <= 5 and ent in self.initials
+        if not (ent.isalnum() and 2 <= len(ent) <= 6):
+            return False
+        if ent.isalpha() and len(ent) <= 5 and ent in self.initials:
+            return True
+        return any(
+            set(form.replace("-", " ").split()) <= self.words
+            for form in _ABBREVIATIONS.get(ent, "").split("|")
+            if form
+        ) or self._abbreviates(ent)
+
+    def _abbreviates(self, ent: str) -> bool:
+        """The letters start consecutive words of the text, two or more letters each
+        ('crcl': 'creatinine clearance')."""
+        words_ = self._alnum
+        for i, w in enumerate(words_):
+            for n in range(2, min(len(ent) - 2, len(w)) + 1):  # two words at least
+                if w.startswith(ent[:n]) and _prefixes_of(ent[n:], words_, i + 1):
+                    return True
+        return False
 
 
 _ALNUM = re.compile(r"[a-z0-9]+")
+# clinical abbreviations and what they stand for ("iv": "intravenous|intravenously")
+_ABBREVIATIONS: dict[str, str] = LEXICON.mapping("facts.abbreviations")
+
+
+def _prefixes_of(ent: str, words_: list[str], i: int) -> bool:
+    """`ent` splits into prefixes (two letters or more) of words_[i], words_[i + 1], ..."""
+    if not ent:
+        return True
+    if i >= len(words_) or len(ent) < 2:
+        return False
+    word = words_[i]
+    return any(
+        word.startswith(ent[:n]) and _prefixes_of(ent[n:], words_, i + 1)
+        for n in range(2, min(len(ent), len(word)) + 1)
+    )
 
 
 @lru_cache(maxsize=1024)
