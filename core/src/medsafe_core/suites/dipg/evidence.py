@@ -115,7 +115,8 @@ def _readings(text: str, question: str) -> list[dict[str, Quantity]]:
             said = _values(head[:paren], asked)[-1:]
         else:
             end = marks[i + 1].start() if i + 1 < len(marks) else len(text)
-            said = _values(text[mark.end() : end], asked)[:1]
+            # "Source B (2025 abstract) reports 62%": the label's own description is no value
+            said = _values(_LABEL_NOTE.sub("", text[mark.end() : end], count=1), asked)[:1]
         if said:
             after.setdefault(label, said[0])
         said = _values(head, asked)[-1:]
@@ -128,15 +129,34 @@ def _values(text: str, asked: TextFacts) -> list[Quantity]:
     return [q for q in text_facts(text).quantities if not asked.has_quantity(q)]
 
 
+_LABEL_NOTE = re.compile(r"^\s*\([^)]*\)")
+
+
+def _statements(context: str, label: str) -> list[str]:
+    """What one source says: each sentence that names it, with the sentences after it up
+    to the next that names a source ("Discharge letter (Source B): ... . He was then
+    prescribed ...")."""
+    out: list[str] = []
+    current: list[str] | None = None
+    for m in _SENTENCES.finditer(context):
+        sentence = m.group()
+        named = {x.group(1).upper() for x in _SOURCE.finditer(sentence)}
+        if named:
+            if current is not None:
+                out.append(" ".join(current))
+            current = [sentence] if label in named else None
+        elif current is not None:
+            current.append(sentence)
+    if current is not None:
+        out.append(" ".join(current))
+    return out
+
+
 def _wrong_label(reading: dict[str, Quantity], task: Task) -> str | None:
-    """The first label whose value the context's sentences for that source do not state."""
+    """The first label whose value the context's statements for that source do not state."""
     for label, value in reading.items():
-        own = [
-            m.group()
-            for m in _SENTENCES.finditer(task.context)
-            if re.search(rf"\bsource\s+{label}\b", m.group(), re.IGNORECASE)
-        ]
-        if own and not any(text_facts(sentence).has_quantity(value) for sentence in own):
+        own = _statements(task.context, label)
+        if own and not any(text_facts(statement).has_quantity(value) for statement in own):
             return label
     return None
 
