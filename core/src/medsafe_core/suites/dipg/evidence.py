@@ -11,9 +11,10 @@ import re
 
 from rapidfuzz import fuzz
 
-from medsafe_core.judging.lexical.facts import Quantity, TextFacts, text_facts
+from medsafe_core.judging.lexical.facts import Quantity, TextFacts, negation_count, text_facts
 from medsafe_core.judging.lexical.grounding import Grounding
 from medsafe_core.judging.lexical.text import content_words, normalize
+from medsafe_core.judging.lexical.verdicts import negated_about
 from medsafe_core.models import Task
 
 _COVER = 85.0
@@ -34,6 +35,8 @@ def _covers(segment: str, line: str) -> bool:
     enough = len(shorter) >= min(0.3 * len(longer), 40)
     if not (enough and fuzz.partial_ratio(shorter, longer) >= _COVER):
         return False
+    if (negation_count(segment) > 0) != (negation_count(line) > 0):
+        return False  # "did not reduce" does not quote "reduced", however alike they read
     # the statement's values, not a near-twin's: "75 beats/min (Source A)" does not quote
     # "70 beats/min (Source B)" however alike the two sentences read
     stated = text_facts(line)
@@ -111,12 +114,15 @@ def _readings(text: str, question: str) -> list[dict[str, Quantity]]:
         label = mark.group(1).upper()
         head = text[marks[i - 1].end() if i else 0 : mark.start()]
         paren = head.rfind("(")
+        said: list[Quantity] = []
         if paren > head.rfind(")"):  # "64% (Source A)", "0.1 mg/kg/h (7 mg/h, Source A)"
             said = _values(head[:paren], asked)[-1:]
-        else:
+        if not said:  # "Source A reports 18%", "the report (Source C) gives 51%"
             end = marks[i + 1].start() if i + 1 < len(marks) else len(text)
             # "Source B (2025 abstract) reports 62%": the label's own description is no value
-            said = _values(_LABEL_NOTE.sub("", text[mark.end() : end], count=1), asked)[:1]
+            tail = text[mark.end() : end]
+            tail = tail[tail.index(")") + 1 :] if paren > head.rfind(")") and ")" in tail else tail
+            said = _values(_LABEL_NOTE.sub("", tail, count=1), asked)[:1]
         if said:
             after.setdefault(label, said[0])
         said = _values(head, asked)[-1:]
@@ -168,7 +174,7 @@ def misattributes(final: str, task: Task) -> str | None:
     rightly. None when one does, or when the report pairs none."""
     readings = _readings(final, task.question)
     if not readings:
-        return None
+        return _wrong_polarity(final, task)
     truth = next(
         (r for r in _readings(task.expected().final, task.question) if not _wrong_label(r, task)),
         {},
@@ -182,3 +188,20 @@ def misattributes(final: str, task: Task) -> str | None:
             return None
         wrong = wrong or label
     return wrong
+
+
+def _wrong_polarity(final: str, task: Task) -> str | None:
+    """The source label a conflict report gives the opposite finding ('Source D reports
+    that the feeds reduced NEC' where Source D's statement says they did not)."""
+    topic = frozenset(content_words(task.question))
+    marks = list(_SOURCE.finditer(final))
+    for i, mark in enumerate(marks):
+        end = marks[i + 1].start() if i + 1 < len(marks) else len(final)
+        said = _LABEL_NOTE.sub("", final[mark.end() : end], count=1)
+        if len(content_words(said)) < 2 or not topic & set(content_words(said)):
+            continue  # no finding of its own ("Source A and Source B disagree")
+        own = _statements(task.context, mark.group(1).upper())
+        negated = negated_about(said, topic)
+        if own and all(negated_about(statement, topic) != negated for statement in own):
+            return mark.group(1).upper()
+    return None
