@@ -11,7 +11,7 @@ from text_to_num import text2num
 from medsafe_core.judging.lexical._lexicon import LEXICON
 from medsafe_core.judging.lexical.text import NEGATIONS, STOPWORDS, stem, words
 from medsafe_core.judging.lexical.timepoints import clock_times, dates
-from medsafe_core.judging.lexical.units import dimension, same_amount
+from medsafe_core.judging.lexical.units import dimension, in_base, same_amount
 
 _UNITS: dict[str, str] = {}
 for canon, aliases in {
@@ -340,10 +340,24 @@ class TextFacts:
         return "".join(w[0] for w in self._alnum)
 
     def has_quantity(self, q: Quantity) -> bool:
-        """Whether the text states this quantity ("no responses" states 0%)."""
+        """Whether the text states this quantity ("no responses" states 0%). Looked up in
+        an index of the text's quantities (a 100 KB context states thousands) for every
+        way two quantities agree (`Quantity.agrees`): the same value, the same amount in
+        a converted unit, a duration within 10%, a spelled percentage within a point."""
+        if q.value == 0 and says_none(self.text):
+            return True
+        return any(q.agrees(x) for x in self._index.candidates(q))
+
+    def has_quantity_scan(self, q: Quantity) -> bool:
+        """`has_quantity` by comparing with every quantity (the reference the index is
+        tested against)."""
         if q.value == 0 and says_none(self.text):
             return True
         return any(q.agrees(x) for x in self.quantities)
+
+    @cached_property
+    def _index(self) -> _QuantityIndex:
+        return _QuantityIndex(self.quantities)
 
     def knows_entity(self, ent: str) -> bool:
         """Its words occur, or it abbreviates consecutive words of the text."""
@@ -375,6 +389,53 @@ class TextFacts:
 
 
 _ALNUM = re.compile(r"[a-z0-9]+")
+
+
+def _base_key(dim: str, base: float) -> tuple[str, float]:
+    return dim, float(f"{base:.6g}")
+
+
+class _QuantityIndex:
+    """A text's quantities by value, by amount in their dimension's base unit, and the
+    few kinds compared loosely (calendar durations, spelled percentages)."""
+
+    def __init__(self, found: tuple[Quantity, ...]) -> None:
+        self.by_value: dict[float, list[Quantity]] = {}
+        self.by_base: dict[tuple[str, float], list[Quantity]] = {}
+        self.durations: list[Quantity] = []  # day, week, month, year: within 10%
+        self.loose_times: list[Quantity] = []  # month, year against any time unit
+        self.times: list[Quantity] = []
+        self.percents: list[Quantity] = []
+        for q in found:
+            self.by_value.setdefault(q.value, []).append(q)
+            dim = dimension(q.unit)
+            base = in_base(q.value, q.unit)
+            if dim is not None and base is not None:
+                self.by_base.setdefault(_base_key(dim, base), []).append(q)
+            if q.unit in _DAYS:
+                self.durations.append(q)
+            if dim == "time":
+                self.times.append(q)
+                if q.unit in ("month", "year"):
+                    self.loose_times.append(q)
+            if q.unit == "%":
+                self.percents.append(q)
+
+    def candidates(self, q: Quantity) -> list[Quantity]:
+        """Every quantity that may agree with `q` (a superset; `agrees` decides)."""
+        out = list(self.by_value.get(q.value, ()))
+        dim, base = dimension(q.unit), in_base(q.value, q.unit)
+        if dim is not None and base is not None:
+            out += self.by_base.get(_base_key(dim, base), ())
+        if q.unit in _DAYS:
+            out += self.durations
+        if dim == "time":
+            out += self.times if q.unit in ("month", "year") else self.loose_times
+        if q.unit == "%":
+            out += self.percents
+        return out
+
+
 # clinical abbreviations and what they stand for ("iv": "intravenous|intravenously")
 _ABBREVIATIONS: dict[str, str] = LEXICON.mapping("facts.abbreviations")
 

@@ -30,6 +30,7 @@ from medsafe_core.judging.lexical.text import content_words, has_word_form
 
 _SHARED = 0.7
 """Share of the segment's content words the paraphrased sentence must hold."""
+_DIGITS = re.compile(r"\d+")
 _ORDER = 0.75
 """Share of the segment's content words that must keep the sentence's order."""
 _SENTENCE = re.compile(r"[^.!?;\n]+(?:[.!?;](?!\s|$)[^.!?;\n]*)*[.!?;]?")
@@ -59,8 +60,11 @@ def paraphrased(segment: str, context: str) -> Paraphrase | None:
     if not (seg_q or seg_e) or len(seg_words) < 4:
         return None  # nothing checkable: a paraphrase must carry a value or a name
     best: tuple[float, int, int] | None = None
+    digits = _DIGITS.findall(segment)  # a cheap first cut: the numbers as written
     for start, end in _windows(context):
         window = context[start:end]
+        if digits and not all(d in window for d in digits):
+            continue  # a restatement keeps the digits it quotes (spelled values: no cut)
         facts = text_facts(window)
         if not all(facts.has_quantity(q) for q in seg_q):
             continue
