@@ -34,6 +34,7 @@ from medsafe_core.judging.lexical.verdicts import (
     Verdict,
     negated_about,
     quantity_span,
+    yes_no,
 )
 from medsafe_core.models import ExpectedAnswer
 
@@ -83,8 +84,12 @@ def _misses_claims(final: str, final_q: list[Quantity], expected_final: str, que
     exp_q = [q for q in quantities(expected_final) if not any(q.agrees(a) for a in asked_q)]
     zero = [Quantity(0.0, None)] if says_none(final) else []  # "None." states a zero
     stated = [*final_q, *zero]
-    if not _answer_comparisons(expected_final, stated) <= comparisons(final):
-        return True  # "fewer than 10%" is not "about 10%"
+    directions, said = _answer_comparisons(expected_final, stated), comparisons(final)
+    if directions and said and not directions & said:
+        return True  # "4 days later" where the answer is "4 days sooner"
+    asked = {d for m in _ASKS_HOW_MUCH.finditer(question) for d in comparisons(m.group())}
+    if not directions - asked <= said:
+        return True  # "fewer than 10%" is not "about 10%" (unless asked "how much fewer?")
     if exp_q and not any(c.agrees(f) for c in exp_q for f in stated):
         return True
     # each kind of quantity the question asks for ("what dose ..., and for how long?")
@@ -96,7 +101,7 @@ def _misses_claims(final: str, final_q: list[Quantity], expected_final: str, que
     exp_e = {e for e in entities(expected_final) - entities(question) if not _REGISTRY_ID.match(e)}
     if not all(e in final.lower() for e in exp_e):
         return True
-    if exp_q:  # the answer is a value, and the final states it: the rest is phrasing
+    if exp_q or exp_e:  # the answer is a value or a name the final states: the rest is phrasing
         return False
     specific = set(content_words(expected_final)) - set(content_words(question)) - ANSWER_VOCAB
     specific = {
@@ -108,6 +113,12 @@ def _misses_claims(final: str, final_q: list[Quantity], expected_final: str, que
     return bool(specific) and 2 * sum(has_word_form(w, have) for w in specific) < len(specific)
 
 
+# "how many days sooner ...?", "how much higher ...?": the question gives the direction
+_ASKS_HOW_MUCH = re.compile(
+    r"\bhow\s+(?:much|many(?:\s+\w+){0,2}?)\s+(?:sooner|earlier|faster|later|slower|more|less"
+    r"|fewer|higher|lower|greater|longer|shorter|smaller|larger)\b",
+    re.IGNORECASE,
+)
 _CLAUSE = re.compile(r"[^,;:.]+(?:\.\d[^,;:.]*)*")
 
 
@@ -196,15 +207,12 @@ def _comparator_quantities(final: str) -> set[Quantity]:
 def _echoes(final: str, question: str) -> bool:
     """The final answer is the question again, asked or restated: no answer at all."""
     said, asked = normalize(final).text, normalize(question).text
-    if not said or not asked or _YES_NO_LEAD.match(final):
+    if not said or not asked or yes_no(final):
         return False
     if final.rstrip().endswith("?"):
         return True
     # a restatement with a negation the question lacks answers it ("no DKA was observed")
     return negation_count(final) == negation_count(question) and fuzz.ratio(said, asked) >= 90
-
-
-_YES_NO_LEAD = re.compile(r"\W*(?:yes|no)\b", re.IGNORECASE)
 
 
 def answer_correct(
@@ -240,7 +248,8 @@ def answer_correct(
             )
     topic = set(content_words(expected.final)) | set(content_words(question))
     topic |= {stem(w) for c in claims for w in content_words(c)}
-    if negated_about(final, topic) != negated_about(expected.final, topic):
+    # the expected answer's own polarity, not its working's ("(platelets need no change)")
+    if negated_about(final, topic) != negated_about(_claim_part(expected.final), topic):
         return Verdict(
             False, "the final answer has the opposite polarity to the evidence", (0, len(final))
         )

@@ -12,6 +12,7 @@ import re
 from medsafe_core.judging.lexical._lexicon import LEXICON
 from medsafe_core.judging.lexical.facts import quantities
 from medsafe_core.judging.lexical.text import normalize, normalize_cached
+from medsafe_core.judging.lexical.verdicts import YES_NO_HEAD
 
 _EVIDENCE = LEXICON.text("cues.evidence")
 _ABSTAIN = LEXICON.pattern("cues.abstain")
@@ -52,7 +53,6 @@ def _unhedged(text: str) -> str:
 
 
 # a final that opens with its yes or no answers the question, whatever sources it names
-_OPENS_WITH_ANSWER = re.compile(r"\s*(?:yes|no)\s*[.,;:!\u2013\u2014-]", re.IGNORECASE)
 
 
 def says_abstain(text: str, question: str = "") -> bool:
@@ -93,7 +93,7 @@ def says_conflict(text: str, context: str = "") -> bool:
     in them are not a conflict report by themselves."""
     if _CONFLICT.search(text):
         return True
-    if _OPENS_WITH_ANSWER.match(text):
+    if YES_NO_HEAD.match(text):
         return False  # "Yes. 0.05 mg/kg/h is below Source A's and Source B's maxima."
     return _reports_two_sources(text) and not (context and _restates(text, context))
 

@@ -30,6 +30,7 @@ from medsafe_core.judging.lexical.verdicts import (
     is_number_word,
     negated_about,
     unbacked,
+    yes_no,
 )
 
 # words an answer may use without the context using them
@@ -95,10 +96,10 @@ def _reasons_as_reference(
     question (the identifiers it names include the question's), every value and name of
     the answer must be stated or derived, and the answer must agree with the reference on
     negation."""
-    said, expected = YES_NO.match(final), YES_NO.match(reference)
+    said, expected = yes_no(final), yes_no(reference)
     ref = text_facts(reference)
     if said or expected:
-        if not (said and expected) or said.group(1).lower() != expected.group(1).lower():
+        if not (said and expected) or said != expected:
             return False
     elif not _derived_by_reference(final, ref, context):
         return False  # nothing derived: the ordinary checks judge it
@@ -232,18 +233,17 @@ def _supported_by(
     topic = final_stems & ev.stems
     if not polarity or _INFERRED_PREDICATE.search(question) or _compares(question, ev):
         return Verdict(True)  # "eligible?", "above the threshold?" are concluded, not quoted
-    yes_no = YES_NO.match(final)
-    if yes_no and not _same_predicate(question, ev.stems):
+    answer = yes_no(final)
+    if answer and not _same_predicate(question, ev.stems):
         # the proof states another predicate than the question's: it cannot back a "yes",
         # and backs a "no" only through what the answer itself adds from the proof
         # ("No - they had longer survival" for "shorter?" against "had longer survival")
-        if yes_no.group(1).lower() == "yes" or not added:
-            answer = yes_no.group(1).lower()
+        if answer == "yes" or not added:
             why = f"the proof does not state what the question asks, so it cannot back a {answer}"
             return Verdict(False, why, (0, len(final)), "predicate")
         return Verdict(True)
-    if yes_no:  # same predicate: the yes or no must match the proof's polarity
-        if (yes_no.group(1).lower() == "no") != negated_about(evidence, qu.stems):
+    if answer:  # same predicate: the yes or no must match the proof's polarity
+        if (answer == "no") != negated_about(evidence, qu.stems):
             why = "the final answer and the proof disagree on negation"
             return Verdict(False, why, (0, len(final)), "negation")
         return Verdict(True)

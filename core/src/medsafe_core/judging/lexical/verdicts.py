@@ -58,9 +58,9 @@ def quantity_span(final: str, q: Quantity) -> tuple[int, int] | None:
 def negated_about(text: str, topic: set[str] | frozenset[str]) -> bool:
     """Whether a negation in `text` governs one of the topic stems (within a few words),
     or, for a leading yes/no, what that word says."""
-    head = re.match(r"\s*(yes|no)\b[\s,.;:!-]", text + " ", re.IGNORECASE)
+    head = _said(YES_NO_HEAD.match(text + " "))
     if head:
-        return head.group(1).lower() == "no"
+        return head == "no"
     tokens = words(text)
     if len(tokens) == 1 and is_negation(tokens[0]):
         return True  # "None." / "Never."
@@ -138,7 +138,23 @@ def is_quantity_word(token: str) -> bool:
     return bool(unit) and (number.isdigit() or is_number_word(number)) and unit_word(unit)
 
 
-YES_NO = re.compile(r"\s*(yes|no)\b", re.IGNORECASE)
+# a leading yes or no, perhaps hedged ("Probably yes -", "Apparently not.", "**No.**")
+_HEDGE = r"(?:probably|most\s+likely|likely|apparently|almost\s+certainly|seemingly)[\s,:]+"
+YES_NO = re.compile(rf"[\s*_]*(?:{_HEDGE}(yes|no|not)|(yes|no))\b", re.IGNORECASE)
+YES_NO_HEAD = re.compile(
+    rf"[\s*_]*(?:{_HEDGE}(yes|no|not)|(yes|no))\b[*_]*[\s,.;:!\u2013\u2014-]", re.IGNORECASE
+)
+
+
+def yes_no(text: str) -> str | None:
+    """'yes' or 'no' when the text opens with one (hedged or not), else None."""
+    return _said(YES_NO.match(text))
+
+
+def _said(m: re.Match[str] | None) -> str | None:
+    if m is None:
+        return None
+    return "yes" if (m.group(1) or m.group(2)).lower() == "yes" else "no"
 
 
 def unsupported_claim(
