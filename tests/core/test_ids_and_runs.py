@@ -163,3 +163,17 @@ def test_the_response_limit_of_the_settings_reaches_every_parser() -> None:
     assert evaluate(batch, DIPG_V4).record.samples[0].outcome == "correct"
     with pytest.raises(BatchError, match="the limit is 65536"):
         build_batch(items, max_items=1, max_response_bytes=65_536)
+
+
+def test_a_response_with_a_lone_surrogate_is_refused_with_its_location() -> None:
+    # JSON can carry "\ud800" alone; it is no character, cannot be stored or parsed, and
+    # used to crash the size check with a UnicodeEncodeError
+    from medsafe_core.evaluation import BatchError, BatchItem, build_batch
+
+    task = get_suite("dipg").tasks(3, 1)[0]
+    good = BatchItem(task_id=task.id, response="fine")
+    bad = BatchItem(task_id=task.id, epoch=1, response="half a pair: \ud800")
+    with pytest.raises(BatchError) as caught:
+        build_batch([good, bad], max_items=2, max_response_bytes=65_536)
+    assert (caught.value.index, caught.value.field) == (1, "response")
+    assert "lone surrogate at character 13" in str(caught.value)

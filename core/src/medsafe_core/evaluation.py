@@ -128,6 +128,19 @@ def inline_task(suite: Suite, data: dict[str, Any], fallback_id: str) -> Task:
     return suite.validate_task(Task.model_validate(body))
 
 
+def _utf8_size(text: str, index: int) -> int:
+    """The response's size in UTF-8; a lone surrogate (no character: it cannot be stored
+    or parsed) is refused with the item's location."""
+    try:
+        return len(text.encode())
+    except UnicodeEncodeError as exc:
+        raise BatchError(
+            f"not valid text: a lone surrogate at character {exc.start}",
+            index=index,
+            field="response",
+        ) from None
+
+
 def build_batch(
     items: Sequence[BatchItem],
     *,
@@ -163,12 +176,12 @@ def build_batch(
                 index=i,
                 field="task_id",
             )
-        if item.response is not None and len(item.response.encode()) > max_response_bytes:
-            raise BatchError(
-                f"{len(item.response.encode())} bytes; the limit is {max_response_bytes}",
-                index=i,
-                field="response",
-            )
+        if item.response is not None:
+            size = _utf8_size(item.response, i)
+            if size > max_response_bytes:
+                raise BatchError(
+                    f"{size} bytes; the limit is {max_response_bytes}", index=i, field="response"
+                )
         if item.response is None and item.error is None:
             raise BatchError("give a response or an error", index=i, field="response")
         key = (task.id, item.epoch)

@@ -24,6 +24,7 @@ from medsafe_core.service.errors import (
     http_exception_handler,
     unhandled_error_handler,
 )
+from medsafe_core.service.evaluation import close_scoring_pools
 from medsafe_core.service.middleware import BearerAuth, BodyLimit, SecurityHeaders
 from medsafe_core.service.openapi import build_openapi
 from medsafe_core.service.state import ServiceOptions, ServiceState
@@ -65,6 +66,7 @@ def create_app(
             yield
         finally:
             await to_thread.run_sync(state.close_judge)
+            await to_thread.run_sync(close_scoring_pools)
             if state._owns_store and state.store is not None:
                 await state.store.close()
                 state.store = None
