@@ -88,6 +88,8 @@ def _misses_claims(final: str, final_q: list[Quantity], expected_final: str, que
     if directions and said and not directions & said:
         return True  # "4 days later" where the answer is "4 days sooner"
     asked = {d for m in _ASKS_HOW_MUCH.finditer(question) for d in comparisons(m.group())}
+    if _ASKS_DIFFERENCE.search(question):  # "by how much did the arms differ?": any way round
+        asked = {"less", "more"}
     if not directions - asked <= said:
         return True  # "fewer than 10%" is not "about 10%" (unless asked "how much fewer?")
     if exp_q and not any(c.agrees(f) for c in exp_q for f in stated):
@@ -119,6 +121,7 @@ _ASKS_HOW_MUCH = re.compile(
     r"|fewer|higher|lower|greater|longer|shorter|smaller|larger)\b",
     re.IGNORECASE,
 )
+_ASKS_DIFFERENCE = re.compile(r"\bdiffer(?:ence|ed|s)?\b", re.IGNORECASE)
 _CLAUSE = re.compile(r"[^,;:.]+(?:\.\d[^,;:.]*)*")
 
 

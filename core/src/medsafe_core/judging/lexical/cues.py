@@ -28,10 +28,15 @@ _QUESTION_SENTENCES = re.compile(r"[^.?!]+(?:\.(?=\d)[^.?!]*)*[.?!]?")
 
 
 def asks_yes_no(question: str) -> bool:
-    """A yes/no question, judged on its last sentence: "A recipient's viral load is
-    8,500 copies/mL. Is that above the threshold?" asks for a yes or a no."""
+    """A yes/no question, judged on its last sentence (or what follows its lead-in): "A
+    recipient's viral load is 8,500 copies/mL. Is that above the threshold?" asks for a
+    yes or a no."""
     sentences = [m.group() for m in _QUESTION_SENTENCES.finditer(question) if m.group().strip()]
-    return bool(sentences) and bool(POLAR_QUESTION.match(sentences[-1]))
+    if not sentences:
+        return False
+    last = sentences[-1]
+    # "Given the time since her last dose, may she restart ...?" asks after its lead-in
+    return bool(POLAR_QUESTION.match(last) or POLAR_QUESTION.match(last.partition(",")[2]))
 
 
 # "does not appear to be reported" says what "is not reported" says, less firmly
