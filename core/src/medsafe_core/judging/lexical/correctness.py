@@ -218,6 +218,25 @@ def _echoes(final: str, question: str) -> bool:
     return negation_count(final) == negation_count(question) and fuzz.ratio(said, asked) >= 90
 
 
+_ALTERNATIVE = re.compile(
+    r"\b(?:or|either)\s+(?:possibly\s+|perhaps\s+|maybe\s+)?([^,.;()]+)", re.I
+)
+
+
+def _offers_alternative(final: str, expected_final: str, question: str, context: str) -> str:
+    """Another candidate answer the final offers beside the right one ('senna or docusate'):
+    words after an 'or' that the context uses but neither the answer nor the question does."""
+    if not context:
+        return ""
+    known = set(content_words(_claim_part(expected_final))) | set(content_words(question))
+    context_words = text_facts(context).stems
+    for m in _ALTERNATIVE.finditer(final):
+        words_ = [w for w in content_words(m.group(1))[:3] if not w[:1].isdigit()]
+        if words_ and all(w not in known and w in context_words for w in words_):
+            return m.group(1).strip()
+    return ""
+
+
 def answer_correct(
     final: str, expected: ExpectedAnswer, question: str, context: str = ""
 ) -> Verdict:
@@ -237,6 +256,9 @@ def answer_correct(
         claim_q = quantities(_answer_part(final_q, expected.final))  # its working is no answer
     if missing:
         return Verdict(False, "the final answer does not state a key fact the evidence gives")
+    alternative = _offers_alternative(final, expected.final, question, context)
+    if alternative:
+        return Verdict(False, f"the final answer also offers {alternative!r}, a candidate answer")
     comparators = _comparator_quantities(final)
     for f in final_q:
         if any(f.agrees(c) for c in claim_q) or f in comparators:

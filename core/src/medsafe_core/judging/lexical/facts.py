@@ -181,6 +181,8 @@ _SPLIT_UNITS = re.compile(r"\bmm hg\b")
 @lru_cache(maxsize=4096)
 def _quantities(text: str) -> tuple[Quantity, ...]:
     lower = _SPLIT_UNITS.sub(lambda m: m.group().replace(" ", ""), text.lower().translate(_SUPER))
+    if "/24" in lower:  # "12 mg/24 h" is 12 mg a day
+        lower = _PER_24_HOURS.sub("/day", lower)
     if "min" in lower or "day" in lower:  # "1 hour 15 minutes" is one duration: 75 minutes
         lower = _COMPOUND_DURATION.sub(_one_duration, lower)
     if " per " in lower:  # "milligrams per square metre" is "mg/m2"
@@ -226,6 +228,7 @@ def _quantities(text: str) -> tuple[Quantity, ...]:
     return tuple(q for _, q in found)
 
 
+_PER_24_HOURS = re.compile(r"/\s?24\s?(?:hours?|hrs?|h)\b")
 _COMPOUND_DURATION = re.compile(
     r"(?<![\d.:])(?P<a>\d+)\s*(?P<big>hours?|hrs?|h|weeks?|wks?)\s*(?:and\s+|,\s*)?"
     r"(?P<b>\d+)\s*(?P<small>minutes?|mins?|days?)\b"
@@ -367,6 +370,9 @@ class TextFacts:
         if "-" in ent and any(c.isdigit() for c in ent):
             # "onc201-naive": the identifier must be known; the word glued to it is wording
             return {p for p in parts if any(c.isdigit() for c in p)} <= self.words
+        if "-" in ent and all(p.isalpha() and len(p) >= 3 for p in parts):
+            # "mild-mod": each part a word of the text, or the start of one
+            return all(p in self.words or any(w.startswith(p) for w in self.words) for p in parts)
         if not (ent.isalnum() and 2 <= len(ent) <= 6):
             return False
         if ent.isalpha() and len(ent) <= 5 and ent in self.initials:

@@ -137,6 +137,8 @@ def derivation(q: Quantity, pool: Sequence[Quantity], *, loose: bool = True) -> 
             if _close(amount, want) or any(_close(amount * c, want) for c in counts):
                 return f"{r} for {w}"
     shares = [p.value / 100 for p in pool if p.unit == "%" and 0 < p.value < 100]
+    if q.unit == "%" and any(_close(100 - 100 * share, q.value) for share in shares):
+        return "the rest of a stated percentage"  # "80% of the dose" after "reduced by 20%"
     for p in same if dimension(q.unit) is not None else ():  # "10% less than 150 mg"
         for share in shares[:_MAX_OPERANDS]:
             for sign, word in ((-1, "less"), (1, "more")):
