@@ -9,7 +9,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -31,11 +31,13 @@ from medsafe_core.ids import TaskIdError
 from medsafe_core.judging import Judge
 from medsafe_core.models import ResponseRecord, RewardProfile, RunRecord, SuiteMetrics, Task
 from medsafe_core.parsing import ResponseFormat
-from medsafe_core.participants.base import Participant
 from medsafe_core.runs import canonical_json
 from medsafe_core.scoring.profiles import UnknownProfileError, get_profile
 from medsafe_core.settings import Settings
 from medsafe_core.suites import Suite, SuiteKind, UnknownSuiteError, get_suite, list_suites
+
+if TYPE_CHECKING:  # the participants import the dipg judge: not on every command's path
+    from medsafe_core.participants.base import Participant
 
 app = typer.Typer(
     help="medsafe: evaluate the safety of medical AI. For evaluating AI systems, not for "
