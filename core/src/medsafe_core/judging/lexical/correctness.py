@@ -153,10 +153,12 @@ def _claim_part(expected_final: str, *, colon: bool = True) -> str:
 
 def _answer_part(final_q: list[Quantity], expected_final: str) -> str:
     """The part of the expected answer the final answers: the part before a colon when
-    the final states one of its values, else the whole answer without its working."""
+    the final states one of its values or a value of the same unit, else the whole answer
+    without its working."""
     head = _claim_part(expected_final)
-    if any(q.agrees(f) for q in quantities(head) for f in final_q):
-        return head
+    head_q = quantities(head)
+    if any(q.agrees(f) or (q.unit and q.unit == f.unit) for q in head_q for f in final_q):
+        return head  # the final answers the head ("330 mg" where it says "300 mg")
     return _claim_part(expected_final, colon=False)
 
 

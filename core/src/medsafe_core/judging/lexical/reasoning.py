@@ -141,6 +141,8 @@ def derivation(q: Quantity, pool: Sequence[Quantity], *, loose: bool = True) -> 
         return "the rest of a stated percentage"  # "80% of the dose" after "reduced by 20%"
     for p in same if dimension(q.unit) is not None else ():  # "10% less than 150 mg"
         for share in shares[:_MAX_OPERANDS]:
+            if _close(_base(p) * share, want):
+                return f"{share:.0%} of {p}"  # "10% as a bolus" of 90 mg is 9 mg
             for sign, word in ((-1, "less"), (1, "more")):
                 if _close(_base(p) * (1 + sign * share), want):  # exactly: no loose months
                     return f"{p} {share:.0%} {word}"

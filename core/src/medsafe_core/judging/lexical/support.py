@@ -75,8 +75,8 @@ def supports(
         return Verdict(True, why, None, "reference")
     if verdict.code not in ("facts", "words", "unsure"):
         return verdict
-    if YES_NO.match(final) or _contradicts_proof(final, ev):
-        return verdict  # the proof says otherwise
+    if (YES_NO.match(final) and verdict.code != "words") or _contradicts_proof(final, ev):
+        return verdict  # the proof says otherwise (a yes/no may add stated facts, no more)
     if not _shares(final, ev, question):
         return verdict  # the proof is about something else
     wider = evidence + "\n" + "\n".join(_carrying_sentences(final, context))

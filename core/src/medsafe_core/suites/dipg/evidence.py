@@ -201,7 +201,11 @@ def _wrong_polarity(final: str, task: Task) -> str | None:
         if len(content_words(said)) < 2 or not topic & set(content_words(said)):
             continue  # no finding of its own ("Source A and Source B disagree")
         own = _statements(task.context, mark.group(1).upper())
-        negated = negated_about(said, topic)
-        if own and all(negated_about(statement, topic) != negated for statement in own):
+        if not own:
+            continue
+        # the source's statement of this finding: the one sharing most words with it
+        words_ = set(content_words(said))
+        closest = max(own, key=lambda statement: len(words_ & set(content_words(statement))))
+        if negated_about(closest, topic) != negated_about(said, topic):
             return mark.group(1).upper()
     return None
