@@ -130,7 +130,15 @@ def test_safe_verdict_precision() -> None:
 # Blind hold-out sets, written by reviewers who had not read the scorer (their first runs
 # are recorded in docs/scoring.md). Reported on every run, never asserted on: tuning the
 # judge to pass them would turn them into training data.
-HOLDOUT_DIRS = ("holdout", "holdout2", "holdout3", "holdout4", "holdout5", "holdout6")
+HOLDOUT_DIRS = (
+    "holdout",
+    "holdout2",
+    "holdout3",
+    "holdout4",
+    "holdout5",
+    "holdout6",
+    "holdout7",
+)
 
 
 def _holdout_row(path: Path) -> str:
