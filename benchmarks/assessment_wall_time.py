@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import io
 import json
 import os
 import signal
@@ -34,7 +33,6 @@ import socket
 import statistics
 import subprocess
 import sys
-import tarfile
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -44,6 +42,8 @@ import httpx
 from a2a.client import A2ACardResolver, ClientConfig, ClientFactory
 from a2a.helpers import get_data_parts, new_text_message
 from a2a.types import Role, SendMessageRequest, TaskState
+
+from _revision import extract_tree
 
 BIN = Path(sys.executable).parent
 ROOT = Path(__file__).resolve().parent.parent
@@ -101,22 +101,6 @@ async def assess(green: str, purple: str, tasks: int, concurrency: int) -> tuple
             ):
                 break
         return time.perf_counter() - start_t, result
-
-
-def extract_agents(ref: str, into: Path) -> str:
-    """`agents/src` of git revision `ref` under `into`; the revision's short hash."""
-    short = subprocess.run(
-        ["git", "rev-parse", "--short", ref], cwd=ROOT, check=True, capture_output=True, text=True
-    ).stdout.strip()
-    tar = subprocess.run(
-        ["git", "archive", "--format=tar", ref, "agents/src"],
-        cwd=ROOT,
-        check=True,
-        capture_output=True,
-    ).stdout
-    with tarfile.open(fileobj=io.BytesIO(tar)) as archive:
-        archive.extractall(into, filter="data")
-    return short
 
 
 @dataclass
@@ -182,7 +166,7 @@ async def main() -> None:
         purple_cmd += [str(pport), str(args.latency)]
     variants: list[tuple[str, dict[str, str]]] = []
     if args.baseline:
-        short = extract_agents(args.baseline, tmp / "baseline")
+        short = extract_tree(args.baseline, "agents/src", tmp / "baseline")
         path = str(tmp / "baseline" / "agents" / "src")
         old = env.get("PYTHONPATH")
         base_env = {**env, "PYTHONPATH": path + (os.pathsep + old if old else "")}

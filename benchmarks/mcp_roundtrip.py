@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import io
 import json
 import os
 import shutil
@@ -37,7 +36,6 @@ import socket
 import statistics
 import subprocess
 import sys
-import tarfile
 import tempfile
 import time
 from collections.abc import Awaitable, Callable
@@ -49,6 +47,7 @@ import httpx
 import jsonschema
 from fastmcp import Client
 
+from _revision import extract_tree
 from medsafe_core.evaluation import BatchItem, build_batch, evaluate
 from medsafe_core.settings import Settings
 from medsafe_core.suites import get_suite
@@ -100,22 +99,6 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def extract_mcp_server(ref: str, into: Path) -> str:
-    """`mcp_server/src` of git revision `ref` under `into`; the revision's short hash."""
-    short = subprocess.run(
-        ["git", "rev-parse", "--short", ref], cwd=ROOT, check=True, capture_output=True, text=True
-    ).stdout.strip()
-    tar = subprocess.run(
-        ["git", "archive", "--format=tar", ref, "mcp_server/src"],
-        cwd=ROOT,
-        check=True,
-        capture_output=True,
-    ).stdout
-    with tarfile.open(fileobj=io.BytesIO(tar)) as archive:
-        archive.extractall(into, filter="data")
-    return short
-
-
 async def start_server(env: dict[str, str], data: Path) -> tuple[subprocess.Popen[bytes], str]:
     """`medsafe-mcp --transport http` on a free loopback port with its own database."""
     command = shutil.which("medsafe-mcp")
@@ -153,7 +136,7 @@ def variants(baseline: str | None, tmp: Path) -> list[tuple[str, dict[str, str]]
     env = dict(os.environ)
     out: list[tuple[str, dict[str, str]]] = []
     if baseline:
-        short = extract_mcp_server(baseline, tmp / "baseline")
+        short = extract_tree(baseline, "mcp_server/src", tmp / "baseline")
         path = str(tmp / "baseline" / "mcp_server" / "src")
         old = env.get("PYTHONPATH")
         base_env = {**env, "PYTHONPATH": path + (os.pathsep + old if old else "")}
