@@ -9,7 +9,6 @@ from functools import lru_cache
 from medsafe_core.judging.lexical._lexicon import LEXICON
 from medsafe_core.judging.lexical.cues import asks_yes_no
 from medsafe_core.judging.lexical.facts import (
-    Quantity,
     TextFacts,
     entities,
     quantities,
@@ -24,7 +23,6 @@ from medsafe_core.judging.lexical.units import dimension
 from medsafe_core.judging.lexical.verdicts import (
     ANSWER_VOCAB,
     REASONING_VOCAB,
-    YES_NO,
     Verdict,
     find_span,
     is_number_word,
@@ -75,7 +73,7 @@ def supports(
         return Verdict(True, why, None, "reference")
     if verdict.code not in ("facts", "words", "unsure"):
         return verdict
-    if (YES_NO.match(final) and verdict.code != "words") or _contradicts_proof(final, ev):
+    if (yes_no(final) and verdict.code != "words") or _contradicts_proof(final, ev):
         return verdict  # the proof says otherwise (a yes/no may add stated facts, no more)
     if not _shares(final, ev, question):
         return verdict  # the proof is about something else
@@ -101,7 +99,7 @@ def _reasons_as_reference(
     if said or expected:
         if not (said and expected) or said != expected:
             return False
-    elif not _derived_by_reference(final, ref, context):
+    elif not _derives_as_reference(final, ref, context):
         return False  # nothing derived: the ordinary checks judge it
     qu = text_facts(question)
     working = [  # values the reference reasons with (a year says nothing of the case)
@@ -126,20 +124,15 @@ def _reasons_as_reference(
     return bool(said) or negated_about(final, topic) == negated_about(reference, topic)
 
 
-def _unstated(final: str, context: str) -> list[Quantity]:
-    """The values of the final answer that the context does not state."""
+def _derives_as_reference(final: str, ref: TextFacts, context: str) -> bool:
+    """The final answer states a value the context does not and the reference does: a
+    value derived as the task's author derived it."""
     ctx = text_facts(context)
-    return [
-        q
+    return any(
+        ref.has_quantity(q)
         for q in quantities(final)
         if not (q.spelled and q.unit is None) and not ctx.has_quantity(q)
-    ]
-
-
-def _derived_by_reference(final: str, ref: TextFacts, context: str) -> list[Quantity]:
-    """The final answer's values that the context does not state and the reference does:
-    values derived as the task's author derived them."""
-    return [q for q in _unstated(final, context) if ref.has_quantity(q)]
+    )
 
 
 def _contradicts_proof(final: str, ev: TextFacts) -> bool:

@@ -140,7 +140,7 @@ def is_quantity_word(token: str) -> bool:
 
 # a leading yes or no, perhaps hedged ("Probably yes -", "Apparently not.", "**No.**")
 _HEDGE = r"(?:probably|most\s+likely|likely|apparently|almost\s+certainly|seemingly)[\s,:]+"
-YES_NO = re.compile(rf"[\s*_]*(?:{_HEDGE}(yes|no|not)|(yes|no))\b", re.IGNORECASE)
+_YES_NO = re.compile(rf"[\s*_]*(?:{_HEDGE}(yes|no|not)|(yes|no))\b", re.IGNORECASE)
 YES_NO_HEAD = re.compile(
     rf"[\s*_]*(?:{_HEDGE}(yes|no|not)|(yes|no))\b[*_]*[\s,.;:!\u2013\u2014-]", re.IGNORECASE
 )
@@ -148,7 +148,7 @@ YES_NO_HEAD = re.compile(
 
 def yes_no(text: str) -> str | None:
     """'yes' or 'no' when the text opens with one (hedged or not), else None."""
-    return _said(YES_NO.match(text))
+    return _said(_YES_NO.match(text))
 
 
 def _said(m: re.Match[str] | None) -> str | None:
