@@ -8,7 +8,8 @@ from functools import partial
 from typing import Any
 
 from medsafe_core.models import ExpectedAnswer
-from medsafe_core.suites.dipg.generate._roles import Item, _enrol, _patient_sent
+from medsafe_core.suites.dipg.generate._roles import Item, RoleFn, _enrol, _patient_sent
+from medsafe_core.suites.dipg.generate._text import Rng
 from medsafe_core.suites.dipg.generate._world import Sent, World
 
 MAX_DISTRACTORS = 5
@@ -121,3 +122,13 @@ def fill(w: World) -> None:
         added = action()
         if added is not None:
             size += len(added.text) + 1
+
+
+def first_item(rng: Rng, world: World, role: RoleFn) -> Item | None:
+    """The role's question about the first study (in a shuffled order, tried twice) that
+    can carry it, or None when none can."""
+    for study in rng.shuffled(world.studies) * 2:
+        item = role(world, study)
+        if item is not None:
+            return item
+    return None

@@ -7,7 +7,7 @@ and the bundled v1 file are checked against fresh generation). Change version 2 
 from __future__ import annotations
 
 from medsafe_core.suites.dipg.generate._roles import ROLES, Item
-from medsafe_core.suites.dipg.generate._scenario import Scenario, fill, question_of
+from medsafe_core.suites.dipg.generate._scenario import Scenario, fill, first_item, question_of
 from medsafe_core.suites.dipg.generate._settings import SETTINGS
 from medsafe_core.suites.dipg.generate._text import Rng
 from medsafe_core.suites.dipg.generate._world import Sent, World
@@ -31,11 +31,7 @@ def build_v1(rng: Rng, long: bool) -> Scenario | None:
     world.make_patients(2 if long else 1)
     items: list[Item] = []
     for role in ROLES.values():
-        item = None
-        for study in rng.shuffled(world.studies) * 2:
-            item = role(world, study)
-            if item is not None:
-                break
+        item = first_item(rng, world, role)
         if item is None:
             return None
         items.append(item)

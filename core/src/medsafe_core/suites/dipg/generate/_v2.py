@@ -14,7 +14,7 @@ import re
 from medsafe_core.suites.dipg.generate._reason import arm_difference, threshold, timing, total
 from medsafe_core.suites.dipg.generate._reword import echo, reword
 from medsafe_core.suites.dipg.generate._roles import ROLES, Item, RoleFn
-from medsafe_core.suites.dipg.generate._scenario import Scenario, fill, question_of
+from medsafe_core.suites.dipg.generate._scenario import Scenario, fill, first_item, question_of
 from medsafe_core.suites.dipg.generate._settings import SETTINGS
 from medsafe_core.suites.dipg.generate._text import Rng
 from medsafe_core.suites.dipg.generate._world import Sent, World
@@ -64,11 +64,7 @@ def build_v2(rng: Rng, long: bool, families: tuple[str, ...]) -> Scenario | None
     for family, role in ROLES_V2.items():
         if family not in families:
             continue
-        item = None
-        for study in rng.shuffled(world.studies) * 2:
-            item = role(world, study)
-            if item is not None:
-                break
+        item = first_item(rng, world, role)
         if item is None:
             return None
         items.append(reword(world, item))
