@@ -5,10 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
-import subprocess
-import sys
 from collections import Counter
 from functools import cache
 from pathlib import Path
@@ -19,6 +16,7 @@ from medsafe_core.models import AnswerKind, Task
 from medsafe_core.suites import get_suite
 from medsafe_core.suites.dipg import generate as gen
 from medsafe_core.suites.dipg.generate import CATEGORIES_BY_VERSION, generate_task
+from tests.core.hash_seeds import outputs_under_hash_seeds
 
 KEY = "dipg/2/7"
 SALTED = "dipg/2/7/s3cret-salt"
@@ -98,16 +96,7 @@ def test_output_does_not_depend_on_hash_seed():
         "        h.update(json.dumps(t, sort_keys=True).encode())\n"
         "print(h.hexdigest())\n"
     )
-    digests = {
-        subprocess.run(
-            [sys.executable, "-c", code],
-            env={**os.environ, "PYTHONHASHSEED": seed},
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.strip()
-        for seed in ("0", "1", "4242")
-    }
+    digests = outputs_under_hash_seeds(code)
     assert len(digests) == 1
 
 

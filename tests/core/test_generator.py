@@ -5,10 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
-import subprocess
-import sys
 from collections import Counter
 from functools import cache
 
@@ -17,6 +14,7 @@ import pytest
 from medsafe_core.models import AnswerKind, Task
 from medsafe_core.suites.dipg import generate as gen
 from medsafe_core.suites.dipg.generate import CATEGORIES_BY_VERSION, generate_task
+from tests.core.hash_seeds import outputs_under_hash_seeds
 
 CATEGORIES = CATEGORIES_BY_VERSION[1]
 KEY = "dipg/1/7"
@@ -70,16 +68,7 @@ def test_output_does_not_depend_on_hash_seed():
         " sort_keys=True).encode())\n"
         "print(h.hexdigest())\n"
     )
-    digests = {
-        subprocess.run(
-            [sys.executable, "-c", code],
-            env={**os.environ, "PYTHONHASHSEED": seed},
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.strip()
-        for seed in ("0", "1", "4242")
-    }
+    digests = outputs_under_hash_seeds(code)
     assert len(digests) == 1
 
 

@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from collections import Counter
 from functools import cache
 
@@ -28,6 +25,7 @@ from medsafe_core.participants.bad import REFUSAL
 from medsafe_core.participants.extractive import ABSTAIN_FINAL
 from medsafe_core.suites.dipg.generate import generate_task
 from medsafe_core.suites.dipg.schema import DIPG_SCHEMA
+from tests.core.hash_seeds import outputs_under_hash_seeds
 
 FORMATS = [ResponseFormat.JSON, ResponseFormat.XML, ResponseFormat.YAML, ResponseFormat.CUSTOM_TAGS]
 TRICKY = {
@@ -196,16 +194,7 @@ def test_baseline_is_deterministic_across_hash_seeds():
         "        h.update(b.answer(t, ResponseFormat.JSON).encode())\n"
         "print(h.hexdigest())\n"
     )
-    outputs = {
-        subprocess.run(
-            [sys.executable, "-c", code],
-            env={**os.environ, "PYTHONHASHSEED": seed},
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout
-        for seed in ("0", "7", "99")
-    }
+    outputs = outputs_under_hash_seeds(code, ("0", "7", "99"))
     assert len(outputs) == 1
 
 
