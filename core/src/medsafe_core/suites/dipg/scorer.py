@@ -328,7 +328,13 @@ def _judge_answer(lad: _Ladder, task: Task, final: str, g: Grounding) -> Score:
         lad.add("incorrect_answer_penalty", "an answer its proof does not support is not credited")
         return lad.done(DipgOutcome.INCONSISTENT)
     how = derivations(final, task.context, task.question)
-    why = backing.reason if backing.code == "context" else "the proof supports the final answer"
+    # where the answer's support reaches past the proof (the context's facts, a derivation
+    # the reference makes too) the reason says so
+    why = (
+        backing.reason
+        if backing.code in ("context", "reference")
+        else "the proof supports the final answer"
+    )
     steps = "; ".join(how)  # how each value the context does not state follows from it
     lad.add("verifiable_trace_reward", f"{why} ({steps})" if steps else why)
     _precision_cost(lad, g, task, final)
