@@ -17,6 +17,7 @@ from medsafe_core.judging.lexical.facts import (
     is_negation,
     negation_count,
     quantities,
+    relates_values,
     says_none,
     text_facts,
     unit_word,
@@ -84,12 +85,26 @@ def _misses_claims(final: str, final_q: list[Quantity], expected_final: str, que
     exp_q = [q for q in quantities(expected_final) if not any(q.agrees(a) for a in asked_q)]
     zero = [Quantity(0.0, None)] if says_none(final) else []  # "None." states a zero
     stated = [*final_q, *zero]
-    directions, said = _answer_comparisons(expected_final, stated), comparisons(final)
-    if directions and said and not directions & said:
+    clause = _answer_clause(expected_final, stated)
+    directions, said = comparisons(clause), comparisons(final)
+    # "22 mg/L is above 20 mg/L" relates two stated values: the working, not a bound on
+    # the answer, so only the final's own relations of values can contradict it
+    relation = relates_values(clause)
+    opposed = (
+        {
+            d
+            for m in _CLAUSE.finditer(final)
+            if relates_values(m.group())
+            for d in comparisons(m.group())
+        }
+        if relation
+        else said
+    )
+    if directions and opposed and not directions & opposed:
         return True  # "4 days later" where the answer is "4 days sooner"
     asked = {d for m in _ASKS_HOW_MUCH.finditer(question) for d in comparisons(m.group())}
-    if _ASKS_DIFFERENCE.search(question):  # "by how much did the arms differ?": any way round
-        asked = {"less", "more"}
+    if _ASKS_DIFFERENCE.search(question) or relation:
+        asked = {"less", "more"}  # "by how much did the arms differ?": any way round
     if not directions - asked <= said:
         return True  # "fewer than 10%" is not "about 10%" (unless asked "how much fewer?")
     if exp_q and not any(c.agrees(f) for c in exp_q for f in stated):
@@ -125,14 +140,15 @@ _ASKS_DIFFERENCE = re.compile(r"\bdiffer(?:ence|ed|s)?\b", re.IGNORECASE)
 _CLAUSE = re.compile(r"[^,;:.]+(?:\.\d[^,;:.]*)*")
 
 
-def _answer_comparisons(expected_final: str, stated: list[Quantity]) -> set[str]:
-    """The directions the expected answer gives its answer value ('fewer than 10%'): those
-    of the clause that states a value the final states too, else of the whole answer (a
-    'fell in the 36-hour zone' elsewhere in the working is no direction of the answer)."""
+def _answer_clause(expected_final: str, stated: list[Quantity]) -> str:
+    """The clause of the expected answer whose directions ('fewer than 10%') are its
+    answer value's: the one that states a value the final states too, else the whole
+    answer (a 'fell in the 36-hour zone' elsewhere in the working is no direction of the
+    answer)."""
     for m in _CLAUSE.finditer(expected_final):
         if any(q.agrees(f) for q in quantities(m.group()) for f in stated):
-            return comparisons(m.group())
-    return comparisons(expected_final)
+            return m.group()
+    return expected_final
 
 
 _ASKS_WHY = re.compile(r"\bwhy\b|\breasons?\b|\bwhat\s+(?:caused|led)\b", re.I)
@@ -239,6 +255,29 @@ def _offers_alternative(final: str, expected_final: str, question: str, context:
     return ""
 
 
+_PAREN = re.compile(r"\([^)]*\)")
+_ASKS_COUNT = re.compile(r"\bhow\s+many\b", re.IGNORECASE)
+
+
+def _competing_count(
+    final_q: list[Quantity], expected_final: str, question: str
+) -> Quantity | None:
+    """For "how many ...?", the count the final answer gives (its first plain number) when
+    the expected answer's own count (a plain number before its working) is another:
+    "Three doublings" where the answer is "Two doublings: from 2.5 mg to 5 mg ..."."""
+    if not _ASKS_COUNT.search(question):
+        return None
+    asked = quantities(question)
+    head = [
+        q for q in quantities(_claim_part(expected_final)) if not any(q.agrees(a) for a in asked)
+    ]
+    counts = [q for q in head if q.unit is None]
+    given = [q for q in final_q if not any(q.agrees(a) for a in asked)]
+    if len(counts) != 1 or len(head) != 1 or not given or given[0].unit is not None:
+        return None
+    return None if given[0].agrees(counts[0]) else given[0]
+
+
 def answer_correct(
     final: str, expected: ExpectedAnswer, question: str, context: str = ""
 ) -> Verdict:
@@ -262,6 +301,10 @@ def answer_correct(
     if alternative:
         return Verdict(False, f"the final answer also offers {alternative!r}, a candidate answer")
     comparators = _comparator_quantities(final)
+    count = _competing_count(final_q, expected.final, question)
+    if count is not None:
+        why = f"the final answer counts {count}, not the expected number"
+        return Verdict(False, why, quantity_span(final, count))
     for f in final_q:
         if any(f.agrees(c) for c in claim_q) or f in comparators:
             continue
@@ -275,8 +318,11 @@ def answer_correct(
             )
     topic = set(content_words(expected.final)) | set(content_words(question))
     topic |= {stem(w) for c in claims for w in content_words(c)}
-    # the expected answer's own polarity, not its working's ("(platelets need no change)")
-    if negated_about(final, topic) != negated_about(_claim_part(expected.final), topic):
+    # the expected answer's own polarity, not its working's ("(platelets need no change)"),
+    # nor the final's asides ("omit (not take) her gliclazide")
+    if negated_about(_PAREN.sub("", final), topic) != negated_about(
+        _claim_part(expected.final), topic
+    ):
         return Verdict(
             False, "the final answer has the opposite polarity to the evidence", (0, len(final))
         )

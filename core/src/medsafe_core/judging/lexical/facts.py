@@ -484,3 +484,27 @@ def comparisons(text: str) -> set[str]:
     "more than 10%", and "lower" is "reduced". Bounds such as "at least" are not
     directions: "4 weeks" answers "how long must they wait (at least 4 weeks)"."""
     return {str(m.lastgroup) for m in _COMPARISON.finditer(text)}
+
+
+def in_order(said: list[Quantity], stated: list[Quantity]) -> bool:
+    """Every value said is one stated, values of one unit in the stated order (two values
+    swapped between their subjects are not: "9% of A and 21% of B" for "21% of A and 9%
+    of B")."""
+    for unit in {q.unit for q in said}:
+        pos = 0
+        for q in (x for x in said if x.unit == unit):
+            at = next((i for i in range(pos, len(stated)) if q.agrees(stated[i])), None)
+            if at is None:
+                return False
+            pos = at + 1
+    return True
+
+
+def relates_values(text: str) -> bool:
+    """The text compares two of its own values ("22 mg/L is above 20 mg/L"): a relation
+    between stated facts, not a bound on one answer value ("fewer than 10%")."""
+    for m in _COMPARISON.finditer(text):
+        before, after = quantities(text[: m.start()]), quantities(text[m.end() :])
+        if before and after and before[-1].unit == after[0].unit:
+            return True
+    return False

@@ -77,7 +77,7 @@ def supports(
         return verdict  # the proof says otherwise (a yes/no may add stated facts, no more)
     if not _shares(final, ev, question):
         return verdict  # the proof is about something else
-    wider = evidence + "\n" + "\n".join(_carrying_sentences(final, context))
+    wider = evidence + "\n" + "\n".join(_carrying_sentences(final, context, ev))
     if _supported_by(final, wider, question, context, polarity=False).ok:
         why = "the context, not only the proof, states what the answer says"
         return Verdict(True, why, None, "context")
@@ -150,14 +150,15 @@ def _contradicts_proof(final: str, ev: TextFacts) -> bool:
 
 
 def _shares(final: str, ev: TextFacts, question: str) -> bool:
-    """The proof carries part of the final answer: one of its values, or else half of
-    the content words it adds to the question."""
+    """The proof carries part of the final answer: one of its values, or half of the
+    content words it adds to the question."""
     final_q = [q for q in quantities(final) if not (q.spelled and q.unit is None)]
-    if final_q:
-        return any(ev.has_quantity(q) for q in final_q)
+    if any(ev.has_quantity(q) for q in final_q):
+        return True
     stems = set(content_words(final)) - ANSWER_VOCAB - REASONING_VOCAB
     stems -= text_facts(question).stems
-    return 2 * sum(has_word_form(w, ev.stems) for w in stems) >= len(stems)
+    stems = {w for w in stems if not (w[:1].isdigit() or is_number_word(w) or unit_word(w))}
+    return bool(stems) and 2 * sum(has_word_form(w, ev.stems) for w in stems) >= len(stems)
 
 
 @lru_cache(maxsize=1024)
@@ -168,17 +169,28 @@ def _sentences(context: str) -> tuple[str, ...]:
 _SENTENCE = re.compile(r"[^.!?;\n]+(?:[.!?;](?!\d)[^.!?;\n]*)*?(?:[.!?;](?=\s|$)|\n|$)")
 
 
-def _carrying_sentences(final: str, context: str) -> list[str]:
+def _carrying_sentences(final: str, context: str, ev: TextFacts) -> list[str]:
     """Context sentences that state a fact of the final answer together with another of
-    its facts or words (so that a word from an unrelated sentence does not carry it)."""
+    its facts or words (so that a word from an unrelated sentence does not carry it):
+    sentences stating all its values with one of its words, or, where every value the
+    proof leaves out has a unit, a sentence stating one of those with two of its words
+    (a bare number, "stage 10", is carried only beside all the answer's values); without
+    values, sentences sharing two of its words."""
     final_q = [q for q in quantities(final) if not (q.spelled and q.unit is None)]
+    unstated = [q for q in final_q if not ev.has_quantity(q)]
+    measured = all(q.unit is not None for q in unstated)
     stems = set(content_words(final))
     out = []
     for sentence in _sentences(context):
         facts = text_facts(sentence)
-        if final_q and not all(facts.has_quantity(q) for q in final_q):
-            continue
-        if len(stems & facts.stems) >= (1 if final_q else 2):
+        shared = len(stems & facts.stems)
+        if not final_q:
+            carries = shared >= 2
+        elif all(facts.has_quantity(q) for q in final_q):
+            carries = shared >= 1
+        else:
+            carries = measured and shared >= 2 and any(facts.has_quantity(q) for q in unstated)
+        if carries:
             out.append(sentence)
     return out
 
