@@ -16,14 +16,16 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import LCSseq
 
 from medsafe_core.judging.lexical._lexicon import LEXICON
+from medsafe_core.judging.lexical.condensation import condensed
 from medsafe_core.judging.lexical.facts import (
     comparisons,
     entities,
+    in_order,
     negation_count,
     quantities,
     same_unit,
 )
-from medsafe_core.judging.lexical.paraphrase import paraphrased
+from medsafe_core.judging.lexical.paraphrase import paraphrased, sentence_spans
 from medsafe_core.judging.lexical.text import (
     SOFT_WORDS,
     Normalized,
@@ -148,9 +150,12 @@ def _fact_problem(segment: str, core: str, span: str) -> str:
     is the window the alignment matched; `span` widens it by the words the segment may
     have dropped ("no evidence found" aligned inside "no evidence was found")."""
     span_q = quantities(span)
-    for q in quantities(segment):
+    seg_q = quantities(segment)
+    for q in seg_q:
         if not any(q.agrees(s) for s in span_q):
             return f"states {q}, which the aligned context span does not"
+    if not in_order(seg_q, span_q):
+        return "states its values in another order than the aligned context span"
     if not negation_count(core) <= negation_count(segment) <= negation_count(span):
         return "negation differs from the aligned context span"
     seg_cmp, core_cmp = comparisons(segment), comparisons(core)
@@ -179,6 +184,23 @@ def _fact_problem(segment: str, core: str, span: str) -> str:
     return ""
 
 
+_SOURCE_LABEL = re.compile(r"\bsource\s+([a-z])\b", re.IGNORECASE)
+
+
+def _label_problem(segment: str, context: str, cs: int, ce: int) -> str:
+    """A source the segment names ("Source A: ...") that the context sentences of the
+    aligned span do not name: the quote is given to another source."""
+    said = {m.lower() for m in _SOURCE_LABEL.findall(segment)}
+    if not said:
+        return ""
+    around = " ".join(context[s:e] for s, e in sentence_spans(context) if s < ce and e > cs)
+    named = {m.lower() for m in _SOURCE_LABEL.findall(around)}
+    missing = sorted(said - named)
+    return (
+        f"names Source {missing[0].upper()}, which the aligned context does not" if missing else ""
+    )
+
+
 def ground_segment(text: str, start: int, context: str, ctx: Normalized) -> SegmentMatch:
     """Ground one proof segment against a normalized context."""
     seg = normalize(text)
@@ -196,7 +218,7 @@ def ground_segment(text: str, start: int, context: str, ctx: Normalized) -> Segm
     score, ns, ne = _align(seg, ctx)
     cs, ce = ctx.span(ns, ne) if ns >= 0 else (-1, -1)
     if ns < 0 or score < GROUNDING_THRESHOLD:
-        found = paraphrased(text, context)
+        found = paraphrased(text, context) or condensed(text, context)
         if found is not None and found.sure:
             return SegmentMatch(start, start + len(text), text, found.start, found.end, score, True)
         if found is not None:
@@ -217,6 +239,7 @@ def ground_segment(text: str, start: int, context: str, ctx: Normalized) -> Segm
     while we < len(context) and not context[we].isspace():
         we -= 1
     problem = _fact_problem(text, context[cs:ce], context[min(ws, cs) : max(we, ce)])
+    problem = problem or _label_problem(text, context, cs, ce)
     return SegmentMatch(start, start + len(text), text, cs, ce, score, not problem, problem)
 
 

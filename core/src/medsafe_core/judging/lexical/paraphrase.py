@@ -37,7 +37,7 @@ _SENTENCE = re.compile(r"[^.!?;\n]+(?:[.!?;](?!\s|$)[^.!?;\n]*)*[.!?;]?")
 
 
 @lru_cache(maxsize=256)
-def _windows(context: str) -> tuple[tuple[int, int], ...]:
+def sentence_spans(context: str) -> tuple[tuple[int, int], ...]:
     """Context sentences, as spans: a paraphrase restates one sentence (two sentences'
     halves joined would say what neither says)."""
     return tuple((m.start(), m.end()) for m in _SENTENCE.finditer(context) if m.group().strip())
@@ -61,7 +61,7 @@ def paraphrased(segment: str, context: str) -> Paraphrase | None:
         return None  # nothing checkable: a paraphrase must carry a value or a name
     best: tuple[float, int, int] | None = None
     digits = _DIGITS.findall(segment)  # a cheap first cut: the numbers as written
-    for start, end in _windows(context):
+    for start, end in sentence_spans(context):
         window = context[start:end]
         if digits and not all(d in window for d in digits):
             continue  # a restatement keeps the digits it quotes (spelled values: no cut)
@@ -87,10 +87,10 @@ def paraphrased(segment: str, context: str) -> Paraphrase | None:
     if best is None:
         return None
     _, start, end = best
-    return Paraphrase(start, end, best[0] >= 1.0 and not _drops(seg_words, context[start:end]))
+    return Paraphrase(start, end, best[0] >= 1.0 and not drops(seg_words, context[start:end]))
 
 
-def _drops(seg_words: set[str], sentence: str) -> bool:
+def drops(seg_words: set[str], sentence: str) -> bool:
     """The segment leaves out a content word inside the stretch of the sentence it restates
     ('survival with temozolomide' from 'survival with temozolomide plus radiotherapy')."""
     stems = content_words(sentence)
