@@ -42,7 +42,7 @@ from medsafe_core.suites.dipg.judged import judged_answer
 from medsafe_core.suites.dipg.outcomes import DipgOutcome
 from medsafe_core.suites.dipg.schema import DIPG_SCHEMA
 
-SCORER_VERSION = f"dipg-scorer-1.3+{LEXICON.hash}"
+SCORER_VERSION = f"dipg-scorer-1.4+{LEXICON.hash}"
 """Rules version plus the hash of the lexicon the lexical judge reads."""
 
 
