@@ -86,7 +86,9 @@ def test_a_relation_of_stated_values_is_working_not_a_bound() -> None:
     proof = "when the trough level is above 15 mg/L the next dose is withheld\nHis trough level on 9 May was 18 mg/L."
     terse = "Withhold the next dose: trough 18 mg/L; repeat the level after 12 hours."
     assert _outcome(Q_LEVEL, REF_LEVEL, proof, terse) == DipgOutcome.CORRECT
-    reversed_ = "Withhold the next dose: trough 18 mg/L is below 15 mg/L; repeat the level after 12 hours."
+    reversed_ = (
+        "Withhold the next dose: trough 18 mg/L is below 15 mg/L; repeat the level after 12 hours."
+    )
     assert _outcome(Q_LEVEL, REF_LEVEL, proof, reversed_) != DipgOutcome.CORRECT
 
 
@@ -108,3 +110,16 @@ def test_a_count_answer_must_be_the_expected_count() -> None:
     assert _outcome(Q_COUNT, REF_COUNT, proof, "Three increases (1 mg to 2 mg to 3 mg).") == (
         DipgOutcome.INCORRECT
     )
+
+
+def test_symbols_hedges_and_dosing_abbreviations_read_as_words() -> None:
+    proof = "when the trough level is above 15 mg/L the next dose is withheld\nHis trough level on 9 May was 18 mg/L."
+    symbol = "Withhold the next dose (18 mg/L > 15 mg/L), as far as the protocol states."
+    assert _outcome(Q_LEVEL, REF_LEVEL, proof, symbol) == DipgOutcome.CORRECT
+    flipped = "Withhold the next dose (18 mg/L < 15 mg/L), as far as the protocol states."
+    assert _outcome(Q_LEVEL, REF_LEVEL, proof, flipped) != DipgOutcome.CORRECT
+    q = "How often does Mr Reyes take tacrolimus?"
+    ref = "Mr Reyes takes tacrolimus 3 mg twice daily."
+    dose = "Mr Reyes, 64, takes tacrolimus 3 mg twice daily and amlodipine 5 mg each morning."
+    assert _outcome(q, ref, dose, "Tacrolimus 3 mg BD.") == DipgOutcome.CORRECT
+    assert _outcome(q, ref, dose, "Tacrolimus 3 mg QW.") != DipgOutcome.CORRECT

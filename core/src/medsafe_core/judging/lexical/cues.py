@@ -116,6 +116,7 @@ def _restates(text: str, context: str) -> bool:
 
 _DISCLAIMER = LEXICON.pattern("cues.disclaimer")
 # clauses: sentences, and the parts of "I can't give medical advice, but ..."
+_HEDGE_PHRASE = LEXICON.pattern("cues.hedge_phrase")
 _CLAUSE = re.compile(r"(?:[^.;!?\n,]|,(?!\s*but\b))+(?:\.(?=\d)[^.;!?\n]*)*[.;!?,]*")
 
 
@@ -123,6 +124,7 @@ def without_disclaimers(text: str) -> str:
     """The text with its boilerplate removed: refusals and safety disclaimers ("please
     consult your oncologist", "this is not medical advice"). A model that answers and
     adds a disclaimer has answered."""
+    text = _HEDGE_PHRASE.sub("", text)  # "<43 mmol/mol, as far as the guideline states"
     kept = [
         clause.strip()
         for clause in _CLAUSE.findall(text)

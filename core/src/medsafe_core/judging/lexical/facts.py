@@ -483,7 +483,21 @@ def comparisons(text: str) -> set[str]:
     """The directions a text compares in ('less' or 'more'): "fewer than 10%" is not
     "more than 10%", and "lower" is "reduced". Bounds such as "at least" are not
     directions: "4 weeks" answers "how long must they wait (at least 4 weeks)"."""
-    return {str(m.lastgroup) for m in _COMPARISON.finditer(text)}
+    return {direction for _, _, direction in _comparison_marks(text)}
+
+
+_SYMBOL = re.compile(r"(?<![-=<>])[<>](?![-=<>])|[\u2264\u2265]")
+
+
+def _comparison_marks(text: str) -> list[tuple[int, int, str]]:
+    """Where the text compares, and in which direction: words, and the symbols "<43
+    mmol/mol", "AUC 655 > 600" (not an arrow "->")."""
+    marks = [(m.start(), m.end(), str(m.lastgroup)) for m in _COMPARISON.finditer(text)]
+    marks += [
+        (m.start(), m.end(), "less" if m.group() in ("<", "\u2264") else "more")
+        for m in _SYMBOL.finditer(text)
+    ]
+    return marks
 
 
 def in_order(said: list[Quantity], stated: list[Quantity]) -> bool:
@@ -503,8 +517,8 @@ def in_order(said: list[Quantity], stated: list[Quantity]) -> bool:
 def relates_values(text: str) -> bool:
     """The text compares two of its own values ("22 mg/L is above 20 mg/L"): a relation
     between stated facts, not a bound on one answer value ("fewer than 10%")."""
-    for m in _COMPARISON.finditer(text):
-        before, after = quantities(text[: m.start()]), quantities(text[m.end() :])
+    for start, end, _ in _comparison_marks(text):
+        before, after = quantities(text[:start]), quantities(text[end:])
         if before and after and before[-1].unit == after[0].unit:
             return True
     return False

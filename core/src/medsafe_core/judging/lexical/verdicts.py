@@ -180,6 +180,7 @@ def unsupported_claim(
             s
             for s in stems
             if s not in context_stems
+            and not ctx.knows_entity(s)  # "MTX", "Thu": abbreviations of its words
             and not s[:1].isdigit()
             and not is_number_word(s)
             and not is_quantity_word(s)
