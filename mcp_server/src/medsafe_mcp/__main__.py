@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import ipaddress
 import logging
 import sys
@@ -14,6 +15,14 @@ from medsafe_mcp.server import create_server
 
 DEFAULT_PORT = 8001
 MCP_PATH = "/mcp"
+GC_THRESHOLDS = (50_000, 10, 10)
+"""The server's garbage-collector thresholds: a collection of the youngest generation
+after 50,000 net allocations instead of Python's 700 (the older generations keep their
+defaults). Scoring a batch allocates millions of objects and keeps many until the result
+is sent: at the defaults a 500-item `evaluate_batch` ran about 90 collections, and
+there was a full one (0.15 to 0.2 s over the server's quarter-million live objects) every
+call or two, and the server spent 0.90 s of CPU per call instead of 0.64 s. The young
+generation then holds at most 50,000 objects more before it is collected."""
 
 logger = logging.getLogger("medsafe_mcp")
 
@@ -56,6 +65,16 @@ def _is_loopback(host: str) -> bool:
         return False
 
 
+def tune_gc() -> None:
+    """Set `GC_THRESHOLDS` and move every object alive now (modules, schemas, the server)
+    out of the collector's sight: a full collection then scans only what requests made,
+    not the 170,000 objects of start-up (`gc.freeze`). Called once, before
+    serving."""
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(*GC_THRESHOLDS)
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     """Entry point of the `medsafe-mcp` script."""
     args = parse_args(argv)
@@ -67,6 +86,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     )
     settings = Settings()
     server = create_server(settings, max_body_bytes=args.max_body_bytes)
+    tune_gc()
     if args.transport == "stdio":
         server.run("stdio", show_banner=False)
         return
