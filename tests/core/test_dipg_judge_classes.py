@@ -123,3 +123,15 @@ def test_symbols_hedges_and_dosing_abbreviations_read_as_words() -> None:
     dose = "Mr Reyes, 64, takes tacrolimus 3 mg twice daily and amlodipine 5 mg each morning."
     assert _outcome(q, ref, dose, "Tacrolimus 3 mg BD.") == DipgOutcome.CORRECT
     assert _outcome(q, ref, dose, "Tacrolimus 3 mg QW.") != DipgOutcome.CORRECT
+
+
+def test_working_values_beside_the_answer_are_not_a_second_answer() -> None:
+    q = "What daily tacrolimus dose does Mr Reyes take?"
+    ref = "6 mg a day (3 mg twice daily)."
+    proof = "Mr Reyes, 64, takes tacrolimus 3 mg twice daily and amlodipine 5 mg each morning."
+    shown = "6 mg a day: 3 mg in the morning and 3 mg in the evening."
+    assert _outcome(q, ref, proof, shown) == DipgOutcome.CORRECT
+    reversed_ = "3 mg a day, as a 6 mg total is twice the dose."
+    assert _outcome(q, ref, proof, reversed_) != DipgOutcome.CORRECT
+    hedged = "6 mg a day, or possibly 5 mg."
+    assert _outcome(q, ref, proof, hedged) != DipgOutcome.CORRECT

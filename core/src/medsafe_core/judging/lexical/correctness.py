@@ -213,6 +213,32 @@ def _derived_from(value: Quantity, claims: list[Quantity], context: str, final: 
     return how is not None and how != "stated" and not how.startswith(("sum", "difference"))
 
 
+_HEDGED = re.compile(r"\b(?:or|either|possibly|maybe|perhaps|alternatively)\b", re.I)
+
+
+def _working(
+    value: Quantity, final: str, final_q: list[Quantity], claim_q: list[Quantity], context: str
+) -> bool:
+    """A value of the answer's unit shown as working, not as a second answer: the final
+    gives the expected value first ("3000 mg ... the weight-based 3280 mg is above the
+    cap"), the context states or derives this one, and its clause offers no alternative
+    ("or possibly 22 mg")."""
+    if not context:
+        return False
+    first = next(q for q in final_q if q.unit == value.unit)
+    answer = [c for c in claim_q if c.unit == value.unit]
+    if not any(first.agrees(c) for c in answer):
+        return False  # the answer's own value is the other one ("3280 mg; the 3000 mg cap")
+    if not all(any(c.agrees(q) for q in final_q) for c in answer):
+        return False  # "8-10 ng/mL" where the answer is "5-8 ng/mL"
+    span = quantity_span(final, value)
+    lead = re.split(r"[.;!?\n]\s", final[: span[0]])[-1] if span else final
+    if _HEDGED.search(lead):
+        return False  # "Either 2.1 ... or 9 percentage points", "(or possibly 22 mg)"
+    facts = text_facts(context)
+    return facts.has_quantity(value) or derivation(value, facts.quantities, loose=False) is not None
+
+
 def _comparator_quantities(final: str) -> set[Quantity]:
     """Values the answer gives as a comparison ('3% versus 1% on placebo', a value in
     parentheses): context for the answer, not a second, competing answer."""
@@ -308,8 +334,10 @@ def answer_correct(
     for f in final_q:
         if any(f.agrees(c) for c in claim_q) or f in comparators:
             continue
-        if any(c.unit and c.unit == f.unit for c in claim_q) and not _derived_from(
-            f, claim_q, context, final
+        if (
+            any(c.unit and c.unit == f.unit for c in claim_q)
+            and not _derived_from(f, claim_q, context, final)
+            and not _working(f, final, final_q, claim_q, context)
         ):
             return Verdict(
                 False,

@@ -319,7 +319,13 @@ def _judge_answer(lad: _Ladder, task: Task, final: str, g: Grounding) -> Score:
         lad.flags.hallucination = True
     backing = supports(final, g.evidence_text(), task.question, task.context, reference)
     if not backing.ok and backing.code == "unsure" and extra.ok:
-        return Score.unscored(f"the judge is unsure: {backing.reason}, and no fact contradicts it")
+        # unsure whether the proof carries the answer, but a wrong answer is wrong either way
+        verdict = answer_correct(final, task.expected(), task.question, task.context)
+        if verdict.ok:
+            why = f"the judge is unsure: {backing.reason}, and no fact contradicts it"
+            return Score.unscored(why)
+        lad.add("incorrect_answer_penalty", verdict.reason, lad.final_ev(final, verdict.final_span))
+        return lad.done(DipgOutcome.INCORRECT)
     if not backing.ok:
         lad.flags.inconsistency = True
         reason = extra.reason if not extra.ok else backing.reason
