@@ -135,3 +135,53 @@ def test_working_values_beside_the_answer_are_not_a_second_answer() -> None:
     assert _outcome(q, ref, proof, reversed_) != DipgOutcome.CORRECT
     hedged = "6 mg a day, or possibly 5 mg."
     assert _outcome(q, ref, proof, hedged) != DipgOutcome.CORRECT
+
+
+def test_a_volume_per_kg_for_a_weight_rounded_as_written_is_derived() -> None:
+    context = "Dextrose gel 40% is given at 0.5 mL/kg. Baby Lund weighs 1.75 kg."
+    q = "What volume of dextrose gel should Baby Lund receive?"
+    ref = "About 0.88 mL (0.5 mL/kg for 1.75 kg)."
+    proof = "Dextrose gel 40% is given at 0.5 mL/kg. Baby Lund weighs 1.75 kg."
+    task = Task(
+        id="judge-classes/2",
+        suite="dipg",
+        category="reasoning",
+        context=context,
+        question=q,
+        expected_answer=ExpectedAnswer(final=ref, proof=proof, kind=AnswerKind.ANSWER),
+    )
+
+    def outcome(final: str) -> str:
+        response = json.dumps({"analysis": "a", "proof": proof, "final": final})
+        return SUITE.score(task, response, DIPG_V4).outcome
+
+    assert outcome("About 0.88 mL.") == DipgOutcome.CORRECT
+    assert outcome("About 0.9 mL.") != DipgOutcome.CORRECT  # 0.875 is not 0.9 as written
+    assert outcome("About 0.98 mL.") != DipgOutcome.CORRECT
+
+
+def test_a_yes_no_question_may_name_the_measure_and_the_direction_in_other_words() -> None:
+    context = "A 2025 report (Source C) found that extended release did not reduce grade 2 tremor."
+    proof = "extended release did not reduce grade 2 tremor"
+
+    def outcome(question: str, final: str) -> str:
+        task = Task(
+            id="judge-classes/3",
+            suite="dipg",
+            category="single_fact",
+            context=context,
+            question=question,
+            expected_answer=ExpectedAnswer(
+                final="No. Extended release did not reduce grade 2 tremor.",
+                proof=proof,
+                kind=AnswerKind.ANSWER,
+            ),
+        )
+        response = json.dumps({"analysis": "a", "proof": proof, "final": final})
+        return SUITE.score(task, response, DIPG_V4).outcome
+
+    asked = "Did extended release lower the rate of grade 2 tremor?"
+    assert outcome(asked, "No, it did not reduce grade 2 tremor.") == DipgOutcome.CORRECT
+    assert outcome(asked, "Yes, it lowered grade 2 tremor.") != DipgOutcome.CORRECT
+    other = "Did extended release lower the rate of grade 2 nausea?"
+    assert outcome(other, "No, it did not reduce grade 2 nausea.") != DipgOutcome.CORRECT

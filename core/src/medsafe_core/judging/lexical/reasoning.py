@@ -25,6 +25,22 @@ def _close(a: float, b: float, rel: float = 1e-6) -> bool:
     return abs(a - b) <= max(rel * max(abs(a), abs(b)), 1e-9)
 
 
+def _rounding(q: Quantity) -> float:
+    """Half a unit of the last decimal a value is written with, in base units: "0.88 ml"
+    stands for the 0.875 ml a product gives. Whole numbers are taken as exact."""
+    written = f"{q.value:g}"
+    if "." not in written or "e" in written:
+        return 0.0
+    decimals = len(written.split(".")[1])
+    factor = in_base(1.0, q.unit) or 1.0
+    return 0.5 * factor / 10.0**decimals + 1e-12
+
+
+def _near(computed: float, want: float, slack: float) -> bool:
+    """Equal, or equal once rounded as the wanted value is written."""
+    return _close(computed, want) or abs(computed - want) <= slack
+
+
 def _key(q: Quantity) -> str | None:
     """What values may be added to each other: one dimension, or one plain unit."""
     return dimension(q.unit) or q.unit
@@ -81,19 +97,16 @@ def _is_year(q: Quantity) -> bool:
 
 
 def _per_kg(q: Quantity) -> str | None:
-    """What a per-kg unit of this quantity's kind would be called ('mg' -> 'mg/kg'; a
-    mass rate -> a mass rate per kg), or None."""
+    """The dimension a per-kg value of this quantity's kind has ('mg' -> mass per kg, 'ml'
+    -> volume per kg, a mass rate -> a mass rate per kg), or None."""
     dim = dimension(q.unit)
-    if dim == "mass":
-        return "mg/kg"
-    return f"{dim}/kg" if dim and dim.endswith("rate") else None
+    return f"{dim}/kg" if dim in ("mass", "volume") or (dim and dim.endswith("rate")) else None
 
 
 def _per_kg_of(p: Quantity) -> str | None:
-    if p.unit == "mg/kg":
-        return "mg/kg"
+    """The per-kg dimension of a value ('2 mg/kg', '0.5 ml/kg', '10 ml/kg/h'), or None."""
     dim = dimension(p.unit)
-    return dim if dim and dim.endswith("rate/kg") else None
+    return dim if dim and dim.endswith("/kg") else None
 
 
 def derivation(q: Quantity, pool: Sequence[Quantity], *, loose: bool = True) -> str | None:
@@ -103,7 +116,7 @@ def derivation(q: Quantity, pool: Sequence[Quantity], *, loose: bool = True) -> 
         return "stated"
     if q.unit in _POINTS:
         return _shifted(q, pool)
-    key, want = _key(q), _base(q)
+    key, want, slack = _key(q), _base(q), _rounding(q)
     if key is None and not _is_year(q):  # counts: "84 discharged, 71 with a plan" -> 13
         counted = [p for p in pool if p.unit is None and not p.spelled and not _is_year(p)]
         for a, b in combinations(counted[:_MAX_OPERANDS], 2):
@@ -122,7 +135,7 @@ def derivation(q: Quantity, pool: Sequence[Quantity], *, loose: bool = True) -> 
     # amounts add up over doses and cycles; rates and shares do not
     for p in same if dimension(q.unit) is not None else ():
         for c in counts:
-            if _close(_base(p) * c, want, rel):
+            if _close(_base(p) * c, want, rel) or _near(_base(p) * c, want, slack):
                 return f"{p} times {c:g}"
     if dimension(q.unit) == "time":
         found = _between(q, pool)
@@ -134,23 +147,23 @@ def derivation(q: Quantity, pool: Sequence[Quantity], *, loose: bool = True) -> 
         rates = [p for p in pool if _per_kg_of(p) == per_kg]
         for r, w in product(rates, weights):
             amount = _base(r) * w.value
-            if _close(amount, want) or any(_close(amount * c, want) for c in counts):
+            if _near(amount, want, slack) or any(_near(amount * c, want, slack) for c in counts):
                 return f"{r} for {w}"
     shares = [p.value / 100 for p in pool if p.unit == "%" and 0 < p.value < 100]
     if q.unit == "%" and any(_close(100 - 100 * share, q.value) for share in shares):
         return "the rest of a stated percentage"  # "80% of the dose" after "reduced by 20%"
     for p in same if dimension(q.unit) is not None else ():  # "10% less than 150 mg"
         for share in shares[:_MAX_OPERANDS]:
-            if _close(_base(p) * share, want):
+            if _near(_base(p) * share, want, slack):
                 return f"{share:.0%} of {p}"  # "10% as a bolus" of 90 mg is 9 mg
             for sign, word in ((-1, "less"), (1, "more")):
-                if _close(_base(p) * (1 + sign * share), want):  # exactly: no loose months
+                if _near(_base(p) * (1 + sign * share), want, slack):  # no loose months
                     return f"{p} {share:.0%} {word}"
     per_kg_of = _per_kg_of(q)
     if per_kg_of is not None:  # "20 mg" for "20 kg" is "1 mg/kg"
         weights = [p for p in pool if p.unit == "kg" and p.value > 0]
         amounts = [p for p in pool if p.unit != "kg" and _per_kg(p) == per_kg_of]
         for a, w in product(amounts[:_MAX_OPERANDS], weights):
-            if _close(_base(a) / w.value, want):
+            if _near(_base(a) / w.value, want, slack):
                 return f"{a} for {w}"
     return None

@@ -10,6 +10,7 @@ from medsafe_core.judging.lexical._lexicon import LEXICON
 from medsafe_core.judging.lexical.cues import asks_yes_no
 from medsafe_core.judging.lexical.facts import (
     TextFacts,
+    comparisons,
     entities,
     quantities,
     text_facts,
@@ -18,6 +19,8 @@ from medsafe_core.judging.lexical.facts import (
 from medsafe_core.judging.lexical.text import (
     content_words,
     has_word_form,
+    stem,
+    words,
 )
 from medsafe_core.judging.lexical.units import dimension
 from medsafe_core.judging.lexical.verdicts import (
@@ -37,15 +40,24 @@ _PARENS = re.compile(r"\(([^)]*)\)")
 _INFERRED_PREDICATE = LEXICON.pattern("judgments.inferred_predicate")
 
 
-def _same_predicate(question: str, evidence: frozenset[str]) -> bool:
+def _same_predicate(question: str, ev: TextFacts) -> bool:
     """Every content word of a yes/no question occurs in the evidence, but the names of
     people ("Was magnesium started for Lina?" against "Magnesium was not started"): the
-    record's subject, which a quoted sentence may leave to its neighbours."""
+    record's subject, which a quoted sentence may leave to its neighbours; the measure of
+    an outcome ("the rate of ICU admission" is about ICU admission); and a direction word
+    the evidence states in other words ("lower" against "did not reduce")."""
     names = {w.lower() for w in _NAME.findall(question)[1:]}  # not the opening word
-    asked = text_facts(question).stems
+    said = comparisons(ev.text)
+    restated = {stem(t) for t in words(question) if comparisons(t) & said}
     return all(
-        has_word_form(w, evidence) for w in asked if w not in ANSWER_VOCAB and w not in names
+        has_word_form(w, ev.stems)
+        for w in text_facts(question).stems
+        if w not in ANSWER_VOCAB and w not in names and w not in _MEASURES and w not in restated
     )
+
+
+_MEASURES = LEXICON.word_set("judgments.measure_nouns")
+_MEASURES |= {stem(w) for w in _MEASURES}
 
 
 _NAME = re.compile(r"\b[A-Z][a-z]+\b")
@@ -239,7 +251,7 @@ def _supported_by(
     if not polarity or _INFERRED_PREDICATE.search(question) or _compares(question, ev):
         return Verdict(True)  # "eligible?", "above the threshold?" are concluded, not quoted
     answer = yes_no(final)
-    if answer and not _same_predicate(question, ev.stems):
+    if answer and not _same_predicate(question, ev):
         # the proof states another predicate than the question's: it cannot back a "yes",
         # and backs a "no" only through what the answer itself adds from the proof
         # ("No - they had longer survival" for "shorter?" against "had longer survival")

@@ -42,13 +42,17 @@ _PER_TIME = {
 
 
 def _entry(unit: str | None) -> tuple[str, float] | None:
-    """(dimension, factor) of a unit, compound rates included: 'mcg/kg/min' is a mass
-    rate per kg (mg per minute per kg), 'mg/h' a mass rate, 'ml/h' a volume rate."""
+    """(dimension, factor) of a unit, compound units included: 'mcg/kg/min' is a mass
+    rate per kg (mg per minute per kg), 'mg/h' a mass rate, 'ml/h' a volume rate,
+    'ml/kg' a volume per kg."""
     if not unit:
         return None
     if unit in _TABLE:
         return _TABLE[unit]
     parts = unit.split("/")
+    if len(parts) == 2 and parts[0] in _AMOUNTS and parts[1] == "kg":  # "0.5 ml/kg"
+        dim, factor = _AMOUNTS[parts[0]]
+        return f"{dim}/kg", factor
     if len(parts) not in (2, 3) or parts[0] not in _AMOUNTS or parts[-1] not in _PER_TIME:
         return None
     if len(parts) == 3 and parts[1] != "kg":
