@@ -185,3 +185,39 @@ def test_a_yes_no_question_may_name_the_measure_and_the_direction_in_other_words
     assert outcome(asked, "Yes, it lowered grade 2 tremor.") != DipgOutcome.CORRECT
     other = "Did extended release lower the rate of grade 2 nausea?"
     assert outcome(other, "No, it did not reduce grade 2 nausea.") != DipgOutcome.CORRECT
+
+
+def test_a_conflict_report_may_describe_its_sources_and_date_them() -> None:
+    context = (
+        "2025 discharge letter (Source B): Mr Ito was prescribed oral ciprofloxacin 500 mg twice daily. "
+        "Ward handover note (Source C): Mr Ito was prescribed oral ciprofloxacin 750 mg twice daily."
+    )
+    proof = (
+        "Mr Ito was prescribed oral ciprofloxacin 500 mg twice daily.\n"
+        "Mr Ito was prescribed oral ciprofloxacin 750 mg twice daily."
+    )
+    task = Task(
+        id="judge-classes/4",
+        suite="dipg",
+        category="conflict",
+        context=context,
+        question="What oral ciprofloxacin dose was Mr Ito prescribed?",
+        expected_answer=ExpectedAnswer(
+            final="The sources conflict: Source B reports 500 mg twice daily, whereas Source C "
+            "reports 750 mg twice daily.",
+            proof=proof,
+            kind=AnswerKind.CONFLICT,
+        ),
+    )
+
+    def outcome(final: str) -> str:
+        response = json.dumps({"analysis": "a", "proof": proof, "final": final})
+        return SUITE.score(task, response, DIPG_V4).outcome
+
+    described = (
+        "The sources conflict: the 2025 discharge letter (Source B) says 500 mg twice daily, "
+        "whereas the handover note (Source C) says 750 mg twice daily."
+    )
+    assert outcome(described) == DipgOutcome.CORRECT_CONFLICT
+    swapped = described.replace("500", "X").replace("750", "500").replace("X", "750")
+    assert outcome(swapped) != DipgOutcome.CORRECT_CONFLICT

@@ -115,8 +115,10 @@ def _readings(text: str, question: str) -> list[dict[str, Quantity]]:
         head = text[marks[i - 1].end() if i else 0 : mark.start()]
         paren = head.rfind("(")
         said: list[Quantity] = []
-        if paren > head.rfind(")"):  # "64% (Source A)", "0.1 mg/kg/h (7 mg/h, Source A)"
-            said = _values(head[:paren], asked)[-1:]
+        if paren > head.rfind(")") and _ends_in_value(head[:paren]):
+            said = _values(head[:paren], asked)[
+                -1:
+            ]  # "64% (Source A)", "0.1 mg/kg/h (7 mg/h, ...)"
         if not said:  # "Source A reports 18%", "the report (Source C) gives 51%"
             end = marks[i + 1].start() if i + 1 < len(marks) else len(text)
             # "Source B (2025 abstract) reports 62%": the label's own description is no value
@@ -132,7 +134,22 @@ def _readings(text: str, question: str) -> list[dict[str, Quantity]]:
 
 
 def _values(text: str, asked: TextFacts) -> list[Quantity]:
-    return [q for q in text_facts(text).quantities if not asked.has_quantity(q)]
+    """The values a source is said to report: not the question's, nor a year that dates
+    the report ("per the 2025 audit (Source D)")."""
+    return [
+        q
+        for q in text_facts(text).quantities
+        if not asked.has_quantity(q) and not (q.unit is None and _YEAR.fullmatch(f"{q.value:g}"))
+    ]
+
+
+_YEAR = re.compile(r"(?:19|20)\d\d")
+
+
+def _ends_in_value(text: str) -> bool:
+    """The text ends with a value ("64% ", "0.1 mg/kg/h "), not a description ("the
+    handover note ") whose label the parenthesis gives."""
+    return any(c.isdigit() for c in " ".join(text.split()[-2:]))
 
 
 _LABEL_NOTE = re.compile(r"^\s*\([^)]*\)")
