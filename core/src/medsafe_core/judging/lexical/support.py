@@ -22,6 +22,7 @@ from medsafe_core.judging.lexical.text import (
     stem,
     words,
 )
+from medsafe_core.judging.lexical.timepoints import MONTH_WORDS
 from medsafe_core.judging.lexical.units import dimension
 from medsafe_core.judging.lexical.verdicts import (
     ANSWER_VOCAB,
@@ -229,7 +230,10 @@ def _supported_by(
     added = {
         w
         for w in added
-        if not w[:1].isdigit() and not is_number_word(w) and w not in REASONING_VOCAB
+        if not w[:1].isdigit()
+        and not is_number_word(w)
+        and w not in REASONING_VOCAB
+        and w not in MONTH_WORDS  # "2 Mar 2026": a date, judged as a value
     }
     if context:
         ctx_stems = text_facts(context).stems

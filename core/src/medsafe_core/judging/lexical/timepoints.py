@@ -35,6 +35,9 @@ _MONTH_ABBREVIATIONS = (
     "dec",
 )
 
+MONTH_WORDS = frozenset(_MONTH_NAMES) | frozenset(_MONTH_ABBREVIATIONS)
+"""Month names and abbreviations: parts of dates, judged as values, not as words."""
+
 
 def _date_hints(lower: str) -> list[tuple[int, int]]:
     """Month names at a word's start with a digit nearby, and ISO dates' first hyphen
