@@ -26,7 +26,8 @@ so that before and after are measured in one run under the same load.
 Prints per path the median wall time, the median CPU time (this process's plus the
 server process's: steadier than wall time on a loaded machine) and the client's part of
 it, the fastest wall time, the overhead of each over in process, the time the client
-spends validating one result against the output schema, and the load average. Goal (issues 5 and 15): the HTTP round trip adds < 30% at 1,000 items, stored or not.
+spends validating one result against the output schema, and the load average.
+Goal (issues 5 and 15): the HTTP round trip adds < 30% at 1,000 items, stored or not.
 """
 
 from __future__ import annotations
