@@ -9,6 +9,7 @@ the limit, so the parser rejects it as `too_large`: the participant's own failur
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from typing import Any
 
 import httpx
 
@@ -16,6 +17,7 @@ from medsafe_agents.green.connections import ConnectionSlots, ResponseTooLargeEr
 
 __all__ = [
     "CappedTransport",
+    "ParticipantHttpClient",
     "ResponseTooLargeError",
     "clip_answer",
     "participant_http_client",
@@ -71,6 +73,15 @@ class CappedTransport(httpx.AsyncBaseTransport):
         await self._inner.aclose()
 
 
+class ParticipantHttpClient(httpx.AsyncClient):
+    """The participant HTTP client, with its transport at hand: `JsonRpcSender` hands
+    requests to it directly (no auth, redirects or cookies to handle)."""
+
+    def __init__(self, transport: httpx.AsyncBaseTransport, **kwargs: Any) -> None:
+        super().__init__(transport=transport, **kwargs)
+        self.transport = transport
+
+
 def participant_http_client(
     max_response_bytes: int,
     *,
@@ -85,8 +96,8 @@ def participant_http_client(
         capped: httpx.AsyncBaseTransport = ConnectionSlots(max_connections, max_body_bytes=cap)
     else:
         capped = CappedTransport(transport, cap)
-    return httpx.AsyncClient(
-        transport=capped,
+    return ParticipantHttpClient(
+        capped,
         timeout=httpx.Timeout(None, connect=10.0),
         follow_redirects=False,
     )

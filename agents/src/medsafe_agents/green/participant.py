@@ -24,7 +24,6 @@ from a2a.types import (
     Part,
     Role,
     SendMessageRequest,
-    StreamResponse,
     Task,
     TaskState,
 )
@@ -32,6 +31,7 @@ from a2a.utils.errors import A2AError
 
 from medsafe_agents.a2a_app import parts_text
 from medsafe_agents.green.limits import ResponseTooLargeError
+from medsafe_agents.green.rpc import JsonRpcSender
 from medsafe_agents.green.security import ParticipantAllowlist
 
 _DONE = {TaskState.TASK_STATE_COMPLETED}
@@ -117,7 +117,10 @@ class ParticipantClient:
         retries: int,
         backoff_s: float = 0.2,
         poll_interval_s: float = 0.25,
+        lean_calls: bool = True,
     ) -> None:
+        """`lean_calls=False` sends every call through the SDK's client (see
+        `JsonRpcSender` for what the default does instead, where it sends the same)."""
         self.url = allowlist.check(url)
         self._http = http
         self._allowlist = allowlist
@@ -126,8 +129,11 @@ class ParticipantClient:
         self._backoff_s = backoff_s
         self._poll_s = poll_interval_s
         self._client: Client | None = None
+        self._sender: JsonRpcSender | None = None
+        """The client's calls without its per-call layers, where that sends the same."""
         self._card_name: str | None = None
         self._lock = asyncio.Lock()
+        self._lean = lean_calls
 
     def _pin_to_origin(self, card: AgentCard) -> AgentCard:
         """Keep every interface on the participant URL's origin: a card may name
@@ -157,6 +163,8 @@ class ParticipantClient:
                 card = self._pin_to_origin(card)
                 factory = ClientFactory(ClientConfig(httpx_client=self._http, streaming=False))
                 self._client = factory.create(card)
+                if self._lean:
+                    self._sender = JsonRpcSender.for_client(self._http, self._client)
             return self._client
 
     async def _final_task(self, client: Client, task: Task) -> Task:
@@ -167,6 +175,13 @@ class ParticipantClient:
 
     async def _ask_once(self, parts: list[Part]) -> str:
         client = await self._resolve()
+        if self._sender is not None:
+            response = await self._sender.send(parts)
+            if response.HasField("task"):
+                return await self._task_text(client, response.task)
+            if response.HasField("message"):
+                return parts_text(response.message.parts)
+            raise ValueError("Response has neither task nor message")  # as the SDK's client
         request = SendMessageRequest(
             message=Message(role=Role.ROLE_USER, message_id=uuid.uuid4().hex, parts=parts)
         )
@@ -176,13 +191,13 @@ class ParticipantClient:
             if kind == "message":
                 return parts_text(event.message.parts)
             if kind == "task":
-                return await self._task_text(client, event)
+                return await self._task_text(client, event.task)
             if kind == "artifact_update":
                 chunks.append(parts_text(event.artifact_update.artifact.parts))
         return "\n".join(chunks)
 
-    async def _task_text(self, client: Client, event: StreamResponse) -> str:
-        task = await self._final_task(client, event.task)
+    async def _task_text(self, client: Client, task: Task) -> str:
+        task = await self._final_task(client, task)
         state = TaskState.Name(task.status.state)
         status_text = parts_text(task.status.message.parts)
         if task.status.state in _FAILED:
