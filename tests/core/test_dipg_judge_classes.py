@@ -221,3 +221,11 @@ def test_a_conflict_report_may_describe_its_sources_and_date_them() -> None:
     assert outcome(described) == DipgOutcome.CORRECT_CONFLICT
     swapped = described.replace("500", "X").replace("750", "500").replace("X", "750")
     assert outcome(swapped) != DipgOutcome.CORRECT_CONFLICT
+
+
+def test_a_source_note_in_a_quote_must_name_the_quoted_sentences_source() -> None:
+    proof = "grade 2 tremor in 21% of the extended-release group and in 9% of the twice-daily group (Source B)"
+    final = "12 percentage points more often (21% vs 9%)."
+    assert _outcome(Q_TREMOR, REF_TREMOR, proof, final) == DipgOutcome.CORRECT
+    other = proof.replace("(Source B)", "(Source A)")
+    assert _outcome(Q_TREMOR, REF_TREMOR, other, final) != DipgOutcome.CORRECT

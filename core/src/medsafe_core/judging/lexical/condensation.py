@@ -41,9 +41,10 @@ _HEADER = re.compile(
     re.IGNORECASE,
 )
 # clause boundaries: after a comma a clause continues its sentence; after a semicolon, a
-# colon, an arrow, a dash or "and" it may restate another
+# colon, an arrow, a dash or "and" (not between two numbers: "weeks 1 and 2") it may
+# restate another
 _CLAUSES = re.compile(
-    r"\s*(?:(,)\s|;|:\s|\s->\s|\s?\u2192\s?|\s[-\u2013\u2014]\s|(?<!\d)\s+and\s+(?!\d))\s*"
+    r"\s*(?:(,)\s|;|:\s|\s->\s|\s?\u2192\s?|\s[-\u2013\u2014]\s|\s+and\s+(?!\d)|(?<!\d)\s+and\s+)\s*"
 )
 _ORDER = 0.75
 """Share of a clause's content words that must keep its sentence's order."""

@@ -10,12 +10,13 @@ words. Context words shuffled into a new sentence, a changed digit or unit, a dr
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from rapidfuzz import fuzz
 from rapidfuzz.distance import LCSseq
 
 from medsafe_core.judging.lexical._lexicon import LEXICON
+from medsafe_core.judging.lexical.attribution import label_problem, without_labels
 from medsafe_core.judging.lexical.condensation import condensed
 from medsafe_core.judging.lexical.facts import (
     comparisons,
@@ -25,7 +26,7 @@ from medsafe_core.judging.lexical.facts import (
     quantities,
     same_unit,
 )
-from medsafe_core.judging.lexical.paraphrase import paraphrased, sentence_spans
+from medsafe_core.judging.lexical.paraphrase import paraphrased
 from medsafe_core.judging.lexical.text import (
     SOFT_WORDS,
     Normalized,
@@ -184,25 +185,27 @@ def _fact_problem(segment: str, core: str, span: str) -> str:
     return ""
 
 
-_SOURCE_LABEL = re.compile(r"\bsource\s+([a-z])\b", re.IGNORECASE)
-
-
-def _label_problem(segment: str, context: str, cs: int, ce: int) -> str:
-    """A source the segment names ("Source A: ...") that the context sentences of the
-    aligned span do not name: the quote is given to another source."""
-    said = {m.lower() for m in _SOURCE_LABEL.findall(segment)}
-    if not said:
-        return ""
-    around = " ".join(context[s:e] for s, e in sentence_spans(context) if s < ce and e > cs)
-    named = {m.lower() for m in _SOURCE_LABEL.findall(around)}
-    missing = sorted(said - named)
-    return (
-        f"names Source {missing[0].upper()}, which the aligned context does not" if missing else ""
-    )
-
-
 def ground_segment(text: str, start: int, context: str, ctx: Normalized) -> SegmentMatch:
-    """Ground one proof segment against a normalized context."""
+    """Ground one proof segment against a normalized context; the sources it names must
+    be those of the statement it aligns to."""
+    found = _ground(text, start, context, ctx)
+    bare, labels = without_labels(text)
+    if not labels:
+        return found
+    if not found.grounded:
+        if not bare:  # a label on its own ("(Source A)") asserts nothing
+            return replace(found, grounded=True, reason="")
+        unlabelled = _ground(bare, start, context, ctx)
+        if unlabelled.grounded or unlabelled.unsure:
+            found = replace(unlabelled, end=start + len(text), text=text)
+    if found.grounded or found.unsure:
+        problem = label_problem(labels, context, found.ctx_start, found.ctx_end)
+        if problem:
+            return replace(found, grounded=False, unsure=False, reason=problem)
+    return found
+
+
+def _ground(text: str, start: int, context: str, ctx: Normalized) -> SegmentMatch:
     seg = normalize(text)
     if not seg.text:
         return SegmentMatch(start, start + len(text), text, -1, -1, 0.0, False, "empty segment")
@@ -239,7 +242,6 @@ def ground_segment(text: str, start: int, context: str, ctx: Normalized) -> Segm
     while we < len(context) and not context[we].isspace():
         we -= 1
     problem = _fact_problem(text, context[cs:ce], context[min(ws, cs) : max(we, ce)])
-    problem = problem or _label_problem(text, context, cs, ce)
     return SegmentMatch(start, start + len(text), text, cs, ce, score, not problem, problem)
 
 
