@@ -138,6 +138,7 @@ HOLDOUT_DIRS = (
     "holdout5",
     "holdout6",
     "holdout7",
+    "holdout8",
 )
 
 
