@@ -229,3 +229,13 @@ def test_a_source_note_in_a_quote_must_name_the_quoted_sentences_source() -> Non
     assert _outcome(Q_TREMOR, REF_TREMOR, proof, final) == DipgOutcome.CORRECT
     other = proof.replace("(Source B)", "(Source A)")
     assert _outcome(Q_TREMOR, REF_TREMOR, other, final) != DipgOutcome.CORRECT
+
+
+def test_concentrations_convert_and_an_impossible_date_agrees_with_none() -> None:
+    q = "What was Mr Reyes's trough level on 9 May?"
+    ref = "18 mg/L."
+    proof = "His trough level on 9 May was 18 mg/L."
+    assert _outcome(q, ref, proof, "18 mg/L (18,000 micrograms/L).") == DipgOutcome.CORRECT
+    assert _outcome(q, ref, proof, "18 mg/L (1,800 micrograms/L).") != DipgOutcome.CORRECT
+    assert _outcome(q, ref, proof, "18 mg/L, on 9 May.") == DipgOutcome.CORRECT
+    assert _outcome(q, ref, proof, "18 mg/L, on 31 April.") != DipgOutcome.CORRECT

@@ -217,26 +217,37 @@ _HEDGED = re.compile(r"\b(?:or|either|possibly|maybe|perhaps|alternatively)\b", 
 
 
 def _working(
-    value: Quantity, final: str, final_q: list[Quantity], claim_q: list[Quantity], context: str
+    value: Quantity,
+    final: str,
+    final_q: list[Quantity],
+    claim_q: list[Quantity],
+    context: str,
+    reference: str,
+    polar: bool,
 ) -> bool:
     """A value of the answer's unit shown as working, not as a second answer: the final
     gives the expected value first ("3000 mg ... the weight-based 3280 mg is above the
-    cap"), the context states or derives this one, and its clause offers no alternative
+    cap"), or answers yes or no (its values are its reasons); the context or the
+    reference's working states or derives this one; and it is offered as no alternative
     ("or possibly 22 mg")."""
     if not context:
         return False
     first = next(q for q in final_q if q.unit == value.unit)
     answer = [c for c in claim_q if c.unit == value.unit]
-    if not any(first.agrees(c) for c in answer):
+    if not polar and not any(first.agrees(c) for c in answer):
         return False  # the answer's own value is the other one ("3280 mg; the 3000 mg cap")
-    if not all(any(c.agrees(q) for q in final_q) for c in answer):
+    if not polar and not all(any(c.agrees(q) for q in final_q) for c in answer):
         return False  # "8-10 ng/mL" where the answer is "5-8 ng/mL"
     span = quantity_span(final, value)
     lead = re.split(r"[.;!?\n]\s", final[: span[0]])[-1] if span else final
     if _HEDGED.search(lead):
         return False  # "Either 2.1 ... or 9 percentage points", "(or possibly 22 mg)"
     facts = text_facts(context)
-    return facts.has_quantity(value) or derivation(value, facts.quantities, loose=False) is not None
+    if facts.has_quantity(value) or text_facts(reference).has_quantity(value):
+        return True
+    # a reason beside a yes or no must be a stated value (any date is some duration
+    # from another)
+    return not polar and derivation(value, facts.quantities, loose=False) is not None
 
 
 def _comparator_quantities(final: str) -> set[Quantity]:
@@ -327,6 +338,7 @@ def answer_correct(
     if alternative:
         return Verdict(False, f"the final answer also offers {alternative!r}, a candidate answer")
     comparators = _comparator_quantities(final)
+    polar = asks_yes_no(question) and yes_no(final) is not None  # its values are reasons
     count = _competing_count(final_q, expected.final, question)
     if count is not None:
         why = f"the final answer counts {count}, not the expected number"
@@ -337,7 +349,7 @@ def answer_correct(
         if (
             any(c.unit and c.unit == f.unit for c in claim_q)
             and not _derived_from(f, claim_q, context, final)
-            and not _working(f, final, final_q, claim_q, context)
+            and not _working(f, final, final_q, claim_q, context, expected.final, polar)
         ):
             return Verdict(
                 False,

@@ -133,6 +133,7 @@ _DATE = re.compile(
     r"|(?<![\d./])(?P<d5>[0-3]?\d)/(?P<m5>[01]?\d)/(?P<y5>(?:19|20)\d\d)\b"
 )
 _MONTH_START = (0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334)
+_MONTH_DAYS = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 
 
 def dates(lower: str) -> Found:
@@ -152,7 +153,10 @@ def dates(lower: str) -> Found:
             day = int(m.group("d1") or m.group("d2") or 1)  # "June 2024": its first day
         if not (1 <= month <= 12 and 1 <= day <= 31):
             continue
-        found.append((m.start(), float(_MONTH_START[month - 1] + day), "date"))
+        # an impossible date ("30 February") is a date that agrees with no other
+        valid = day <= _MONTH_DAYS[month - 1]
+        value = _MONTH_START[month - 1] + day if valid else -(100 * month + day)
+        found.append((m.start(), float(value), "date"))
         spans.append((m.start(), m.end()))
         year = m.group("y1") or m.group("y2") or m.group("y3") or m.group("y4") or m.group("y5")
         if year:  # the year stays a number of its own ("in 2026")

@@ -34,6 +34,9 @@ _AMOUNTS = {
     ),
     **dict.fromkeys(("l", "litre", "litres", "liter", "liters"), ("volume", 1000.0)),
 }
+_NANOGRAMS = ("ng", "nanogram", "nanograms")
+# per volume, for concentrations ("230 micrograms/L" is "0.23 mg/L")
+_PER_VOLUME = {"ml": 1.0, "dl": 100.0, "l": 1000.0}
 _PER_TIME = {
     **dict.fromkeys(("min", "mins", "minute", "minutes"), 1.0),
     **dict.fromkeys(("h", "hr", "hrs", "hour", "hours"), 60.0),
@@ -44,7 +47,7 @@ _PER_TIME = {
 def _entry(unit: str | None) -> tuple[str, float] | None:
     """(dimension, factor) of a unit, compound units included: 'mcg/kg/min' is a mass
     rate per kg (mg per minute per kg), 'mg/h' a mass rate, 'ml/h' a volume rate,
-    'ml/kg' a volume per kg."""
+    'ml/kg' a volume per kg, 'mg/dl' a concentration (mg per ml)."""
     if not unit:
         return None
     if unit in _TABLE:
@@ -53,6 +56,10 @@ def _entry(unit: str | None) -> tuple[str, float] | None:
     if len(parts) == 2 and parts[0] in _AMOUNTS and parts[1] == "kg":  # "0.5 ml/kg"
         dim, factor = _AMOUNTS[parts[0]]
         return f"{dim}/kg", factor
+    if len(parts) == 2 and parts[1] in _PER_VOLUME:  # "5 mg/dL", "230 micrograms/L"
+        mass = 1e-6 if parts[0] in _NANOGRAMS else _AMOUNTS.get(parts[0], ("", 0.0))[1]
+        if parts[0] in _NANOGRAMS or _AMOUNTS.get(parts[0], ("",))[0] == "mass":
+            return "concentration", mass / _PER_VOLUME[parts[1]]
     if len(parts) not in (2, 3) or parts[0] not in _AMOUNTS or parts[-1] not in _PER_TIME:
         return None
     if len(parts) == 3 and parts[1] != "kg":
