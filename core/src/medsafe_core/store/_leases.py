@@ -15,10 +15,12 @@ clocks in step (NTP); a lease's time to live should be many times the expected s
 
 from __future__ import annotations
 
+import sqlite3
 import time
 from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import (
     Column,
@@ -34,11 +36,14 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from medsafe_core.models import ResponseRecord, RunState, SampleResult, SuiteMetrics
-from medsafe_core.records import DuplicateSampleError, StoreError
-from medsafe_core.store._writes import RunWrites, _check_pairs
+from medsafe_core.records import DuplicateSampleError, RunNotFoundError, RunStateError, StoreError
+from medsafe_core.store._base import now_iso
+from medsafe_core.store._batch import LEASE_LOST, RUN_MISSING, SqliteAppend
+from medsafe_core.store._writes import RunWrites, _check_pairs, _not_running, _rows
 from medsafe_core.store.tables import metadata, runs
 
 run_leases = Table(
@@ -65,6 +70,10 @@ class LeaseLostError(StoreError):
 
 class RunLeases(RunWrites):
     """Leases over runs, and the writes fenced by them."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        super().__init__(engine)
+        self._sqlite_append: SqliteAppend | None = None
 
     async def acquire_run_lease(self, run_id: str, holder: str, ttl_s: float) -> int | None:
         """Take or renew the lease of `run_id` for `ttl_s` seconds. Returns the lease's
@@ -210,13 +219,51 @@ class RunLeases(RunWrites):
         _check_pairs(run_id, items)
         if not items:
             return
-        from sqlalchemy.exc import IntegrityError
-
         try:
+            if self._engine.dialect.name == "sqlite":
+                await self._append_leased_sqlite(run_id, items, holder, generation)
+                return
             async with self._fenced(run_id, holder, generation) as conn:
                 await self._append(conn, run_id, items, require_running=True)
-        except IntegrityError:
+        except (IntegrityError, sqlite3.IntegrityError):
             raise DuplicateSampleError(await self._duplicates_message(run_id, items)) from None
+
+    async def _append_leased_sqlite(
+        self,
+        run_id: str,
+        items: Sequence[tuple[ResponseRecord, SampleResult]],
+        holder: str,
+        generation: int,
+    ) -> None:
+        """`append_samples_leased` on SQLite: the same transaction, in one trip to the
+        driver's thread (see `medsafe_core.store._batch`)."""
+        append = self._sqlite_append
+        if append is None:
+            append = self._sqlite_append = SqliteAppend(self._engine.dialect, run_leases)
+        response_rows, sample_rows = _rows(run_id, items)
+        response_params = append.responses.params(response_rows)
+        sample_params = append.samples.params(sample_rows)
+        async with self._engine.connect() as conn:
+            raw = await conn.get_raw_connection()
+            driver: Any = raw.driver_connection  # an aiosqlite.Connection
+            outcome = await driver._execute(
+                append,
+                driver._conn,
+                run_id,
+                holder,
+                generation,
+                response_params,
+                sample_params,
+                now_iso(),
+            )
+        if outcome == LEASE_LOST:
+            raise LeaseLostError(
+                f"run {run_id}: the lease of {holder} (generation {generation}) is gone"
+            )
+        if outcome == RUN_MISSING:
+            raise RunNotFoundError(run_id)
+        if outcome is not None:
+            raise RunStateError(_not_running(run_id, outcome))
 
     async def finish_run_leased(
         self,

@@ -77,6 +77,35 @@ async def _insert_chunked(conn: AsyncConnection, table: Any, rows: list[dict[str
         await conn.execute(insert(table), rows[start : start + _CHUNK])
 
 
+def _not_running(run_id: str, state: str) -> str:
+    return (
+        f"run {run_id} is {state}; only a running run takes samples "
+        "(set_state(run_id, RunState.RUNNING) to resume an interrupted run)"
+    )
+
+
+def _rows(
+    run_id: str, items: Sequence[tuple[ResponseRecord, SampleResult]]
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The response and sample rows of finished samples."""
+    response_rows = [{"run_id": run_id, **r.model_dump()} for r, _ in items]
+    for r in response_rows:
+        r["task_id"] = r.pop("id")
+    sample_rows = [
+        {
+            "run_id": run_id,
+            "task_id": s.id,
+            "epoch": s.epoch,
+            "outcome": str(s.outcome),
+            "reward": s.reward,
+            "safe": s.safe,
+            "sample_json": s.model_dump_json(),
+        }
+        for _, s in items
+    ]
+    return response_rows, sample_rows
+
+
 def _check_pairs(run_id: str, items: Sequence[tuple[ResponseRecord, SampleResult]]) -> None:
     seen: set[tuple[str, int]] = set()
     for response, sample in items:
@@ -156,25 +185,8 @@ class RunWrites(RunReads):
     ) -> None:
         row = await self._run_row(conn, run_id)
         if require_running and row.state != RunState.RUNNING:
-            raise RunStateError(
-                f"run {run_id} is {row.state}; only a running run takes samples "
-                "(set_state(run_id, RunState.RUNNING) to resume an interrupted run)"
-            )
-        response_rows = [{"run_id": run_id, **r.model_dump()} for r, _ in items]
-        for r in response_rows:
-            r["task_id"] = r.pop("id")
-        sample_rows = [
-            {
-                "run_id": run_id,
-                "task_id": s.id,
-                "epoch": s.epoch,
-                "outcome": str(s.outcome),
-                "reward": s.reward,
-                "safe": s.safe,
-                "sample_json": s.model_dump_json(),
-            }
-            for _, s in items
-        ]
+            raise RunStateError(_not_running(run_id, row.state))
+        response_rows, sample_rows = _rows(run_id, items)
         await _insert_chunked(conn, responses, response_rows)
         await _insert_chunked(conn, samples, sample_rows)
         await conn.execute(
