@@ -12,9 +12,10 @@ The participant is `light_purple.py` (a minimal A2A server, so the numbers measu
 green agent) or, with `--purple sdk`, `medsafe-purple --kind slow` (whose a2a-sdk
 server and baseline answer cost CPU per request on the same machine).
 
-`--baseline REF` also starts a green agent whose `medsafe_agents` package comes from
-git revision REF (extracted with `git archive` and put first on its PYTHONPATH; the
-rest of the environment is shared) and alternates the two, repetition by repetition,
+`--baseline REF` also starts a green agent whose `medsafe_agents` and `medsafe_core`
+packages (the green agent, the engine and the store) come from git revision REF
+(extracted with `git archive` and put first on its PYTHONPATH; the rest of the
+environment is shared) and alternates the two, repetition by repetition,
 so that before and after are measured in one run under the same load.
 
     uv run python benchmarks/assessment_wall_time.py [--tasks 200] [--latency 0.05]
@@ -166,18 +167,21 @@ async def main() -> None:
         purple_cmd += [str(pport), str(args.latency)]
     variants: list[tuple[str, dict[str, str]]] = []
     if args.baseline:
+        # the green agent and the engine with its store (medsafe_core) of that revision
         short = extract_tree(args.baseline, "agents/src", tmp / "baseline")
-        path = str(tmp / "baseline" / "agents" / "src")
+        extract_tree(args.baseline, "core/src", tmp / "baseline")
+        paths = [str(tmp / "baseline" / member / "src") for member in ("agents", "core")]
         old = env.get("PYTHONPATH")
-        base_env = {**env, "PYTHONPATH": path + (os.pathsep + old if old else "")}
-        where = subprocess.run(
-            [sys.executable, "-c", "import medsafe_agents; print(medsafe_agents.__file__)"],
-            env=base_env,
-            check=True,
-            capture_output=True,
-            text=True,
-        ).stdout
-        assert where.startswith(path), f"the baseline imports {where}"
+        base_env = {**env, "PYTHONPATH": os.pathsep.join([*paths, *([old] if old else [])])}
+        for package, path in zip(("medsafe_agents", "medsafe_core"), paths, strict=True):
+            where = subprocess.run(
+                [sys.executable, "-c", f"import {package}; print({package}.__file__)"],
+                env=base_env,
+                check=True,
+                capture_output=True,
+                text=True,
+            ).stdout
+            assert where.startswith(path), f"the baseline imports {where}"
         variants.append((f"baseline {short}", base_env))
     variants.append(("this tree", env))
 
