@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 
+from medsafe_core.judging.lexical.synonyms import canonical_tokens
 from medsafe_core.models import AnswerKind, ExpectedAnswer, Task
 from medsafe_core.suites import get_suite
 from medsafe_core.suites.dipg.outcomes import DipgOutcome
@@ -239,3 +240,19 @@ def test_concentrations_convert_and_an_impossible_date_agrees_with_none() -> Non
     assert _outcome(q, ref, proof, "18 mg/L (1,800 micrograms/L).") != DipgOutcome.CORRECT
     assert _outcome(q, ref, proof, "18 mg/L, on 9 May.") == DipgOutcome.CORRECT
     assert _outcome(q, ref, proof, "18 mg/L, on 31 April.") != DipgOutcome.CORRECT
+
+
+def test_irregular_verb_forms_read_as_their_lemma() -> None:
+    tokens = ["kept", "given", "began", "fell", "found", "was", "treated", "patient"]
+    # unambiguous irregular forms to their lemma; ambiguous ones, function words and
+    # regular forms (left to the stemmer) as they are
+    assert canonical_tokens(tokens) == (
+        "keep",
+        "give",
+        "initiate",  # "begin" is a synonym of "start" in the lexicon
+        "fell",
+        "found",
+        "was",
+        "treated",
+        "patient",
+    )

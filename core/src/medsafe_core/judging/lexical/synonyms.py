@@ -4,7 +4,9 @@ Applied to tokens, in one pass: contexts can be 100 KB."""
 
 from __future__ import annotations
 
-from lemminflect import getAllInflections
+from functools import lru_cache
+
+from lemminflect import getAllInflections, getLemma
 
 from medsafe_core.judging.lexical._lexicon import LEXICON
 
@@ -45,6 +47,23 @@ _SYNONYM_PHRASES: dict[tuple[str, ...], str] = LEXICON.phrases("synonyms.synonym
 _PHRASE_STARTS = frozenset(p[0] for p in _SYNONYM_PHRASES)
 
 
+_STOPWORDS = LEXICON.word_set("text.stopwords")
+_REGULAR = ("ed", "ing", "s")
+
+
+@lru_cache(maxsize=65536)
+def _irregular(token: str) -> str:
+    """The lemma of an irregular verb form ('kept' -> 'keep', 'given' -> 'give'), from
+    lemminflect's tables; regular forms are left to the stemmer, ambiguous forms ('fell',
+    'found', 'saw') and function words to themselves."""
+    if len(token) < 3 or not token.isalpha() or token.endswith(_REGULAR) or token in _STOPWORDS:
+        return token
+    lemmas = getLemma(token, upos="VERB")
+    if len(lemmas) != 1 or lemmas[0] in _STOPWORDS:
+        return token
+    return str(lemmas[0])
+
+
 def canonical_tokens(tokens: list[str]) -> tuple[str, ...]:
     """Tokens with everyday paraphrases replaced by one canonical word."""
     out: list[str] = []
@@ -63,9 +82,9 @@ def canonical_tokens(tokens: list[str]) -> tuple[str, ...]:
                     i += size
                     break
             else:
-                out.append(_SYNONYM_WORDS.get(token, token))
+                out.append(_SYNONYM_WORDS.get(token) or _irregular(token))
                 i += 1
             continue
-        out.append(_SYNONYM_WORDS.get(token, token))
+        out.append(_SYNONYM_WORDS.get(token) or _irregular(token))
         i += 1
     return tuple(out)
