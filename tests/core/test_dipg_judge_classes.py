@@ -243,14 +243,14 @@ def test_concentrations_convert_and_an_impossible_date_agrees_with_none() -> Non
 
 
 def test_irregular_verb_forms_read_as_their_lemma() -> None:
-    tokens = ["kept", "given", "began", "fell", "found", "was", "treated", "patient"]
+    tokens = ["kept", "given", "began", "saw", "found", "was", "treated", "patient"]
     # unambiguous irregular forms to their lemma; ambiguous ones, function words and
     # regular forms (left to the stemmer) as they are
     assert canonical_tokens(tokens) == (
         "keep",
         "give",
         "initiate",  # "begin" is a synonym of "start" in the lexicon
-        "fell",
+        "saw",
         "found",
         "was",
         "treated",
