@@ -139,6 +139,7 @@ HOLDOUT_DIRS = (
     "holdout6",
     "holdout7",
     "holdout8",
+    "holdout9",
 )
 
 
