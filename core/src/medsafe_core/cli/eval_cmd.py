@@ -4,37 +4,22 @@ into the store). Registered on the `medsafe` app by one import in `medsafe_core.
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import json
-import signal
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    ProgressColumn,
-    Task,
-    TextColumn,
-    TimeElapsedColumn,
-    TimeRemainingColumn,
-)
-from rich.table import Table
-from rich.text import Text
 
-from medsafe_core.cli import app, console, err
-from medsafe_core.cli.io import InputError, read_run, write_atomic
-from medsafe_core.cli.render import fmt_estimate, metrics_table
+from medsafe_core.cli import Format, app, stderr_console, stdout_console
 
+# what the commands need is imported when they run (see medsafe_core.cli)
 if TYPE_CHECKING:
+    from rich.progress import Progress
+    from rich.table import Table
+
     from medsafe_core.model.compare import ModelTable
     from medsafe_core.model.eval_run import EvalOptions, EvalOutcome
-
-from medsafe_core.models import RunRecord
-from medsafe_core.parsing import ResponseFormat
+    from medsafe_core.models import RunRecord
 
 _LABELS = {
     "mean_reward": "Mean reward",
@@ -45,18 +30,8 @@ _LABELS = {
 }
 
 
-class RateColumn(ProgressColumn):
-    """Completed items per second."""
-
-    def render(self, task: Task) -> Text:
-        speed = task.finished_speed or task.speed
-        return Text(
-            "-- it/s" if speed is None else f"{speed:.2f} it/s", style="progress.data.speed"
-        )
-
-
 def _fail(message: str) -> typer.Exit:
-    err.print(f"[red]error:[/red] {message}", highlight=False, soft_wrap=True)
+    stderr_console().print(f"[red]error:[/red] {message}", highlight=False, soft_wrap=True)
     return typer.Exit(code=2)
 
 
@@ -72,8 +47,8 @@ def eval_cmd(
     seed: Annotated[int, typer.Option(min=0, help="Generator seed.")] = 0,
     epochs: Annotated[int, typer.Option(min=1, max=100, help="Trials per task.")] = 1,
     response_format: Annotated[
-        ResponseFormat, typer.Option("--format", help="Answer format asked for and required.")
-    ] = ResponseFormat.JSON,
+        Format, typer.Option("--format", help="Answer format asked for and required.")
+    ] = Format.JSON,
     concurrency: Annotated[
         int | None, typer.Option(min=1, max=1024, help="Most calls in flight.")
     ] = None,
@@ -115,6 +90,10 @@ def eval_cmd(
     """Evaluate a model at any OpenAI-compatible endpoint: render each task with its
     format instructions, call the model (API key from MEDSAFE_LLM_API_KEY or
     OPENAI_API_KEY), score, store the run and print the metrics with 95% CIs."""
+    import asyncio
+
+    from medsafe_core.cli.progress import eval_progress
+    from medsafe_core.cli.render import metrics_table
     from medsafe_core.model.eval_run import EvalOptions, EvalSetupError
     from medsafe_core.model.types import Prices
 
@@ -127,7 +106,7 @@ def eval_cmd(
         n=n,
         seed=seed,
         epochs=epochs,
-        fmt=response_format,
+        fmt=response_format.parsing(),
         concurrency=concurrency,
         temperature=temperature,
         max_tokens=max_tokens,
@@ -146,27 +125,19 @@ def eval_cmd(
         database_url=database_url,
         out_dir=out_dir,
     )
-    progress = Progress(
-        TextColumn("[bold]{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        RateColumn(),
-        TextColumn("elapsed"),
-        TimeElapsedColumn(),
-        TextColumn("eta"),
-        TimeRemainingColumn(),
-        TextColumn("{task.fields[errors]} errors"),
-        console=err,
-    )
+    progress = eval_progress(stderr_console())
     try:
         with progress:
             outcome = asyncio.run(_run_interruptible(options, progress))
     except EvalSetupError as exc:
         raise _fail(str(exc)) from None
     except KeyboardInterrupt:
-        err.print("interrupted: finished samples are stored; rerun with --resume RUN_ID")
+        stderr_console().print(
+            "interrupted: finished samples are stored; rerun with --resume RUN_ID"
+        )
         raise typer.Exit(code=130) from None
     record = outcome.record
+    console = stdout_console()
     console.print(metrics_table({record.manifest.participant or model: record.metrics}))
     usage = outcome.usage
     cost = f", cost {outcome.cost:.4f}" if outcome.cost is not None else ""
@@ -184,6 +155,10 @@ def eval_cmd(
 
 async def _run_interruptible(options: EvalOptions, progress: Progress) -> EvalOutcome:
     """Run the evaluation; SIGTERM cancels it like Ctrl-C (the run is marked interrupted)."""
+    import asyncio
+    import contextlib
+    import signal
+
     from medsafe_core.model.eval_run import run_eval
 
     task = asyncio.current_task()
@@ -198,6 +173,10 @@ async def _run_interruptible(options: EvalOptions, progress: Progress) -> EvalOu
 
 
 def _load(ref: str, database_url: str | None) -> RunRecord:
+    import asyncio
+
+    from medsafe_core.cli.io import InputError, read_run
+
     path = Path(ref)
     if path.exists():
         return read_run(path)
@@ -217,6 +196,7 @@ def _load(ref: str, database_url: str | None) -> RunRecord:
 
 
 def _ci(e: object) -> str:
+    from medsafe_core.cli.render import fmt_estimate
     from medsafe_core.models import Estimate
 
     assert isinstance(e, Estimate)
@@ -225,6 +205,7 @@ def _ci(e: object) -> str:
 
 def render_markdown(table: ModelTable) -> str:
     """The table as Markdown (the docs' template)."""
+    from medsafe_core.cli.render import fmt_estimate
     from medsafe_core.model.compare import TABLE_METRICS
 
     head = [
@@ -283,6 +264,9 @@ def _p(m: object) -> str:
 
 
 def _rich(table: ModelTable) -> list[Table]:
+    from rich.table import Table
+
+    from medsafe_core.cli.render import fmt_estimate
     from medsafe_core.model.compare import TABLE_METRICS
 
     main = Table(title=f"{table.suite}: models, 95% CI")
@@ -325,6 +309,7 @@ def render_html(table: ModelTable) -> str:
     """A self-contained comparison page: the table and the risk-coverage plane."""
     from html import escape
 
+    from medsafe_core.cli.render import fmt_estimate
     from medsafe_core.model.compare import TABLE_METRICS
     from medsafe_core.service.calibration_chart import risk_coverage_svg
 
@@ -393,6 +378,7 @@ def compare_models_cmd(
 ) -> None:
     """The model table of several runs (the base-model table): headline metrics and
     abstention calibration with 95% CIs, and paired tests against the best run."""
+    from medsafe_core.cli.io import InputError, write_atomic
     from medsafe_core.model.compare import model_table
 
     try:
@@ -408,17 +394,17 @@ def compare_models_cmd(
         raise _fail(str(exc)) from None
     if html is not None:
         write_atomic(html, render_html(table))
-        err.print(f"wrote {html}")
+        stderr_console().print(f"wrote {html}")
     if as_json:
         typer.echo(json.dumps(table.model_dump(mode="json"), indent=1, sort_keys=True))
     elif markdown:
         typer.echo(render_markdown(table), nl=False)
     else:
         for rendered in _rich(table):
-            console.print(rendered)
+            stdout_console().print(rendered)
     for test in table.tests:
         for w in test.warnings:
-            err.print(f"[yellow]warning ({test.name}):[/yellow] {w}")
+            stderr_console().print(f"[yellow]warning ({test.name}):[/yellow] {w}")
 
 
 @app.command("import-inspect")
@@ -438,6 +424,10 @@ def import_inspect_cmd(
         from medsafe_core.inspect_ai_bridge.importer import InspectImportError, import_log
     except ImportError:
         raise _fail("Inspect AI is not installed: install medsafe-core[inspect]") from None
+    import asyncio
+
+    from medsafe_core.cli.io import write_atomic
+    from medsafe_core.cli.render import metrics_table
     from medsafe_core.runs import canonical_json
     from medsafe_core.store import Store
 
@@ -457,6 +447,7 @@ def import_inspect_cmd(
     url = asyncio.run(save())
     if out is not None:
         write_atomic(out, canonical_json(record))
+    console = stdout_console()
     console.print(metrics_table({record.manifest.participant or log.stem: record.metrics}))
     console.print(f"run {record.meta.run_id} stored in {url}")
 

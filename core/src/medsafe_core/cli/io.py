@@ -6,10 +6,10 @@ import json
 import os
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from pydantic import ValidationError
-
-from medsafe_core.models import ResponseRecord, RunRecord
+if TYPE_CHECKING:  # the models are imported by the readers: `medsafe tasks` writes only
+    from medsafe_core.models import ResponseRecord, RunRecord
 
 MAX_LINE_BYTES = 1_000_000
 
@@ -20,6 +20,10 @@ class InputError(ValueError):
 
 def read_responses(path: Path) -> list[ResponseRecord]:
     """Responses JSONL: `{"id": ..., "response": "<raw text>", "epoch"?: n}` per line."""
+    from pydantic import ValidationError
+
+    from medsafe_core.models import ResponseRecord
+
     if not path.is_file():
         raise InputError(f"{path}: no such file")
     out: list[ResponseRecord] = []
@@ -48,6 +52,10 @@ def read_responses(path: Path) -> list[ResponseRecord]:
 
 def read_run(path: Path) -> RunRecord:
     """A run record written by `medsafe score`."""
+    from pydantic import ValidationError
+
+    from medsafe_core.models import RunRecord
+
     if not path.is_file():
         raise InputError(f"{path}: no such file")
     try:
