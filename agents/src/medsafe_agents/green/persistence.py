@@ -15,10 +15,14 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Sequence
+from typing import Any
 
 from a2a.server.context import ServerCallContext
 from a2a.server.tasks import DatabaseTaskStore
 from a2a.types import ListTasksRequest, ListTasksResponse, Task, TaskState
+from google.protobuf.json_format import MessageToDict
+from google.protobuf.message import Message as ProtoMessage
+from sqlalchemy import and_, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from medsafe_core.leaderboard import Provenance
@@ -32,6 +36,9 @@ from medsafe_core.models import (
 )
 from medsafe_core.store import LeaseLostError, Store, Submission
 from medsafe_core.store.engine import WRITE_OPTION
+
+_CONVERTED_MAX = 256
+"""Converted artifacts and messages kept (the oldest is dropped past it)."""
 
 TERMINAL_TASK_STATES = frozenset(
     {
@@ -53,6 +60,8 @@ class GatedTaskStore(DatabaseTaskStore):
         self._max_history = max(2, max_history)
         self.on_canceled: Callable[[str], object] | None = None
         """Told the id of a task whose stored copy was canceled meanwhile."""
+        self._converted: dict[tuple[str, bytes], dict[str, Any]] = {}
+        """Artifacts and messages as JSON dicts, by their serialised form."""
 
     async def initialize(self) -> None:
         """Create the SDK's tables if needed. Replicas starting together on a fresh
@@ -72,14 +81,65 @@ class GatedTaskStore(DatabaseTaskStore):
         cannot overwrite the cancel (it is told through `on_canceled` instead)."""
         trim_history(task, self._max_history)
         async with self._gate:
-            stored = await super().get(task.id, context)
-            ended = stored is not None and stored.status.state in TERMINAL_TASK_STATES
-            if not ended:
+            state = await self._stored_state(task.id, context)
+            if state not in TERMINAL_TASK_STATES:
                 await super().save(task, context)
                 return
-        assert stored is not None
-        if stored.status.state == TaskState.TASK_STATE_CANCELED and self.on_canceled:
+        if state == TaskState.TASK_STATE_CANCELED and self.on_canceled:
             self.on_canceled(task.id)
+
+    def _to_orm(self, task: Task, owner: str) -> Any:
+        """The SDK's row of a task (`DatabaseTaskStore._to_orm`), with each artifact and
+        history message converted once: every save of a task converts all of them
+        again, and the result artifact (every sample's verdict) is saved twice."""
+        if self.core_to_model_conversion:
+            return super()._to_orm(task, owner)
+        return self.task_model(
+            id=task.id,
+            context_id=task.context_id,
+            kind="task",
+            owner=owner,
+            last_updated=(
+                task.status.timestamp.ToDatetime() if task.status.HasField("timestamp") else None
+            ),
+            status=MessageToDict(task.status),
+            artifacts=[self._as_dict(a) for a in task.artifacts],
+            history=[self._as_dict(m) for m in task.history],
+            task_metadata=(MessageToDict(task.metadata) if task.metadata.fields else None),
+            protocol_version="1.0",
+        )
+
+    def _as_dict(self, message: ProtoMessage) -> dict[str, Any]:
+        key = (type(message).__name__, message.SerializeToString(deterministic=True))
+        converted = self._converted.get(key)
+        if converted is None:
+            converted = MessageToDict(message)
+            if len(self._converted) >= _CONVERTED_MAX:
+                self._converted.pop(next(iter(self._converted)))
+            self._converted[key] = converted
+        return converted  # only serialised into the row: never changed in place
+
+    async def _stored_state(self, task_id: str, context: ServerCallContext) -> int | None:
+        """The state of the stored copy of a task (None when there is none), read from
+        its status column alone: the whole task (its history and result artifact,
+        parsed back from JSON) is read only for rows of another protocol version."""
+        await self._ensure_initialized()
+        model = self.task_model
+        query = select(model.status, model.protocol_version).where(
+            and_(model.id == task_id, model.owner == self.owner_resolver(context))
+        )
+        async with self.async_session_maker() as session:
+            row = (await session.execute(query)).first()
+        if row is None:
+            return None
+        status = row.status
+        if row.protocol_version == "1.0" and isinstance(status, dict):
+            name = status.get("state", "TASK_STATE_UNSPECIFIED")
+            value = TaskState.DESCRIPTOR.values_by_name.get(name) if isinstance(name, str) else None
+            if value is not None:
+                return int(value.number)
+        stored = await super().get(task_id, context)
+        return None if stored is None else int(stored.status.state)
 
     async def get(self, task_id: str, context: ServerCallContext) -> Task | None:
         async with self._gate:
