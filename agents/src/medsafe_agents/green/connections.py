@@ -20,10 +20,9 @@ from __future__ import annotations
 import time
 from collections.abc import AsyncIterator, Callable
 
-import httpcore
 import httpx
 
-from medsafe_agents.green.sockets import AsyncioBackend
+from medsafe_agents.green.http11 import Http11Transport
 
 KEEPALIVE_EXPIRY_S = 5.0
 """Idle time after which a slot's connection is closed (httpx's default expiry)."""
@@ -86,26 +85,18 @@ class _ReleasingStream(httpx.AsyncByteStream):
 
 
 def single_connection_transport() -> Callable[[Origin], httpx.AsyncBaseTransport]:
-    """A factory of HTTP transports limited to one keep-alive connection: on asyncio
-    streams for plain HTTP (`AsyncioBackend`), httpx's default for HTTPS, all sharing
+    """A factory of HTTP transports limited to one keep-alive connection: our own on
+    asyncio for plain HTTP (`Http11Transport`), httpx's default for HTTPS, all sharing
     one TLS context (building one per transport costs milliseconds)."""
     ssl_context = httpx.create_ssl_context()
     limits = httpx.Limits(
         max_connections=1, max_keepalive_connections=1, keepalive_expiry=KEEPALIVE_EXPIRY_S
     )
-    backend = AsyncioBackend()
 
     def make(origin: Origin) -> httpx.AsyncBaseTransport:
-        transport = httpx.AsyncHTTPTransport(verify=ssl_context, limits=limits)
         if origin[0] == b"http":
-            # httpx takes no network backend: its pool is swapped for one on ours.
-            transport._pool = httpcore.AsyncConnectionPool(
-                max_connections=1,
-                max_keepalive_connections=1,
-                keepalive_expiry=KEEPALIVE_EXPIRY_S,
-                network_backend=backend,
-            )
-        return transport
+            return Http11Transport(KEEPALIVE_EXPIRY_S)
+        return httpx.AsyncHTTPTransport(verify=ssl_context, limits=limits)
 
     return make
 
