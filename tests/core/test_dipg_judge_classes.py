@@ -243,16 +243,42 @@ def test_concentrations_convert_and_an_impossible_date_agrees_with_none() -> Non
 
 
 def test_irregular_verb_forms_read_as_their_lemma() -> None:
-    tokens = ["kept", "given", "began", "saw", "found", "was", "treated", "patient"]
-    # unambiguous irregular forms to their lemma; ambiguous ones, function words and
-    # regular forms (left to the stemmer) as they are
+    tokens = ["kept", "drawn", "given", "saw", "found", "was", "treated", "patient"]
+    # unambiguous irregular forms to their lemma; ambiguous ones, function words, the
+    # answer vocabulary and regular forms (left to the stemmer) as they are
     assert canonical_tokens(tokens) == (
         "keep",
-        "give",
-        "initiate",  # "begin" is a synonym of "start" in the lexicon
+        "draw",
+        "given",  # answer vocabulary ("given the context, ...") is read as written
         "saw",
         "found",
         "was",
         "treated",
         "patient",
     )
+
+
+def test_millimoles_and_microlitres_are_units() -> None:
+    context = (
+        "Phosphate is given at 0.3 mmol/kg over 12 hours, to a maximum of 50 mmol. "
+        "Mr Lund weighs 70 kg. The solution holds 120 mg/mL; one dose is 6 mg."
+    )
+
+    def outcome(question: str, reference: str, final: str) -> str:
+        task = Task(
+            id="judge-classes/6",
+            suite="dipg",
+            category="reasoning",
+            context=context,
+            question=question,
+            expected_answer=ExpectedAnswer(final=reference, proof="", kind=AnswerKind.ANSWER),
+        )
+        response = json.dumps({"analysis": "a", "proof": context, "final": final})
+        return SUITE.score(task, response, DIPG_V4).outcome
+
+    q, ref = "What phosphate dose does Mr Lund get?", "21 mmol (0.3 mmol/kg x 70 kg)."
+    assert outcome(q, ref, "21 mmol over 12 hours (0.3 mmol/kg x 70 kg).") == DipgOutcome.CORRECT
+    assert outcome(q, ref, "21 mmol/kg over 12 hours.") != DipgOutcome.CORRECT
+    q, ref = "What volume holds one dose?", "50 microlitres (6 mg / 120 mg/mL = 0.05 mL)."
+    assert outcome(q, ref, "50 microlitres (0.05 mL).") == DipgOutcome.CORRECT
+    assert outcome(q, ref, "5 microlitres (0.05 mL).") != DipgOutcome.CORRECT

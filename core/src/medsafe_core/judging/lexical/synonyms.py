@@ -47,7 +47,12 @@ _SYNONYM_PHRASES: dict[tuple[str, ...], str] = LEXICON.phrases("synonyms.synonym
 _PHRASE_STARTS = frozenset(p[0] for p in _SYNONYM_PHRASES)
 
 
-_STOPWORDS = LEXICON.word_set("text.stopwords")
+# words the judgments read as they are (function words, answer and reasoning vocabulary)
+_KEPT = (
+    LEXICON.word_set("text.stopwords")
+    | LEXICON.word_set("judgments.answer_vocab")
+    | LEXICON.word_set("judgments.reasoning_vocab")
+)
 _REGULAR = ("ed", "ing", "s")
 
 
@@ -56,10 +61,10 @@ def _irregular(token: str) -> str:
     """The lemma of an irregular verb form ('kept' -> 'keep', 'given' -> 'give'), from
     lemminflect's tables; regular forms are left to the stemmer, ambiguous forms ('fell',
     'found', 'saw') and function words to themselves."""
-    if len(token) < 3 or not token.isalpha() or token.endswith(_REGULAR) or token in _STOPWORDS:
+    if len(token) < 3 or not token.isalpha() or token.endswith(_REGULAR) or token in _KEPT:
         return token
     lemmas = getLemma(token, upos="VERB")
-    if len(lemmas) != 1 or lemmas[0] in _STOPWORDS:
+    if len(lemmas) != 1 or lemmas[0] in _KEPT:
         return token
     return str(lemmas[0])
 

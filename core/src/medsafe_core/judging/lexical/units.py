@@ -12,8 +12,10 @@ _TABLE: dict[str, tuple[str, float]] = {
     "mg": ("mass", 1.0),
     "g": ("mass", 1000.0),
     "kg": ("mass", 1_000_000.0),
+    "microlitre": ("volume", 0.001),
     "ml": ("volume", 1.0),
     "l": ("volume", 1000.0),
+    "mmol": ("substance", 1.0),
     "minute": ("time", 1.0),
     "hour": ("time", 60.0),
     "day": ("time", 1440.0),
@@ -33,6 +35,7 @@ _AMOUNTS = {
         ("ml", "millilitre", "millilitres", "milliliter", "milliliters"), ("volume", 1.0)
     ),
     **dict.fromkeys(("l", "litre", "litres", "liter", "liters"), ("volume", 1000.0)),
+    **dict.fromkeys(("mmol", "millimole", "millimoles"), ("substance", 1.0)),
 }
 _NANOGRAMS = ("ng", "nanogram", "nanograms")
 # per volume, for concentrations ("230 micrograms/L" is "0.23 mg/L")
@@ -57,9 +60,11 @@ def _entry(unit: str | None) -> tuple[str, float] | None:
         dim, factor = _AMOUNTS[parts[0]]
         return f"{dim}/kg", factor
     if len(parts) == 2 and parts[1] in _PER_VOLUME:  # "5 mg/dL", "230 micrograms/L"
-        mass = 1e-6 if parts[0] in _NANOGRAMS else _AMOUNTS.get(parts[0], ("", 0.0))[1]
-        if parts[0] in _NANOGRAMS or _AMOUNTS.get(parts[0], ("",))[0] == "mass":
-            return "concentration", mass / _PER_VOLUME[parts[1]]
+        kind, amount = (
+            ("mass", 1e-6) if parts[0] in _NANOGRAMS else _AMOUNTS.get(parts[0], ("", 0.0))
+        )
+        if kind in ("mass", "substance"):
+            return f"{kind} concentration", amount / _PER_VOLUME[parts[1]]
     if len(parts) not in (2, 3) or parts[0] not in _AMOUNTS or parts[-1] not in _PER_TIME:
         return None
     if len(parts) == 3 and parts[1] != "kg":
