@@ -16,7 +16,7 @@ from medsafe_agents.green.limits import participant_http_client
 from medsafe_agents.green.participant import Answer, ParticipantClient
 from medsafe_agents.green.plan import plan_assessment
 from medsafe_agents.green.request import parse_eval_request
-from medsafe_agents.green.rpc import JsonRpcSender
+from medsafe_agents.green.rpc import JsonRpcSender, plain_message_text
 from medsafe_agents.green.security import ParticipantAllowlist
 
 from .conftest import make_settings
@@ -37,7 +37,10 @@ def card(versions: tuple[str, ...] = ("1.0", "0.3")) -> dict[str, Any]:
 
 def rpc_result(body: bytes, result: Any) -> httpx.Response:
     rpc_id = json.loads(body)["id"]
-    return httpx.Response(200, json={"jsonrpc": "2.0", "id": rpc_id, "result": result})
+    payload = {"jsonrpc": "2.0", "id": rpc_id, "result": result}
+    # ASCII JSON: a lone surrogate travels as its escape, as a participant may send it
+    content = json.dumps(payload).encode()
+    return httpx.Response(200, content=content, headers={"content-type": "application/json"})
 
 
 MESSAGE = {"message": {"messageId": "x", "role": "ROLE_AGENT", "parts": [{"text": ANSWER}]}}
@@ -48,6 +51,23 @@ TASK = {
         "status": {"state": "TASK_STATE_COMPLETED"},
         "artifacts": [{"artifactId": "a1", "parts": [{"text": "from the artifact"}]}],
     }
+}
+ODD_MESSAGES: dict[str, Any] = {
+    "two texts and an empty one": {
+        "messageId": "x",
+        "role": "ROLE_AGENT",
+        "contextId": "c",
+        "parts": [{"text": "one"}, {"text": ""}, {"text": "two"}],
+    },
+    "empty message": {},
+    "a data part": {"messageId": "x", "parts": [{"text": "a"}, {"data": {"k": [1, 2.5]}}]},
+    "a text with a media type": {"parts": [{"text": "a", "mediaType": "text/plain"}]},
+    "a lone surrogate": {"messageId": "x", "parts": [{"text": "bad \ud800 text"}]},
+    "a numeric role": {"role": 2, "parts": [{"text": "a"}]},
+    "an unknown role": {"role": "ROLE_BOSS", "parts": [{"text": "a"}]},
+    "an unknown field": {"parts": [{"text": "a"}], "colour": "red"},
+    "a number as id": {"messageId": 7, "parts": [{"text": "a"}]},
+    "text not a string": {"parts": [{"text": 5}]},
 }
 FAILED_TASK = {
     "task": {
@@ -88,6 +108,8 @@ def answer_with(kind: str, body: bytes) -> httpx.Response:
         return httpx.Response(200, json=[1, 2])
     if kind == "bad result":
         return rpc_result(body, {"message": {"parts": "not a list"}})
+    if kind in ODD_MESSAGES:
+        return rpc_result(body, {"message": ODD_MESSAGES[kind]})
     if kind == "too large":
         return httpx.Response(200, content=b"x" * (9 * 1024 * 1024))
     raise AssertionError(kind)
@@ -174,6 +196,7 @@ async def test_bodies_of_different_parts_are_not_confused(tmp_path):
 
 KINDS = [
     "message",
+    *ODD_MESSAGES,
     "task",
     "failed task",
     "neither",
@@ -217,3 +240,15 @@ async def test_a_protocol_0_3_participant_keeps_the_sdk_client(tmp_path):
     await client.card_name()
     assert client._client is not None
     assert client._sender is None
+
+
+def test_a_plain_text_answer_skips_the_sdks_parser():
+    assert plain_message_text(MESSAGE) == ANSWER
+    assert plain_message_text({"message": ODD_MESSAGES["two texts and an empty one"]}) == (
+        "one\ntwo"
+    )
+    assert plain_message_text({"message": {}}) == ""
+    for kind in ("a data part", "a lone surrogate", "a numeric role", "an unknown field"):
+        assert plain_message_text({"message": ODD_MESSAGES[kind]}) is None
+    assert plain_message_text(TASK) is None
+    assert plain_message_text({**MESSAGE, "task": TASK["task"]}) is None

@@ -177,6 +177,8 @@ class ParticipantClient:
         client = await self._resolve()
         if self._sender is not None:
             response = await self._sender.send(parts)
+            if isinstance(response, str):
+                return response
             if response.HasField("task"):
                 return await self._task_text(client, response.task)
             if response.HasField("message"):

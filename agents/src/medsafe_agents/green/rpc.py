@@ -122,9 +122,10 @@ class JsonRpcSender:
         # the ids are hex and hyphens: their JSON strings need no escaping
         return b'%s"%s"%s"%s"%s' % (head, first.encode(), middle, second.encode(), tail)
 
-    async def send(self, parts: list[Part]) -> SendMessageResponse:
-        """Send `parts` as a new user message; the participant's response, or the
-        exception the SDK's client raises."""
+    async def send(self, parts: list[Part]) -> SendMessageResponse | str:
+        """Send `parts` as a new user message; the participant's response (for a plain
+        message of text parts, its text as `parts_text` gives it), or the exception the
+        SDK's client raises."""
         content = self.body(parts, uuid.uuid4().hex, str(uuid.uuid4()))
         if self._http.is_closed:
             raise A2AClientError("HTTP client is closed")
@@ -148,5 +149,52 @@ class JsonRpcSender:
             response.raise_for_status()
             data = response.json()
         result = self._transport._check_jsonrpc_response(data)["result"]
+        text = plain_message_text(result)
+        if text is not None:
+            return text
         parsed: SendMessageResponse = parse_lenient(result, SendMessageResponse())
         return parsed
+
+
+_PLAIN_MESSAGE_KEYS = frozenset({"messageId", "role", "parts", "contextId", "taskId"})
+_ROLES = frozenset(Role.keys())
+
+
+def plain_message_text(result: Any) -> str | None:
+    """The text of a `SendMessage` result that is a message of text parts only, as
+    `parts_text` gives it after the SDK's parsing (the non-empty texts joined by
+    newlines); None for anything else (then the SDK's parser reads it). Only a shape
+    that parser accepts as it is qualifies: string ids, a role by name, parts that
+    are exactly `{"text": <text>}` with text that UTF-8 can encode."""
+    if not isinstance(result, dict) or len(result) != 1:
+        return None
+    message = result.get("message")
+    if not isinstance(message, dict) or not message.keys() <= _PLAIN_MESSAGE_KEYS:
+        return None
+    parts = message.get("parts", [])
+    if not isinstance(parts, list):
+        return None
+    for key in ("messageId", "contextId", "taskId"):
+        if not isinstance(message.get(key, ""), str):
+            return None
+    if message.get("role", "ROLE_UNSPECIFIED") not in _ROLES:
+        return None
+    texts: list[str] = []
+    for part in parts:
+        if not isinstance(part, dict) or part.keys() != {"text"}:
+            return None
+        text = part["text"]
+        if not isinstance(text, str):
+            return None
+        try:
+            text.encode()
+        except UnicodeEncodeError:
+            return None
+        if text:
+            texts.append(text)
+    for key in ("messageId", "contextId", "taskId"):
+        try:
+            message.get(key, "").encode()
+        except UnicodeEncodeError:
+            return None
+    return "\n".join(texts)
