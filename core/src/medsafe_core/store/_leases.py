@@ -220,8 +220,9 @@ class RunLeases(RunWrites):
         if not items:
             return
         try:
-            if self._engine.dialect.name == "sqlite":
-                await self._append_leased_sqlite(run_id, items, holder, generation)
+            if self._engine.dialect.name == "sqlite" and await self._append_leased_sqlite(
+                run_id, items, holder, generation
+            ):
                 return
             async with self._fenced(run_id, holder, generation) as conn:
                 await self._append(conn, run_id, items, require_running=True)
@@ -234,9 +235,10 @@ class RunLeases(RunWrites):
         items: Sequence[tuple[ResponseRecord, SampleResult]],
         holder: str,
         generation: int,
-    ) -> None:
+    ) -> bool:
         """`append_samples_leased` on SQLite: the same transaction, in one trip to the
-        driver's thread (see `medsafe_core.store._batch`)."""
+        driver's thread (see `medsafe_core.store._batch`). False, having done nothing,
+        when the driver connection is not the aiosqlite one this relies on."""
         append = self._sqlite_append
         if append is None:
             append = self._sqlite_append = SqliteAppend(self._engine.dialect, run_leases)
@@ -246,6 +248,8 @@ class RunLeases(RunWrites):
         async with self._engine.connect() as conn:
             raw = await conn.get_raw_connection()
             driver: Any = raw.driver_connection  # an aiosqlite.Connection
+            if not (hasattr(driver, "_execute") and hasattr(driver, "_conn")):
+                return False
             outcome = await driver._execute(
                 append,
                 driver._conn,
@@ -264,6 +268,7 @@ class RunLeases(RunWrites):
             raise RunNotFoundError(run_id)
         if outcome is not None:
             raise RunStateError(_not_running(run_id, outcome))
+        return True
 
     async def finish_run_leased(
         self,
