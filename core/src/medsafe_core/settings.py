@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 import platformdirs
 from pydantic import AliasChoices, Field, SecretStr, field_validator
@@ -76,6 +76,9 @@ class Settings(BaseSettings):
     endpoint and key come from `MEDSAFE_JUDGE_BASE_URL` and the `MEDSAFE_LLM_` settings."""
     judge_base_url: str | None = None
     """OpenAI-compatible endpoint of `judge_model` (default: `MEDSAFE_LLM_BASE_URL`)."""
+    judge_scope: Literal["all", "unsure"] = "all"
+    """What `judge_model` grades: every answer ("all"), or only the answers the suite's
+    rules leave unscored ("unsure": one model call per hard sample, not per sample)."""
     score_workers: int = Field(default_factory=lambda: min(2, os.cpu_count() or 1), ge=1)
     """Processes that score one large evaluation batch (2,000 items or more) in the core
     service; 1 scores every batch in the request's thread. Default: 2, or 1 on one CPU."""

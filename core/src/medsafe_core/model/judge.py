@@ -21,7 +21,7 @@ from collections.abc import Coroutine, Sequence
 from concurrent.futures import TimeoutError as FutureTimeout
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
-from medsafe_core.judging import Grade, JudgeInfo, RubricItem
+from medsafe_core.judging import Grade, Judge, JudgeInfo, RubricItem, WhenUnsure
 from medsafe_core.model.client import MemoryCache, ModelClient, ResponseCache
 from medsafe_core.model.settings import ModelSettings
 from medsafe_core.model.types import ChatMessage, ChatParams, ModelError
@@ -216,13 +216,15 @@ class ModelJudge:
         self.close()
 
 
-def configured_judge(settings: Settings) -> ModelJudge | None:
+def configured_judge(settings: Settings) -> Judge | None:
     """The process's model-graded judge as its settings configure it (`judge_model`,
-    `judge_base_url`; grades cached in the process's store); None when none is set."""
+    `judge_base_url`; grades cached in the process's store; with `judge_scope` "unsure",
+    asked only where the rules are unsure); None when none is set."""
     if not settings.judge_model:
         return None
-    return ModelJudge(
+    judge = ModelJudge(
         settings.judge_model,
         base_url=settings.judge_base_url,
         database_url=settings.resolved_database_url(),
     )
+    return WhenUnsure(judge) if settings.judge_scope == "unsure" else judge
