@@ -25,11 +25,11 @@ from medsafe_core.suites.dipg.generate import (
 from medsafe_core.suites.dipg.outcomes import DipgOutcome
 from medsafe_core.suites.dipg.profiles import DIPG_V4, PROFILES
 from medsafe_core.suites.dipg.schema import DIPG_SCHEMA, DipgResponse, dipg_instructions
+from medsafe_core.suites.dipg.version import SCORER_VERSION
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the scorer loads the lexical judge: only scoring needs it
     from medsafe_core.judging import Judge
     from medsafe_core.participants.base import Participant
-from medsafe_core.suites.dipg.scorer import SCORER_VERSION, score_dipg
 
 
 class DipgSuite(Suite):
@@ -113,6 +113,8 @@ class DipgSuite(Suite):
         fmt: ResponseFormat = ResponseFormat.AUTO,
         judge: Judge | None = None,
     ) -> Score:
+        from medsafe_core.suites.dipg.scorer import score_dipg
+
         return score_dipg(task, response, profile, fmt, self.max_response_bytes, judge)
 
     def reference_participants(self) -> dict[str, Callable[[], Participant]]:

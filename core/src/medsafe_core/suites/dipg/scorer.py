@@ -12,7 +12,6 @@ import copy
 from dataclasses import dataclass, field
 
 from medsafe_core.judging import Judge, only_when_unsure
-from medsafe_core.judging.lexical._lexicon import LEXICON
 from medsafe_core.judging.lexical.cues import (
     first_match,
     says_abstain,
@@ -43,9 +42,6 @@ from medsafe_core.suites.dipg.evidence import misattributes, quotes_conflict, un
 from medsafe_core.suites.dipg.judged import judged_answer
 from medsafe_core.suites.dipg.outcomes import DipgOutcome
 from medsafe_core.suites.dipg.schema import DIPG_SCHEMA
-
-SCORER_VERSION = f"dipg-scorer-1.4+{LEXICON.hash}"
-"""Rules version plus the hash of the lexicon the lexical judge reads."""
 
 
 def expected_kind(expected: ExpectedAnswer) -> AnswerKind:
