@@ -137,11 +137,11 @@ async def test_bad_ids_and_arguments_are_tool_errors(client: Client[Any]) -> Non
 
 async def test_idle_episodes_expire(settings: Settings, store: Store) -> None:
     server = FastMCP("expiry")
-    episodes.register(server, ServerState(settings, store), ttl_s=0.2)
+    episodes.register(server, ServerState(settings, store), ttl_s=1.0)
     async with Client(server) as client:
         eid = (await call(client, "audit_start", seed=2))["episode_id"]
         await call(client, "audit_cohort_analysis", episode_id=eid, group_by="sex")
-        await asyncio.sleep(0.3)
+        await asyncio.sleep(1.2)
         with pytest.raises(ToolError, match=f"episode '{eid}' expired"):
             await client.call_tool("audit_cohort_analysis", {"episode_id": eid})
         with pytest.raises(ToolError, match="unknown episode_id"):
