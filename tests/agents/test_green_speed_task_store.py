@@ -24,6 +24,12 @@ def task(state: int, *, artifact: bool = False) -> Task:
     return t
 
 
+async def stored_state(store: GatedTaskStore, task_id: str) -> int | None:
+    async with store.async_session_maker() as session:
+        owner = store.owner_resolver(ServerCallContext())
+        return await store._stored_state(session, task_id, owner)
+
+
 async def test_ended_tasks_are_not_saved_over(tmp_path):
     engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'tasks.db'}")
     store = GatedTaskStore(engine, asyncio.Lock())
@@ -32,9 +38,9 @@ async def test_ended_tasks_are_not_saved_over(tmp_path):
     store.on_canceled = told.append
     context = ServerCallContext()
     try:
-        assert await store._stored_state("t1", context) is None
+        assert await stored_state(store, "t1") is None
         await store.save(task(TaskState.TASK_STATE_WORKING), context)
-        assert await store._stored_state("t1", context) == TaskState.TASK_STATE_WORKING
+        assert await stored_state(store, "t1") == TaskState.TASK_STATE_WORKING
         await store.save(task(TaskState.TASK_STATE_WORKING, artifact=True), context)
         stored = await store.get("t1", context)
         assert stored is not None and len(stored.artifacts) == 1  # saved over while working
@@ -55,7 +61,7 @@ async def test_ended_tasks_are_not_saved_over(tmp_path):
         again = task(TaskState.TASK_STATE_WORKING)
         again.id = "t2"
         await store.save(again, context)
-        assert await store._stored_state("t2", context) == TaskState.TASK_STATE_COMPLETED
+        assert await stored_state(store, "t2") == TaskState.TASK_STATE_COMPLETED
         assert told == ["t1"]
     finally:
         await engine.dispose()

@@ -78,12 +78,16 @@ class GatedTaskStore(DatabaseTaskStore):
     async def save(self, task: Task, context: ServerCallContext) -> None:
         """Save the task, unless the stored copy already ended: a terminal state is
         final, so a replica still working on a task canceled through another replica
-        cannot overwrite the cancel (it is told through `on_canceled` instead)."""
+        cannot overwrite the cancel (it is told through `on_canceled` instead). The
+        check and the write are one write transaction (BEGIN IMMEDIATE on SQLite, the
+        row locked on PostgreSQL), so a cancel cannot land between them."""
         trim_history(task, self._max_history)
-        async with self._gate:
-            state = await self._stored_state(task.id, context)
+        await self._ensure_initialized()
+        owner = self.owner_resolver(context)
+        async with self._gate, self.async_session_maker.begin() as session:
+            state = await self._stored_state(session, task.id, owner)
             if state not in TERMINAL_TASK_STATES:
-                await super().save(task, context)
+                await session.merge(self._to_orm(task, owner))
                 return
         if state == TaskState.TASK_STATE_CANCELED and self.on_canceled:
             self.on_canceled(task.id)
@@ -119,17 +123,14 @@ class GatedTaskStore(DatabaseTaskStore):
             self._converted[key] = converted
         return converted  # only serialised into the row: never changed in place
 
-    async def _stored_state(self, task_id: str, context: ServerCallContext) -> int | None:
+    async def _stored_state(self, session: Any, task_id: str, owner: str) -> int | None:
         """The state of the stored copy of a task (None when there is none), read from
         its status column alone: the whole task (its history and result artifact,
         parsed back from JSON) is read only for rows of another protocol version."""
-        await self._ensure_initialized()
         model = self.task_model
-        query = select(model.status, model.protocol_version).where(
-            and_(model.id == task_id, model.owner == self.owner_resolver(context))
-        )
-        async with self.async_session_maker() as session:
-            row = (await session.execute(query)).first()
+        where = and_(model.id == task_id, model.owner == owner)
+        query = select(model.status, model.protocol_version).where(where).with_for_update()
+        row = (await session.execute(query)).first()
         if row is None:
             return None
         status = row.status
@@ -138,8 +139,8 @@ class GatedTaskStore(DatabaseTaskStore):
             value = TaskState.DESCRIPTOR.values_by_name.get(name) if isinstance(name, str) else None
             if value is not None:
                 return int(value.number)
-        stored = await super().get(task_id, context)
-        return None if stored is None else int(stored.status.state)
+        stored = (await session.execute(select(model).where(where))).scalar_one()
+        return int(self._from_orm(stored).status.state)
 
     async def get(self, task_id: str, context: ServerCallContext) -> Task | None:
         async with self._gate:
