@@ -18,6 +18,7 @@ import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from functools import cache
 from importlib import metadata
 from typing import Any, Literal
 
@@ -39,13 +40,19 @@ logger = logging.getLogger(__name__)
 
 def library_versions() -> dict[str, str]:
     """medsafe and the versions of the libraries that affect scoring."""
-    out: dict[str, str] = {}
+    return dict(_library_versions())
+
+
+@cache
+def _library_versions() -> tuple[tuple[str, str], ...]:
+    """Read once per process: the installed versions do not change under it."""
+    out: list[tuple[str, str]] = []
     for dist in ("medsafe-core", "pydantic", "rapidfuzz", "numpy"):
         try:
-            out[dist] = metadata.version(dist)
+            out.append((dist, metadata.version(dist)))
         except metadata.PackageNotFoundError:
-            out[dist] = "unknown"
-    return out
+            out.append((dist, "unknown"))
+    return tuple(out)
 
 
 def task_digest(task: Task) -> str:
