@@ -57,10 +57,14 @@ _REGULAR = ("ed", "ing", "s")
 
 
 @lru_cache(maxsize=65536)
-def _irregular(token: str) -> str:
-    """The lemma of an irregular verb form ('kept' -> 'keep', 'given' -> 'give'), from
-    lemminflect's tables; regular forms are left to the stemmer, ambiguous forms ('fell',
-    'found', 'saw') and function words to themselves."""
+def _canonical_word(token: str) -> str:
+    """The canonical word of one token: its everyday paraphrase, else the lemma of an
+    irregular verb form ('kept' -> 'keep', 'given' -> 'give'), from lemminflect's tables;
+    regular forms are left to the stemmer, ambiguous forms ('fell', 'found', 'saw') and
+    function words to themselves."""
+    synonym = _SYNONYM_WORDS.get(token)
+    if synonym:
+        return synonym
     if len(token) < 3 or not token.isalpha() or token.endswith(_REGULAR) or token in _KEPT:
         return token
     lemmas = getLemma(token, upos="VERB")
@@ -75,7 +79,7 @@ def canonical_tokens(tokens: list[str]) -> tuple[str, ...]:
     i = 0
     while i < len(tokens):
         token = tokens[i]
-        if token.endswith(("/day", "/d")) and "/" in token[:-2]:
+        if "/" in token and token.endswith(("/day", "/d")) and "/" in token[:-2]:
             out += [token.rsplit("/", 1)[0], "daily"]  # "mg/m2/day": a dose, given daily
             i += 1
             continue
@@ -87,9 +91,9 @@ def canonical_tokens(tokens: list[str]) -> tuple[str, ...]:
                     i += size
                     break
             else:
-                out.append(_SYNONYM_WORDS.get(token) or _irregular(token))
+                out.append(_canonical_word(token))
                 i += 1
             continue
-        out.append(_SYNONYM_WORDS.get(token) or _irregular(token))
+        out.append(_canonical_word(token))
         i += 1
     return tuple(out)

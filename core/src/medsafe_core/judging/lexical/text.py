@@ -31,6 +31,8 @@ NEGATIONS = LEXICON.word_set("text.negations")
 
 _SUPERSCRIPTS = {"\u00b2": "2", "\u00b3": "3", "\u00b5": "u", "\u03bc": "u"}
 _SUPER = str.maketrans(_SUPERSCRIPTS)
+# quotes dropped, dashes unified, superscripts spelled out: one pass for `_words`
+_WORD_TABLE = str.maketrans({**_QUOTES, **_DASHES, **_SUPER})
 _TABLE = str.maketrans(
     {
         **_SUPERSCRIPTS,
@@ -113,10 +115,10 @@ def words(text: str) -> list[str]:
 
 @lru_cache(maxsize=8192)
 def _words(text: str) -> tuple[str, ...]:
-    text = _POSSESSIVE.sub("", text.lower())
-    return canonical_tokens(
-        _WORD.findall(text.translate(_QUOTES).translate(_DASHES).translate(_SUPER))
-    )
+    text = text.lower()
+    if "'" in text or "\u2019" in text:
+        text = _POSSESSIVE.sub("", text)
+    return canonical_tokens(_WORD.findall(text.translate(_WORD_TABLE)))
 
 
 @lru_cache(maxsize=65_536)
