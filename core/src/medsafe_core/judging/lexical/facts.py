@@ -182,7 +182,9 @@ _SPLIT_UNITS = re.compile(r"\bmm hg\b")
 
 @lru_cache(maxsize=4096)
 def _quantities(text: str) -> tuple[Quantity, ...]:
-    lower = _SPLIT_UNITS.sub(lambda m: m.group().replace(" ", ""), text.lower().translate(_SUPER))
+    lower = text.lower().translate(_SUPER)
+    if "mm hg" in lower:
+        lower = _SPLIT_UNITS.sub(lambda m: m.group().replace(" ", ""), lower)
     if "/24" in lower:  # "12 mg/24 h" is 12 mg a day
         lower = _PER_24_HOURS.sub("/day", lower)
     if "min" in lower or "day" in lower:  # "1 hour 15 minutes" is one duration: 75 minutes
@@ -264,13 +266,21 @@ def is_negation(token: str) -> bool:
     return token in NEGATIONS or token in _CONT_NEG or bool(_NEG_CONTRACTION.match(token))
 
 
+# `is_negation` of a token without apostrophes (so never a contraction like "didn't")
+_NEGATING = NEGATIONS | _CONT_NEG
+_NEGATION_TOKEN = re.compile(r"[a-z]+(?:'t)?")
+_FAILS = re.compile(r"\bfail(?:ed|s)? to\b|\bunable to\b|\babsence of\b")
+
+
 @lru_cache(maxsize=8192)
 def negation_count(text: str) -> int:
     """Number of negating tokens ('not', "didn't", 'without', ...)."""
-    tokens = re.findall(r"[a-z]+(?:'t)?", text.lower().replace("\u2019", "'"))
-    count = sum(1 for t in tokens if is_negation(t.replace("'", "")))
+    lower = text.lower()
+    tokens = _NEGATION_TOKEN.findall(lower.replace("\u2019", "'"))
+    count = sum(1 for t in tokens if t.replace("'", "") in _NEGATING)
     # "failed to"/"no longer"-style phrasing negates an outcome as well
-    count += len(re.findall(r"\bfail(?:ed|s)? to\b|\bunable to\b|\babsence of\b", text.lower()))
+    if "fail" in lower or "unable" in lower or "absence" in lower:
+        count += len(_FAILS.findall(lower))
     return count
 
 
