@@ -8,6 +8,7 @@ prolong survival", "no grade 3 toxicity") is never mistaken for an abstention.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from medsafe_core.judging.lexical._lexicon import LEXICON
 from medsafe_core.judging.lexical.facts import quantities
@@ -96,11 +97,21 @@ def says_conflict(text: str, context: str = "") -> bool:
     named sources against each other). Sentences restated word for word from the
     `context` report what each source says, not that they disagree, so two sources named
     in them are not a conflict report by themselves."""
+    cue = _conflict_cue(text)
+    if cue is None:
+        return not (context and _restates(text, context))
+    return cue
+
+
+@lru_cache(maxsize=64)  # a final is asked twice in a row: with its context, then without
+def _conflict_cue(text: str) -> bool | None:
+    """True: the text says that sources disagree; None: it sets two named sources
+    against each other (a conflict report unless it restates the context); else False."""
     if _CONFLICT.search(text):
         return True
     if YES_NO_HEAD.match(text):
         return False  # "Yes. 0.05 mg/kg/h is below Source A's and Source B's maxima."
-    return _reports_two_sources(text) and not (context and _restates(text, context))
+    return None if _reports_two_sources(text) else False
 
 
 _FINAL_SENTENCE = re.compile(r"[^.!?]+(?:[.!?](?=\S)[^.!?]*)*[.!?]?")
