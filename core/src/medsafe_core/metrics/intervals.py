@@ -11,8 +11,10 @@ replicate. Many distinct profiles (continuous values) fall back to drawing indic
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -30,6 +32,11 @@ LEVEL = 0.95
 _MULTINOMIAL_MAX_SHARE = 6
 # Draws are made in chunks of about this many cells to bound memory.
 _CHUNK_CELLS = 2_000_000
+# Unit counts of index draws are kept (per G, n_boot and seed; 8 of them, 2 MiB each
+# at most) up to this many cells.
+_CACHE_MAX_CELLS = 1 << 18
+# Integers up to 2^53 are exact floats, so their sums do not depend on the order.
+_EXACT_INTEGERS = float(1 << 53)
 
 
 def wilson(successes: int, n: int, z: float = Z95) -> tuple[float, float]:
@@ -82,31 +89,81 @@ def _resampled_means(
     sums: NDArray[np.float64],
     sizes: NDArray[np.float64],
     n_boot: int,
-    rng: np.random.Generator,
+    seed: int,
 ) -> NDArray[np.float64]:
-    """Mean over all members of G units drawn with replacement, `n_boot` times."""
+    """Mean over all members of G units drawn with replacement, `n_boot` times, from a
+    generator seeded with `seed`."""
     g = sums.size
-    out = np.empty(n_boot, dtype=np.float64)
     # Complex numbers sort by real then imaginary part: a fast unique over row pairs.
     profiles, mult = np.unique(sums + 1j * sizes, return_counts=True)
     if profiles.size * _MULTINOMIAL_MAX_SHARE <= g:
+        out = np.empty(n_boot, dtype=np.float64)
+        rng = np.random.default_rng(seed)
         step = max(1, _CHUNK_CELLS // profiles.size)
         for start in range(0, n_boot, step):
             stop = min(n_boot, start + step)
             counts = rng.multinomial(g, mult / g, size=stop - start).astype(np.float64)
             out[start:stop] = (counts @ profiles.real) / (counts @ profiles.imag)
         return out
-    # Small index types are much cheaper to draw; uint16 covers up to 65,536 units.
-    dtype = np.uint16 if g <= 1 << 16 else np.int64
-    # Equal sizes (always so without clusters) make the denominator a constant,
-    # which saves a second gather as large as the first.
+    # Equal sizes (always so without clusters) make the denominator a constant.
     equal = bool(np.all(sizes == sizes[0]))
+    if _exact_in_any_order(sums, g) and g * n_boot <= _CACHE_MAX_CELLS and type(seed) is int:
+        # Integer sums add up exactly in any order, so a replicate's sum is the same
+        # number as a sum over its drawn units: take it from the draws' unit counts,
+        # which depend only on (G, n_boot, seed) and so serve every metric alike.
+        drawn = _index_counts(g, n_boot, seed)
+        den = g * sizes[0] if equal else drawn @ sizes
+        return np.asarray((drawn @ sums) / den, dtype=np.float64)
+    return _index_means(sums, sizes, n_boot, np.random.default_rng(seed), equal)
+
+
+def _exact_in_any_order(sums: NDArray[np.float64], g: int) -> bool:
+    """True when every sum of g of these values (with repeats) is an exact float."""
+    top = float(np.abs(sums).max())
+    return bool(np.all(sums == np.trunc(sums))) and top * g < _EXACT_INTEGERS
+
+
+def _index_means(
+    sums: NDArray[np.float64],
+    sizes: NDArray[np.float64],
+    n_boot: int,
+    rng: np.random.Generator,
+    equal: bool,
+) -> NDArray[np.float64]:
+    """Replicate means from drawn unit indices (sums in the order drawn)."""
+    g = sums.size
+    out = np.empty(n_boot, dtype=np.float64)
+    dtype = _index_dtype(g)
     step = max(1, _CHUNK_CELLS // g)
     for start in range(0, n_boot, step):
         stop = min(n_boot, start + step)
         idx = rng.integers(0, g, size=(stop - start, g), dtype=dtype)
+        # Equal sizes save a second gather as large as the first.
         den = g * sizes[0] if equal else sizes[idx].sum(axis=1)
         out[start:stop] = sums[idx].sum(axis=1) / den
+    return out
+
+
+def _index_dtype(g: int) -> type[np.unsignedinteger[Any]] | type[np.signedinteger[Any]]:
+    # Small index types are much cheaper to draw; uint16 covers up to 65,536 units.
+    return np.uint16 if g <= 1 << 16 else np.int64
+
+
+@functools.lru_cache(maxsize=8)
+def _index_counts(g: int, n_boot: int, seed: int) -> NDArray[np.float64]:
+    """How many times each of G units is drawn in each of `n_boot` replicates, for the
+    very draws `_index_means` makes with a generator seeded with `seed` (read-only)."""
+    rng = np.random.default_rng(seed)
+    out = np.empty((n_boot, g), dtype=np.float64)
+    dtype = _index_dtype(g)
+    step = max(1, _CHUNK_CELLS // g)
+    for start in range(0, n_boot, step):
+        stop = min(n_boot, start + step)
+        rows = stop - start
+        idx = rng.integers(0, g, size=(rows, g), dtype=dtype)
+        cells = idx + np.arange(0, rows * g, g, dtype=np.intp)[:, None]
+        out[start:stop] = np.bincount(cells.ravel(), minlength=rows * g).reshape(rows, g)
+    out.flags.writeable = False
     return out
 
 
@@ -133,7 +190,7 @@ def bootstrap_replicates(
     if n_boot < 1:
         raise ValueError("n_boot must be >= 1")
     sums, sizes = _unit_totals(x, clusters)
-    return _resampled_means(sums, sizes, n_boot, np.random.default_rng(seed))
+    return _resampled_means(sums, sizes, n_boot, seed)
 
 
 def percentile_interval(replicates: NDArray[np.float64]) -> tuple[float, float]:
