@@ -27,6 +27,9 @@ Z95 = 1.959964
 LEVEL = 0.95
 """Coverage of every interval this package reports."""
 
+_QUANTILES = ((1.0 - LEVEL) / 2, 1.0 - (1.0 - LEVEL) / 2)
+"""The percentiles that bound a bootstrap interval."""
+
 # Grouped multinomial draws cost roughly six times more per cell than index draws, so
 # they win while there are at most G / 6 distinct unit profiles.
 _MULTINOMIAL_MAX_SHARE = 6
@@ -194,10 +197,41 @@ def bootstrap_replicates(
 
 
 def percentile_interval(replicates: NDArray[np.float64]) -> tuple[float, float]:
-    """The central 95% of a bootstrap distribution."""
-    tail = (1.0 - LEVEL) / 2
-    lo, hi = np.quantile(replicates, [tail, 1.0 - tail])
-    return float(lo), float(hi)
+    """The central 95% of a bootstrap distribution.
+
+    The same numbers as `np.quantile(replicates, [tail, 1 - tail])` (its default
+    `linear` method, step for step), without the cost of `np.quantile`, which also
+    imports `numpy.ma` on first use (about 35 ms).
+    """
+    x = np.asarray(replicates, dtype=np.float64)
+    n = x.size
+    if x.ndim != 1 or n == 0 or not np.all(np.isfinite(x)):
+        tail = (1.0 - LEVEL) / 2
+        lo, hi = np.quantile(replicates, [tail, 1.0 - tail])
+        return float(lo), float(hi)
+    # numpy's linear method: virtual index v = (n - 1) q between the order statistics
+    # at floor(v) and floor(v) + 1 (both the largest when v >= n - 1), weight
+    # gamma = v - floor(v), and a lerp that counts from the nearer end.
+    points = [_quantile_point(q, n) for q in _QUANTILES]
+    ranks = sorted({r % n for prev, nxt, _ in points for r in (prev, nxt)})
+    ordered = np.partition(x, ranks)
+    out = []
+    for prev, nxt, gamma in points:
+        a, b = ordered[prev], ordered[nxt]
+        diff = b - a
+        out.append(float(b - diff * (1 - gamma) if gamma >= 0.5 else a + diff * gamma))
+    return out[0], out[1]
+
+
+def _quantile_point(q: float, n: int) -> tuple[int, int, np.float64]:
+    """Neighbouring ranks and weight of quantile q of n values, as `np.quantile`'s
+    linear method takes them."""
+    virtual = np.float64(n - 1) * np.float64(q)
+    prev = int(np.floor(virtual))
+    nxt = prev + 1
+    if virtual >= n - 1:
+        prev = nxt = -1
+    return prev, nxt, virtual - np.float64(prev)
 
 
 def bootstrap_mean(
