@@ -23,10 +23,12 @@ from sqlalchemy.engine import Dialect
 from medsafe_core.models import RunState
 from medsafe_core.store.tables import responses, runs, samples
 
+RESPONSE_COLUMNS = ("run_id", "task_id", "epoch", "response", "error", "latency_ms")
+SAMPLE_COLUMNS = ("run_id", "task_id", "epoch", "outcome", "reward", "safe", "sample_json")
+"""The columns of a response and of a sample row, in the tables' order."""
+
 LEASE_LOST = "lease lost"
 RUN_MISSING = "run missing"
-
-Row = dict[str, Any]
 
 
 def _compiled(statement: Any, dialect: Dialect) -> tuple[str, list[str]]:
@@ -36,26 +38,38 @@ def _compiled(statement: Any, dialect: Dialect) -> tuple[str, list[str]]:
 
 
 class _Insert:
-    """An executemany INSERT of whole rows of `table`."""
+    """An executemany INSERT of whole rows of `table`: tuples of `columns`, in that order
+    (the table's own), passed through the columns' bind processors as SQLAlchemy would."""
 
     def __init__(self, table: Table, columns: Sequence[str], dialect: Dialect) -> None:
         compiled = insert(table).compile(dialect=dialect, column_keys=list(columns))
         self.sql, names = str(compiled), list(compiled.positiontup or [])
-        assert sorted(names) == sorted(columns), (names, columns)
+        if names != list(columns):
+            raise RuntimeError(
+                f"{dialect.name}: the INSERT's parameters are {names}, not {columns}"
+            )
         self.names = names
-        self.processors: list[Callable[[Any], Any] | None] = [
-            table.c[n].type._cached_bind_processor(dialect) for n in names
+        self.processors: list[tuple[int, Callable[[Any], Any]]] = [
+            (i, proc)
+            for i, n in enumerate(names)
+            if (proc := table.c[n].type._cached_bind_processor(dialect)) is not None
         ]
 
-    def params(self, rows: Sequence[Row]) -> list[tuple[Any, ...]]:
-        names, procs = self.names, self.processors
-        return [
-            tuple(
-                value if proc is None or value is None else proc(value)
-                for value, proc in zip((row[n] for n in names), procs, strict=True)
-            )
-            for row in rows
-        ]
+    def params(self, rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+        """The driver's parameters of `rows` (the rows themselves when no column of the
+        table has a bind processor on this dialect)."""
+        procs = self.processors
+        if not procs:
+            return rows
+        out: list[tuple[Any, ...]] = []
+        for row in rows:
+            values = list(row)
+            for i, proc in procs:
+                value = values[i]
+                if value is not None:
+                    values[i] = proc(value)
+            out.append(tuple(values))
+        return out
 
 
 class SqliteAppend:
@@ -78,14 +92,8 @@ class SqliteAppend:
             .values(n_samples=runs.c.n_samples + bindparam("n"), updated_at=bindparam("at"))
         )
         self._count_sql, self._count_names = _compiled(count, dialect)
-        self.responses = _Insert(
-            responses, ["run_id", "task_id", "epoch", "response", "error", "latency_ms"], dialect
-        )
-        self.samples = _Insert(
-            samples,
-            ["run_id", "task_id", "epoch", "outcome", "reward", "safe", "sample_json"],
-            dialect,
-        )
+        self.responses = _Insert(responses, RESPONSE_COLUMNS, dialect)
+        self.samples = _Insert(samples, SAMPLE_COLUMNS, dialect)
 
     def __call__(
         self,

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import cache
 from typing import Any
 
-from sqlalchemy import insert, select, tuple_, update
+from sqlalchemy import Table, insert, select, tuple_, update
+from sqlalchemy.engine import Dialect
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -27,6 +29,7 @@ from medsafe_core.records import (
     Submission,
 )
 from medsafe_core.store._base import now_iso
+from medsafe_core.store._batch import RESPONSE_COLUMNS, SAMPLE_COLUMNS, _Insert
 from medsafe_core.store._reads import RunReads
 from medsafe_core.store.tables import responses, run_tasks, runs, samples
 
@@ -77,6 +80,22 @@ async def _insert_chunked(conn: AsyncConnection, table: Any, rows: list[dict[str
         await conn.execute(insert(table), rows[start : start + _CHUNK])
 
 
+@cache
+def _inserter(dialect: Dialect, table: Table, columns: tuple[str, ...]) -> _Insert:
+    return _Insert(table, columns, dialect)
+
+
+async def _insert_tuples(
+    conn: AsyncConnection, table: Table, columns: tuple[str, ...], rows: list[tuple[Any, ...]]
+) -> None:
+    """Insert rows (tuples of `columns`) with the driver's executemany: SQLAlchemy neither
+    compiles the statement again nor rebuilds each row's parameters by name; the
+    columns' bind processors still apply."""
+    if rows:
+        inserter = _inserter(conn.dialect, table, columns)
+        await conn.exec_driver_sql(inserter.sql, inserter.params(rows))
+
+
 def _not_running(run_id: str, state: str) -> str:
     return (
         f"run {run_id} is {state}; only a running run takes samples "
@@ -84,23 +103,26 @@ def _not_running(run_id: str, state: str) -> str:
     )
 
 
+_SAMPLE_JSON = SampleResult.__pydantic_serializer__.to_json
+"""`SampleResult.model_dump_json` without its per-call wrapper (same bytes, as UTF-8)."""
+
+
 def _rows(
     run_id: str, items: Sequence[tuple[ResponseRecord, SampleResult]]
-) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """The response and sample rows of finished samples."""
-    response_rows = [{"run_id": run_id, **r.model_dump()} for r, _ in items]
-    for r in response_rows:
-        r["task_id"] = r.pop("id")
+) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+    """The response and sample rows of finished samples, as `RESPONSE_COLUMNS` and
+    `SAMPLE_COLUMNS` tuples."""
+    response_rows = [(run_id, r.id, r.epoch, r.response, r.error, r.latency_ms) for r, _ in items]
     sample_rows = [
-        {
-            "run_id": run_id,
-            "task_id": s.id,
-            "epoch": s.epoch,
-            "outcome": str(s.outcome),
-            "reward": s.reward,
-            "safe": s.safe,
-            "sample_json": s.model_dump_json(),
-        }
+        (
+            run_id,
+            s.id,
+            s.epoch,
+            str(s.outcome),
+            s.reward,
+            s.safe,
+            _SAMPLE_JSON(s).decode(),
+        )
         for _, s in items
     ]
     return response_rows, sample_rows
@@ -115,6 +137,24 @@ def _check_pairs(run_id: str, items: Sequence[tuple[ResponseRecord, SampleResult
         if key in seen:
             raise DuplicateSampleError(f"run {run_id}: sample {key} appears twice in the batch")
         seen.add(key)
+
+
+def _record_items(record: RunRecord) -> list[tuple[ResponseRecord, SampleResult]]:
+    """The (response, sample) pairs of a record, checked: each sample with the response of
+    its (id, epoch), an empty response when it has none. A record whose responses and
+    samples are already aligned one to one (as `assemble_record` makes them) is paired as
+    it stands; any other is paired by key (`_check_pairs` then names a duplicate)."""
+    responses, samples = record.responses, record.samples
+    if len(responses) == len(samples):
+        keys = [(r.id, r.epoch) for r in responses]
+        if keys == [(s.id, s.epoch) for s in samples] and len(set(keys)) == len(keys):
+            return list(zip(responses, samples, strict=True))
+    by_key = {(r.id, r.epoch): r for r in responses}
+    items = [
+        (by_key.get((s.id, s.epoch)) or ResponseRecord(id=s.id, epoch=s.epoch), s) for s in samples
+    ]
+    _check_pairs(record.meta.run_id, items)
+    return items
 
 
 class RunWrites(RunReads):
@@ -187,8 +227,8 @@ class RunWrites(RunReads):
         if require_running and row.state != RunState.RUNNING:
             raise RunStateError(_not_running(run_id, row.state))
         response_rows, sample_rows = _rows(run_id, items)
-        await _insert_chunked(conn, responses, response_rows)
-        await _insert_chunked(conn, samples, sample_rows)
+        await _insert_tuples(conn, responses, RESPONSE_COLUMNS, response_rows)
+        await _insert_tuples(conn, samples, SAMPLE_COLUMNS, sample_rows)
         await conn.execute(
             update(runs)
             .where(runs.c.run_id == run_id)
@@ -256,12 +296,7 @@ class RunWrites(RunReads):
         idempotency key already used for the same request, the run that key stored
         (nothing new is written); IdempotencyConflictError when it stored another."""
         submission = submission or Submission()
-        by_key = {(r.id, r.epoch): r for r in record.responses}
-        items = [
-            (by_key.get((s.id, s.epoch)) or ResponseRecord(id=s.id, epoch=s.epoch), s)
-            for s in record.samples
-        ]
-        _check_pairs(record.meta.run_id, items)
+        items = _record_items(record)
         if submission.idempotency_key is not None:
             earlier = await self._idempotent_run(submission)
             if earlier is not None:
