@@ -16,7 +16,7 @@ from numpy.typing import NDArray
 
 import medsafe_core.metrics as ms
 from medsafe_core.evaluation import score_record
-from medsafe_core.metrics import intervals
+from medsafe_core.metrics import intervals, summary
 from medsafe_core.metrics.calibration import abstention_calibration
 from medsafe_core.metrics.summary import summarize_flags
 from medsafe_core.models import Outcome, ResponseRecord, SampleResult
@@ -177,3 +177,26 @@ def test_summaries_are_those_of_the_plain_engine(
         patch.setattr(intervals, "percentile_interval", reference_percentile_interval)
         plain = _summaries(samples, suite_name)
     assert fast == plain
+
+
+@pytest.mark.parametrize("errors", [False, True])
+@pytest.mark.parametrize("one_category", [False, True])
+def test_copied_estimates_are_those_computed(errors: bool, one_category: bool) -> None:
+    """Without errors the errors-as-failures metrics, and with one category its
+    metrics, are copies of the run's metrics: they must be what computing gives."""
+    samples = _synthetic(300, 4, n_scenarios=60, errors=errors)
+    if one_category:
+        samples = [s.model_copy(update={"category": "only"}) for s in samples]
+    got = summarize_flags(samples, seed=5, n_boot=600, error_reward=-50.0)
+    scored = [s for s in samples if s.outcome != Outcome.ERROR]
+    failed = [s for s in samples if s.outcome == Outcome.ERROR]
+    assert bool(failed) is errors
+    as_failures = summary._headline(scored, failed, -50.0, seed=5, n_boot=600)
+    assert got.metrics_errors_as_failures == as_failures
+    for category, estimates in got.per_category.items():
+        group = [s for s in scored if s.category == category]
+        assert estimates == summary._headline(group, seed=5, n_boot=600)
+    assert got.metrics == summary._headline(scored, seed=5, n_boot=600)
+    got.metrics["x"] = got.metrics["mean_reward"]
+    assert "x" not in got.metrics_errors_as_failures
+    assert all("x" not in e for e in got.per_category.values())

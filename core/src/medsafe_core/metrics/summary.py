@@ -130,6 +130,10 @@ def _pass_hat_k(
     return pass_hat_k_estimates(trials, max_k, scenario, n_boot=n_boot, seed=seed)
 
 
+def _copy(estimates: dict[str, Estimate]) -> dict[str, Estimate]:
+    return {name: e.model_copy() for name, e in estimates.items()}
+
+
 def summarize_flags(
     samples: Sequence[SampleResult],
     *,
@@ -152,17 +156,24 @@ def summarize_flags(
     for s in scored:
         by_category[s.category].append(s)
 
+    metrics = _headline(scored, seed=seed, n_boot=n_boot)
+    # Without errors, and for a run's only category, the samples are those of `metrics`
+    # in the same order, so the estimates are the same: copy them, not recompute.
     return SuiteMetrics(
         n_samples=len(samples),
         n_scored=len(scored),
         n_unscored=len(unscored),
         n_errors=len(errors),
-        metrics=_headline(scored, seed=seed, n_boot=n_boot),
-        metrics_errors_as_failures=_headline(
-            scored, errors, error_reward, seed=seed, n_boot=n_boot
+        metrics=metrics,
+        metrics_errors_as_failures=(
+            _headline(scored, errors, error_reward, seed=seed, n_boot=n_boot)
+            if errors
+            else _copy(metrics)
         ),
         per_category={
-            cat: _headline(group, seed=seed, n_boot=n_boot)
+            cat: _copy(metrics)
+            if len(by_category) == 1
+            else _headline(group, seed=seed, n_boot=n_boot)
             for cat, group in sorted(by_category.items())
         },
         pass_hat_k=_pass_hat_k(samples, scored, seed=seed, n_boot=n_boot),
