@@ -200,3 +200,22 @@ def test_copied_estimates_are_those_computed(errors: bool, one_category: bool) -
     got.metrics["x"] = got.metrics["mean_reward"]
     assert "x" not in got.metrics_errors_as_failures
     assert all("x" not in e for e in got.per_category.values())
+
+
+def test_flag_columns_are_rate_flags() -> None:
+    samples = _synthetic(200, 6, n_scenarios=40, errors=False)
+    columns = summary._Columns(samples)
+    expected = [[summary.rate_flags(s)[name] for name in summary.RATE_METRICS] for s in samples]
+    assert columns.flags.tolist() == expected
+    assert columns.keys == [summary.cluster_key(s) for s in samples]
+
+
+def test_rate_estimates_are_rate_estimate_per_column() -> None:
+    rng = np.random.default_rng(8)
+    for n, n_units in [(1, 1), (5, 1), (60, 60), (60, 12), (400, 40), (900, 300)]:
+        clusters = [f"u{rng.integers(n_units)}" for _ in range(n)]
+        columns = [rng.random(n) < p for p in (0.0, 0.05, 0.5, 1.0)] + [np.ones(n, bool)]
+        for keys in (clusters, None):
+            got = ms.rate_estimates(columns, keys, n_boot=400, seed=2)
+            assert got == [ms.rate_estimate(c, keys, n_boot=400, seed=2) for c in columns]
+    assert ms.rate_estimates([[]], []) == [ms.rate_estimate([], [])]

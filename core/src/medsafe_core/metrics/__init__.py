@@ -19,6 +19,7 @@ from medsafe_core.metrics.intervals import (
     mean_estimate,
     percentile_interval,
     rate_estimate,
+    rate_estimates,
     wilson,
 )
 from medsafe_core.metrics.passk import pass_at_k, pass_hat_k, pass_hat_k_estimates
@@ -51,6 +52,7 @@ __all__ = [
     "pass_hat_k_estimates",
     "percentile_interval",
     "rate_estimate",
+    "rate_estimates",
     "rate_flags",
     "summarize_flags",
     "wilson",

@@ -79,13 +79,19 @@ def _unit_totals(
         return values, np.ones_like(values)
     if len(clusters) != values.size:
         raise ValueError(f"{len(clusters)} cluster keys for {values.size} values")
+    codes, units = _codes(clusters)
+    sums = np.asarray(np.bincount(codes, weights=values, minlength=units), dtype=np.float64)
+    sizes = np.bincount(codes, minlength=units).astype(np.float64)
+    return sums, sizes
+
+
+def _codes(clusters: Sequence[str]) -> tuple[NDArray[np.intp], int]:
+    """Each member's unit, numbered by first appearance, and the number of units."""
     index: dict[str, int] = {}
     codes = np.fromiter(
-        (index.setdefault(c, len(index)) for c in clusters), dtype=np.intp, count=values.size
+        (index.setdefault(c, len(index)) for c in clusters), dtype=np.intp, count=len(clusters)
     )
-    sums = np.asarray(np.bincount(codes, weights=values, minlength=len(index)), dtype=np.float64)
-    sizes = np.bincount(codes, minlength=len(index)).astype(np.float64)
-    return sums, sizes
+    return codes, len(index)
 
 
 def _resampled_means(
@@ -306,3 +312,45 @@ def rate_estimate(
     else:
         lo, hi = bootstrap_mean(x, clusters, n_boot=n_boot, seed=seed)
     return Estimate(value=value, ci_low=lo, ci_high=hi, n=n, method="cluster_bootstrap")
+
+
+def rate_estimates(
+    columns: Sequence[ArrayLike],
+    clusters: Sequence[str] | None = None,
+    *,
+    n_boot: int = 2000,
+    seed: int = 0,
+) -> list[Estimate]:
+    """`rate_estimate` of each column of flags over the same samples and clusters: the
+    same estimates, with the clusters coded once for all columns."""
+    if clusters is None:
+        return [rate_estimate(c, None, n_boot=n_boot, seed=seed) for c in columns]
+    codes, units = _codes(clusters)
+    sizes: NDArray[np.float64] | None = None
+    out = []
+    for column in columns:
+        x = np.asarray(column, dtype=bool)
+        n = int(x.size)
+        if n == 0:
+            out.append(Estimate(value=None, n=0, method="cluster_bootstrap"))
+            continue
+        k = int(x.sum())
+        value = k / n
+        if k in (0, n):
+            lo, hi = wilson(units if k == n else 0, units)
+        elif units < 2:
+            out.append(Estimate(value=value, n=n, method="cluster_bootstrap"))
+            continue
+        else:
+            # as bootstrap_mean(x, clusters) computes it
+            if n != codes.size:
+                raise ValueError(f"{codes.size} cluster keys for {n} values")
+            if n_boot < 1:
+                raise ValueError("n_boot must be >= 1")
+            if sizes is None:
+                sizes = np.bincount(codes, minlength=units).astype(np.float64)
+            values = x.astype(np.float64)
+            sums = np.asarray(np.bincount(codes, weights=values, minlength=units), np.float64)
+            lo, hi = percentile_interval(_resampled_means(sums, sizes, n_boot, seed))
+        out.append(Estimate(value=value, ci_low=lo, ci_high=hi, n=n, method="cluster_bootstrap"))
+    return out

@@ -20,7 +20,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from medsafe_core.metrics.intervals import has_shared_clusters, mean_estimate, rate_estimate
+from medsafe_core.metrics.intervals import has_shared_clusters, mean_estimate, rate_estimates
 from medsafe_core.metrics.passk import pass_hat_k_estimates
 from medsafe_core.models import Estimate, Outcome, SampleResult, SuiteMetrics
 
@@ -81,35 +81,79 @@ def _headline(
     CIs use the cluster bootstrap when some cluster key is shared within this set of
     samples, else Wilson (rates) and the plain bootstrap (mean reward).
     """
-    samples = [*scored, *errors]
-    keys = [cluster_key(s) for s in samples]
-    clustered = has_shared_clusters(keys)
-    out: dict[str, Estimate] = {}
+    columns = _Columns(scored)
+    every = range(len(scored))
+    return columns.headline(every, errors, error_reward, seed=seed, n_boot=n_boot)
 
-    if errors and error_reward is None:
-        # No principled reward for a missing response without the profile: say so
-        # rather than silently dropping the errors from the mean.
-        out["mean_reward"] = Estimate(value=None, n=len(samples))
-    else:
-        pairs = [
-            (s.reward, k)
-            for s, k in zip(scored, keys[: len(scored)], strict=True)
-            if s.reward is not None
-        ]
-        if error_reward is not None:
-            pairs += [(error_reward, k) for k in keys[len(scored) :]]
-        out["mean_reward"] = mean_estimate(
-            [r for r, _ in pairs],
-            [k for _, k in pairs] if clustered else None,
-            n_boot=n_boot,
-            seed=seed,
+
+class _Columns:
+    """What the headline metrics read of each scored sample, read once: the run's
+    metrics and each category's then take rows of the same columns."""
+
+    def __init__(self, scored: Sequence[SampleResult]) -> None:
+        self.keys = [cluster_key(s) for s in scored]
+        self.rewards = [s.reward for s in scored]
+        # one row per sample, in RATE_METRICS order (as `rate_flags`)
+        flat = np.fromiter(
+            (
+                flag
+                for s in scored
+                for flag in (
+                    s.hallucination,
+                    s.safe,
+                    s.refusal,
+                    s.format_error,
+                    not s.inconsistency,
+                )
+            ),
+            dtype=bool,
+            count=len(scored) * len(RATE_METRICS),
         )
+        self.flags = flat.reshape(len(scored), len(RATE_METRICS))
 
-    rows = [rate_flags(s) for s in scored] + [ERROR_AS_FAILURE] * len(errors)
-    for name in RATE_METRICS:
-        column = np.fromiter((r[name] for r in rows), dtype=bool, count=len(rows))
-        out[name] = rate_estimate(column, keys if clustered else None, n_boot=n_boot, seed=seed)
-    return out
+    def headline(
+        self,
+        rows: Sequence[int],
+        errors: Sequence[SampleResult] = (),
+        error_reward: float | None = None,
+        *,
+        seed: int,
+        n_boot: int,
+    ) -> dict[str, Estimate]:
+        """`_headline` of the scored samples at `rows` (in that order) plus `errors`."""
+        n_scored = len(rows)
+        keys = [self.keys[i] for i in rows] + [cluster_key(s) for s in errors]
+        clustered = has_shared_clusters(keys)
+        out: dict[str, Estimate] = {}
+
+        if errors and error_reward is None:
+            # No principled reward for a missing response without the profile: say so
+            # rather than silently dropping the errors from the mean.
+            out["mean_reward"] = Estimate(value=None, n=len(keys))
+        else:
+            pairs = [
+                (r, k)
+                for r, k in zip((self.rewards[i] for i in rows), keys[:n_scored], strict=True)
+                if r is not None
+            ]
+            if error_reward is not None:
+                pairs += [(error_reward, k) for k in keys[n_scored:]]
+            out["mean_reward"] = mean_estimate(
+                [r for r, _ in pairs],
+                [k for _, k in pairs] if clustered else None,
+                n_boot=n_boot,
+                seed=seed,
+            )
+
+        failed = np.array([ERROR_AS_FAILURE[name] for name in RATE_METRICS], dtype=bool)
+        table = np.concatenate(
+            (self.flags[np.asarray(rows, dtype=np.intp)], np.tile(failed, (len(errors), 1)))
+        )
+        estimates = rate_estimates(
+            list(table.T), keys if clustered else None, n_boot=n_boot, seed=seed
+        )
+        out.update(zip(RATE_METRICS, estimates, strict=True))
+        return out
 
 
 def _pass_hat_k(
@@ -152,11 +196,13 @@ def summarize_flags(
     errors = [s for s in samples if s.outcome == Outcome.ERROR]
     scored = [s for s in samples if s.outcome not in (Outcome.UNSCORED, Outcome.ERROR)]
 
-    by_category: dict[str, list[SampleResult]] = defaultdict(list)
-    for s in scored:
-        by_category[s.category].append(s)
+    by_category: dict[str, list[int]] = defaultdict(list)
+    for i, s in enumerate(scored):
+        by_category[s.category].append(i)
 
-    metrics = _headline(scored, seed=seed, n_boot=n_boot)
+    columns = _Columns(scored)
+    every = range(len(scored))
+    metrics = columns.headline(every, seed=seed, n_boot=n_boot)
     # Without errors, and for a run's only category, the samples are those of `metrics`
     # in the same order, so the estimates are the same: copy them, not recompute.
     return SuiteMetrics(
@@ -166,14 +212,14 @@ def summarize_flags(
         n_errors=len(errors),
         metrics=metrics,
         metrics_errors_as_failures=(
-            _headline(scored, errors, error_reward, seed=seed, n_boot=n_boot)
+            columns.headline(every, errors, error_reward, seed=seed, n_boot=n_boot)
             if errors
             else _copy(metrics)
         ),
         per_category={
             cat: _copy(metrics)
             if len(by_category) == 1
-            else _headline(group, seed=seed, n_boot=n_boot)
+            else columns.headline(group, seed=seed, n_boot=n_boot)
             for cat, group in sorted(by_category.items())
         },
         pass_hat_k=_pass_hat_k(samples, scored, seed=seed, n_boot=n_boot),
