@@ -56,9 +56,41 @@ def _library_versions() -> tuple[tuple[str, str], ...]:
 
 
 def task_digest(task: Task) -> str:
-    """Short hash of one task, ground truth included."""
-    blob = json.dumps(task.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
+    """Short hash of one task, ground truth included: of the bytes of
+    `json.dumps(task.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))`
+    (written by `compact_dumps`)."""
+    blob = compact_dumps(task.model_dump(mode="json"))
     return hashlib.sha256(blob.encode()).hexdigest()[:16]
+
+
+_SHORT_EXPONENT_COMPACT = re.compile(r"\de-\d[,\]}]")
+"""A float's one-digit negative exponent as ujson writes it in compact JSON (`1e-5`, then
+the end of its array or object or a comma), or the same characters inside a string."""
+
+
+def compact_dumps(data: Any) -> str:
+    """JSON data (`model_dump(mode="json")` output: str keys) as the very text of
+    `json.dumps(data, sort_keys=True, separators=(",", ":"))`, about twice as fast.
+
+    ujson's C encoder writes that text but for DEL (U+007F), which it leaves unescaped
+    (mended here; it occurs only inside strings), and a float's one-digit negative
+    exponent (`1e-5` for `1e-05`): where the text holds anything like one, a string's
+    `3e-5,` included, or where ujson refuses the data, the standard library writes it."""
+    try:
+        text: str = ujson.dumps(
+            data,
+            ensure_ascii=True,
+            sort_keys=True,
+            escape_forward_slashes=False,
+            encode_html_chars=False,
+        )
+    except (OverflowError, TypeError, ValueError):
+        text = ""
+    if not text or _SHORT_EXPONENT_COMPACT.search(text):
+        return json.dumps(data, sort_keys=True, separators=(",", ":"))
+    if "\x7f" in text:
+        text = text.replace("\x7f", "\\u007f")
+    return text
 
 
 def combine_digests(digests: Iterable[str]) -> str:
