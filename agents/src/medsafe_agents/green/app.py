@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -20,6 +21,7 @@ from medsafe_agents.green.replicas import ReplicaCoordinator
 from medsafe_agents.green.request import PARTICIPANT_ROLE
 from medsafe_agents.settings import AgentSettings
 from medsafe_core.store import Store
+from medsafe_core.suites import prepare_suites
 
 EVAL_EXAMPLE = (
     '{"participants": {"agent": "http://127.0.0.1:9010/"}, "config": {"suite": "dipg", '
@@ -103,6 +105,7 @@ async def create_green(
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        await asyncio.to_thread(prepare_suites)  # the first assessment does not load the judge
         replicas.start(app.state.a2a_handler)
         try:
             yield

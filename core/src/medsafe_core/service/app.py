@@ -30,6 +30,7 @@ from medsafe_core.service.openapi import build_openapi
 from medsafe_core.service.state import ServiceOptions, ServiceState
 from medsafe_core.settings import Settings
 from medsafe_core.store import Store
+from medsafe_core.suites import prepare_suites
 
 logger = logging.getLogger("medsafe.service")
 
@@ -61,6 +62,7 @@ def create_app(
             state.store = await Store.connect(settings.resolved_database_url())
             state._owns_store = True
         await access.start(state.store, settings.credentials)
+        await to_thread.run_sync(prepare_suites)  # the first request does not load the judge
         logger.info("medsafe core service ready; store %s", state.store.url)
         try:
             yield

@@ -124,6 +124,15 @@ def suite_names() -> list[str]:
     return sorted(_FACTORIES)
 
 
+def prepare_suites() -> None:
+    """Load every registered suite's scoring machinery (servers call it as they start)."""
+    for name in suite_names():
+        try:
+            get_suite(name).prepare()
+        except Exception:
+            logger.exception("suite %s could not be prepared", name)
+
+
 def list_suites() -> list[SuiteInfo]:
     """Descriptions of every registered suite (outcomes, profiles and schemas included).
     A suite whose package fails to load is left out and logged, not fatal."""
@@ -162,6 +171,7 @@ __all__ = [
     "UnknownSuiteError",
     "get_suite",
     "list_suites",
+    "prepare_suites",
     "refresh_entry_points",
     "register_suite",
     "resolve_task",

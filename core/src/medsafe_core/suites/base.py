@@ -166,6 +166,12 @@ class Suite(ABC):
         clone.max_response_bytes = max_response_bytes
         return clone
 
+    def prepare(self) -> None:
+        """Load what scoring needs (a judge's rules and tables), so that a server's first
+        request does not pay for it; the CLI and task generation never call it. Suites
+        with nothing to load keep this default."""
+        return None
+
     def describe(self) -> SuiteInfo:
         """`info` with the outcome labels, profile names and contract schemas filled in
         (what the service, MCP server and docs publish)."""

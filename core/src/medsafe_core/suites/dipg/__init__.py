@@ -72,6 +72,9 @@ class DipgSuite(Suite):
             )
         return self.generate(parsed.rng_key(salt), parsed.index, task_id)
 
+    def prepare(self) -> None:
+        from medsafe_core.suites.dipg import scorer  # noqa: F401  (loads the lexical judge)
+
     def instructions(self, fmt: ResponseFormat = ResponseFormat.JSON) -> str:
         return dipg_instructions(fmt)
 
