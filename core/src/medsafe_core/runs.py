@@ -63,9 +63,11 @@ def task_digest(task: Task) -> str:
     return hashlib.sha256(blob.encode()).hexdigest()[:16]
 
 
-_SHORT_EXPONENT_COMPACT = re.compile(r"\de-\d[,\]}]")
+_SHORT_EXPONENT_COMPACT = re.compile(r"e-\d[,\]}]")
 """A float's one-digit negative exponent as ujson writes it in compact JSON (`1e-5`, then
-the end of its array or object or a comma), or the same characters inside a string."""
+a comma or the end of its array or object), or the same characters inside a string.
+(No digit is required before the `e`: a pattern that starts with a literal is searched
+for many times faster, and a needless fallback costs only time.)"""
 
 
 def compact_dumps(data: Any) -> str:
