@@ -10,6 +10,7 @@ import sys
 from collections.abc import Sequence
 
 from medsafe_core.settings import Settings
+from medsafe_core.suites import prepare_suites
 from medsafe_mcp.http_limits import DEFAULT_MAX_BODY_BYTES
 from medsafe_mcp.server import create_server
 
@@ -86,6 +87,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     )
     settings = Settings()
     server = create_server(settings, max_body_bytes=args.max_body_bytes)
+    prepare_suites()  # scoring's modules load now, and tune_gc freezes them with the rest
     tune_gc()
     if args.transport == "stdio":
         server.run("stdio", show_banner=False)
