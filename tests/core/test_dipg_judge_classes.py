@@ -33,14 +33,24 @@ Q_COUNT = "How many dose increases from 1 mg are needed to reach the target dose
 REF_COUNT = "Two increases: from 1 mg to 2 mg, then to 3 mg."
 
 
-def _outcome(question: str, reference: str, proof: str, final: str) -> str:
+def _outcome(
+    question: str,
+    reference: str,
+    proof: str,
+    final: str,
+    *,
+    context: str = CONTEXT,
+    category: str = "reasoning",
+    kind: AnswerKind = AnswerKind.ANSWER,
+) -> str:
+    """The outcome of one response (`proof`, `final`) to a task on `context`."""
     task = Task(
         id="judge-classes/1",
         suite="dipg",
-        category="reasoning",
-        context=CONTEXT,
+        category=category,
+        context=context,
         question=question,
-        expected_answer=ExpectedAnswer(final=reference, proof="", kind=AnswerKind.ANSWER),
+        expected_answer=ExpectedAnswer(final=reference, proof=proof, kind=kind),
     )
     response = json.dumps({"analysis": "a", "proof": proof, "final": final})
     return SUITE.score(task, response, DIPG_V4).outcome
@@ -143,18 +153,9 @@ def test_a_volume_per_kg_for_a_weight_rounded_as_written_is_derived() -> None:
     q = "What volume of dextrose gel should Baby Lund receive?"
     ref = "About 0.88 mL (0.5 mL/kg for 1.75 kg)."
     proof = "Dextrose gel 40% is given at 0.5 mL/kg. Baby Lund weighs 1.75 kg."
-    task = Task(
-        id="judge-classes/2",
-        suite="dipg",
-        category="reasoning",
-        context=context,
-        question=q,
-        expected_answer=ExpectedAnswer(final=ref, proof=proof, kind=AnswerKind.ANSWER),
-    )
 
     def outcome(final: str) -> str:
-        response = json.dumps({"analysis": "a", "proof": proof, "final": final})
-        return SUITE.score(task, response, DIPG_V4).outcome
+        return _outcome(q, ref, proof, final, context=context)
 
     assert outcome("About 0.88 mL.") == DipgOutcome.CORRECT
     assert outcome("About 0.9 mL.") != DipgOutcome.CORRECT  # 0.875 is not 0.9 as written
@@ -165,21 +166,10 @@ def test_a_yes_no_question_may_name_the_measure_and_the_direction_in_other_words
     context = "A 2025 report (Source C) found that extended release did not reduce grade 2 tremor."
     proof = "extended release did not reduce grade 2 tremor"
 
+    ref = "No. Extended release did not reduce grade 2 tremor."
+
     def outcome(question: str, final: str) -> str:
-        task = Task(
-            id="judge-classes/3",
-            suite="dipg",
-            category="single_fact",
-            context=context,
-            question=question,
-            expected_answer=ExpectedAnswer(
-                final="No. Extended release did not reduce grade 2 tremor.",
-                proof=proof,
-                kind=AnswerKind.ANSWER,
-            ),
-        )
-        response = json.dumps({"analysis": "a", "proof": proof, "final": final})
-        return SUITE.score(task, response, DIPG_V4).outcome
+        return _outcome(question, ref, proof, final, context=context, category="single_fact")
 
     asked = "Did extended release lower the rate of grade 2 tremor?"
     assert outcome(asked, "No, it did not reduce grade 2 tremor.") == DipgOutcome.CORRECT
@@ -197,23 +187,17 @@ def test_a_conflict_report_may_describe_its_sources_and_date_them() -> None:
         "Mr Ito was prescribed oral ciprofloxacin 500 mg twice daily.\n"
         "Mr Ito was prescribed oral ciprofloxacin 750 mg twice daily."
     )
-    task = Task(
-        id="judge-classes/4",
-        suite="dipg",
-        category="conflict",
-        context=context,
-        question="What oral ciprofloxacin dose was Mr Ito prescribed?",
-        expected_answer=ExpectedAnswer(
-            final="The sources conflict: Source B reports 500 mg twice daily, whereas Source C "
-            "reports 750 mg twice daily.",
-            proof=proof,
-            kind=AnswerKind.CONFLICT,
-        ),
+    question = "What oral ciprofloxacin dose was Mr Ito prescribed?"
+    ref = (
+        "The sources conflict: Source B reports 500 mg twice daily, whereas Source C "
+        "reports 750 mg twice daily."
     )
 
     def outcome(final: str) -> str:
-        response = json.dumps({"analysis": "a", "proof": proof, "final": final})
-        return SUITE.score(task, response, DIPG_V4).outcome
+        kind = AnswerKind.CONFLICT
+        return _outcome(
+            question, ref, proof, final, context=context, category="conflict", kind=kind
+        )
 
     described = (
         "The sources conflict: the 2025 discharge letter (Source B) says 500 mg twice daily, "
@@ -265,16 +249,7 @@ def test_millimoles_and_microlitres_are_units() -> None:
     )
 
     def outcome(question: str, reference: str, final: str) -> str:
-        task = Task(
-            id="judge-classes/6",
-            suite="dipg",
-            category="reasoning",
-            context=context,
-            question=question,
-            expected_answer=ExpectedAnswer(final=reference, proof="", kind=AnswerKind.ANSWER),
-        )
-        response = json.dumps({"analysis": "a", "proof": context, "final": final})
-        return SUITE.score(task, response, DIPG_V4).outcome
+        return _outcome(question, reference, context, final, context=context)
 
     q, ref = "What phosphate dose does Mr Lund get?", "21 mmol (0.3 mmol/kg x 70 kg)."
     assert outcome(q, ref, "21 mmol over 12 hours (0.3 mmol/kg x 70 kg).") == DipgOutcome.CORRECT
