@@ -4,7 +4,9 @@ baseline revision beside the working tree in one run (`--baseline REF`)."""
 from __future__ import annotations
 
 import io
+import os
 import subprocess
+import sys
 import tarfile
 from pathlib import Path
 
@@ -23,3 +25,21 @@ def extract_tree(ref: str, path: str, into: Path) -> str:
     with tarfile.open(fileobj=io.BytesIO(tar)) as archive:
         archive.extractall(into, filter="data")
     return short
+
+
+def baseline_env(env: dict[str, str], packages: dict[str, str]) -> dict[str, str]:
+    """`env` with each package's extracted source directory first on PYTHONPATH, checked
+    in a fresh interpreter to be what `import package` finds."""
+    old = env.get("PYTHONPATH")
+    paths = list(packages.values())
+    out = {**env, "PYTHONPATH": os.pathsep.join([*paths, *([old] if old else [])])}
+    for package, path in packages.items():
+        where = subprocess.run(
+            [sys.executable, "-c", f"import {package}; print({package}.__file__)"],
+            env=out,
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
+        assert where.startswith(path), f"the baseline imports {where}"
+    return out

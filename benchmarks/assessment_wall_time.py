@@ -44,7 +44,7 @@ from a2a.client import A2ACardResolver, ClientConfig, ClientFactory
 from a2a.helpers import get_data_parts, new_text_message
 from a2a.types import Role, SendMessageRequest, TaskState
 
-from _revision import extract_tree
+from _revision import baseline_env, extract_tree
 
 BIN = Path(sys.executable).parent
 ROOT = Path(__file__).resolve().parent.parent
@@ -170,18 +170,11 @@ async def main() -> None:
         # the green agent and the engine with its store (medsafe_core) of that revision
         short = extract_tree(args.baseline, "agents/src", tmp / "baseline")
         extract_tree(args.baseline, "core/src", tmp / "baseline")
-        paths = [str(tmp / "baseline" / member / "src") for member in ("agents", "core")]
-        old = env.get("PYTHONPATH")
-        base_env = {**env, "PYTHONPATH": os.pathsep.join([*paths, *([old] if old else [])])}
-        for package, path in zip(("medsafe_agents", "medsafe_core"), paths, strict=True):
-            where = subprocess.run(
-                [sys.executable, "-c", f"import {package}; print({package}.__file__)"],
-                env=base_env,
-                check=True,
-                capture_output=True,
-                text=True,
-            ).stdout
-            assert where.startswith(path), f"the baseline imports {where}"
+        packages = {
+            "medsafe_agents": str(tmp / "baseline" / "agents" / "src"),
+            "medsafe_core": str(tmp / "baseline" / "core" / "src"),
+        }
+        base_env = baseline_env(env, packages)
         variants.append((f"baseline {short}", base_env))
     variants.append(("this tree", env))
 

@@ -53,7 +53,7 @@ import httpx
 import jsonschema
 from fastmcp import Client
 
-from _revision import extract_tree
+from _revision import baseline_env, extract_tree
 from medsafe_core.evaluation import BatchItem, build_batch, evaluate
 from medsafe_core.settings import Settings
 from medsafe_core.suites import get_suite
@@ -158,16 +158,7 @@ def variants(baseline: str | None, tmp: Path) -> list[tuple[str, dict[str, str]]
     if baseline:
         short = extract_tree(baseline, "mcp_server/src", tmp / "baseline")
         path = str(tmp / "baseline" / "mcp_server" / "src")
-        old = env.get("PYTHONPATH")
-        base_env = {**env, "PYTHONPATH": path + (os.pathsep + old if old else "")}
-        where = subprocess.run(
-            [sys.executable, "-c", "import medsafe_mcp; print(medsafe_mcp.__file__)"],
-            env=base_env,
-            check=True,
-            capture_output=True,
-            text=True,
-        ).stdout
-        assert where.startswith(path), f"the baseline imports {where}"
+        base_env = baseline_env(env, {"medsafe_mcp": path})
         out.append((f"baseline {short}", base_env))
     out.append(("this tree", env))
     return out
