@@ -8,10 +8,10 @@ clause that carries a fact (a value or a name) must be a faithful restatement of
 context sentence (every value and name stated there, in the sentence's order, the same
 negation and comparison directions, most of its words the sentence's); a clause without
 facts belongs to its neighbour's sentence; a label before a colon ("Source A:",
-"Handbook:") must name what the context names, and a source it names must be the
-source of the sentence its clauses restate. When every word is the context's (in some
-form) the segment is grounded; when some are not, no fact check can tell a rewording
-from a swapped term, and the judge is unsure.
+"Handbook:") must name what the context names (the source a label names is checked as
+an attribution, `attribution.py`, like every source note in a proof). When every word
+is the context's (in some form) the segment is grounded; when some are not, no fact
+check can tell a rewording from a swapped term, and the judge is unsure.
 """
 
 from __future__ import annotations
@@ -178,10 +178,12 @@ def _last_named(context: str, before: tuple[tuple[int, int], ...]) -> set[str]:
 
 
 def _label_agrees(label: str, clauses: list[_Clause], context: str) -> bool | None:
-    """A label names what the context names (None when it does not); a source it names
-    is the source of a sentence its clauses restate. True when all its words are the
-    context's, False when some are not ("Per the guideline" where it says "protocol")."""
-    named = entities(" " + label)  # not a sentence start: "Source A" is a name here
+    """A label names what the context names: a name in it must be known to the sentences
+    its clauses restate (None when it is not). True when all its words are the context's,
+    False when some are not ("Per the guideline" where it says "protocol")."""
+    # a name in the label ("Mr Okafor:"); source labels are checked as attributions
+    # (`attribution.label_problem`), since "Source A" is no entity
+    named = entities(" " + label)  # not a sentence start
     restated = " ".join(context[c.start : c.end] for c in clauses)
     if named and not all(text_facts(restated).knows_entity(e) for e in named):
         return None
