@@ -242,6 +242,16 @@ def test_irregular_verb_forms_read_as_their_lemma() -> None:
     )
 
 
+def test_words_outside_the_lemma_tables_keep_their_form() -> None:
+    # a rule-guessed lemma of an unknown word is noise ("nausea" -> "naus", "criteria"
+    # -> "criterium"); only the tables' irregular forms are read as their lemma
+    assert canonical_tokens(["nausea", "criteria", "neutropenia"]) == (
+        "nausea",
+        "criteria",
+        "neutropenia",
+    )
+
+
 def test_millimoles_and_microlitres_are_units() -> None:
     context = (
         "Phosphate is given at 0.3 mmol/kg over 12 hours, to a maximum of 50 mmol. "

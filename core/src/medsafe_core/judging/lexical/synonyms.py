@@ -67,7 +67,7 @@ def _canonical_word(token: str) -> str:
         return synonym
     if len(token) < 3 or not token.isalpha() or token.endswith(_REGULAR) or token in _KEPT:
         return token
-    lemmas = getLemma(token, upos="VERB")
+    lemmas = getLemma(token, upos="VERB", lemmatize_oov=False)
     if len(lemmas) != 1 or lemmas[0] in _KEPT:
         return token
     return str(lemmas[0])
