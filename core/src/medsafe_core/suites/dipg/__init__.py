@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
@@ -73,7 +74,15 @@ class DipgSuite(Suite):
         return self.generate(parsed.rng_key(salt), parsed.index, task_id)
 
     def prepare(self) -> None:
-        from medsafe_core.suites.dipg import scorer  # noqa: F401  (loads the lexical judge)
+        """Load the lexical judge and what it reads lazily (lemminflect's lemma tables,
+        about 0.2 s) by scoring one generated task's reference answer, so that the first
+        request, and each worker of a scoring pool, scores at full speed."""
+        from medsafe_core.suites.dipg.scorer import score_dipg
+
+        for task in self.tasks(seed=0, n=1):
+            expected = task.expected()
+            answer = {"analysis": "", "proof": expected.proof, "final": expected.final}
+            score_dipg(task, json.dumps(answer), DIPG_V4)
 
     def instructions(self, fmt: ResponseFormat = ResponseFormat.JSON) -> str:
         return dipg_instructions(fmt)
