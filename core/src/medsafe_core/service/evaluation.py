@@ -44,7 +44,7 @@ from medsafe_core.service.schemas import (
     RunInfo,
 )
 from medsafe_core.service.state import ServiceState
-from medsafe_core.suites import Suite
+from medsafe_core.suites import Suite, prepare_suites
 
 logger = logging.getLogger("medsafe.service")
 
@@ -177,7 +177,8 @@ def scoring_pool(workers: int) -> ProcessPoolExecutor:
 
 def _end_with(lifeline: Connection) -> None:
     """Worker initializer: a daemon thread that ends this worker once the service
-    process has closed (or lost) the writing end of `lifeline`."""
+    process has closed (or lost) the writing end of `lifeline`; then the suites are
+    prepared, so that the worker's first part is scored at full speed."""
 
     def watch() -> None:
         with contextlib.suppress(EOFError, OSError):
@@ -185,6 +186,7 @@ def _end_with(lifeline: Connection) -> None:
         os._exit(0)
 
     threading.Thread(target=watch, name="medsafe-service-lifeline", daemon=True).start()
+    prepare_suites()
 
 
 def close_scoring_pools(workers: int | None = None) -> None:
