@@ -140,6 +140,7 @@ HOLDOUT_DIRS = (
     "holdout7",
     "holdout8",
     "holdout9",
+    "holdout10",
 )
 
 

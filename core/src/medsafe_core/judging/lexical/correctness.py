@@ -12,6 +12,7 @@ from medsafe_core.judging.lexical.cues import asks_yes_no
 from medsafe_core.judging.lexical.facts import (
     NUMBER_WORDS,
     Quantity,
+    bound_comparisons,
     comparisons,
     entities,
     is_negation,
@@ -105,7 +106,7 @@ def _misses_claims(final: str, final_q: list[Quantity], expected_final: str, que
     asked = {d for m in _ASKS_HOW_MUCH.finditer(question) for d in comparisons(m.group())}
     if _ASKS_DIFFERENCE.search(question) or relation:
         asked = {"less", "more"}  # "by how much did the arms differ?": any way round
-    if not directions - asked <= said:
+    if not bound_comparisons(clause) - asked <= said:
         return True  # "fewer than 10%" is not "about 10%" (unless asked "how much fewer?")
     if exp_q and not any(c.agrees(f) for c in exp_q for f in stated):
         return True
@@ -115,7 +116,10 @@ def _misses_claims(final: str, final_q: list[Quantity], expected_final: str, que
         if wanted and cue.search(question) and not any(c.agrees(f) for c in wanted for f in stated):
             return True
     # every named thing the answer gives (a trial's registry id is only a restatement)
-    exp_e = {e for e in entities(expected_final) - entities(question) if not _REGISTRY_ID.match(e)}
+    # (of the clause that states the answer's value, when the final states it: "For major
+    # bleeding at any INR, the clinic gives vitamin K 10 mg" names INR as a condition)
+    named = clause if exp_q and any(quantities(clause)) else expected_final
+    exp_e = {e for e in entities(named) - entities(question) if not _REGISTRY_ID.match(e)}
     if not all(e in final.lower() for e in exp_e):
         return True
     if exp_q or exp_e:  # the answer is a value or a name the final states: the rest is phrasing
@@ -287,6 +291,8 @@ def _offers_alternative(final: str, expected_final: str, question: str, context:
     context_words = text_facts(context).stems
     for m in _ALTERNATIVE.finditer(final):
         words_ = [w for w in content_words(m.group(1))[:3] if not w[:1].isdigit()]
+        if comparisons(m.group(1).split()[0]):
+            continue  # "6.0 mmol/L or above", "or more": a bound, not a candidate
         if words_ and all(w not in known and w in context_words for w in words_):
             return m.group(1).strip()
     return ""

@@ -159,7 +159,7 @@ def _unit(token: str | None) -> str | None:
 
 _SUPER = str.maketrans({"\u00b2": "2", "\u00b3": "3"})
 _PER_TIME_WORDS = re.compile(
-    r"\b(mcg|micrograms?|mg|milligrams?|ml|millilit(?:re|er)s?|g|grams?)(/kg)?"
+    r"\b(mcg|micrograms?|mg|milligrams?|ml|millilit(?:re|er)s?|g|grams?|units?)(/kg)?"
     r"(?:\s+per\s+(kg|kilograms?))?\s+(?:per|an|a)\s+(hour|hr|minute|min)\b"
 )
 _SHORT = {"microgram": "mcg", "milligram": "mg", "gram": "g", "millilitre": "ml"}
@@ -305,6 +305,8 @@ def _entities(text: str) -> frozenset[str]:
             continue
         if _QUANTITY_TOKEN.match(lowered) and _unit(_QUANTITY_TOKEN_UNIT.sub("", lowered)):
             continue  # "24Gy" is a quantity, judged as one
+        if _PLURAL_NUMBER.match(lowered) or all(p in _NUMBER_WORDS for p in lowered.split("-")):
+            continue  # "Twenty-seven", "under-5s": numbers, judged as values
         found.add(token.lower())
     for w in words(text):
         if _DRUGLIKE.search(w) and len(w) > 6:
@@ -313,6 +315,7 @@ def _entities(text: str) -> frozenset[str]:
 
 
 _QUANTITY_TOKEN = re.compile(r"^\d+(?:\.\d+)?[a-z%/\u00b5\u00b2]+\d?$")
+_PLURAL_NUMBER = re.compile(r"^\d+'?s$")
 _QUANTITY_TOKEN_UNIT = re.compile(r"^\d+(?:\.\d+)?")
 _GENERIC_CAPITALS = LEXICON.word_set("facts.generic_capitals")
 
@@ -389,6 +392,8 @@ class TextFacts:
             return False
         if ent.isalpha() and len(ent) <= 5 and ent in self.initials:
             return True
+        if ent.endswith("s") and len(ent) >= 4 and self.knows_entity(ent[:-1]):
+            return True  # "URTIs": the plural of initials the text spells out
         return any(
             set(form.replace("-", " ").split()) <= self.words
             for form in _ABBREVIATIONS.get(ent, "").split("|")
@@ -499,6 +504,24 @@ def comparisons(text: str) -> set[str]:
 
 
 _SYMBOL = re.compile(r"(?<![-=<>])[<>](?![-=<>])|[\u2264\u2265]")
+# a value right after the word ("fewer than 10%", "below 14 mmol/L", "reduced by 10%")
+# or right before it ("4 days sooner", "10% lower"); "reduced to 31.5 mg" gives the new
+# value itself, and "the lower end of the target" bounds no value
+_VALUE_AFTER = re.compile(r"\s*(?:than\s+|by\s+)?(?:the\s+)?(?:about\s+|around\s+|~\s*)?\d")
+_VALUE_BEFORE = re.compile(r"\d[\d.,]*\s*(?:%|[a-z]+(?:/[a-z]+)*)?\s*$", re.IGNORECASE)
+
+
+def bound_comparisons(text: str) -> set[str]:
+    """The directions in which the text bounds or shifts one of its values ("fewer than
+    10%", "4 days sooner", "<43"), not those of words that bound none ("reduced to 31.5
+    mg", "the lower end of the target")."""
+    return {
+        direction
+        for start, end, direction in _comparison_marks(text)
+        if text[start:end] in "<>\u2264\u2265"
+        or _VALUE_AFTER.match(text, end)
+        or _VALUE_BEFORE.search(text, 0, start)
+    }
 
 
 def _comparison_marks(text: str) -> list[tuple[int, int, str]]:

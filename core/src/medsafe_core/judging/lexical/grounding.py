@@ -221,7 +221,9 @@ def _ground(text: str, start: int, context: str, ctx: Normalized) -> SegmentMatc
     score, ns, ne = _align(seg, ctx)
     cs, ce = ctx.span(ns, ne) if ns >= 0 else (-1, -1)
     if ns < 0 or score < GROUNDING_THRESHOLD:
-        found = paraphrased(text, context) or condensed(text, context)
+        found = paraphrased(text, context)
+        if found is None or not found.sure:  # a clause-by-clause reading may be sure
+            found = condensed(text, context) or found
         if found is not None and found.sure:
             return SegmentMatch(start, start + len(text), text, found.start, found.end, score, True)
         if found is not None:

@@ -98,15 +98,34 @@ def _is_year(q: Quantity) -> bool:
 
 def _per_kg(q: Quantity) -> str | None:
     """The dimension a per-kg value of this quantity's kind has ('mg' -> mass per kg, 'ml'
-    -> volume per kg, a mass rate -> a mass rate per kg), or None."""
+    -> volume per kg, 'units' -> activity per kg, a mass rate -> a mass rate per kg), or
+    None."""
     dim = dimension(q.unit)
-    return f"{dim}/kg" if dim in ("mass", "volume") or (dim and dim.endswith("rate")) else None
+    amount = dim in ("mass", "volume", "substance", "activity")
+    return f"{dim}/kg" if amount or (dim and dim.endswith("rate")) else None
 
 
 def _per_kg_of(p: Quantity) -> str | None:
     """The per-kg dimension of a value ('2 mg/kg', '0.5 ml/kg', '10 ml/kg/h'), or None."""
     dim = dimension(p.unit)
     return dim if dim and dim.endswith("/kg") else None
+
+
+def _bare_working(q: Quantity, pool: Sequence[Quantity]) -> str | None:
+    """A number written without its unit in shown working: the difference of two stated
+    values of one unit ("(104 - 80) = 24" for creatinine 104 and 80 micromol/L), or a
+    stated percentage as a fraction ("0.30" for 30%)."""
+    if 0 < q.value < 1 and any(p.unit == "%" and _close(p.value, 100 * q.value) for p in pool):
+        return "a stated percentage as a fraction"
+    by_unit: dict[str, list[float]] = {}
+    for p in pool:
+        if p.unit is not None and p.unit not in _POINTS and p.unit != "%":
+            by_unit.setdefault(p.unit, []).append(p.value)
+    for values in by_unit.values():
+        for a, b in combinations(values[:_MAX_OPERANDS], 2):
+            if a != b and _close(abs(a - b), q.value):
+                return f"the difference of two stated values ({a:g} and {b:g})"
+    return None
 
 
 def derivation(q: Quantity, pool: Sequence[Quantity], *, loose: bool = True) -> str | None:
@@ -122,6 +141,9 @@ def derivation(q: Quantity, pool: Sequence[Quantity], *, loose: bool = True) -> 
         for a, b in combinations(counted[:_MAX_OPERANDS], 2):
             if _close(a.value + b.value, want) or _close(abs(a.value - b.value), want):
                 return f"sum or difference of {a} and {b}"
+        worked = _bare_working(q, pool)
+        if worked:
+            return worked
     rel = 0.1 if loose and dimension(q.unit) == "time" and q.unit in ("month", "year") else 1e-6
     same = [p for p in pool if _key(p) == key and p.unit not in _POINTS][:_MAX_OPERANDS]
     if key is not None:

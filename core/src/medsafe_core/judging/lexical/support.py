@@ -150,14 +150,18 @@ def _derives_as_reference(final: str, ref: TextFacts, context: str) -> bool:
 
 def _contradicts_proof(final: str, ev: TextFacts) -> bool:
     """A value of the final answer that the proof states otherwise (same unit or
-    dimension, another amount): the proof is about it and disagrees."""
-    for q in quantities(final):
+    dimension, another amount): the proof is about it and disagrees. Not when the final
+    states the proof's value too: "5 mg (later 15 mg weekly)" adds a second fact."""
+    said = quantities(final)
+    for q in said:
         if q.unit is None or ev.has_quantity(q):
             continue
-        if any(
-            p.unit == q.unit or (dimension(p.unit) or p.unit) == dimension(q.unit)
+        kind = [
+            p
             for p in ev.quantities
-        ):
+            if p.unit == q.unit or (dimension(p.unit) or p.unit) == dimension(q.unit)
+        ]
+        if kind and not any(p.agrees(f) for p in kind for f in said):
             return True
     return False
 

@@ -16,6 +16,7 @@ _TABLE: dict[str, tuple[str, float]] = {
     "ml": ("volume", 1.0),
     "l": ("volume", 1000.0),
     "mmol": ("substance", 1.0),
+    "unit": ("activity", 1.0),
     "minute": ("time", 1.0),
     "hour": ("time", 60.0),
     "day": ("time", 1440.0),
@@ -36,6 +37,8 @@ _AMOUNTS = {
     ),
     **dict.fromkeys(("l", "litre", "litres", "liter", "liters"), ("volume", 1000.0)),
     **dict.fromkeys(("mmol", "millimole", "millimoles"), ("substance", 1.0)),
+    # international units of a drug's activity (insulin, heparin): "0.1 units/kg/h"
+    **dict.fromkeys(("unit", "units", "iu"), ("activity", 1.0)),
 }
 _NANOGRAMS = ("ng", "nanogram", "nanograms")
 # per volume, for concentrations ("230 micrograms/L" is "0.23 mg/L")

@@ -135,12 +135,17 @@ def _readings(text: str, question: str) -> list[dict[str, Quantity]]:
 
 def _values(text: str, asked: TextFacts) -> list[Quantity]:
     """The values a source is said to report: not the question's, nor a year that dates
-    the report ("per the 2025 audit (Source D)")."""
+    the report ("per the 2025 audit (Source D)"), nor the denominator of a count ("4/212",
+    "4 of the 212": the count reported is 4)."""
+    text = _OF_TOTAL.sub("", text)
     return [
         q
         for q in text_facts(text).quantities
         if not asked.has_quantity(q) and not (q.unit is None and _YEAR.fullmatch(f"{q.value:g}"))
     ]
+
+
+_OF_TOTAL = re.compile(r"(?<=\d)\s*(?:/|\bof\s+(?:the\s+)?)\d[\d,]*(?![\d.%])")
 
 
 _YEAR = re.compile(r"(?:19|20)\d\d")
