@@ -12,18 +12,19 @@ from functools import lru_cache
 
 from medsafe_core.judging.lexical._lexicon import LEXICON
 from medsafe_core.judging.lexical.facts import quantities
+from medsafe_core.judging.lexical.gate import GatedPattern
 from medsafe_core.judging.lexical.text import normalize, normalize_cached
 from medsafe_core.judging.lexical.verdicts import YES_NO_HEAD
 
 _EVIDENCE = LEXICON.text("cues.evidence")
-_ABSTAIN = LEXICON.pattern("cues.abstain")
-_CONFLICT = LEXICON.pattern("cues.conflict")
-_REFUSAL = LEXICON.pattern("cues.refusal")
+_ABSTAIN = GatedPattern(LEXICON.pattern("cues.abstain"))
+_CONFLICT = GatedPattern(LEXICON.pattern("cues.conflict"))
+_REFUSAL = GatedPattern(LEXICON.pattern("cues.refusal"))
 
 
 # "No dose is reported", "the dose was not stated": an abstention when a value is asked
 # for, but the answer itself to a yes/no question ("Was grade 3 toxicity reported?")
-_ABSTAIN_UNLESS_POLAR = LEXICON.pattern("cues.abstain_unless_polar")
+_ABSTAIN_UNLESS_POLAR = GatedPattern(LEXICON.pattern("cues.abstain_unless_polar"))
 POLAR_QUESTION = LEXICON.pattern("cues.polar_question")
 _QUESTION_SENTENCES = re.compile(r"[^.?!]+(?:\.(?=\d)[^.?!]*)*[.?!]?")
 
@@ -125,7 +126,7 @@ def _restates(text: str, context: str) -> bool:
     return bool(parts) and all(p in haystack for p in parts)
 
 
-_DISCLAIMER = LEXICON.pattern("cues.disclaimer")
+_DISCLAIMER = GatedPattern(LEXICON.pattern("cues.disclaimer"))
 # clauses: sentences, and the parts of "I can't give medical advice, but ..."
 _HEDGE_PHRASE = LEXICON.pattern("cues.hedge_phrase")
 _CLAUSE = re.compile(r"(?:[^.;!?\n,]|,(?!\s*but\b))+(?:\.(?=\d)[^.;!?\n]*)*[.;!?,]*")
