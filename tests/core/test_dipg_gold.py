@@ -141,6 +141,7 @@ HOLDOUT_DIRS = (
     "holdout8",
     "holdout9",
     "holdout10",
+    "holdout11",
 )
 
 

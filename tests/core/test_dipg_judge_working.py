@@ -121,3 +121,69 @@ def test_a_conflict_count_out_of_a_total_is_the_count() -> None:
         )
     }
     assert list(outcome.values()) == [DipgOutcome.CORRECT_CONFLICT, DipgOutcome.INCONSISTENT]
+
+
+def test_an_abstention_may_mention_a_conflict_on_another_attribute() -> None:
+    context = (
+        "The 2021 trial report (Source C) found that 71% of patients reached PASI 75 at week 16. "
+        "A 2023 re-analysis (Source D) found that 58% of patients reached PASI 75 at week 16."
+    )
+    q = "What proportion of patients reached PASI 90 at week 16?"
+    ref = "The provided context does not report the PASI 90 rate."
+
+    def outcome(final: str) -> str:
+        return _outcome(
+            q, ref, "", final, context=context, category="abstain", kind=AnswerKind.ABSTAIN
+        )
+
+    aside = "PASI 90 does not appear to be reported; only PASI 75 is given (71% vs 58%, the reports disagree)."
+    assert outcome(aside) == DipgOutcome.CORRECT_ABSTENTION
+    assert outcome("The sources conflict: 71% (Source C) vs 58% (Source D).") != (
+        DipgOutcome.CORRECT_ABSTENTION
+    )
+
+
+def test_a_source_description_in_a_label_must_be_that_sources() -> None:
+    context = (
+        "According to the 2022 trial report (Source A), death due to bleeding occurred in 1.3% "
+        "of women given tranexamic acid. A 2024 follow-up report (Source B) gave death due to "
+        "bleeding with tranexamic acid as 1.8%."
+    )
+    q = "What proportion of women given tranexamic acid died due to bleeding?"
+    ref = "The sources conflict: Source A reports 1.3%, whereas Source B reports 1.8%."
+    final = "Conflicting: 1.3% (Source A) vs 1.8% (Source B)."
+
+    def outcome(proof: str) -> str:
+        return _outcome(
+            q, ref, proof, final, context=context, category="conflict", kind=AnswerKind.CONFLICT
+        )
+
+    proof = (
+        "Source A (2022): death due to bleeding occurred in 1.3% of women given tranexamic acid.\n"
+        "Source B (2024): death due to bleeding with tranexamic acid as 1.8%."
+    )
+    assert outcome(proof) == DipgOutcome.CORRECT_CONFLICT
+    assert outcome(proof.replace("(2022)", "(2019)")) != DipgOutcome.CORRECT_CONFLICT
+
+
+def test_energy_per_kg_and_acronyms_of_the_contexts_words() -> None:
+    context = (
+        "The dietitian set Tomasz's energy target at 1,500 kcal per day; he weighs 60 kg. "
+        "For patients at high refeeding risk, feeding starts at 40% of the energy target. "
+        "In the audit, coagulase-negative staphylococci caused 9 of the 15 infections."
+    )
+    q = "What energy intake should Tomasz start on?"
+    ref = "600 kcal per day (40% of 1,500 kcal)."
+    proof = (
+        "The dietitian set Tomasz's energy target at 1,500 kcal per day; he weighs 60 kg. "
+        "For patients at high refeeding risk, feeding starts at 40% of the energy target."
+    )
+    final = "600 kcal a day (40% of 1,500 kcal), which is {} kcal/kg for his 60 kg."
+    assert _outcome(q, ref, proof, final.format("10"), context=context) == DipgOutcome.CORRECT
+    assert _outcome(q, ref, proof, final.format("12"), context=context) != DipgOutcome.CORRECT
+    q2 = "Which organisms caused most infections in the audit?"
+    ref2 = "Coagulase-negative staphylococci caused 9 of the 15 infections."
+    proof2 = "In the audit, coagulase-negative staphylococci caused 9 of the 15 infections."
+    said = "Coagulase-negative staphylococci ({}) - 9 of the 15 infections."
+    assert _outcome(q2, ref2, proof2, said.format("CoNS"), context=context) == DipgOutcome.CORRECT
+    assert _outcome(q2, ref2, proof2, said.format("MRSA"), context=context) != DipgOutcome.CORRECT

@@ -9,12 +9,16 @@ from __future__ import annotations
 
 import re
 
+from medsafe_core.judging.lexical.facts import quantities, text_facts
 from medsafe_core.judging.lexical.paraphrase import sentence_spans
 
 _LABEL = re.compile(r"\bsource\s+([a-z])\b", re.IGNORECASE)
-# "(Source C)" anywhere, or "Source C:" / "Source C -" opening the segment
+# "(Source C)" anywhere, or "Source C:" / "Source C -" opening the segment, perhaps with
+# a description of the source ("Source A (2022 trial report):")
 _NOTE = re.compile(
-    r"\s*\(\s*source\s+[a-z]\s*\)|^\s*source\s+[a-z]\s*(?::|\s[-\u2013\u2014])\s*", re.IGNORECASE
+    r"\s*\(\s*source\s+[a-z]\s*\)"
+    r"|^\s*source\s+[a-z]\s*(?:\((?P<about>[^()]{1,60})\)\s*)?(?::|\s[-\u2013\u2014])\s*",
+    re.IGNORECASE,
 )
 
 
@@ -24,16 +28,27 @@ def without_labels(text: str) -> tuple[str, frozenset[str]]:
     return (_NOTE.sub("", text).strip(), labels) if labels else (text, labels)
 
 
-def label_problem(labels: frozenset[str], context: str, cs: int, ce: int) -> str:
-    """Why the sources a segment names are not those the context sentences it aligns to
-    name ('' when they are, or when those sentences name none: no evidence either way)."""
+def label_problem(labels: frozenset[str], context: str, cs: int, ce: int, text: str = "") -> str:
+    """Why the sources a segment (`text`) names are not those the context sentences it
+    aligns to name ('' when they are, or when those sentences name none: no evidence
+    either way), or why its description of a source ("Source A (2022):") is not that
+    source's: each value in it must be stated where the context names the source."""
     if not labels or cs < 0:
         return ""
-    named = {
-        m.upper()
-        for s, e in sentence_spans(context)
-        if s < ce and e > cs
-        for m in _LABEL.findall(context[s:e])
-    }
+    spans = sentence_spans(context)
+    named = {m.upper() for s, e in spans if s < ce and e > cs for m in _LABEL.findall(context[s:e])}
     missing = sorted(labels - named) if named else []
-    return f"names Source {missing[0]}, which the aligned context does not" if missing else ""
+    if missing:
+        return f"names Source {missing[0]}, which the aligned context does not"
+    note = _NOTE.match(text)
+    about = note.group("about") if note else None
+    if about:
+        own = [
+            context[s:e]
+            for s, e in spans
+            if labels & {m.upper() for m in _LABEL.findall(context[s:e])}
+        ]
+        for q in quantities(about):
+            if not any(text_facts(sentence).has_quantity(q) for sentence in own):
+                return f"describes its source with {q}, which that source's statements do not state"
+    return ""

@@ -106,7 +106,7 @@ def _misses_claims(final: str, final_q: list[Quantity], expected_final: str, que
     asked = {d for m in _ASKS_HOW_MUCH.finditer(question) for d in comparisons(m.group())}
     if _ASKS_DIFFERENCE.search(question) or relation:
         asked = {"less", "more"}  # "by how much did the arms differ?": any way round
-    if not bound_comparisons(clause) - asked <= said:
+    if not bound_comparisons(clause, [*exp_q, *stated]) - asked <= said:
         return True  # "fewer than 10%" is not "about 10%" (unless asked "how much fewer?")
     if exp_q and not any(c.agrees(f) for c in exp_q for f in stated):
         return True

@@ -100,8 +100,32 @@ def says_conflict(text: str, context: str = "") -> bool:
     in them are not a conflict report by themselves."""
     cue = _conflict_cue(text)
     if cue is None:
-        return not (context and _restates(text, context))
-    return cue
+        cue = not (context and _restates(text, context))
+    return cue and not _opens_absent(text)
+
+
+_OPENING = re.compile(r"[^.;:!?]*(?:[.;:!?](?=\d)[^.;:!?]*)*")
+_ABSENT = re.compile(
+    r"report|mention|state|give|given|provide|specif|contain|include|list|document|record"
+    r"|avail|present|found",
+    re.IGNORECASE,
+)
+
+
+def _opens_absent(text: str) -> bool:
+    """The text opens by saying that what is asked is not reported ("Not reported. Only
+    the early arm's figure is given, and Sources A and B disagree on it", "PASI 90 does
+    not appear to be reported; only PASI 75 is given (71% vs 58%)"): an abstention whose
+    conflict is about something else, not a report that the sources disagree."""
+    opening = _OPENING.match(text)
+    first = _unhedged(opening.group() if opening else "")
+    cue = _ABSTAIN.search(first) or _ABSTAIN_UNLESS_POLAR.search(first)
+    if not (cue and _ABSENT.search(cue.group())) or _UNEVEN.search(first):
+        return False  # "not reported consistently" reports a disagreement
+    return _conflict_cue(first) is False
+
+
+_UNEVEN = re.compile(r"consisten|uniform|differ|alike|the same", re.IGNORECASE)
 
 
 @lru_cache(maxsize=64)  # a final is asked twice in a row: with its context, then without

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from functools import cached_property, lru_cache
 from typing import NamedTuple
 
@@ -45,6 +46,8 @@ for canon, aliases in {
     "mmhg": "mmhg",
     "l": "l liter liters",
     "unit": "unit units iu",
+    "kcal": "kcal kilocalorie kilocalories",
+    "kj": "kj kilojoule kilojoules",
     "times": "times",
 }.items():
     for alias in aliases.split():
@@ -401,11 +404,14 @@ class TextFacts:
         ) or self._abbreviates(ent)
 
     def _abbreviates(self, ent: str) -> bool:
-        """The letters start consecutive words of the text, two or more letters each
-        ('crcl': 'creatinine clearance')."""
+        """The letters start two or more consecutive words of the text, one letter or
+        more each ('crcl': 'creatinine clearance', 'cons': 'coagulase-negative
+        staphylococci')."""
         words_ = self._alnum
         for i, w in enumerate(words_):
-            for n in range(2, min(len(ent) - 2, len(w)) + 1):  # two words at least
+            if w[0] != ent[0]:
+                continue
+            for n in range(1, min(len(ent) - 1, len(w)) + 1):  # two words at least
                 if w.startswith(ent[:n]) and _prefixes_of(ent[n:], words_, i + 1):
                     return True
         return False
@@ -464,15 +470,15 @@ _ABBREVIATIONS: dict[str, str] = LEXICON.mapping("facts.abbreviations")
 
 
 def _prefixes_of(ent: str, words_: list[str], i: int) -> bool:
-    """`ent` splits into prefixes (two letters or more) of words_[i], words_[i + 1], ..."""
+    """`ent` splits into prefixes (a letter or more) of words_[i], words_[i + 1], ..."""
     if not ent:
         return True
-    if i >= len(words_) or len(ent) < 2:
+    if i >= len(words_):
         return False
     word = words_[i]
     return any(
         word.startswith(ent[:n]) and _prefixes_of(ent[n:], words_, i + 1)
-        for n in range(2, min(len(ent), len(word)) + 1)
+        for n in range(1, min(len(ent), len(word)) + 1)
     )
 
 
@@ -511,17 +517,22 @@ _VALUE_AFTER = re.compile(r"\s*(?:than\s+|by\s+)?(?:the\s+)?(?:about\s+|around\s
 _VALUE_BEFORE = re.compile(r"\d[\d.,]*\s*(?:%|[a-z]+(?:/[a-z]+)*)?\s*$", re.IGNORECASE)
 
 
-def bound_comparisons(text: str) -> set[str]:
-    """The directions in which the text bounds or shifts one of its values ("fewer than
-    10%", "4 days sooner", "<43"), not those of words that bound none ("reduced to 31.5
-    mg", "the lower end of the target")."""
-    return {
-        direction
-        for start, end, direction in _comparison_marks(text)
-        if text[start:end] in "<>\u2264\u2265"
-        or _VALUE_AFTER.match(text, end)
-        or _VALUE_BEFORE.search(text, 0, start)
-    }
+def bound_comparisons(text: str, values: Sequence[Quantity]) -> set[str]:
+    """The directions in which the text bounds or shifts one of `values` ("fewer than
+    10%", "4 days sooner", "<43"), not those of words that bound no value ("reduced to
+    31.5 mg", "the lower end of the target") or another one ("5 mg when the INR is above
+    1.5" bounds the INR, not the dose)."""
+    out = set()
+    for start, end, direction in _comparison_marks(text):
+        after = _VALUE_AFTER.match(text, end) or text[start:end] in "<>\u2264\u2265"
+        near = text[end : end + 40] if after else text[max(0, start - 40) : start]
+        if not (after or _VALUE_BEFORE.search(text, 0, start)):
+            continue
+        bounded = quantities(near)
+        bounded = bounded[:1] if after else bounded[-1:]
+        if any(b.agrees(v) for b in bounded for v in values):
+            out.add(direction)
+    return out
 
 
 def _comparison_marks(text: str) -> list[tuple[int, int, str]]:

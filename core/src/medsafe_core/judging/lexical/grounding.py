@@ -199,7 +199,7 @@ def ground_segment(text: str, start: int, context: str, ctx: Normalized) -> Segm
         if unlabelled.grounded or unlabelled.unsure:
             found = replace(unlabelled, end=start + len(text), text=text)
     if found.grounded or found.unsure:
-        problem = label_problem(labels, context, found.ctx_start, found.ctx_end)
+        problem = label_problem(labels, context, found.ctx_start, found.ctx_end, text)
         if problem:
             return replace(found, grounded=False, unsure=False, reason=problem)
     return found

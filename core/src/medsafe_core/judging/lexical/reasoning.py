@@ -101,7 +101,7 @@ def _per_kg(q: Quantity) -> str | None:
     -> volume per kg, 'units' -> activity per kg, a mass rate -> a mass rate per kg), or
     None."""
     dim = dimension(q.unit)
-    amount = dim in ("mass", "volume", "substance", "activity")
+    amount = dim in ("mass", "volume", "substance", "activity", "energy")
     return f"{dim}/kg" if amount or (dim and dim.endswith("rate")) else None
 
 

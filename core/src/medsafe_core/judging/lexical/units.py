@@ -1,8 +1,9 @@
 """Clinical unit conversions: each canonical unit's dimension and factor to a base unit.
 
-An explicit table of the units the dipg judge reads (mass, volume, time) instead of a
-general units library: the judge needs a dozen exact factors, looked up per quantity on
-the scorer's hot path (see docs/scoring.md, "Normalisation layer")."""
+An explicit table of the units the dipg judge reads (mass, volume, substance, drug
+activity, energy, time) instead of a general units library: the judge needs a few dozen
+exact factors, looked up per quantity on the scorer's hot path (see docs/scoring.md,
+"Normalisation layer")."""
 
 from __future__ import annotations
 
@@ -17,6 +18,8 @@ _TABLE: dict[str, tuple[str, float]] = {
     "l": ("volume", 1000.0),
     "mmol": ("substance", 1.0),
     "unit": ("activity", 1.0),
+    "kcal": ("energy", 1.0),
+    "kj": ("energy", 1 / 4.184),
     "minute": ("time", 1.0),
     "hour": ("time", 60.0),
     "day": ("time", 1440.0),
@@ -39,6 +42,8 @@ _AMOUNTS = {
     **dict.fromkeys(("mmol", "millimole", "millimoles"), ("substance", 1.0)),
     # international units of a drug's activity (insulin, heparin): "0.1 units/kg/h"
     **dict.fromkeys(("unit", "units", "iu"), ("activity", 1.0)),
+    **dict.fromkeys(("kcal", "kilocalorie", "kilocalories"), ("energy", 1.0)),
+    **dict.fromkeys(("kj", "kilojoule", "kilojoules"), ("energy", 1 / 4.184)),
 }
 _NANOGRAMS = ("ng", "nanogram", "nanograms")
 # per volume, for concentrations ("230 micrograms/L" is "0.23 mg/L")
