@@ -7,10 +7,10 @@ published scorer turned "14.5" into "145" in the context but not in the claim).
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from functools import cached_property, lru_cache
 
 import numpy as np
-from numpy.typing import NDArray
 from rapidfuzz.distance import Levenshtein
 
 from medsafe_core.judging.lexical._lexicon import LEXICON
@@ -41,6 +41,9 @@ _TABLE = str.maketrans(
     }
 )
 _SENTENCE_STOP = re.compile(r"[.!?;:,](?=\s|$)")
+_TOKEN = re.compile(r"[^ ]+")
+_VECTOR_FROM = 4096
+"""Texts of this many characters or more are indexed with numpy."""
 
 
 class Normalized:
@@ -54,25 +57,35 @@ class Normalized:
         self.text = " ".join(mapped.split())
 
     @cached_property
-    def _starts(self) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
-        """Start of every token in `text` and in the original, vectorised: contexts can
-        be 100 KB and this runs once per context."""
+    def _starts(self) -> tuple[list[int], list[int]]:
+        """Start of every token in `text` and in the original. Vectorised for long texts
+        (contexts can be 100 KB and this runs once per context); a short text is
+        quicker in plain Python than through numpy's per-call costs."""
+        if len(self.mapped) < _VECTOR_FROM:
+            orig, norm, at = [], [], 0
+            for m in _TOKEN.finditer(self.mapped):
+                orig.append(m.start())
+                norm.append(at)
+                at += m.end() - m.start() + 1
+            return norm, orig
         codes = np.frombuffer(self.mapped.encode("utf-32-le"), dtype=np.uint32)
         space = codes == 32
         before = np.concatenate(([True], space[:-1]))
         after = np.concatenate((space[1:], [True]))
-        orig = np.flatnonzero(~space & before)
+        starts = np.flatnonzero(~space & before)
         ends = np.flatnonzero(~space & after) + 1
-        norm = np.concatenate(([0], np.cumsum(ends - orig + 1)[:-1])).astype(np.int64)
-        return norm, orig.astype(np.int64)
+        if not len(starts):
+            return [], []
+        offsets = np.concatenate(([0], np.cumsum(ends - starts + 1)[:-1]))
+        return offsets.astype(np.int64).tolist(), starts.astype(np.int64).tolist()
 
     def to_original(self, pos: int) -> int:
         """Original offset of a position in `text` (same character inside a token)."""
         norm, orig = self._starts
-        if not len(norm):
+        if not norm:
             return 0
-        i = max(int(np.searchsorted(norm, pos, side="right")) - 1, 0)
-        return int(orig[i]) + (pos - int(norm[i]))
+        i = max(bisect_right(norm, pos) - 1, 0)
+        return orig[i] + (pos - norm[i])
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         """Original (start, end) of a span of `text`."""
