@@ -187,3 +187,46 @@ def test_energy_per_kg_and_acronyms_of_the_contexts_words() -> None:
     said = "Coagulase-negative staphylococci ({}) - 9 of the 15 infections."
     assert _outcome(q2, ref2, proof2, said.format("CoNS"), context=context) == DipgOutcome.CORRECT
     assert _outcome(q2, ref2, proof2, said.format("MRSA"), context=context) != DipgOutcome.CORRECT
+
+
+def test_durations_across_days_and_rates_from_an_amount_over_a_duration() -> None:
+    context = (
+        "The unit standard is surgery within 36 hours of arrival. "
+        "She arrived at 21:40 on 30 April 2026. Her operation started at 10:15 on 2 May 2026. "
+        "A serum magnesium of 0.4 to 0.69 mmol/L is replaced with 10 mmol of magnesium "
+        "sulfate intravenously over 4 hours when oral replacement is not tolerated. "
+        "Her serum magnesium was 0.45 mmol/L and she could not tolerate oral replacement."
+    )
+    q = "Was her operation within the unit's 36-hour standard?"
+    ref = "No. 36 hours 35 minutes passed between arrival and the operation."
+    proof = (
+        "The unit standard is surgery within 36 hours of arrival. She arrived at 21:40 on 30 "
+        "April 2026. Her operation started at 10:15 on 2 May 2026."
+    )
+    final = "No - ~{} hours elapsed (30 Apr 21:40 to 2 May 10:15), just over 36 hours."
+    assert _outcome(q, ref, proof, final.format("36.6"), context=context) == DipgOutcome.CORRECT
+    assert _outcome(q, ref, proof, final.format("37.6"), context=context) != DipgOutcome.CORRECT
+    q2 = "At what rate, in mmol per hour, should her magnesium sulfate run?"
+    ref2 = "2.5 mmol/h (10 mmol over 4 hours)."
+    proof2 = (
+        "A serum magnesium of 0.4 to 0.69 mmol/L is replaced with 10 mmol of magnesium "
+        "sulfate intravenously over 4 hours when oral replacement is not tolerated. "
+        "Her serum magnesium was 0.45 mmol/L and she could not tolerate oral replacement."
+    )
+    said = "{} mmol/h: her magnesium of 0.45 mmol/L is in the band and she cannot take oral replacement."
+    assert _outcome(q2, ref2, proof2, said.format("2.5"), context=context) == DipgOutcome.CORRECT
+    assert _outcome(q2, ref2, proof2, said.format("3.5"), context=context) != DipgOutcome.CORRECT
+
+
+def test_an_identifier_from_the_question_may_be_the_contexts_only_one() -> None:
+    context = (
+        "Protocol HDU-3 covers magnesium sulphate on the unit. "
+        "The magnesium sulphate loading dose is 4 g intravenously over 20 minutes."
+    )
+    q = "Under protocol HDU-3, what is the magnesium sulphate loading dose?"
+    ref = "4 g intravenously over 20 minutes."
+    proof = "The magnesium sulphate loading dose is 4 g intravenously over 20 minutes."
+    final = "Under protocol HDU-3 the loading dose is 4 g intravenously over 20 minutes."
+    assert _outcome(q, ref, proof, final, context=context) == DipgOutcome.CORRECT
+    two = context + " Protocol HDU-4 gives a loading dose of 6 g over 20 minutes."
+    assert _outcome(q, ref, proof, final, context=two) != DipgOutcome.CORRECT

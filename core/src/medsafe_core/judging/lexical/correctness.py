@@ -366,9 +366,11 @@ def answer_correct(
     topic |= {stem(w) for c in claims for w in content_words(c)}
     # the expected answer's own polarity, not its working's ("(platelets need no change)"),
     # nor the final's asides ("omit (not take) her gliclazide")
-    if negated_about(_PAREN.sub("", final), topic) != negated_about(
-        _claim_part(expected.final), topic
-    ):
+    said = _PAREN.sub("", final)
+    head, colon, _ = said.partition(": ")
+    if colon and any(q.agrees(c) for q in quantities(head) for c in claim_q):
+        said = head  # "2.5 mmol/h: he cannot take oral replacement": reasons follow the value
+    if negated_about(said, topic) != negated_about(_claim_part(expected.final), topic):
         return Verdict(
             False, "the final answer has the opposite polarity to the evidence", (0, len(final))
         )

@@ -4,8 +4,9 @@ A value the final answer gives is entailed by a set of stated facts when it equa
 them under unit conversion, or follows by one step: a sum or a difference of two values of
 one dimension, a value times a stated count ('200 mg twice daily' is '400 mg a day'), a
 rate times a weight ('2 mg/kg' for '12 kg' is '24 mg') or an amount over one ('20 mg'
-for '20 kg' is '1 mg/kg'), a value a stated percentage less or more, the time between
-two clock times, or a clock time plus or minus a duration. Each derivation is named, so a
+for '20 kg' is '1 mg/kg'), an amount over a duration ('10 mmol over 4 hours' is 2.5
+mmol/h), a value a stated percentage less or more, the time between two clock times (on
+one date or across days), or a clock time plus or minus a duration. Each derivation is named, so a
 verdict can say how a value was reached. Arithmetic is only tried where a direct match fails."""
 
 from __future__ import annotations
@@ -92,6 +93,20 @@ def _between(q: Quantity, pool: Sequence[Quantity]) -> str | None:
     return None
 
 
+def _across_days(q: Quantity, pool: Sequence[Quantity]) -> str | None:
+    """A duration from a clock time on one date to a clock time on a later one ("21:40
+    on 30 April" to "10:15 on 2 May" is 36 h 35 min, "~36.6 hours" as written)."""
+    want, slack = _base(q), max(_rounding(q), 1e-6 * _base(q))
+    days = sorted({p.value for p in pool if p.unit == "date"})[:_MAX_OPERANDS]
+    clocks = [p.value for p in pool if p.unit == "clock"][:_MAX_OPERANDS]
+    for d1, d2 in combinations(days, 2):
+        for c1, c2 in product(clocks, repeat=2):
+            gap = (d2 - d1) * _MINUTES_PER_DAY + (c2 - c1)
+            if gap > _MINUTES_PER_DAY and abs(gap - want) <= slack:
+                return "time between a clock time and date and a later one"
+    return None
+
+
 def _is_year(q: Quantity) -> bool:
     return q.unit is None and q.value == int(q.value) and 1900 <= q.value <= 2100
 
@@ -160,7 +175,7 @@ def derivation(q: Quantity, pool: Sequence[Quantity], *, loose: bool = True) -> 
             if _close(_base(p) * c, want, rel) or _near(_base(p) * c, want, slack):
                 return f"{p} times {c:g}"
     if dimension(q.unit) == "time":
-        found = _between(q, pool)
+        found = _between(q, pool) or _across_days(q, pool)
         if found:
             return found
     per_kg = _per_kg(q)
@@ -171,6 +186,13 @@ def derivation(q: Quantity, pool: Sequence[Quantity], *, loose: bool = True) -> 
             amount = _base(r) * w.value
             if _near(amount, want, slack) or any(_near(amount * c, want, slack) for c in counts):
                 return f"{r} for {w}"
+    dim = dimension(q.unit)
+    if dim is not None and dim.endswith(" rate"):  # "10 mmol over 4 hours" is 2.5 mmol/h
+        amounts = [p for p in pool if dimension(p.unit) == dim[: -len(" rate")]]
+        spans = [p for p in pool if dimension(p.unit) == "time" and _base(p) > 0]
+        for a, t in product(amounts[:_MAX_OPERANDS], spans[:_MAX_OPERANDS]):
+            if _near(_base(a) / _base(t), want, slack):
+                return f"{a} over {t}"
     shares = [p.value / 100 for p in pool if p.unit == "%" and 0 < p.value < 100]
     if q.unit == "%" and any(_close(100 - 100 * share, q.value) for share in shares):
         return "the rest of a stated percentage"  # "80% of the dose" after "reduced by 20%"

@@ -148,6 +148,17 @@ def _derives_as_reference(final: str, ref: TextFacts, context: str) -> bool:
     )
 
 
+_DIGITS = re.compile(r"\d+")
+
+
+def _only_one_of_its_kind(ent: str, context: str) -> bool:
+    """The context names this identifier and no other of its shape ('hdu-3' and no other
+    'hdu-N', 'nct0123' and no other trial): a proof can be about no other one."""
+    shape = _DIGITS.sub("#", ent)
+    kind = {e for e in entities(context) if _DIGITS.sub("#", e) == shape}
+    return kind == {ent}
+
+
 def _contradicts_proof(final: str, ev: TextFacts) -> bool:
     """A value of the final answer that the proof states otherwise (same unit or
     dimension, another amount): the proof is about it and disagrees. Not when the final
@@ -227,6 +238,8 @@ def _supported_by(
     # when the question names it: a proof about another trial does not support the answer
     for ent in sorted(entities(final)):
         if any(c.isdigit() for c in ent) and not ev.knows_entity(ent):
+            if qu.knows_entity(ent) and _only_one_of_its_kind(ent, context):
+                continue  # "Under protocol HDU-3 ...": the context has no other HDU-n
             why = f"the final answer names {ent!r}, which the proof is not about"
             return Verdict(False, why, find_span(final, ent), "facts")
     final_stems = set(content_words(final))
