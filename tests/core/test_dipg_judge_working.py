@@ -230,3 +230,16 @@ def test_an_identifier_from_the_question_may_be_the_contexts_only_one() -> None:
     assert _outcome(q, ref, proof, final, context=context) == DipgOutcome.CORRECT
     two = context + " Protocol HDU-4 gives a loading dose of 6 g over 20 minutes."
     assert _outcome(q, ref, proof, final, context=two) != DipgOutcome.CORRECT
+
+
+def test_a_ratio_of_two_stated_values_rounded_as_written_is_derived() -> None:
+    context = (
+        "Tuberculosis drugs are stopped if ALT rises above 5 times the upper limit of normal. "
+        "The laboratory upper limit of normal for ALT is 40 U/L. Her ALT at week 2 was 164 U/L."
+    )
+    q = "Should her tuberculosis drugs be stopped at week 2?"
+    ref = "No. Her ALT of 164 U/L is below 5 times the upper limit (200 U/L)."
+    proof = context
+    final = "No - {} times the upper limit (164 / 40), below the 5-times limit."
+    assert _outcome(q, ref, proof, final.format("4.1"), context=context) == DipgOutcome.CORRECT
+    assert _outcome(q, ref, proof, final.format("4.3"), context=context) != DipgOutcome.CORRECT

@@ -31,6 +31,7 @@ from medsafe_core.judging.lexical.text import (
     stem,
     words,
 )
+from medsafe_core.judging.lexical.units import dimension
 from medsafe_core.judging.lexical.verdicts import (
     ANSWER_VOCAB,
     Verdict,
@@ -249,9 +250,11 @@ def _working(
     facts = text_facts(context)
     if facts.has_quantity(value) or text_facts(reference).has_quantity(value):
         return True
-    # a reason beside a yes or no must be a stated value (any date is some duration
-    # from another)
-    return not polar and derivation(value, facts.quantities, loose=False) is not None
+    # a time beside a yes or no must be a stated value (any date is some duration from
+    # another); other values may be derived ("4.1 times the limit")
+    if polar and (value.unit in ("date", "clock") or dimension(value.unit) == "time"):
+        return False
+    return derivation(value, facts.quantities, loose=False) is not None
 
 
 def _comparator_quantities(final: str) -> set[Quantity]:

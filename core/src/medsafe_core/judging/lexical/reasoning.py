@@ -143,6 +143,27 @@ def _bare_working(q: Quantity, pool: Sequence[Quantity]) -> str | None:
     return None
 
 
+def _ratio(q: Quantity, pool: Sequence[Quantity]) -> str | None:
+    """A ratio of two stated values of one unit, rounded as written: "4.1 times" the upper
+    limit (164 and 40 U/L), "0.72" or "71.9%" (1.84 and 2.56 L). Only values written with
+    decimals: a whole number ("3 times", "3 vials") is as likely a count of something else
+    as a ratio that happens to match."""
+    if q.value == int(q.value):
+        return None
+    scale = 100.0 if q.unit == "%" else 1.0
+    slack = _rounding(Quantity(q.value, None))
+    by_unit: dict[str | None, list[float]] = {}
+    for p in pool:
+        if p.unit not in _POINTS and p.unit != "%" and not _is_year(p) and p.value > 0:
+            by_unit.setdefault(p.unit, []).append(_base(p))
+    for values in by_unit.values():
+        for a, b in combinations(dict.fromkeys(values[:_MAX_OPERANDS]), 2):
+            for top, bottom in ((a, b), (b, a)):
+                if _near(scale * top / bottom, q.value, slack):
+                    return f"the ratio of {top:g} to {bottom:g}"
+    return None
+
+
 def derivation(q: Quantity, pool: Sequence[Quantity], *, loose: bool = True) -> str | None:
     """How `q` follows from the stated `pool` by one step, or None. Months and years are
     compared within 10% (calendar lengths vary) unless `loose` is off."""
@@ -156,9 +177,13 @@ def derivation(q: Quantity, pool: Sequence[Quantity], *, loose: bool = True) -> 
         for a, b in combinations(counted[:_MAX_OPERANDS], 2):
             if _close(a.value + b.value, want) or _close(abs(a.value - b.value), want):
                 return f"sum or difference of {a} and {b}"
-        worked = _bare_working(q, pool)
+        worked = _bare_working(q, pool) or _ratio(q, pool)
         if worked:
             return worked
+    if q.unit in ("%", "times"):
+        found = _ratio(q, pool)
+        if found:
+            return found
     rel = 0.1 if loose and dimension(q.unit) == "time" and q.unit in ("month", "year") else 1e-6
     same = [p for p in pool if _key(p) == key and p.unit not in _POINTS][:_MAX_OPERANDS]
     if key is not None:
