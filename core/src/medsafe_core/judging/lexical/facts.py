@@ -183,15 +183,27 @@ _PER_UNIT_FORMS = LEXICON.mapping("facts.per_unit_forms")
 _SPLIT_UNITS = re.compile(r"\bmm hg\b")
 
 
+# _DIGIT_QUANTITY with its first digit outside the alternation (the same matches, in the
+# same order of preference): the engine then skips to digits with a fast character scan
+_FIRST_DIGIT_QUANTITY = re.compile(
+    r"(?P<a>\d(?:\d{0,2}(?:,\d{3})+(?:\.\d+)?|\d*(?:\.\d+)?))" + _TAIL
+)
+# a number word matched by _WORD_QUANTITY is a whole run of letters ("\b" before, "\b" or a
+# space or hyphen after): without such a run the word pass is skipped
+_LETTERS = re.compile(r"[a-z]+")
+
+
 @lru_cache(maxsize=4096)
 def _quantities(text: str) -> tuple[Quantity, ...]:
-    lower = text.lower().translate(_SUPER)
+    lower = text.lower()
+    if "\u00b2" in lower or "\u00b3" in lower:
+        lower = lower.translate(_SUPER)
     if "mm hg" in lower:
         lower = _SPLIT_UNITS.sub(lambda m: m.group().replace(" ", ""), lower)
     if "/24" in lower:  # "12 mg/24 h" is 12 mg a day
         lower = _PER_24_HOURS.sub("/day", lower)
     if "min" in lower or "day" in lower:  # "1 hour 15 minutes" is one duration: 75 minutes
-        lower = _COMPOUND_DURATION.sub(_one_duration, lower)
+        lower = _FIRST_DIGIT_DURATION.sub(_one_duration, lower)
     if " per " in lower:  # "milligrams per square metre" is "mg/m2"
         lower = _PER_UNIT.sub(lambda m: _PER_UNIT_FORMS[m.group(2)], lower)
     if " per " in lower or " an hour" in lower or " a minute" in lower:
@@ -200,32 +212,34 @@ def _quantities(text: str) -> tuple[Quantity, ...]:
     days, date_spans = dates(lower)
     clock_spans += date_spans
     found = [(start, Quantity(value, unit)) for start, value, unit in [*points, *days]]
-    for m in [*_DIGIT_QUANTITY.finditer(lower), *_WORD_QUANTITY.finditer(lower)]:
+    matches = list(_FIRST_DIGIT_QUANTITY.finditer(lower))
+    if len(lower) > 400 or not _NUMBER_WORD_TOKENS.isdisjoint(_LETTERS.findall(lower)):
+        matches += _WORD_QUANTITY.finditer(lower)
+    # the positions inside a clock time or a date: one set look-up for each number
+    covered = {i for a, b in clock_spans for i in range(a, b)}
+    for m in matches:
         start = m.start()
-        if start > 0 and (lower[start - 1].isalnum() or lower[start - 1] == "."):
-            # digits inside an identifier ("h3k27m") or after a decimal point; a number
-            # read as its range's second end is a value of its own ("onc201 and 7.5 months")
-            if m.group("b") is not None and m.group("b")[0].isdigit():
-                second = (m.start("b"), Quantity(_value(m.group("b")), _unit(m.group("unit"))))
-                found.append(second)
-            continue
-        if (
-            start > 1
-            and lower[start - 1] == "-"
-            and lower[start - 2].isalpha()
-            and m.group("a")[0].isdigit()
-        ):
-            continue  # an identifier's number ("pbtc-047", "covid-19"), not a value
-        if clock_spans and any(a <= start < b for a, b in clock_spans):
+        a, b, unit_token = m.group("a", "b", "unit")
+        if start > 0:
+            before = lower[start - 1]
+            if before.isalnum() or before == ".":
+                # digits inside an identifier ("h3k27m") or after a decimal point; a number
+                # read as its range's second end is a value of its own ("onc201 and 7.5
+                # months")
+                if b is not None and b[0].isdigit():
+                    found.append((m.start("b"), Quantity(_value(b), _unit(unit_token))))
+                continue
+            if before == "-" and start > 1 and lower[start - 2].isalpha() and a[0].isdigit():
+                continue  # an identifier's number ("pbtc-047", "covid-19"), not a value
+        if start in covered:
             continue  # part of a clock time, read as one
-        unit = _unit(m.group("unit"))
-        spelled = m.group("a")[0].isalpha()
-        if spelled:
-            found += [(start, Quantity(v, unit, True)) for v in _word_values(m.group("a"))]
+        unit = _unit(unit_token)
+        if a[0].isalpha():
+            found += [(start, Quantity(v, unit, True)) for v in _word_values(a)]
         else:
-            found.append((start, Quantity(_value(m.group("a")), unit, spelled)))
-        if m.group("b") is not None:
-            found.append((start, Quantity(_value(m.group("b")), unit, m.group("b")[0].isalpha())))
+            found.append((start, Quantity(_value(a), unit, False)))
+        if b is not None:
+            found.append((start, Quantity(_value(b), unit, b[0].isalpha())))
     fractions = "half" in lower or "third" in lower or "quarter" in lower
     for m in _FRACTION.finditer(lower) if fractions else ():  # "three quarters" is 75%
         part = m.group("part") or "half"
@@ -238,6 +252,12 @@ def _quantities(text: str) -> tuple[Quantity, ...]:
 _PER_24_HOURS = re.compile(r"/\s?24\s?(?:hours?|hrs?|h)\b")
 _COMPOUND_DURATION = re.compile(
     r"(?<![\d.:])(?P<a>\d+)\s*(?P<big>hours?|hrs?|h|weeks?|wks?)\s*(?:and\s+|,\s*)?"
+    r"(?P<b>\d+)\s*(?P<small>minutes?|mins?|days?)\b"
+)
+
+# the same, with the lookbehind after the first digit, so that the engine scans for digits
+_FIRST_DIGIT_DURATION = re.compile(
+    r"(?P<a>\d(?<![\d.:]\d)\d*)\s*(?P<big>hours?|hrs?|h|weeks?|wks?)\s*(?:and\s+|,\s*)?"
     r"(?P<b>\d+)\s*(?P<small>minutes?|mins?|days?)\b"
 )
 
