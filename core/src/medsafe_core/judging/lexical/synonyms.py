@@ -5,6 +5,8 @@ Applied to tokens, in one pass: contexts can be 100 KB."""
 from __future__ import annotations
 
 from functools import lru_cache
+from itertools import pairwise
+from typing import cast
 
 from lemminflect import getAllInflections, getLemma
 
@@ -73,17 +75,73 @@ def _canonical_word(token: str) -> str:
     return str(lemmas[0])
 
 
+def _daily_dose(token: str) -> bool:
+    """'mg/m2/day': a dose, given daily (read as two tokens)."""
+    return "/" in token and token.endswith(("/day", "/d")) and "/" in token[:-2]
+
+
+# the first two words of every phrase; a one-word phrase matches only a last token (the
+# slices in `_canonical_tokens` come out short there)
+_PHRASE_PAIRS = frozenset(p[:2] for p in _SYNONYM_PHRASES if len(p) > 1)
+_PHRASE_SECONDS = {
+    start: frozenset(p[1] for p in _PHRASE_PAIRS if p[0] == start) for start in _PHRASE_STARTS
+}
+_ONE_WORD_PHRASES = frozenset(p[0] for p in _SYNONYM_PHRASES if len(p) == 1)
+_START_WORDS = {s: _canonical_word(s) for s in _PHRASE_STARTS if not _daily_dose(s)}
+_FAST: dict[str, str] = dict(_START_WORDS)
+"""`_canonical_word` of every token seen but a daily dose (of a phrase start, the word
+it is read as outside a phrase): one dict lookup a token in the common case."""
+_FAST_MAX = 262_144
+
+
 def canonical_tokens(tokens: list[str]) -> tuple[str, ...]:
     """Tokens with everyday paraphrases replaced by one canonical word."""
-    out: list[str] = []
+    try:
+        known = tuple(map(_FAST.__getitem__, tokens))
+    except KeyError:  # a token not seen yet, or a daily dose
+        return _canonical_tokens(tokens)
+    if _PHRASE_STARTS.isdisjoint(tokens) or (
+        _PHRASE_PAIRS.isdisjoint(pairwise(tokens))
+        and not (_ONE_WORD_PHRASES and tokens[-1] in _ONE_WORD_PHRASES)
+    ):
+        return known  # no phrase, no daily dose: every token is its `_canonical_word`
+    return _canonical_tokens(tokens)
+
+
+def _canonical_tokens(tokens: list[str]) -> tuple[str, ...]:
+    """`canonical_tokens` the long way: word by word where a token is a phrase start, a
+    daily dose or new, in runs of `_FAST` words between."""
+    if len(_FAST) > _FAST_MAX:
+        _FAST.clear()
+        _FAST.update(_START_WORDS)
+    get = _FAST.get
+    starts = _PHRASE_STARTS
+    known = [None if token in starts else get(token) for token in tokens]
+    out: list[str | None] = []
     i = 0
-    while i < len(tokens):
+    n = len(tokens)
+    while i < n:
+        try:
+            j = known.index(None, i)
+        except ValueError:
+            out += known[i:]
+            break
+        if j > i:
+            out += known[i:j]
+        i = j
         token = tokens[i]
-        if "/" in token and token.endswith(("/day", "/d")) and "/" in token[:-2]:
-            out += [token.rsplit("/", 1)[0], "daily"]  # "mg/m2/day": a dose, given daily
+        if _daily_dose(token):
+            out += [token.rsplit("/", 1)[0], "daily"]
             i += 1
-            continue
-        if token in _PHRASE_STARTS:
+        elif token in starts:
+            if (
+                tokens[i + 1] not in _PHRASE_SECONDS[token]
+                if i + 1 < n
+                else token not in _ONE_WORD_PHRASES
+            ):
+                out.append(_canonical_word(token))
+                i += 1
+                continue
             for size in (4, 3, 2):
                 phrase = tuple(tokens[i : i + size])
                 if phrase in _SYNONYM_PHRASES:
@@ -93,7 +151,8 @@ def canonical_tokens(tokens: list[str]) -> tuple[str, ...]:
             else:
                 out.append(_canonical_word(token))
                 i += 1
-            continue
-        out.append(_canonical_word(token))
-        i += 1
-    return tuple(out)
+        else:
+            word = _FAST[token] = _canonical_word(token)
+            out.append(word)
+            i += 1
+    return tuple(cast("list[str]", out))  # runs of `known` hold no None

@@ -41,6 +41,13 @@ _TABLE = str.maketrans(
     }
 )
 _SENTENCE_STOP = re.compile(r"[.!?;:,](?=\s|$)")
+# `_DROP` then `_SENTENCE_STOP` in one pass: after `_DROP` the only stop left is a '.',
+# and a space after it is a space or a dropped character before
+_DROP_STOP = re.compile(r"[^\w.%/+<>=\- ]|\.(?=[^\w.%/+<>=\-]|\Z)")
+# `_TABLE` then `_DROP` for ASCII text, as a bytes table
+_ASCII_TABLE = bytes(
+    32 if c < 128 and (c in _TABLE or _DROP.match(chr(c))) else c for c in range(256)
+)
 _TOKEN = re.compile(r"[^ ]+")
 _VECTOR_FROM = 4096
 """Texts of this many characters or more are indexed with numpy."""
@@ -112,7 +119,14 @@ def normalize(text: str) -> Normalized:
     lowered = text.lower()
     if len(lowered) != len(text):  # rare characters whose lower case is longer
         lowered = "".join(c.lower()[:1] or c for c in text)
-    return Normalized(_SENTENCE_STOP.sub(" ", _DROP.sub(" ", lowered.translate(_TABLE))))
+    if not lowered.isascii():
+        return Normalized(_DROP_STOP.sub(" ", lowered.translate(_TABLE)))
+    mapped = lowered.encode("ascii").translate(_ASCII_TABLE).decode("ascii")
+    if "." in mapped:
+        mapped = mapped.replace(". ", "  ")
+        if mapped[-1] == ".":
+            mapped = mapped[:-1] + " "
+    return Normalized(mapped)
 
 
 @lru_cache(maxsize=256)
@@ -129,9 +143,18 @@ def words(text: str) -> list[str]:
 @lru_cache(maxsize=8192)
 def _words(text: str) -> tuple[str, ...]:
     text = text.lower()
-    if "'" in text or "\u2019" in text:
-        text = _POSSESSIVE.sub("", text)
-    return canonical_tokens(_WORD.findall(text.translate(_WORD_TABLE)))
+    if not text.isascii():
+        if "'" in text or "\u2019" in text:
+            text = _POSSESSIVE.sub("", text)
+        return canonical_tokens(_WORD.findall(text.translate(_WORD_TABLE)))
+    # ASCII: of `_WORD_TABLE` only the quotes to drop, seldom there
+    if "'" in text:
+        text = _POSSESSIVE.sub("", text).replace("'", "")
+    if '"' in text:
+        text = text.replace('"', "")
+    if "`" in text:
+        text = text.replace("`", "")
+    return canonical_tokens(_WORD.findall(text))
 
 
 @lru_cache(maxsize=65_536)
@@ -139,29 +162,34 @@ def stem(word: str) -> str:
     """A light suffix stripper so that 'prolonged'/'prolongs'/'prolong' compare equal."""
     if len(word) <= 4 or not word.isalpha():
         return word
-    for suffix in (
-        "izations",
-        "ization",
-        "izing",
-        "ations",
-        "ation",
-        "itions",
-        "ition",
-        "ingly",
-        "ings",
-        "ing",
-        "edly",
-        "ized",
-        "izes",
-        "ize",
-        "ed",
-        "es",
-        "s",
-        "ly",
-    ):
+    if not word.endswith(_SUFFIXES):
+        return word[:-1] if word[-1] == "e" else word
+    for suffix in _SUFFIXES:
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:
             return word[: -len(suffix)]
     return word[:-1] if word.endswith("e") else word
+
+
+_SUFFIXES = (
+    "izations",
+    "ization",
+    "izing",
+    "ations",
+    "ation",
+    "itions",
+    "ition",
+    "ingly",
+    "ings",
+    "ing",
+    "edly",
+    "ized",
+    "izes",
+    "ize",
+    "ed",
+    "es",
+    "s",
+    "ly",
+)
 
 
 def content_words(text: str) -> list[str]:
@@ -171,7 +199,11 @@ def content_words(text: str) -> list[str]:
 
 @lru_cache(maxsize=8192)
 def _content_words(text: str) -> tuple[str, ...]:
-    return tuple(stem(w) for w in _words(text) if w not in STOPWORDS and w not in NEGATIONS)
+    skip = _NOT_CONTENT
+    return tuple([stem(w) for w in _words(text) if w not in skip])
+
+
+_NOT_CONTENT = STOPWORDS | NEGATIONS
 
 
 # words a faithful quote or answer may add or drop without changing a fact
