@@ -207,7 +207,7 @@ def test_durations_across_days_and_rates_from_an_amount_over_a_duration() -> Non
     assert _outcome(q, ref, proof, final.format("36.6"), context=context) == DipgOutcome.CORRECT
     assert _outcome(q, ref, proof, final.format("37.6"), context=context) != DipgOutcome.CORRECT
     q2 = "At what rate, in mmol per hour, should her magnesium sulfate run?"
-    ref2 = "2.5 mmol/h (10 mmol over 4 hours)."
+    ref2 = "2.5 mmol per hour (10 mmol over 4 hours)."
     proof2 = (
         "A serum magnesium of 0.4 to 0.69 mmol/L is replaced with 10 mmol of magnesium "
         "sulfate intravenously over 4 hours when oral replacement is not tolerated. "

@@ -162,11 +162,13 @@ def _unit(token: str | None) -> str | None:
 
 _SUPER = str.maketrans({"\u00b2": "2", "\u00b3": "3"})
 _PER_TIME_WORDS = re.compile(
-    r"\b(mcg|micrograms?|mg|milligrams?|ml|millilit(?:re|er)s?|g|grams?|units?)(/kg)?"
+    r"\b(mcg|micrograms?|mg|milligrams?|ml|millilit(?:re|er)s?|g|grams?|units?|mmol|millimoles?)"
+    r"(/kg)?"
     r"(?:\s+per\s+(kg|kilograms?))?\s+(?:per|an|a)\s+(hour|hr|minute|min)\b"
 )
 _SHORT = {"microgram": "mcg", "milligram": "mg", "gram": "g", "millilitre": "ml"}
 _SHORT |= {"milliliter": "ml", "hour": "h", "hr": "h", "minute": "min", "min": "min"}
+_SHORT |= {"millimole": "mmol"}
 
 
 def _rate_unit(m: re.Match[str]) -> str:
