@@ -142,6 +142,7 @@ HOLDOUT_DIRS = (
     "holdout9",
     "holdout10",
     "holdout11",
+    "holdout12",
 )
 
 

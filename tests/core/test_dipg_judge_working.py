@@ -243,3 +243,34 @@ def test_a_ratio_of_two_stated_values_rounded_as_written_is_derived() -> None:
     final = "No - {} times the upper limit (164 / 40), below the 5-times limit."
     assert _outcome(q, ref, proof, final.format("4.1"), context=context) == DipgOutcome.CORRECT
     assert _outcome(q, ref, proof, final.format("4.3"), context=context) != DipgOutcome.CORRECT
+
+
+def test_units_in_words_and_a_weekday_beside_a_date() -> None:
+    context = (
+        "Noradrenaline infusions are prepared at a concentration of 80 micrograms per mL. "
+        "He weighs 96 kg and receives a 30 mL/kg bolus. "
+        "Tobramycin is given for 28 days; the current cycle started on 17 January 2025."
+    )
+    q = "How much crystalloid should his bolus be?"
+    ref = "2,880 mL (30 mL/kg x 96 kg)."
+    proof = "He weighs 96 kg and receives a 30 mL/kg bolus."
+    said = "About {} litres (2,880 mL) of crystalloid."
+    assert _outcome(q, ref, proof, said.format("2.88"), context=context) == DipgOutcome.CORRECT
+    assert _outcome(q, ref, proof, said.format("2.68"), context=context) != DipgOutcome.CORRECT
+    q2 = "On what date does the current tobramycin cycle end?"
+    ref2 = "On 13 February 2025 (17 January 2025 plus 27 days)."
+    proof2 = "Tobramycin is given for 28 days; the current cycle started on 17 January 2025."
+    assert _outcome(q2, ref2, proof2, "Thu 13 Feb 2025.", context=context) == DipgOutcome.CORRECT
+    assert _outcome(q2, ref2, proof2, "Thu 14 Feb 2025.", context=context) != DipgOutcome.CORRECT
+
+
+def test_a_verb_with_to_sets_no_direction_against_the_finals_reasons() -> None:
+    context = (
+        "For a level below 0.4 mmol/L, the daily dose is increased by 200 mg. "
+        "Amira takes lithium carbonate 1000 mg once daily. Her latest level was 0.34 mmol/L."
+    )
+    q = "What should Amira's daily lithium dose become?"
+    ref = "It should be increased to 1200 mg (1000 mg plus 200 mg, as 0.34 is below 0.4 mmol/L)."
+    final = "{} mg/day (1000 mg + 200 mg, as 0.34 mmol/L is below 0.4 mmol/L)."
+    assert _outcome(q, ref, context, final.format("1,200"), context=context) == DipgOutcome.CORRECT
+    assert _outcome(q, ref, context, final.format("800"), context=context) != DipgOutcome.CORRECT

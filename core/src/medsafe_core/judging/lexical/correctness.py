@@ -88,7 +88,9 @@ def _misses_claims(final: str, final_q: list[Quantity], expected_final: str, que
     zero = [Quantity(0.0, None)] if says_none(final) else []  # "None." states a zero
     stated = [*final_q, *zero]
     clause = _answer_clause(expected_final, stated)
-    directions, said = comparisons(clause), comparisons(final)
+    # the directions in which the answer bounds its value ("fewer than 10%"), not those of
+    # its other words ("increased to 1200 mg", "when the INR is above 1.5")
+    directions, said = bound_comparisons(clause, [*exp_q, *stated]), comparisons(final)
     # "22 mg/L is above 20 mg/L" relates two stated values: the working, not a bound on
     # the answer, so only the final's own relations of values can contradict it
     relation = relates_values(clause)
@@ -107,7 +109,7 @@ def _misses_claims(final: str, final_q: list[Quantity], expected_final: str, que
     asked = {d for m in _ASKS_HOW_MUCH.finditer(question) for d in comparisons(m.group())}
     if _ASKS_DIFFERENCE.search(question) or relation:
         asked = {"less", "more"}  # "by how much did the arms differ?": any way round
-    if not bound_comparisons(clause, [*exp_q, *stated]) - asked <= said:
+    if not directions - asked <= said:
         return True  # "fewer than 10%" is not "about 10%" (unless asked "how much fewer?")
     if exp_q and not any(c.agrees(f) for c in exp_q for f in stated):
         return True

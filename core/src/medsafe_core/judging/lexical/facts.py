@@ -44,7 +44,7 @@ for canon, aliases in {
     "cm": "cm",
     "cm3": "cm3 cc",
     "mmhg": "mmhg",
-    "l": "l liter liters",
+    "l": "l liter liters litre litres",
     "unit": "unit units iu",
     "kcal": "kcal kilocalorie kilocalories",
     "kj": "kj kilojoule kilojoules",
@@ -157,7 +157,26 @@ def _unit(token: str | None) -> str | None:
     if rate != token:
         return _unit(rate)
     # an unlisted compound unit ("iu/kg") still has to match; other words are not units
-    return token if "/" in token and not token[0].isdigit() else None
+    if "/" not in token or token[0].isdigit():
+        return None
+    amount, _, per = token.partition("/")
+    return f"{_AMOUNT_SHORT.get(amount, amount)}/{per}"  # "µg/g" is "mcg/g"
+
+
+_AMOUNT_SHORT = {"\u00b5g": "mcg", "\u03bcg": "mcg", "ug": "mcg", "microgram": "mcg"}
+_AMOUNT_SHORT |= {"micrograms": "mcg", "milligram": "mg", "milligrams": "mg"}
+_PER_AMOUNT = re.compile(
+    r"\b(mcg|micrograms?|mg|milligrams?)\s+per\s+"
+    r"(ml|millilit(?:re|er)s?|dl|decilit(?:re|er)s?|l|lit(?:re|er)s?|g|grams?)\b"
+)
+_PER_SHORT = {"millilitre": "ml", "milliliter": "ml", "decilitre": "dl", "deciliter": "dl"}
+_PER_SHORT |= {"litre": "l", "liter": "l", "gram": "g"}
+
+
+def _per_amount(m: re.Match[str]) -> str:
+    amount, per = m.group(1).rstrip("s"), m.group(2).rstrip("s")
+    amount = _AMOUNT_SHORT.get(amount, _PER_SHORT.get(amount, amount))
+    return f"{amount}/{_PER_SHORT.get(per, per)}"
 
 
 _SUPER = str.maketrans({"\u00b2": "2", "\u00b3": "3"})
@@ -208,6 +227,9 @@ def _quantities(text: str) -> tuple[Quantity, ...]:
         lower = _FIRST_DIGIT_DURATION.sub(_one_duration, lower)
     if " per " in lower:  # "milligrams per square metre" is "mg/m2"
         lower = _PER_UNIT.sub(lambda m: _PER_UNIT_FORMS[m.group(2)], lower)
+        # "80 micrograms per mL" is a concentration, "15 micrograms per gram" a content
+        # (not "20 mmol per litre" of fluid: "20 mmol KCl per litre" says the same amount)
+        lower = _PER_AMOUNT.sub(_per_amount, lower)
     if " per " in lower or " an hour" in lower or " a minute" in lower:
         lower = _PER_TIME_WORDS.sub(_rate_unit, lower)  # "2 mg per kg per hour": "mg/kg/h"
     points, clock_spans = clock_times(lower)

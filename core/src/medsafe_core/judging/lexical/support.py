@@ -22,7 +22,7 @@ from medsafe_core.judging.lexical.text import (
     stem,
     words,
 )
-from medsafe_core.judging.lexical.timepoints import MONTH_WORDS
+from medsafe_core.judging.lexical.timepoints import MONTH_WORDS, WEEKDAY_WORDS
 from medsafe_core.judging.lexical.units import dimension
 from medsafe_core.judging.lexical.verdicts import (
     ANSWER_VOCAB,
@@ -260,6 +260,7 @@ def _supported_by(
         w
         for w in added
         if not (has_word_form(w, set(ev.stems)) or ev.knows_entity(w) or unit_word(w))
+        and w not in WEEKDAY_WORDS  # "Fri 14 Feb": the weekday of a date, judged as one
     )
     if added and len(missing) > 0.4 * len(added):
         shown = ", ".join(missing[:3])

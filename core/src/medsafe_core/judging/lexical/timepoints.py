@@ -37,6 +37,9 @@ _MONTH_ABBREVIATIONS = (
 
 MONTH_WORDS = frozenset(_MONTH_NAMES) | frozenset(_MONTH_ABBREVIATIONS)
 """Month names and abbreviations: parts of dates, judged as values, not as words."""
+_WEEKDAYS = "monday tuesday wednesday thursday friday saturday sunday".split()
+WEEKDAY_WORDS = frozenset(_WEEKDAYS) | frozenset(d[:3] for d in _WEEKDAYS)
+"""Weekday names and abbreviations: "Fri 14 Feb 2025" names the date's weekday."""
 
 
 _MONTH_SCAN = re.compile("|".join(_MONTH_ABBREVIATIONS))
