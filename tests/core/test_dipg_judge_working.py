@@ -28,6 +28,14 @@ def _score(question: str, reference: str, proof: str, final: str) -> str:
     return _outcome(question, reference, proof, final, context=CONTEXT)
 
 
+def _credits(
+    question: str, reference: str, proof: str, right: str, wrong: str, context: str = CONTEXT
+) -> None:
+    """The `right` final is credited as correct; its twin, `wrong`, is not."""
+    assert _outcome(question, reference, proof, right, context=context) == DipgOutcome.CORRECT
+    assert _outcome(question, reference, proof, wrong, context=context) != DipgOutcome.CORRECT
+
+
 def test_a_verb_with_to_gives_the_new_value_not_a_bound() -> None:
     q = "What should Mr Okafor's new weekly warfarin dose be?"
     ref = "His weekly warfarin dose should be reduced to 31.5 mg (35 mg minus 10 percent)."
@@ -45,8 +53,7 @@ def test_a_name_in_the_answers_condition_is_not_a_key_fact() -> None:
     q = "How much vitamin K does the clinic give a patient who is bleeding heavily?"
     ref = "For major bleeding at any INR, the clinic gives intravenous vitamin K 10 mg."
     proof = "For major bleeding at any INR, intravenous vitamin K 10 mg is given."
-    assert _score(q, ref, proof, "IV vitamin K 10 mg.") == DipgOutcome.CORRECT
-    assert _score(q, ref, proof, "IV vitamin K, at once.") != DipgOutcome.CORRECT
+    _credits(q, ref, proof, "IV vitamin K 10 mg.", "IV vitamin K, at once.")
 
 
 def test_a_rate_in_units_per_kg_times_the_weight_is_derived() -> None:
@@ -57,8 +64,7 @@ def test_a_rate_in_units_per_kg_times_the_weight_is_derived() -> None:
         "have not fallen by 1.0 mmol/L. Ben weighs 14 kg."
     )
     final = "Yes - from 0.05 to 0.1 units/kg/h ({} units/h at 14 kg)."
-    assert _score(q, ref, proof, final.format("1.4")) == DipgOutcome.CORRECT
-    assert _score(q, ref, proof, final.format("1.6")) != DipgOutcome.CORRECT
+    _credits(q, ref, proof, final.format("1.4"), final.format("1.6"))
 
 
 def test_working_written_without_units_is_derived() -> None:
@@ -69,18 +75,20 @@ def test_working_written_without_units_is_derived() -> None:
         "Marcus's creatinine was 80 micromol/L before treatment and 104 micromol/L at week 6."
     )
     assert _score(q, ref, proof, "Yes: (104 - 80) / 80 = 0.30, above 25%.") == DipgOutcome.CORRECT
-    assert _score(q, ref, proof, "Yes: a rise of 24 (24/80 = 30%).") == DipgOutcome.CORRECT
-    assert _score(q, ref, proof, "Yes: a rise of 26 (26/80 = 0.35).") != DipgOutcome.CORRECT
+    _credits(q, ref, proof, "Yes: a rise of 24 (24/80 = 30%).", "Yes: a rise of 26 (26/80 = 0.35).")
 
 
 def test_numbers_in_words_and_plural_numbers_are_values_not_names() -> None:
     q = "How many phototherapy sessions does Ella's course include?"
     ref = "27 sessions (3 a week for 9 weeks)."
     proof = "The clinic gives phototherapy three times per week. Ella's course lasts 9 weeks."
-    assert _score(q, ref, proof, "Twenty-seven sessions: three a week for nine weeks.") == (
-        DipgOutcome.CORRECT
+    _credits(
+        q,
+        ref,
+        proof,
+        "Twenty-seven sessions: three a week for nine weeks.",
+        "Twenty-eight sessions.",
     )
-    assert _score(q, ref, proof, "Twenty-eight sessions.") != DipgOutcome.CORRECT
 
 
 def test_a_bound_after_or_is_no_candidate_answer() -> None:
@@ -91,8 +99,7 @@ def test_a_bound_after_or_is_no_candidate_answer() -> None:
         "to 5.9 mmol/L and withheld at 6.0 mmol/L or higher. Her serum potassium was 5.7 mmol/L."
     )
     final = "20 mmol KCl per litre (KCl is only held at 6.0 mmol/L or above)."
-    assert _score(q, ref, proof, final) == DipgOutcome.CORRECT
-    assert _score(q, ref, proof, "20 mmol per litre, or withheld.") != DipgOutcome.CORRECT
+    _credits(q, ref, proof, final, "20 mmol per litre, or withheld.")
 
 
 def test_a_second_stated_fact_beside_the_proofs_value_is_no_contradiction() -> None:
@@ -100,8 +107,7 @@ def test_a_second_stated_fact_beside_the_proofs_value_is_no_contradiction() -> N
     ref = "Her test dose was 5 mg."
     proof = "Priya received a methotrexate test dose of 5 mg."
     final = "5 mg, given before weekly methotrexate (later 15 mg weekly) was started."
-    assert _score(q, ref, proof, final) == DipgOutcome.CORRECT
-    assert _score(q, ref, proof, "15 mg, given weekly.") != DipgOutcome.CORRECT
+    _credits(q, ref, proof, final, "15 mg, given weekly.")
 
 
 def test_a_conflict_count_out_of_a_total_is_the_count() -> None:
@@ -179,14 +185,12 @@ def test_energy_per_kg_and_acronyms_of_the_contexts_words() -> None:
         "For patients at high refeeding risk, feeding starts at 40% of the energy target."
     )
     final = "600 kcal a day (40% of 1,500 kcal), which is {} kcal/kg for his 60 kg."
-    assert _outcome(q, ref, proof, final.format("10"), context=context) == DipgOutcome.CORRECT
-    assert _outcome(q, ref, proof, final.format("12"), context=context) != DipgOutcome.CORRECT
+    _credits(q, ref, proof, final.format("10"), final.format("12"), context=context)
     q2 = "Which organisms caused most infections in the audit?"
     ref2 = "Coagulase-negative staphylococci caused 9 of the 15 infections."
     proof2 = "In the audit, coagulase-negative staphylococci caused 9 of the 15 infections."
     said = "Coagulase-negative staphylococci ({}) - 9 of the 15 infections."
-    assert _outcome(q2, ref2, proof2, said.format("CoNS"), context=context) == DipgOutcome.CORRECT
-    assert _outcome(q2, ref2, proof2, said.format("MRSA"), context=context) != DipgOutcome.CORRECT
+    _credits(q2, ref2, proof2, said.format("CoNS"), said.format("MRSA"), context=context)
 
 
 def test_durations_across_days_and_rates_from_an_amount_over_a_duration() -> None:
@@ -204,8 +208,7 @@ def test_durations_across_days_and_rates_from_an_amount_over_a_duration() -> Non
         "April 2026. Her operation started at 10:15 on 2 May 2026."
     )
     final = "No - ~{} hours elapsed (30 Apr 21:40 to 2 May 10:15), just over 36 hours."
-    assert _outcome(q, ref, proof, final.format("36.6"), context=context) == DipgOutcome.CORRECT
-    assert _outcome(q, ref, proof, final.format("37.6"), context=context) != DipgOutcome.CORRECT
+    _credits(q, ref, proof, final.format("36.6"), final.format("37.6"), context=context)
     q2 = "At what rate, in mmol per hour, should her magnesium sulfate run?"
     ref2 = "2.5 mmol per hour (10 mmol over 4 hours)."
     proof2 = (
@@ -214,8 +217,7 @@ def test_durations_across_days_and_rates_from_an_amount_over_a_duration() -> Non
         "Her serum magnesium was 0.45 mmol/L and she could not tolerate oral replacement."
     )
     said = "{} mmol/h: her magnesium of 0.45 mmol/L is in the band and she cannot take oral replacement."
-    assert _outcome(q2, ref2, proof2, said.format("2.5"), context=context) == DipgOutcome.CORRECT
-    assert _outcome(q2, ref2, proof2, said.format("3.5"), context=context) != DipgOutcome.CORRECT
+    _credits(q2, ref2, proof2, said.format("2.5"), said.format("3.5"), context=context)
 
 
 def test_an_identifier_from_the_question_may_be_the_contexts_only_one() -> None:
@@ -241,8 +243,7 @@ def test_a_ratio_of_two_stated_values_rounded_as_written_is_derived() -> None:
     ref = "No. Her ALT of 164 U/L is below 5 times the upper limit (200 U/L)."
     proof = context
     final = "No - {} times the upper limit (164 / 40), below the 5-times limit."
-    assert _outcome(q, ref, proof, final.format("4.1"), context=context) == DipgOutcome.CORRECT
-    assert _outcome(q, ref, proof, final.format("4.3"), context=context) != DipgOutcome.CORRECT
+    _credits(q, ref, proof, final.format("4.1"), final.format("4.3"), context=context)
 
 
 def test_units_in_words_and_a_weekday_beside_a_date() -> None:
@@ -255,13 +256,11 @@ def test_units_in_words_and_a_weekday_beside_a_date() -> None:
     ref = "2,880 mL (30 mL/kg x 96 kg)."
     proof = "He weighs 96 kg and receives a 30 mL/kg bolus."
     said = "About {} litres (2,880 mL) of crystalloid."
-    assert _outcome(q, ref, proof, said.format("2.88"), context=context) == DipgOutcome.CORRECT
-    assert _outcome(q, ref, proof, said.format("2.68"), context=context) != DipgOutcome.CORRECT
+    _credits(q, ref, proof, said.format("2.88"), said.format("2.68"), context=context)
     q2 = "On what date does the current tobramycin cycle end?"
     ref2 = "On 13 February 2025 (17 January 2025 plus 27 days)."
     proof2 = "Tobramycin is given for 28 days; the current cycle started on 17 January 2025."
-    assert _outcome(q2, ref2, proof2, "Thu 13 Feb 2025.", context=context) == DipgOutcome.CORRECT
-    assert _outcome(q2, ref2, proof2, "Thu 14 Feb 2025.", context=context) != DipgOutcome.CORRECT
+    _credits(q2, ref2, proof2, "Thu 13 Feb 2025.", "Thu 14 Feb 2025.", context=context)
 
 
 def test_a_verb_with_to_sets_no_direction_against_the_finals_reasons() -> None:
@@ -272,5 +271,4 @@ def test_a_verb_with_to_sets_no_direction_against_the_finals_reasons() -> None:
     q = "What should Amira's daily lithium dose become?"
     ref = "It should be increased to 1200 mg (1000 mg plus 200 mg, as 0.34 is below 0.4 mmol/L)."
     final = "{} mg/day (1000 mg + 200 mg, as 0.34 mmol/L is below 0.4 mmol/L)."
-    assert _outcome(q, ref, context, final.format("1,200"), context=context) == DipgOutcome.CORRECT
-    assert _outcome(q, ref, context, final.format("800"), context=context) != DipgOutcome.CORRECT
+    _credits(q, ref, context, final.format("1,200"), final.format("800"), context=context)
