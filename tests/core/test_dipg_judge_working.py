@@ -272,3 +272,10 @@ def test_a_verb_with_to_sets_no_direction_against_the_finals_reasons() -> None:
     ref = "It should be increased to 1200 mg (1000 mg plus 200 mg, as 0.34 is below 0.4 mmol/L)."
     final = "{} mg/day (1000 mg + 200 mg, as 0.34 mmol/L is below 0.4 mmol/L)."
     _credits(q, ref, context, final.format("1,200"), final.format("800"), context=context)
+
+
+def test_a_weekday_beside_a_dated_day_must_be_that_days() -> None:
+    context = "Tobramycin is given for 28 days; the current cycle started on 17 January 2025."
+    q = "On what date does the current tobramycin cycle end?"
+    ref = "On 13 February 2025 (17 January 2025 plus 27 days)."
+    _credits(q, ref, context, "Thu 13 Feb 2025.", "Fri 13 Feb 2025.", context=context)

@@ -4,6 +4,7 @@ their digits are not read again as plain numbers)."""
 from __future__ import annotations
 
 import re
+from datetime import date
 
 Found = tuple[list[tuple[int, float, str | None]], list[tuple[int, int]]]
 
@@ -180,3 +181,34 @@ def dates(lower: str) -> Found:
         if year:  # the year stays a number of its own ("in 2026")
             found.append((m.start(), float(year), None))
     return found, spans
+
+
+_DAY_NAME = r"(?P<{g}>mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?"
+_DATED_WEEKDAY = re.compile(
+    rf"\b{_DAY_NAME.format(g='w1')},?\s+(?P<d1>[0-3]?\d)(?:st|nd|rd|th)?\s+{_MONTH.format(g='m1')}"
+    rf",?\s+(?P<y1>(?:19|20)\d\d)\b"
+    rf"|\b(?P<d2>[0-3]?\d)(?:st|nd|rd|th)?\s+{_MONTH.format(g='m2')},?\s+(?P<y2>(?:19|20)\d\d)"
+    rf"\s*(?:\(|,)\s*(?:a\s+)?{_DAY_NAME.format(g='w2')}\b",
+    re.IGNORECASE,
+)
+
+
+def wrong_weekday(text: str) -> tuple[str, int, int] | None:
+    """A weekday named beside a dated day of the calendar that is another weekday ("Fri
+    13 Feb 2025": a Thursday), with its span; None when every such weekday is right."""
+    for m in _DATED_WEEKDAY.finditer(text):
+        said = (m.group("w1") or m.group("w2")).lower()
+        name = (m.group("m1") or m.group("m2")).lower()[:3]
+        month = 1 + [x[:3] for x in _MONTHS].index(name)
+        day, year = int(m.group("d1") or m.group("d2")), int(m.group("y1") or m.group("y2"))
+        try:
+            weekday = date(year, month, day).weekday()
+        except ValueError:
+            continue  # an impossible date is judged as a value
+        if _WEEKDAYS[weekday][:3] != said:
+            named = next(d for d in _WEEKDAYS if d.startswith(said))
+            day_text = f"{day} {_MONTHS[month - 1].title()} {year}"
+            actual = _WEEKDAYS[weekday].title()
+            why = f"the final answer makes {day_text} a {named.title()}; it is a {actual}"
+            return why, m.start(), m.end()
+    return None

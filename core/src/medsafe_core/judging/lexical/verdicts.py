@@ -24,6 +24,7 @@ from medsafe_core.judging.lexical.text import (
     stem,
     words,
 )
+from medsafe_core.judging.lexical.timepoints import wrong_weekday
 
 # words an answer may use without the context using them
 ANSWER_VOCAB = LEXICON.word_set("judgments.answer_vocab")
@@ -165,6 +166,9 @@ def unsupported_claim(
     context never uses. A `reference` (the task's expected answer, a derivation from the
     context its author vouches for) supports the values and words it states."""
     ctx, qu = text_facts(context), text_facts(question)
+    weekday = wrong_weekday(final)  # "Fri 13 Feb 2025": the calendar says Thursday
+    if weekday is not None:
+        return Verdict(False, weekday[0], weekday[1:], "facts")
     sources = (ctx, qu, text_facts(reference)) if reference else (ctx, qu)
     missing_fact = unbacked(final, sources, "the context does not support")
     if not missing_fact.ok:
