@@ -279,3 +279,54 @@ def test_a_weekday_beside_a_dated_day_must_be_that_days() -> None:
     q = "On what date does the current tobramycin cycle end?"
     ref = "On 13 February 2025 (17 January 2025 plus 27 days)."
     _credits(q, ref, context, "Thu 13 Feb 2025.", "Fri 13 Feb 2025.", context=context)
+
+
+def test_facts_of_another_patient_and_a_second_band_after_or_are_not_credited() -> None:
+    context = (
+        "A cycle goes ahead if the neutrophil count is at least 1.0 x 10^9/L. "
+        "Maya's neutrophil count was 1.2 x 10^9/L. Noah's neutrophil count was 0.7 x 10^9/L. "
+        "The clinic classifies an ABPI of 0.5 to below 0.9 as mild to moderate arterial "
+        "disease and below 0.5 as severe arterial disease. Tomasz's ABPI was 0.70."
+    )
+    q = "Can Maya's next cycle go ahead?"
+    ref = "Yes. Maya's neutrophil count of 1.2 x 10^9/L is at least 1.0 x 10^9/L."
+    rule = "A cycle goes ahead if the neutrophil count is at least 1.0 x 10^9/L."
+    final = "Yes - Maya's count of 1.2 x 10^9/L is above the limit."
+    right = _outcome(
+        q, ref, f"{rule} Maya's neutrophil count was 1.2 x 10^9/L.", final, context=context
+    )
+    other = f"{rule} Noah's neutrophil count was 0.7 x 10^9/L."
+    assert right == DipgOutcome.CORRECT
+    assert _outcome(q, ref, other, final, context=context) != DipgOutcome.CORRECT
+    q2 = "Which ABPI band is Tomasz in?"
+    ref2 = "Mild to moderate arterial disease (0.70 is 0.5 to below 0.9)."
+    proof2 = context.split("10^9/L. ", 2)[-1]
+    said = "Tomasz's ABPI of 0.70 is in the mild to moderate arterial disease band{}."
+    _credits(
+        q2,
+        ref2,
+        proof2,
+        said.format(""),
+        said.format(" or the severe arterial disease band"),
+        context=context,
+    )
+
+
+def test_a_test_that_showed_no_evidence_of_a_finding_does_not_abstain() -> None:
+    context = (
+        "A probe-to-bone test at the first visit was negative. An X-ray of the foot was taken."
+    )
+    q = "What did the X-ray of the foot show?"
+    ref = "The provided context does not contain the result of the X-ray."
+
+    def outcome(final: str) -> str:
+        return _outcome(
+            q, ref, "", final, context=context, category="abstain", kind=AnswerKind.ABSTAIN
+        )
+
+    assert outcome("The X-ray result is not reported in the context.") == (
+        DipgOutcome.CORRECT_ABSTENTION
+    )
+    assert (
+        outcome("The X-ray showed no evidence of osteomyelitis.") == DipgOutcome.MISSED_ABSTENTION
+    )

@@ -300,6 +300,12 @@ def _offers_alternative(final: str, expected_final: str, question: str, context:
             continue  # "6.0 mmol/L or above", "or more": a bound, not a candidate
         if words_ and all(w not in known and w in context_words for w in words_):
             return m.group(1).strip()
+        # "the mild to moderate band or the severe band": the same kind of thing, told
+        # apart by a word of the context the answer does not use
+        before = set(content_words(final[: m.start()].rsplit(",", 1)[-1]))
+        new = [w for w in words_ if w not in known and w not in before and w in context_words]
+        if new and len(set(words_) & before) >= 2:
+            return m.group(1).strip()
     return ""
 
 

@@ -69,9 +69,27 @@ def says_abstain(text: str, question: str = "") -> bool:
     if says_conflict(text):
         return False
     text = _unhedged(text)
-    if _ABSTAIN.search(text):
+    if _abstains(text):
         return True
     return not asks_yes_no(question) and bool(_ABSTAIN_UNLESS_POLAR.search(text))
+
+
+# "The X-ray showed no evidence of osteomyelitis": a finding, not a lack of evidence
+_FINDING = re.compile(
+    r"\b(?:show(?:s|ed|n)?|reveal(?:s|ed)?|found|demonstrat(?:es|ed)|confirm(?:s|ed))\s+$",
+    re.IGNORECASE,
+)
+
+
+def _abstains(text: str) -> bool:
+    """An abstention cue that is not a test's finding ("showed no evidence of ...")."""
+    while True:
+        m = _ABSTAIN.search(text)
+        if m is None:
+            return False
+        if not _FINDING.search(text, 0, m.start()):
+            return True
+        text = text[m.end() :]
 
 
 _CONTRAST = LEXICON.pattern("cues.contrast")

@@ -152,9 +152,9 @@ def _ratio(q: Quantity, pool: Sequence[Quantity]) -> str | None:
         return None
     scale = 100.0 if q.unit == "%" else 1.0
     slack = _rounding(Quantity(q.value, None))
-    by_unit: dict[str | None, list[float]] = {}
-    for p in pool:
-        if p.unit not in _POINTS and p.unit != "%" and not _is_year(p) and p.value > 0:
+    by_unit: dict[str, list[float]] = {}
+    for p in pool:  # measured values: ratios of bare numbers (thresholds) match by chance
+        if p.unit is not None and p.unit not in _POINTS and p.unit != "%" and p.value > 0:
             by_unit.setdefault(p.unit, []).append(_base(p))
     for values in by_unit.values():
         for a, b in combinations(dict.fromkeys(values[:_MAX_OPERANDS]), 2):
@@ -174,7 +174,9 @@ def derivation(q: Quantity, pool: Sequence[Quantity], *, loose: bool = True) -> 
     key, want, slack = _key(q), _base(q), _rounding(q)
     if key is None and not _is_year(q):  # counts: "84 discharged, 71 with a plan" -> 13
         counted = [p for p in pool if p.unit is None and not p.spelled and not _is_year(p)]
-        for a, b in combinations(counted[:_MAX_OPERANDS], 2):
+        # whole numbers: sums of decimals ("1.3 - 0.5" for an ABPI of 0.8) match by chance
+        whole = q.value == int(q.value)
+        for a, b in combinations(counted[:_MAX_OPERANDS] if whole else (), 2):
             if _close(a.value + b.value, want) or _close(abs(a.value - b.value), want):
                 return f"sum or difference of {a} and {b}"
         worked = _bare_working(q, pool) or _ratio(q, pool)

@@ -77,6 +77,10 @@ def supports(
     task's author vouches for: a value the final derives (a total, a time, a converted
     dose) that the reference states too is supported, code 'reference'. It never
     rescues a final whose values the proof states otherwise."""
+    other = _other_person(final, evidence, question)
+    if other:
+        why = f"the proof is about {other}, not the patient the answer is about"
+        return Verdict(False, why, (0, len(final)), "facts")
     verdict = _supported_by(final, evidence, question, context)
     if verdict.ok or not context:
         return verdict
@@ -95,6 +99,25 @@ def supports(
         why = "the context, not only the proof, states what the answer says"
         return Verdict(True, why, None, "context")
     return verdict
+
+
+# a person's possessive ("Maya's"), not a saint's ("St Brigid's Hospice") or a day's
+_POSSESSOR = re.compile(r"(?<!\bSt )(?<!\bSt\. )(?<!\bSaint )\b([A-Z][a-z]+)(?:'s|\u2019s)\b")
+
+
+def _people(text: str) -> set[str]:
+    return {
+        name
+        for name in _POSSESSOR.findall(text)
+        if name.lower() not in MONTH_WORDS and name.lower() not in WEEKDAY_WORDS
+    }
+
+
+def _other_person(final: str, evidence: str, question: str) -> str:
+    """The person whose facts the proof gives when the question and the answer are about
+    someone else ("Maya's cycle 3" answered from "Noah's neutrophil count"), else ''."""
+    asked, named = _people(question) | _people(final), _people(evidence)
+    return sorted(named)[0] if asked and named and asked.isdisjoint(named) else ""
 
 
 def _reasons_as_reference(
