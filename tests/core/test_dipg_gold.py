@@ -143,6 +143,7 @@ HOLDOUT_DIRS = (
     "holdout10",
     "holdout11",
     "holdout12",
+    "holdout13",
 )
 
 
