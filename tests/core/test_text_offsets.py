@@ -21,3 +21,18 @@ def test_every_character_of_the_normalized_text_maps_back_to_itself(length: int)
     if norm.text:
         start, end = norm.span(0, len(norm.text))
         assert norm.mapped[start:end].split() == norm.text.split()
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_a_found_quote_has_the_offsets_of_its_first_occurrence(seed: int) -> None:
+    rng = random.Random(seed)
+    words = ["dose", "was", "5", "mg", "not", "given", "on", "day", "2.5", "-"]
+    context = "".join(rng.choice(words) + rng.choice([" ", "  ", "\n", " , "]) for _ in range(400))
+    norm = normalize(context)
+    tokens = norm.text.split(" ")
+    for _ in range(200):
+        i = rng.randrange(len(tokens))
+        needle = normalize(" ".join(tokens[i : i + rng.randint(1, 4)]))
+        found = norm.find(needle)
+        first = f" {norm.text} ".index(f" {needle.text} ")  # its first whole-token place
+        assert found == norm.span(first, first + len(needle.text))

@@ -8,6 +8,7 @@ handover note (Source C): ... . He was then prescribed ...")."""
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 
 from medsafe_core.judging.lexical.facts import quantities, text_facts
 from medsafe_core.judging.lexical.paraphrase import sentence_spans
@@ -20,6 +21,10 @@ _NOTE = re.compile(
     r"|^\s*source\s+[a-z]\s*(?:\((?P<about>[^()]{1,60})\)\s*)?(?::|\s[-\u2013\u2014])\s*",
     re.IGNORECASE,
 )
+
+
+def _end(span: tuple[int, int]) -> int:
+    return span[1]
 
 
 def without_labels(text: str) -> tuple[str, frozenset[str]]:
@@ -36,7 +41,12 @@ def label_problem(labels: frozenset[str], context: str, cs: int, ce: int, text: 
     if not labels or cs < 0:
         return ""
     spans = sentence_spans(context)
-    named = {m.upper() for s, e in spans if s < ce and e > cs for m in _LABEL.findall(context[s:e])}
+    named: set[str] = set()
+    # the sentences overlapping [cs, ce): spans are in order and do not overlap
+    for s, e in spans[bisect_right(spans, cs, key=_end) :]:
+        if s >= ce:
+            break
+        named.update(m.upper() for m in _LABEL.findall(context[s:e]))
     missing = sorted(labels - named) if named else []
     if missing:
         return f"names Source {missing[0]}, which the aligned context does not"

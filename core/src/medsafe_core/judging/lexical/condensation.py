@@ -22,9 +22,9 @@ from typing import NamedTuple
 from rapidfuzz.distance import LCSseq
 
 from medsafe_core.judging.lexical.facts import (
+    Quantity,
     comparisons,
     entities,
-    in_order,
     negation_count,
     quantities,
     text_facts,
@@ -134,19 +134,27 @@ def _restated(piece: str, context: str, spans: tuple[tuple[int, int], ...]) -> _
     same negation; no comparison the sentence lacks; most of its words."""
     seg_q, seg_e = quantities(piece), entities(piece)
     stems = tuple(w for w in content_words(piece) if not (w[:1].isdigit() or unit_word(w)))
+    negations = negation_count(piece)
+    compared = comparisons(piece)
+    agree = _Agreement(seg_q)
     best: tuple[int, int, _Clause] | None = None
     for i, (start, end) in enumerate(spans):
         window = context[start:end]
         facts = text_facts(window)
-        referent = _last_named(context, spans[:i]) if _PRONOUN.search(window) else set()
-        if not all(facts.knows_entity(e) or e in referent for e in seg_e):
-            continue  # a name must be the sentence's, or the one its pronoun refers to
-        if not in_order(seg_q, quantities(window)):
+        # the cheap checks first; the referent of a pronoun only when it is needed
+        referent: set[str] | None = None
+        if seg_e and not all(facts.knows_entity(e) for e in seg_e):
+            referent = _last_named(context, spans[:i]) if _PRONOUN.search(window) else set()
+            if not all(facts.knows_entity(e) or e in referent for e in seg_e):
+                continue  # a name must be the sentence's, or the one its pronoun refers to
+        if seg_q and not agree.in_order(quantities(window)):
             continue
-        if negation_count(window) != negation_count(piece):
+        if negation_count(window) != negations:
             continue
-        if comparisons(piece) - comparisons(window):
+        if compared and compared - comparisons(window):
             continue
+        if referent is None:
+            referent = _last_named(context, spans[:i]) if _PRONOUN.search(window) else set()
         named = {stem(e) for e in referent} | (_TITLES if referent else set())
         found = sum(
             has_word_form(w, facts.stems) or w in named or facts.knows_entity(w) for w in stems
@@ -161,6 +169,39 @@ def _restated(piece: str, context: str, spans: tuple[tuple[int, int], ...]) -> _
         if best is None or (found, start - end) > best[:2]:
             best = (found, start - end, _Clause(start, end, stems, found == len(stems)))
     return best[2] if best else None
+
+
+class _Agreement:
+    """`facts.in_order` of one clause's values against many sentences' values, with
+    `Quantity.agrees` remembered (a long context states the same values many times)."""
+
+    __slots__ = ("_by_unit", "_known")
+
+    def __init__(self, said: list[Quantity]) -> None:
+        by_unit: dict[str | None, list[Quantity]] = {}
+        for q in said:
+            by_unit.setdefault(q.unit, []).append(q)
+        self._by_unit = list(by_unit.values())
+        self._known: dict[tuple[Quantity, Quantity], bool] = {}
+
+    def _agrees(self, q: Quantity, x: Quantity) -> bool:
+        key = (q, x)
+        found = self._known.get(key)
+        if found is None:
+            found = self._known[key] = q.agrees(x)
+        return found
+
+    def in_order(self, stated: list[Quantity]) -> bool:
+        """`in_order(said, stated)`."""
+        n = len(stated)
+        for group in self._by_unit:
+            pos = 0
+            for q in group:
+                at = next((i for i in range(pos, n) if self._agrees(q, stated[i])), None)
+                if at is None:
+                    return False
+                pos = at + 1
+        return True
 
 
 _TITLES = frozenset({"mr", "mrs", "ms", "miss", "dr"})

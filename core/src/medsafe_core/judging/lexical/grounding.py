@@ -219,7 +219,6 @@ def _ground(text: str, start: int, context: str, ctx: Normalized) -> SegmentMatc
             reason = "the quote leaves out the negation in front of it in the context"
         return SegmentMatch(start, start + len(text), text, cs, ce, 100.0, not reason, reason)
     score, ns, ne = _align(seg, ctx)
-    cs, ce = ctx.span(ns, ne) if ns >= 0 else (-1, -1)
     if ns < 0 or score < GROUNDING_THRESHOLD:
         found = paraphrased(text, context)
         if found is None or not found.sure:  # a clause-by-clause reading may be sure
@@ -233,9 +232,11 @@ def _ground(text: str, start: int, context: str, ctx: Normalized) -> SegmentMatc
             )
         if ns < 0:
             reason = "no similar span in the context"
-        else:
-            reason = f"best matching context span is only {score:.0f}% similar"
+            return SegmentMatch(start, start + len(text), text, -1, -1, score, False, reason)
+        reason = f"best matching context span is only {score:.0f}% similar"
+        cs, ce = ctx.span(ns, ne)
         return SegmentMatch(start, start + len(text), text, cs, ce, score, False, reason)
+    cs, ce = ctx.span(ns, ne)
     # the window is as long as the segment; a quote that drops words spans more context
     margin = max(12, len(text) - (ce - cs) + 12)
     ws, we = max(0, cs - margin), min(len(context), ce + margin)

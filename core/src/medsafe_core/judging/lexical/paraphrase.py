@@ -60,6 +60,9 @@ def paraphrased(segment: str, context: str) -> Paraphrase | None:
     if not (seg_q or seg_e) or len(seg_words) < 4:
         return None  # nothing checkable: a paraphrase must carry a value or a name
     best: tuple[float, int, int] | None = None
+    negations = negation_count(segment)
+    ordered = content_words(segment)  # reworded, not shuffled: most words keep their order
+    compared = comparisons(segment)
     digits = _DIGITS.findall(segment)  # a cheap first cut: the numbers as written
     for start, end in sentence_spans(context):
         window = context[start:end]
@@ -71,12 +74,11 @@ def paraphrased(segment: str, context: str) -> Paraphrase | None:
         if not all(facts.knows_entity(e) for e in seg_e):
             continue
         shared = sum(has_word_form(w, facts.stems) for w in seg_words) / len(seg_words)
-        if shared < _SHARED or negation_count(window) != negation_count(segment):
+        if shared < _SHARED or negation_count(window) != negations:
             continue
-        ordered = content_words(segment)  # reworded, not shuffled: most words keep their order
         if LCSseq.similarity(ordered, content_words(window)) < _ORDER * len(ordered):
             continue
-        if comparisons(segment) - comparisons(window):
+        if compared and compared - comparisons(window):
             continue
         if (
             best is None

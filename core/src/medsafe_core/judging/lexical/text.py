@@ -100,7 +100,10 @@ class Normalized:
         return self.to_original(start), self.to_original(end - 1) + 1
 
     def find(self, other: Normalized) -> tuple[int, int] | None:
-        """Original offsets where `other` occurs token for token, or None."""
+        """Original offsets where `other` occurs token for token, or None. Found in `text`,
+        then located in `mapped` directly (whose runs of spaces are not collapsed: the
+        first occurrence in one is the first in the other, and starts no earlier in
+        `mapped`), so that a found quote does not index every token of a long context."""
         needle, hay = other.text, self.text
         if not needle:
             return None
@@ -108,8 +111,32 @@ class Normalized:
         while idx >= 0:
             end = idx + len(needle)
             if (idx == 0 or hay[idx - 1] == " ") and (end == len(hay) or hay[end] == " "):
-                return self.span(idx, end)
+                return self._in_mapped(needle.split(" "), idx) or self.span(idx, end)
             idx = hay.find(needle, idx + 1)
+        return None
+
+    def _in_mapped(self, tokens: list[str], start: int) -> tuple[int, int] | None:
+        """Offsets in `mapped` of the first run of `tokens` (separated by spaces) at or
+        after `start`; None if there is none (a separator other than a space)."""
+        mapped, n = self.mapped, len(self.mapped)
+        first, rest = tokens[0], tokens[1:]
+        pos = mapped.find(first, start)
+        while pos >= 0:
+            if pos == 0 or mapped[pos - 1] == " ":
+                at, whole = pos + len(first), True
+                for token in rest:
+                    if at >= n or mapped[at] != " ":
+                        whole = False
+                        break
+                    while at < n and mapped[at] == " ":
+                        at += 1
+                    if not mapped.startswith(token, at):
+                        whole = False
+                        break
+                    at += len(token)
+                if whole and (at == n or mapped[at] == " "):
+                    return pos, at
+            pos = mapped.find(first, pos + 1)
         return None
 
 
