@@ -26,6 +26,9 @@ def test_index_agrees_with_a_full_scan() -> None:
     for text in texts:
         facts = TextFacts(text)
         for q in rng.sample(probes, 150):
+            # the index itself (has_quantity scans short texts without one)
+            indexed = any(q.agrees(x) for x in facts._index.candidates(q))
+            assert indexed == any(q.agrees(x) for x in facts.quantities), (q, text[:80])
             fast, slow = facts.has_quantity(q), facts.has_quantity_scan(q)
             assert fast == slow, (q, text[:80])
             checked += 1

@@ -373,6 +373,10 @@ def content_stems(text: str) -> set[str]:
     return {stem(w) for w in unique if not _NEG_CONTRACTION.match(w)}  # as content_words
 
 
+_SCAN_AT_MOST = 16
+"""Texts with at most this many quantities are looked up by comparing with each."""
+
+
 class TextFacts:
     """What the judgments look up in a context or evidence text, computed once per text
     and only as far as a judgment asks."""
@@ -411,6 +415,8 @@ class TextFacts:
         a converted unit, a duration within 10%, a spelled percentage within a point."""
         if q.value == 0 and says_none(self.text):
             return True
+        if len(self.quantities) <= _SCAN_AT_MOST:  # a sentence: cheaper than an index
+            return any(q.agrees(x) for x in self.quantities)
         return any(q.agrees(x) for x in self._index.candidates(q))
 
     def has_quantity_scan(self, q: Quantity) -> bool:
