@@ -144,6 +144,7 @@ HOLDOUT_DIRS = (
     "holdout11",
     "holdout12",
     "holdout13",
+    "holdout14",
 )
 
 
