@@ -330,3 +330,71 @@ def test_a_test_that_showed_no_evidence_of_a_finding_does_not_abstain() -> None:
     assert (
         outcome("The X-ray showed no evidence of osteomyelitis.") == DipgOutcome.MISSED_ABSTENTION
     )
+
+
+def test_a_value_said_outside_its_parenthesis_is_a_second_answer() -> None:
+    context = (
+        "At each weaning step, the morphine infusion is reduced by 15% of the current rate. "
+        "A COMFORT-B score of 23 or more means the infusion is increased by 10 micrograms/kg/h. "
+        "Her morphine infusion was running at 20 micrograms/kg/h."
+    )
+    q = "What should her morphine rate be after the first weaning step?"
+    ref = "17 micrograms/kg/h (20 micrograms/kg/h reduced by 15%)."
+    right = "17 micrograms/kg/h (a 15% cut of 20 micrograms/kg/h)."
+    wrong = (
+        "Either 17 micrograms/kg/h or 10 micrograms/kg/h (if the 10 micrograms/kg/h step applies)."
+    )
+    _credits(q, ref, context, right, wrong, context=context)
+
+
+def test_abstentions_that_name_the_silent_source_and_shorthand_for_intervals() -> None:
+    context = (
+        "In Source A, iatrogenic withdrawal occurred in 37% of infants under 1 year of age. "
+        "The regional audit (Source B) found withdrawal in 29% of all children. "
+        "Maintenance doses are given every 48 hours when creatinine clearance is 30 to 79 "
+        "mL/min. His creatinine clearance was 52 mL/min. He receives vancomycin through a "
+        "PICC line."
+    )
+    q = "What withdrawal rate did the regional audit (Source B) report for infants under 1 year?"
+    ref = "The provided context does not contain that rate for Source B."
+
+    def abstain(final: str) -> str:
+        return _outcome(
+            q, ref, "", final, context=context, category="abstain", kind=AnswerKind.ABSTAIN
+        )
+
+    said = "The regional audit (Source B) does not report a rate for infants under 1 year."
+    assert abstain(said) == DipgOutcome.CORRECT_ABSTENTION
+    assert abstain("The regional audit (Source B) reports 37% for infants.") != (
+        DipgOutcome.CORRECT_ABSTENTION
+    )
+    q2 = "How often are his maintenance doses given?"
+    ref2 = "Every 48 hours (creatinine clearance 52 mL/min is in the 30 to 79 mL/min band)."
+    proof2 = (
+        "Maintenance doses are given every 48 hours when creatinine clearance is 30 to 79 "
+        "mL/min. His creatinine clearance was 52 mL/min."
+    )
+    _credits(q2, ref2, proof2, "q48h - every 48 hours.", "q24h - every 24 hours.", context=context)
+    q3 = "How does he receive vancomycin?"
+    ref3 = "Through a PICC line."
+    proof3 = "He receives vancomycin through a PICC line."
+    right = "Through a PICC line (peripherally inserted central catheter)."
+    _credits(
+        q3,
+        ref3,
+        proof3,
+        right,
+        "Through a PICC line (tunnelled central venous catheter with a cuff).",
+        context=context,
+    )
+
+
+def test_working_may_start_from_a_value_the_answer_derives() -> None:
+    context = (
+        "The protocol sets a maximum cumulative midazolam dose of 40 mg in any 24-hour period. "
+        "Tomas received 29 mg of midazolam by infusion and boluses totalling 7.5 mg."
+    )
+    q = "Did Tomas exceed the 24-hour midazolam maximum?"
+    ref = "No. He received 36.5 mg (29 mg plus 7.5 mg), below the 40 mg maximum."
+    final = "No - 29 mg + 7.5 mg = 36.5 mg, which is {} mg under the 40 mg maximum."
+    _credits(q, ref, context, final.format("3.5"), final.format("4.5"), context=context)

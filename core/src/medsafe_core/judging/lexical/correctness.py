@@ -249,26 +249,28 @@ def _working(
     lead = re.split(r"[.;!?\n]\s", final[: span[0]])[-1] if span else final
     if _HEDGED.search(lead):
         return False  # "Either 2.1 ... or 9 percentage points", "(or possibly 22 mg)"
-    facts = text_facts(context)
-    if facts.has_quantity(value) or text_facts(reference).has_quantity(value):
+    facts, ref = text_facts(context), text_facts(reference)
+    if facts.has_quantity(value) or ref.has_quantity(value):
         return True
     # a time beside a yes or no must be a stated value (any date is some duration from
-    # another); other values may be derived ("4.1 times the limit")
+    # another); other values may be derived ("4.1 times the limit"), from stated ones
+    # and from the answer's own stated values ("36.5 mg ... 3.5 mg under the 40 mg")
     if polar and (value.unit in ("date", "clock") or dimension(value.unit) == "time"):
         return False
-    return derivation(value, facts.quantities, loose=False) is not None
+    said = [q for q in final_q if q != value and not facts.has_quantity(q) and ref.has_quantity(q)]
+    return derivation(value, [*facts.quantities, *said], loose=False) is not None
 
 
 def _comparator_quantities(final: str) -> set[Quantity]:
     """Values the answer gives as a comparison ('3% versus 1% on placebo', a value in
     parentheses): context for the answer, not a second, competing answer."""
     hedge = re.compile(r"\b(?:or|either|possibly|maybe|perhaps)\b", re.IGNORECASE)
-    return {
-        q
-        for m in _COMPARATOR.finditer(final)
-        if not hedge.search(m.group())  # "(or 11.2 months)" hedges, it does not compare
-        for q in quantities(m.group())
-    }
+    spans = [m for m in _COMPARATOR.finditer(final) if not hedge.search(m.group())]
+    inside = {q for m in spans for q in quantities(m.group())}
+    # a value also said outside them is said as an answer ("Either 17 or 10 mcg/kg/h
+    # (if the 10 mcg/kg/h step applies)")
+    outside = set(quantities(_COMPARATOR.sub(" ", final))) if spans else set()
+    return inside - outside
 
 
 def _echoes(final: str, question: str) -> bool:

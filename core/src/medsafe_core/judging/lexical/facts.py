@@ -354,6 +354,8 @@ def _entities(text: str) -> frozenset[str]:
             continue  # "24Gy" is a quantity, judged as one
         if _PLURAL_NUMBER.match(lowered) or all(p in _NUMBER_WORDS for p in lowered.split("-")):
             continue  # "Twenty-seven", "under-5s": numbers, judged as values
+        if is_dosing_interval(lowered):
+            continue  # "q48h", "q8w": every 48 hours, every 8 weeks (a value, not a name)
         found.add(token.lower())
     for w in words(text):
         if _DRUGLIKE.search(w) and len(w) > 6:
@@ -363,6 +365,14 @@ def _entities(text: str) -> frozenset[str]:
 
 _QUANTITY_TOKEN = re.compile(r"^\d+(?:\.\d+)?[a-z%/\u00b5\u00b2]+\d?$")
 _PLURAL_NUMBER = re.compile(r"^\d+'?s$")
+_DOSING_INTERVAL = re.compile(r"^q\d+(?:h|hr|hrs|d|w|wk|wks)$")
+
+
+def is_dosing_interval(token: str) -> bool:
+    """'q48h', 'q8w': every 48 hours, every 8 weeks."""
+    return bool(_DOSING_INTERVAL.match(token))
+
+
 _QUANTITY_TOKEN_UNIT = re.compile(r"^\d+(?:\.\d+)?")
 _GENERIC_CAPITALS = LEXICON.word_set("facts.generic_capitals")
 

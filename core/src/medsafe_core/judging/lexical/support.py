@@ -30,7 +30,9 @@ from medsafe_core.judging.lexical.verdicts import (
     Verdict,
     find_span,
     is_number_word,
+    is_quantity_word,
     negated_about,
+    spelled_out,
     unbacked,
     yes_no,
 )
@@ -272,6 +274,7 @@ def _supported_by(
         for w in added
         if not w[:1].isdigit()
         and not is_number_word(w)
+        and not is_quantity_word(w)  # "seven-day", "q48h"
         and w not in REASONING_VOCAB
         and w not in MONTH_WORDS  # "2 Mar 2026": a date, judged as a value
     }
@@ -279,6 +282,7 @@ def _supported_by(
         ctx_stems = text_facts(context).stems
         aside = {w for m in _PARENS.finditer(final) for w in content_words(m.group(1))}
         added -= {w for w in aside if has_word_form(w, ctx_stems)}
+        added -= spelled_out(final)
     missing = sorted(  # a unit word's value is judged as a quantity, above
         w
         for w in added

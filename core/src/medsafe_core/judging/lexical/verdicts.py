@@ -12,6 +12,7 @@ from medsafe_core.judging.lexical.facts import (
     Quantity,
     TextFacts,
     entities,
+    is_dosing_interval,
     is_negation,
     quantities,
     text_facts,
@@ -133,8 +134,11 @@ def is_number_word(token: str) -> bool:
 
 
 def is_quantity_word(token: str) -> bool:
-    """A number and its unit written as one word ('seven-day', 'two-week', '24-hour'):
-    a value, judged as a quantity, not a content word."""
+    """A number and its unit written as one word ('seven-day', 'two-week', '24-hour'), or
+    a dosing interval ('q48h': every 48 hours): a value, judged as a quantity, not a
+    content word."""
+    if is_dosing_interval(token):
+        return True
     number, _, unit = token.partition("-")
     return bool(unit) and (number.isdigit() or is_number_word(number)) and unit_word(unit)
 
@@ -158,6 +162,20 @@ def _said(m: re.Match[str] | None) -> str | None:
     return "yes" if (m.group(1) or m.group(2)).lower() == "yes" else "no"
 
 
+_ACRONYM_THEN_PARENS = re.compile(r"\b([A-Z][A-Za-z]{1,5})\b[^()]{0,12}\(([^()]{3,80})\)")
+
+
+def spelled_out(final: str) -> set[str]:
+    """Words of a parenthesis that spells out the acronym before it ("PICC line
+    (peripherally inserted central catheter)"): a definition, not a claim."""
+    out: set[str] = set()
+    for m in _ACRONYM_THEN_PARENS.finditer(final):
+        words_ = [w for w in m.group(2).replace("-", " ").split() if w[:1].isalpha()]
+        if "".join(w[0] for w in words_).lower() == m.group(1).lower():
+            out |= set(content_words(m.group(2)))
+    return out
+
+
 def unsupported_claim(
     final: str, context: str, question: str, *, wording: bool = True, reference: str = ""
 ) -> Verdict:
@@ -178,8 +196,9 @@ def unsupported_claim(
     context_stems = ctx.stems | qu.stems | ANSWER_VOCAB
     if reference:
         context_stems |= text_facts(reference).stems
+    defined = spelled_out(final)  # "PICC line (peripherally inserted central catheter)"
     for m in re.finditer(r"[^.!?;\n]+", final):
-        stems = content_words(m.group())
+        stems = [s for s in content_words(m.group()) if s not in defined]
         novel = [
             s
             for s in stems
