@@ -23,7 +23,6 @@ from rapidfuzz.distance import LCSseq
 
 from medsafe_core.judging.lexical.facts import (
     Quantity,
-    comparisons,
     entities,
     negation_count,
     quantities,
@@ -31,6 +30,7 @@ from medsafe_core.judging.lexical.facts import (
     unit_word,
 )
 from medsafe_core.judging.lexical.paraphrase import Paraphrase, drops, sentence_spans
+from medsafe_core.judging.lexical.relations import comparisons
 from medsafe_core.judging.lexical.text import content_words, has_word_form, stem
 
 _SHARED = 0.7
@@ -172,7 +172,7 @@ def _restated(piece: str, context: str, spans: tuple[tuple[int, int], ...]) -> _
 
 
 class _Agreement:
-    """`facts.in_order` of one clause's values against many sentences' values, with
+    """`relations.in_order` of one clause's values against many sentences' values, with
     `Quantity.agrees` remembered (a long context states the same values many times)."""
 
     __slots__ = ("_by_unit", "_known")

@@ -12,18 +12,16 @@ from medsafe_core.judging.lexical.cues import asks_yes_no
 from medsafe_core.judging.lexical.facts import (
     NUMBER_WORDS,
     Quantity,
-    bound_comparisons,
-    comparisons,
     entities,
     is_negation,
     negation_count,
     quantities,
-    relates_values,
     says_none,
     text_facts,
     unit_word,
 )
 from medsafe_core.judging.lexical.reasoning import derivation
+from medsafe_core.judging.lexical.relations import bound_comparisons, comparisons, relates_values
 from medsafe_core.judging.lexical.text import (
     content_words,
     has_word_form,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 from functools import cached_property, lru_cache
 from typing import NamedTuple
 
@@ -103,8 +102,6 @@ _TAIL = (
     rf"(?P<b>{_DIGITS}|{_WORDS})(?![\d.]*\d))?"
     r"(?:[ \t-]*(?P<unit>[a-z\u00b5%][a-z\u00b5%/0-9\u00b2]*))?"
 )
-# digits first so that the engine scans for them quickly; number words in a second pass
-_DIGIT_QUANTITY = re.compile(rf"(?P<a>{_DIGITS}){_TAIL}")
 _CARDINALS = "|".join(sorted(_NUMBER_WORD_TOKENS - {"twice"} | {"thousand"}, key=len, reverse=True))
 # compounds read whole: "twenty-one", "one hundred and twenty", "two point five"
 _JOIN = r"(?:[ -]|(?<=hundred)\s+and\s+|(?<=thousand)\s+and\s+|\s+point\s+)"
@@ -204,11 +201,10 @@ _PER_UNIT_FORMS = LEXICON.mapping("facts.per_unit_forms")
 _SPLIT_UNITS = re.compile(r"\bmm hg\b")
 
 
-# _DIGIT_QUANTITY with its first digit outside the alternation (the same matches, in the
-# same order of preference): the engine then skips to digits with a fast character scan
-_FIRST_DIGIT_QUANTITY = re.compile(
-    r"(?P<a>\d(?:\d{0,2}(?:,\d{3})+(?:\.\d+)?|\d*(?:\.\d+)?))" + _TAIL
-)
+# a number in digits (as `_DIGITS`, with its first digit outside the alternation: the
+# same matches, in the same order of preference) and its tail; the engine then skips to
+# digits with a fast character scan, and number words come in a second pass
+_DIGIT_QUANTITY = re.compile(r"(?P<a>\d(?:\d{0,2}(?:,\d{3})+(?:\.\d+)?|\d*(?:\.\d+)?))" + _TAIL)
 # a number word matched by _WORD_QUANTITY is a whole run of letters ("\b" before, "\b" or a
 # space or hyphen after): without such a run the word pass is skipped
 _LETTERS = re.compile(r"[a-z]+")
@@ -224,7 +220,7 @@ def _quantities(text: str) -> tuple[Quantity, ...]:
     if "/24" in lower:  # "12 mg/24 h" is 12 mg a day
         lower = _PER_24_HOURS.sub("/day", lower)
     if "min" in lower or "day" in lower:  # "1 hour 15 minutes" is one duration: 75 minutes
-        lower = _FIRST_DIGIT_DURATION.sub(_one_duration, lower)
+        lower = _COMPOUND_DURATION.sub(_one_duration, lower)
     if " per " in lower:  # "milligrams per square metre" is "mg/m2"
         lower = _PER_UNIT.sub(lambda m: _PER_UNIT_FORMS[m.group(2)], lower)
         # "80 micrograms per mL" is a concentration, "15 micrograms per gram" a content
@@ -236,7 +232,7 @@ def _quantities(text: str) -> tuple[Quantity, ...]:
     days, date_spans = dates(lower)
     clock_spans += date_spans
     found = [(start, Quantity(value, unit)) for start, value, unit in [*points, *days]]
-    matches = list(_FIRST_DIGIT_QUANTITY.finditer(lower))
+    matches = list(_DIGIT_QUANTITY.finditer(lower))
     if len(lower) > 400 or not _NUMBER_WORD_TOKENS.isdisjoint(_LETTERS.findall(lower)):
         matches += _WORD_QUANTITY.finditer(lower)
     # the positions inside a clock time or a date: one set look-up for each number
@@ -274,13 +270,9 @@ def _quantities(text: str) -> tuple[Quantity, ...]:
 
 
 _PER_24_HOURS = re.compile(r"/\s?24\s?(?:hours?|hrs?|h)\b")
+# a compound duration ("1 hour 15 minutes", "2 weeks and 3 days") not inside a number or
+# a clock time; the lookbehind sits after the first digit so that the engine scans for digits
 _COMPOUND_DURATION = re.compile(
-    r"(?<![\d.:])(?P<a>\d+)\s*(?P<big>hours?|hrs?|h|weeks?|wks?)\s*(?:and\s+|,\s*)?"
-    r"(?P<b>\d+)\s*(?P<small>minutes?|mins?|days?)\b"
-)
-
-# the same, with the lookbehind after the first digit, so that the engine scans for digits
-_FIRST_DIGIT_DURATION = re.compile(
     r"(?P<a>\d(?<![\d.:]\d)\d*)\s*(?P<big>hours?|hrs?|h|weeks?|wks?)\s*(?:and\s+|,\s*)?"
     r"(?P<b>\d+)\s*(?P<small>minutes?|mins?|days?)\b"
 )
@@ -554,77 +546,3 @@ _NONE = LEXICON.pattern("facts.none")
 def says_none(text: str) -> bool:
     """Whether the text says there was none of something (a zero in words)."""
     return bool(_NONE.search(text))
-
-
-# "over 6 weeks" and "under anaesthesia" are not comparisons, so over/under are left out
-_LESS = LEXICON.text("facts.less")
-_MORE = LEXICON.text("facts.more")
-_COMPARISON = re.compile(rf"\b(?:(?P<less>{_LESS})|(?P<more>{_MORE}))\b", re.IGNORECASE)
-
-
-def comparisons(text: str) -> set[str]:
-    """The directions a text compares in ('less' or 'more'): "fewer than 10%" is not
-    "more than 10%", and "lower" is "reduced". Bounds such as "at least" are not
-    directions: "4 weeks" answers "how long must they wait (at least 4 weeks)"."""
-    return {direction for _, _, direction in _comparison_marks(text)}
-
-
-_SYMBOL = re.compile(r"(?<![-=<>])[<>](?![-=<>])|[\u2264\u2265]")
-# a value right after the word ("fewer than 10%", "below 14 mmol/L", "reduced by 10%")
-# or right before it ("4 days sooner", "10% lower"); "reduced to 31.5 mg" gives the new
-# value itself, and "the lower end of the target" bounds no value
-_VALUE_AFTER = re.compile(r"\s*(?:than\s+|by\s+)?(?:the\s+)?(?:about\s+|around\s+|~\s*)?\d")
-_VALUE_BEFORE = re.compile(r"\d[\d.,]*\s*(?:%|[a-z]+(?:/[a-z]+)*)?\s*$", re.IGNORECASE)
-
-
-def bound_comparisons(text: str, values: Sequence[Quantity]) -> set[str]:
-    """The directions in which the text bounds or shifts one of `values` ("fewer than
-    10%", "4 days sooner", "<43"), not those of words that bound no value ("reduced to
-    31.5 mg", "the lower end of the target") or another one ("5 mg when the INR is above
-    1.5" bounds the INR, not the dose)."""
-    out = set()
-    for start, end, direction in _comparison_marks(text):
-        after = _VALUE_AFTER.match(text, end) or text[start:end] in "<>\u2264\u2265"
-        near = text[end : end + 40] if after else text[max(0, start - 40) : start]
-        if not (after or _VALUE_BEFORE.search(text, 0, start)):
-            continue
-        bounded = quantities(near)
-        bounded = bounded[:1] if after else bounded[-1:]
-        if any(b.agrees(v) for b in bounded for v in values):
-            out.add(direction)
-    return out
-
-
-def _comparison_marks(text: str) -> list[tuple[int, int, str]]:
-    """Where the text compares, and in which direction: words, and the symbols "<43
-    mmol/mol", "AUC 655 > 600" (not an arrow "->")."""
-    marks = [(m.start(), m.end(), str(m.lastgroup)) for m in _COMPARISON.finditer(text)]
-    marks += [
-        (m.start(), m.end(), "less" if m.group() in ("<", "\u2264") else "more")
-        for m in _SYMBOL.finditer(text)
-    ]
-    return marks
-
-
-def in_order(said: list[Quantity], stated: list[Quantity]) -> bool:
-    """Every value said is one stated, values of one unit in the stated order (two values
-    swapped between their subjects are not: "9% of A and 21% of B" for "21% of A and 9%
-    of B")."""
-    for unit in {q.unit for q in said}:
-        pos = 0
-        for q in (x for x in said if x.unit == unit):
-            at = next((i for i in range(pos, len(stated)) if q.agrees(stated[i])), None)
-            if at is None:
-                return False
-            pos = at + 1
-    return True
-
-
-def relates_values(text: str) -> bool:
-    """The text compares two of its own values ("22 mg/L is above 20 mg/L"): a relation
-    between stated facts, not a bound on one answer value ("fewer than 10%")."""
-    for start, end, _ in _comparison_marks(text):
-        before, after = quantities(text[:start]), quantities(text[end:])
-        if before and after and before[-1].unit == after[0].unit:
-            return True
-    return False

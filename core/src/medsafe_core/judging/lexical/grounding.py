@@ -19,14 +19,13 @@ from medsafe_core.judging.lexical._lexicon import LEXICON
 from medsafe_core.judging.lexical.attribution import label_problem, without_labels
 from medsafe_core.judging.lexical.condensation import condensed
 from medsafe_core.judging.lexical.facts import (
-    comparisons,
     entities,
-    in_order,
     negation_count,
     quantities,
     same_unit,
 )
 from medsafe_core.judging.lexical.paraphrase import paraphrased
+from medsafe_core.judging.lexical.relations import comparisons, in_order
 from medsafe_core.judging.lexical.text import (
     SOFT_WORDS,
     Normalized,

@@ -20,12 +20,12 @@ from typing import NamedTuple
 from rapidfuzz.distance import LCSseq
 
 from medsafe_core.judging.lexical.facts import (
-    comparisons,
     entities,
     negation_count,
     quantities,
     text_facts,
 )
+from medsafe_core.judging.lexical.relations import comparisons
 from medsafe_core.judging.lexical.text import content_words, has_word_form
 
 _SHARED = 0.7

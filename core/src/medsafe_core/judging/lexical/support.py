@@ -10,12 +10,12 @@ from medsafe_core.judging.lexical._lexicon import LEXICON
 from medsafe_core.judging.lexical.cues import asks_yes_no
 from medsafe_core.judging.lexical.facts import (
     TextFacts,
-    comparisons,
     entities,
     quantities,
     text_facts,
     unit_word,
 )
+from medsafe_core.judging.lexical.relations import comparisons
 from medsafe_core.judging.lexical.text import (
     content_words,
     has_word_form,

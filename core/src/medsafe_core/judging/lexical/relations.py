@@ -1,0 +1,84 @@
+"""How a text relates values: the directions it compares in ("fewer than 10%", "4 days
+sooner", "<43"), which of its values a direction bounds, whether it relates two of its own
+values, and whether values keep the order they were stated in."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from medsafe_core.judging.lexical._lexicon import LEXICON
+from medsafe_core.judging.lexical.facts import Quantity, quantities
+
+# "over 6 weeks" and "under anaesthesia" are not comparisons, so over/under are left out
+_LESS = LEXICON.text("facts.less")
+_MORE = LEXICON.text("facts.more")
+_COMPARISON = re.compile(rf"\b(?:(?P<less>{_LESS})|(?P<more>{_MORE}))\b", re.IGNORECASE)
+
+
+def comparisons(text: str) -> set[str]:
+    """The directions a text compares in ('less' or 'more'): "fewer than 10%" is not
+    "more than 10%", and "lower" is "reduced". Bounds such as "at least" are not
+    directions: "4 weeks" answers "how long must they wait (at least 4 weeks)"."""
+    return {direction for _, _, direction in _comparison_marks(text)}
+
+
+_SYMBOL = re.compile(r"(?<![-=<>])[<>](?![-=<>])|[\u2264\u2265]")
+# a value right after the word ("fewer than 10%", "below 14 mmol/L", "reduced by 10%")
+# or right before it ("4 days sooner", "10% lower"); "reduced to 31.5 mg" gives the new
+# value itself, and "the lower end of the target" bounds no value
+_VALUE_AFTER = re.compile(r"\s*(?:than\s+|by\s+)?(?:the\s+)?(?:about\s+|around\s+|~\s*)?\d")
+_VALUE_BEFORE = re.compile(r"\d[\d.,]*\s*(?:%|[a-z]+(?:/[a-z]+)*)?\s*$", re.IGNORECASE)
+
+
+def bound_comparisons(text: str, values: Sequence[Quantity]) -> set[str]:
+    """The directions in which the text bounds or shifts one of `values` ("fewer than
+    10%", "4 days sooner", "<43"), not those of words that bound no value ("reduced to
+    31.5 mg", "the lower end of the target") or another one ("5 mg when the INR is above
+    1.5" bounds the INR, not the dose)."""
+    out = set()
+    for start, end, direction in _comparison_marks(text):
+        after = _VALUE_AFTER.match(text, end) or text[start:end] in "<>\u2264\u2265"
+        near = text[end : end + 40] if after else text[max(0, start - 40) : start]
+        if not (after or _VALUE_BEFORE.search(text, 0, start)):
+            continue
+        bounded = quantities(near)
+        bounded = bounded[:1] if after else bounded[-1:]
+        if any(b.agrees(v) for b in bounded for v in values):
+            out.add(direction)
+    return out
+
+
+def _comparison_marks(text: str) -> list[tuple[int, int, str]]:
+    """Where the text compares, and in which direction: words, and the symbols "<43
+    mmol/mol", "AUC 655 > 600" (not an arrow "->")."""
+    marks = [(m.start(), m.end(), str(m.lastgroup)) for m in _COMPARISON.finditer(text)]
+    marks += [
+        (m.start(), m.end(), "less" if m.group() in ("<", "\u2264") else "more")
+        for m in _SYMBOL.finditer(text)
+    ]
+    return marks
+
+
+def in_order(said: list[Quantity], stated: list[Quantity]) -> bool:
+    """Every value said is one stated, values of one unit in the stated order (two values
+    swapped between their subjects are not: "9% of A and 21% of B" for "21% of A and 9%
+    of B")."""
+    for unit in {q.unit for q in said}:
+        pos = 0
+        for q in (x for x in said if x.unit == unit):
+            at = next((i for i in range(pos, len(stated)) if q.agrees(stated[i])), None)
+            if at is None:
+                return False
+            pos = at + 1
+    return True
+
+
+def relates_values(text: str) -> bool:
+    """The text compares two of its own values ("22 mg/L is above 20 mg/L"): a relation
+    between stated facts, not a bound on one answer value ("fewer than 10%")."""
+    for start, end, _ in _comparison_marks(text):
+        before, after = quantities(text[:start]), quantities(text[end:])
+        if before and after and before[-1].unit == after[0].unit:
+            return True
+    return False
