@@ -193,9 +193,16 @@ _DATED_WEEKDAY = re.compile(
 )
 
 
+_WEEKDAY_START = re.compile(
+    r"\b(?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?\b", re.IGNORECASE
+)
+
+
 def wrong_weekday(text: str) -> tuple[str, int, int] | None:
     """A weekday named beside a dated day of the calendar that is another weekday ("Fri
     13 Feb 2025": a Thursday), with its span; None when every such weekday is right."""
+    if not _WEEKDAY_START.search(text):
+        return None  # most answers name no weekday: one quick scan instead of the pattern
     for m in _DATED_WEEKDAY.finditer(text):
         said = (m.group("w1") or m.group("w2")).lower()
         name = (m.group("m1") or m.group("m2")).lower()[:3]
