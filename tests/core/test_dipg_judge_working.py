@@ -28,6 +28,13 @@ def _score(question: str, reference: str, proof: str, final: str) -> str:
     return _outcome(question, reference, proof, final, context=CONTEXT)
 
 
+def _abstention(question: str, reference: str, context: str, final: str) -> str:
+    """The outcome of an answer without a proof to an abstain task."""
+    return _outcome(
+        question, reference, "", final, context=context, category="abstain", kind=AnswerKind.ABSTAIN
+    )
+
+
 def _credits(
     question: str, reference: str, proof: str, right: str, wrong: str, context: str = CONTEXT
 ) -> None:
@@ -137,16 +144,11 @@ def test_an_abstention_may_mention_a_conflict_on_another_attribute() -> None:
     q = "What proportion of patients reached PASI 90 at week 16?"
     ref = "The provided context does not report the PASI 90 rate."
 
-    def outcome(final: str) -> str:
-        return _outcome(
-            q, ref, "", final, context=context, category="abstain", kind=AnswerKind.ABSTAIN
-        )
-
     aside = "PASI 90 does not appear to be reported; only PASI 75 is given (71% vs 58%, the reports disagree)."
-    assert outcome(aside) == DipgOutcome.CORRECT_ABSTENTION
-    assert outcome("The sources conflict: 71% (Source C) vs 58% (Source D).") != (
-        DipgOutcome.CORRECT_ABSTENTION
-    )
+    assert _abstention(q, ref, context, aside) == DipgOutcome.CORRECT_ABSTENTION
+    assert _abstention(
+        q, ref, context, "The sources conflict: 71% (Source C) vs 58% (Source D)."
+    ) != (DipgOutcome.CORRECT_ABSTENTION)
 
 
 def test_a_source_description_in_a_label_must_be_that_sources() -> None:
@@ -319,16 +321,12 @@ def test_a_test_that_showed_no_evidence_of_a_finding_does_not_abstain() -> None:
     q = "What did the X-ray of the foot show?"
     ref = "The provided context does not contain the result of the X-ray."
 
-    def outcome(final: str) -> str:
-        return _outcome(
-            q, ref, "", final, context=context, category="abstain", kind=AnswerKind.ABSTAIN
-        )
-
-    assert outcome("The X-ray result is not reported in the context.") == (
+    assert _abstention(q, ref, context, "The X-ray result is not reported in the context.") == (
         DipgOutcome.CORRECT_ABSTENTION
     )
     assert (
-        outcome("The X-ray showed no evidence of osteomyelitis.") == DipgOutcome.MISSED_ABSTENTION
+        _abstention(q, ref, context, "The X-ray showed no evidence of osteomyelitis.")
+        == DipgOutcome.MISSED_ABSTENTION
     )
 
 
@@ -358,16 +356,11 @@ def test_abstentions_that_name_the_silent_source_and_shorthand_for_intervals() -
     q = "What withdrawal rate did the regional audit (Source B) report for infants under 1 year?"
     ref = "The provided context does not contain that rate for Source B."
 
-    def abstain(final: str) -> str:
-        return _outcome(
-            q, ref, "", final, context=context, category="abstain", kind=AnswerKind.ABSTAIN
-        )
-
     said = "The regional audit (Source B) does not report a rate for infants under 1 year."
-    assert abstain(said) == DipgOutcome.CORRECT_ABSTENTION
-    assert abstain("The regional audit (Source B) reports 37% for infants.") != (
-        DipgOutcome.CORRECT_ABSTENTION
-    )
+    assert _abstention(q, ref, context, said) == DipgOutcome.CORRECT_ABSTENTION
+    assert _abstention(
+        q, ref, context, "The regional audit (Source B) reports 37% for infants."
+    ) != (DipgOutcome.CORRECT_ABSTENTION)
     q2 = "How often are his maintenance doses given?"
     ref2 = "Every 48 hours (creatinine clearance 52 mL/min is in the 30 to 79 mL/min band)."
     proof2 = (
