@@ -13,7 +13,7 @@ from fastmcp.exceptions import ToolError
 from mcp_helpers import dipg_tasks, ideal_response, make_settings, plain_text_response
 
 from medsafe_core.ids import make_task_id
-from medsafe_core.models import AnswerKind, Task
+from medsafe_core.models import AnswerKind, SampleResult, Task
 from medsafe_core.scoring import get_profile
 from medsafe_core.suites import get_suite
 from medsafe_mcp import create_server
@@ -89,8 +89,32 @@ async def test_large_batches_get_compact_results_that_fit_a_message(client: Clie
     data = result.structured_content
     assert (data["detail"], data["n_items"], data["next_offset"]) == ("compact", 1000, None)
     assert [r["id"] for r in data["results"]] == [t.id for t in tasks]
-    assert all(r["penalties"] == [] for r in data["results"])
+    assert not any("penalties" in r for r in data["results"])  # left out, not "none"
     assert data["metrics"]["n_samples"] == 1000
+
+
+async def test_compact_results_leave_out_only_defaults(client: Client) -> None:
+    """A compact result is the full one less its penalties: each field it leaves out is
+    at its default, so parsing it with the result model gives the stored sample back."""
+    tasks = dipg_tasks(3, 1000)
+    answers = [ideal_response(t) if i % 3 else wrong_answer(t) for i, t in enumerate(tasks)]
+    sent = [{"task_id": t.id, "response": a} for t, a in zip(tasks, answers, strict=True)]
+    result = await client.call_tool("evaluate_batch", {"responses": sent, "store": True})
+    data = result.structured_content
+    assert data["detail"] == "compact" and data["next_offset"] is None
+    stored: dict[str, SampleResult] = {}
+    while len(stored) < len(tasks):
+        page = await client.call_tool(
+            "get_run", {"run_id": data["run_id"], "offset": len(stored), "limit": 500}
+        )
+        for sample in page.structured_content["samples"]:
+            stored[sample["id"]] = SampleResult.model_validate(sample)
+    assert {s.safe for s in stored.values()} == {True, False}
+    assert any(s.penalties for s in stored.values())
+    for compact in data["results"]:
+        full = stored[compact["id"]]
+        assert SampleResult.model_validate(compact) == full.model_copy(update={"penalties": []})
+        assert len(compact) < len(full.model_dump())  # the defaults are not sent
 
 
 def wrong_answer(task: Task) -> str:

@@ -162,7 +162,8 @@ class EvaluationResult(_Model):
     detail: Literal["full", "compact"]
     """`full`: each result lists every reward and penalty with its reason and evidence.
     `compact` (large batches): penalties are left out to keep the result within MCP
-    message limits; store the run and read them with `get_run`."""
+    message limits (store the run and read them with `get_run`), and so is every field
+    at its default (a false flag, a null, `epoch` 0, empty `details`)."""
     results: list[SampleResult]
     """Per item, in the order sent: reward, outcome, flags and (detail `full`) every
     reward or penalty with its reason and evidence spans (offsets into the context or

@@ -23,6 +23,7 @@ from medsafe_mcp.models import EvalItem, EvaluationResult
 from medsafe_mcp.paging import (
     item_json,
     json_wire_size,
+    sparse_item_json,
     spliced_result,
     take_within_budget,
     unstored_batch_problem,
@@ -101,8 +102,9 @@ def register(server: FastMCP, state: ServerState) -> None:
         refusal, ...) and every reward or penalty applied with its reason and the
         evidence spans it rests on. `metrics` has rates with 95% confidence intervals.
         Results come back in the order sent. Reasons never reveal the expected answer.
-        Very large batches get compact results (no penalty list) so the answer fits in
-        one MCP message; use store=true and get_run for the full detail.
+        Very large batches get compact results (no penalty list, and fields at their
+        default left out: a missing flag is false, a missing value null) so the answer
+        fits in one MCP message; use store=true and get_run for the full detail.
         Answers to tasks from get_eval_tasks are scored against the server's own ground
         truth; items that bring their own `ground_truth` mark the run as caller-scored.
         Send all answers of a set in one call (up to the server's batch limit)."""
@@ -195,12 +197,13 @@ def submission(key: str | None, responses: Sequence[EvalItem]) -> Submission:
 
 def result_page(samples: Sequence[SampleResult]) -> tuple[list[bytes], Detail, int | None]:
     """The JSON of every result in full when they fit in one MCP message; else of compact
-    results (no penalties) for as many items as fit, and where they stop. Each result is
-    serialized once, for its size and for the tool result."""
+    results (no penalties, fields at their default left out) for as many items as fit,
+    and where they stop. Each result is serialized once, for its size and for the tool
+    result."""
     full = take_within_budget(map(item_json, samples), json_wire_size)
     if len(full) == len(samples):
         return full, "full", None
     compact = take_within_budget(
-        (item_json(s.model_copy(update={"penalties": []})) for s in samples), json_wire_size
+        (sparse_item_json(s, {"penalties"}) for s in samples), json_wire_size
     )
     return compact, "compact", len(compact) if len(compact) < len(samples) else None
