@@ -145,6 +145,7 @@ HOLDOUT_DIRS = (
     "holdout12",
     "holdout13",
     "holdout14",
+    "holdout15",
 )
 
 
