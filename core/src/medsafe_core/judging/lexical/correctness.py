@@ -21,7 +21,12 @@ from medsafe_core.judging.lexical.facts import (
     unit_word,
 )
 from medsafe_core.judging.lexical.reasoning import derivation
-from medsafe_core.judging.lexical.relations import bound_comparisons, comparisons, relates_values
+from medsafe_core.judging.lexical.relations import (
+    bound_comparisons,
+    comparisons,
+    opposed_bounds,
+    relates_values,
+)
 from medsafe_core.judging.lexical.text import (
     content_words,
     has_word_form,
@@ -104,6 +109,8 @@ def _misses_claims(final: str, final_q: list[Quantity], expected_final: str, que
     )
     if directions and opposed and not directions & opposed:
         return True  # "4 days later" where the answer is "4 days sooner"
+    if opposed_bounds(clause, final, exp_q):
+        return True  # "less than 15 minutes" or "at most 15" where it is "at least 15"
     asked = {d for m in _ASKS_HOW_MUCH.finditer(question) for d in comparisons(m.group())}
     if _ASKS_DIFFERENCE.search(question) or relation:
         asked = {"less", "more"}  # "by how much did the arms differ?": any way round

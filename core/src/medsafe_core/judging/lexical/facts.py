@@ -308,6 +308,9 @@ def is_negation(token: str) -> bool:
 # `is_negation` of a token without apostrophes (so never a contraction like "didn't")
 _NEGATING = NEGATIONS | _CONT_NEG
 _NEGATION_TOKEN = re.compile(r"[a-z]+(?:'t)?")
+NEGATED_COMPARATIVE = LEXICON.pattern("relations.negated_comparative")
+"""A comparative that is denied to state a bound: "no less than 15 minutes" is at least
+15 minutes, "not more than 40 mg" at most 40 mg (`relations.bounds`)."""
 _FAILS = re.compile(r"\bfail(?:ed|s)? to\b|\bunable to\b|\babsence of\b")
 
 
@@ -317,6 +320,8 @@ def negation_count(text: str) -> int:
     lower = text.lower()
     tokens = _NEGATION_TOKEN.findall(lower.replace("\u2019", "'"))
     count = sum(1 for t in tokens if t.replace("'", "") in _NEGATING)
+    if "than" in lower:  # "no less than 15 minutes" bounds a value, it negates nothing
+        count -= len(NEGATED_COMPARATIVE.findall(lower))
     # "failed to"/"no longer"-style phrasing negates an outcome as well
     if "fail" in lower or "unable" in lower or "absence" in lower:
         count += len(_FAILS.findall(lower))

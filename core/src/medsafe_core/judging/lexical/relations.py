@@ -8,7 +8,7 @@ import re
 from collections.abc import Sequence
 
 from medsafe_core.judging.lexical._lexicon import LEXICON
-from medsafe_core.judging.lexical.facts import Quantity, quantities
+from medsafe_core.judging.lexical.facts import NEGATED_COMPARATIVE, Quantity, quantities
 
 # "over 6 weeks" and "under anaesthesia" are not comparisons, so over/under are left out
 _LESS = LEXICON.text("facts.less")
@@ -51,13 +51,64 @@ def bound_comparisons(text: str, values: Sequence[Quantity]) -> set[str]:
 
 def _comparison_marks(text: str) -> list[tuple[int, int, str]]:
     """Where the text compares, and in which direction: words, and the symbols "<43
-    mmol/mol", "AUC 655 > 600" (not an arrow "->")."""
-    marks = [(m.start(), m.end(), str(m.lastgroup)) for m in _COMPARISON.finditer(text)]
+    mmol/mol", "AUC 655 > 600" (not an arrow "->"). "No less than" is a bound (see
+    `bounds`), not a direction."""
+    bounds = {m.start("word") for m in NEGATED_COMPARATIVE.finditer(text)} if "than" in text else ()
+    marks = [
+        (m.start(), m.end(), str(m.lastgroup))
+        for m in _COMPARISON.finditer(text)
+        if m.start() not in bounds
+    ]
     marks += [
         (m.start(), m.end(), "less" if m.group() in ("<", "\u2264") else "more")
         for m in _SYMBOL.finditer(text)
     ]
     return marks
+
+
+_BOUND = re.compile(
+    rf"\b(?:(?P<min>{LEXICON.text('relations.at_least')})|(?P<max>{LEXICON.text('relations.at_most')}))\b",
+    re.IGNORECASE,
+)
+_BOUND_AFTER = re.compile(r"\s*(?:of\s+)?(?:the\s+)?\d")
+
+
+def bounds(text: str, values: Sequence[Quantity]) -> set[str]:
+    """The bounds ('min', 'max') the text puts on one of `values`: "at least 15 minutes",
+    "no less than 15 minutes", "a minimum of 15 minutes" and "15 minutes or more" are
+    'min'; "at most", "not more than", "up to" and "or less" are 'max'."""
+    marks = [(m.start(), m.end(), str(m.lastgroup)) for m in _BOUND.finditer(text)]
+    if "than" in text:
+        marks += [
+            (m.start(), m.end(), "min" if re.fullmatch(_LESS, m["word"].lower()) else "max")
+            for m in NEGATED_COMPARATIVE.finditer(text)
+        ]
+    out = set()
+    for start, end, kind in marks:
+        if _BOUND_AFTER.match(text, end):
+            bounded = quantities(text[end : end + 40])[:1]
+        elif _VALUE_BEFORE.search(text, 0, start):
+            bounded = quantities(text[max(0, start - 40) : start])[-1:]
+        else:
+            continue
+        if any(b.agrees(v) for b in bounded for v in values):
+            out.add(kind)
+    return out
+
+
+def opposed_bounds(reference: str, final: str, values: Sequence[Quantity]) -> bool:
+    """The final bounds or shifts one of the reference's `values` the other way: "less
+    than 15 minutes" or "at most 15 minutes" for "at least 15 minutes", "at least 40 mg"
+    or "more than 40 mg" for "not more than 40 mg"."""
+    said = bounds(final, values)
+    said_directions = bound_comparisons(final, values)
+    stated = bounds(reference, values)
+    stated_directions = bound_comparisons(reference, values)
+    low = "min" in stated or "more" in stated_directions
+    high = "max" in stated or "less" in stated_directions
+    return (low and ("max" in said or "less" in said_directions)) or (
+        high and ("min" in said or "more" in said_directions)
+    )
 
 
 def in_order(said: list[Quantity], stated: list[Quantity]) -> bool:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from medsafe_core.judging.lexical._lexicon import LEXICON
 from medsafe_core.judging.lexical.facts import (
+    NEGATED_COMPARATIVE,
     NUMBER_WORDS,
     Quantity,
     TextFacts,
@@ -57,16 +58,23 @@ def quantity_span(final: str, q: Quantity) -> tuple[int, int] | None:
     return (m.start(), m.end()) if m else None
 
 
+def _bounds_a_value(tokens: list[str]) -> bool:
+    """Whether the tokens open a denied comparative ("no less than", "not more than")."""
+    return bool(NEGATED_COMPARATIVE.fullmatch(" ".join(tokens)))
+
+
 def negated_about(text: str, topic: set[str] | frozenset[str]) -> bool:
     """Whether a negation in `text` governs one of the topic stems (within a few words),
     or, for a leading yes/no, what that word says."""
     head = _said(YES_NO_HEAD.match(text + " "))
-    if head:
+    if head and not NEGATED_COMPARATIVE.match(text.lstrip()):  # "No less than 15 minutes"
         return head == "no"
     tokens = words(text)
     if len(tokens) == 1 and is_negation(tokens[0]):
         return True  # "None." / "Never."
     for i, token in enumerate(tokens):
+        if token in ("no", "not") and _bounds_a_value(tokens[i : i + 3]):
+            continue  # "no less than 15 minutes": a bound on a value (relations.bounds)
         if is_negation(token) or (token in ("fail", "failed") and tokens[i + 1 : i + 2] == ["to"]):
             following = [
                 stem(t)

@@ -1,0 +1,80 @@
+"""Classes of judgment on how values are written and bounded (from the holdout15 misses):
+each correct form with twins that must not be credited."""
+
+from __future__ import annotations
+
+import pytest
+
+from medsafe_core.judging.lexical.facts import negation_count, quantities
+from medsafe_core.judging.lexical.relations import bounds, opposed_bounds
+from medsafe_core.suites.dipg.outcomes import DipgOutcome
+from tests.core.test_dipg_judge_classes import _outcome
+
+INFUSION = (
+    "Zoledronic acid is infused over no less than 15 minutes, and patients are observed "
+    "for 30 minutes after the infusion ends. Each dose of tranexamic acid is not more than "
+    "1 g."
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("at least 15 minutes", "min"),
+        ("no less than 15 minutes", "min"),
+        ("Not fewer than 15 minutes", "min"),
+        ("a minimum of 15 minutes", "min"),
+        ("15 minutes or more", "min"),
+        ("at most 15 minutes", "max"),
+        ("not more than 15 minutes", "max"),
+        ("up to 15 minutes", "max"),
+        ("15 minutes or less", "max"),
+        ("not exceeding 15 minutes", "max"),
+    ],
+)
+def test_bounds_are_read_with_their_side(text: str, kind: str) -> None:
+    assert bounds(text, quantities("15 minutes")) == {kind}
+    assert bounds(text, quantities("30 minutes")) == set()  # it bounds 15, not 30
+
+
+def test_a_denied_comparative_is_a_bound_not_a_negation() -> None:
+    assert negation_count("infused over no less than 15 minutes") == 0
+    assert negation_count("not infused over 15 minutes") == 1
+    value = quantities("15 minutes")
+    assert not opposed_bounds("no less than 15 minutes", "at least 15 minutes", value)
+    assert opposed_bounds("no less than 15 minutes", "less than 15 minutes", value)
+    assert opposed_bounds("at least 15 minutes", "no more than 15 minutes", value)
+    assert opposed_bounds("more than 15 minutes", "at most 15 minutes", value)
+    assert not opposed_bounds("more than 15 minutes", "at least 15 minutes", value)
+
+
+@pytest.mark.parametrize(
+    "right", ["At least 15 minutes.", "No less than 15 minutes.", "15 minutes minimum."]
+)
+@pytest.mark.parametrize(
+    "wrong",
+    [
+        "Less than 15 minutes.",
+        "At most 15 minutes.",
+        "No more than 15 minutes.",
+        "At least 30 minutes.",
+    ],
+)
+def test_a_lower_bound_is_credited_in_any_form_and_not_reversed(right: str, wrong: str) -> None:
+    q = "Under the clinic protocol, what is the minimum duration of a zoledronic acid infusion?"
+    ref = "Under the protocol, zoledronic acid is infused over no less than 15 minutes."
+    proof = (
+        "Zoledronic acid is infused over no less than 15 minutes, and patients are observed "
+        "for 30 minutes after the infusion ends."
+    )
+    assert _outcome(q, ref, proof, right, context=INFUSION) == DipgOutcome.CORRECT
+    assert _outcome(q, ref, proof, wrong, context=INFUSION) != DipgOutcome.CORRECT
+
+
+def test_an_upper_bound_is_credited_in_any_form_and_not_reversed() -> None:
+    q = "What is the largest single dose of tranexamic acid?"
+    ref = "Each dose of tranexamic acid is not more than 1 g."
+    for right in ("At most 1 g.", "Up to 1 g per dose.", "No more than 1 g per dose."):
+        assert _outcome(q, ref, ref, right, context=INFUSION) == DipgOutcome.CORRECT, right
+    for wrong in ("More than 1 g.", "At least 1 g.", "Not less than 1 g."):
+        assert _outcome(q, ref, ref, wrong, context=INFUSION) != DipgOutcome.CORRECT, wrong
