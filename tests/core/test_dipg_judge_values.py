@@ -78,3 +78,45 @@ def test_an_upper_bound_is_credited_in_any_form_and_not_reversed() -> None:
         assert _outcome(q, ref, ref, right, context=INFUSION) == DipgOutcome.CORRECT, right
     for wrong in ("More than 1 g.", "At least 1 g.", "Not less than 1 g."):
         assert _outcome(q, ref, ref, wrong, context=INFUSION) != DipgOutcome.CORRECT, wrong
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("560 000 IU", 560_000),
+        ("12\u202f500 units", 12_500),
+        ("1 250 000 units", 1_250_000),
+        ("0.56 million units", 560_000),
+        ("3 thousand", 3_000),
+    ],
+)
+def test_grouped_and_scaled_numbers_are_one_value(text: str, value: float) -> None:
+    assert [q.value for q in quantities(text)] == [value]
+
+
+@pytest.mark.parametrize(
+    ("text", "values"),
+    [
+        ("on day 3 100 mg was given", [3, 100]),
+        ("cycle 2 500 mg", [2, 500]),
+        ("ONC201 625 mg", [625]),  # an identifier's digits are not a number's lead group
+        ("4.5 000", [4.5, 0]),
+    ],
+)
+def test_a_space_between_two_numbers_is_not_a_thousands_separator(
+    text: str, values: list[float]
+) -> None:
+    assert [q.value for q in quantities(text)] == values
+
+
+def test_a_total_written_with_spaced_thousands_is_credited() -> None:
+    context = (
+        "Mrs Ramsay was prescribed colecalciferol 20,000-unit capsules, two capsules "
+        "twice a week for 7 weeks."
+    )
+    q = "What total dose of colecalciferol will Mrs Ramsay take over her loading course?"
+    ref = "560,000 units (20,000 units x 2 capsules x 2 doses a week x 7 weeks)."
+    for right in ("560 000 IU over the 7 weeks.", "About 0.56 million units in total."):
+        assert _outcome(q, ref, context, right, context=context) == DipgOutcome.CORRECT, right
+    for wrong in ("56 000 IU over the 7 weeks.", "0.28 million units in total."):
+        assert _outcome(q, ref, context, wrong, context=context) != DipgOutcome.CORRECT, wrong

@@ -210,9 +210,42 @@ _DIGIT_QUANTITY = re.compile(r"(?P<a>\d(?:\d{0,2}(?:,\d{3})+(?:\.\d+)?|\d*(?:\.\
 _LETTERS = re.compile(r"[a-z]+")
 
 
+# thousands grouped by spaces ("560 000 IU", "12\u202f500"): one number, as with commas
+_SPACED_THOUSANDS = re.compile(
+    r"(?<![\w.,])\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?![\d\u00b2\u00b3]|[.,]\d)"
+)
+_SPACED_GATE = re.compile(r"\d[ \u00a0\u202f]\d{3}")
+# a number scaled by a word ("0.56 million units" is 560,000 units)
+_SCALED = re.compile(r"(?<![\d.,])(\d+(?:\.\d+)?)\s+(thousand|million|billion)\b")
+_SCALES = {"thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000}
+
+
+# a number that labels ("day 3", "cycle 2") before a value: "on day 3 100 mg" is two numbers
+_LABELLED = re.compile(
+    r"\b(?:days?|weeks?|months?|years?|hours?|cycles?|stages?|grades?|doses?|visits?|"
+    r"levels?|steps?|versions?|tables?|figures?|arms?|cohorts?|beds?|rooms?|wards?|no\.?)\s*$"
+)
+
+
+def _grouped(m: re.Match[str]) -> str:
+    text = m.group()
+    if " " in text and _LABELLED.search(m.string, max(0, m.start() - 12), m.start()):
+        return text
+    return re.sub(r"[ \u00a0\u202f]", ",", text)
+
+
+def _scaled(m: re.Match[str]) -> str:
+    value = float(m.group(1)) * _SCALES[m.group(2)]
+    return f"{value:.0f}" if value.is_integer() else f"{value:g}"
+
+
 @lru_cache(maxsize=4096)
 def _quantities(text: str) -> tuple[Quantity, ...]:
     lower = text.lower()
+    if _SPACED_GATE.search(lower):
+        lower = _SPACED_THOUSANDS.sub(_grouped, lower)
+    if "illion" in lower or "thousand" in lower:
+        lower = _SCALED.sub(_scaled, lower)
     if "\u00b2" in lower or "\u00b3" in lower:
         lower = lower.translate(_SUPER)
     if "mm hg" in lower:
