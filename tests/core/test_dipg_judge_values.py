@@ -120,3 +120,32 @@ def test_a_total_written_with_spaced_thousands_is_credited() -> None:
         assert _outcome(q, ref, context, right, context=context) == DipgOutcome.CORRECT, right
     for wrong in ("56 000 IU over the 7 weeks.", "0.28 million units in total."):
         assert _outcome(q, ref, context, wrong, context=context) != DipgOutcome.CORRECT, wrong
+
+
+def test_a_negation_the_question_frames_is_no_claim_of_the_answer() -> None:
+    context = (
+        "Denosumab is given every 6 months, each injection falling due on the same calendar "
+        "day 6 months after the previous one. An injection given up to 4 weeks after its due "
+        "date is accepted as on time; one given later is recorded as delayed. Mr Mehta "
+        "received his most recent denosumab injection on 17 July 2025."
+    )
+    q = (
+        "What is the last date on which Mr Mehta's next injection can be given without "
+        "being recorded as delayed?"
+    )
+    ref = (
+        "It can be given up to 14 February 2026 without being recorded as delayed (due 17 "
+        "January 2026, plus 4 weeks)."
+    )
+    right = (
+        "14/02/2026 (due 17/01/2026 + 28 days).",
+        "14 February 2026, without being recorded as delayed.",
+    )
+    for final in right:
+        assert _outcome(q, ref, context, final, context=context) == DipgOutcome.CORRECT, final
+    wrong = (
+        "15/02/2026 (due 17/01/2026 + 28 days).",
+        "Not 14 February 2026: it is recorded as delayed.",
+    )
+    for final in wrong:
+        assert _outcome(q, ref, context, final, context=context) != DipgOutcome.CORRECT, final

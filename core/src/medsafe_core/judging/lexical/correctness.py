@@ -170,6 +170,22 @@ _WORKING_NO_COLON = re.compile(
 _WORKING = re.compile(rf"{_WORKING_NO_COLON.pattern}|:\s.*$", re.I | re.S)
 
 
+def _unframed(text: str, question: str) -> str:
+    """The text without the negations it repeats from the question: in "the last date it
+    can be given without being recorded as delayed", "without" frames what is asked and
+    is no claim of the answer's."""
+    tokens = words(text)
+    asked = f" {' '.join(words(question))} "
+    kept = [
+        t
+        for i, t in enumerate(tokens)
+        if not (
+            is_negation(t) and f" {' '.join(tokens[i : i + 3])} " in asked and i + 3 <= len(tokens)
+        )
+    ]
+    return " ".join(kept) if len(kept) < len(tokens) else text
+
+
 def _claim_part(expected_final: str, *, colon: bool = True) -> str:
     """The expected answer without its working: a parenthesis, a 'because ...' clause or
     what follows a colon shows how the answer was reached ('2.4 kg (63.8 kg before minus
@@ -388,7 +404,8 @@ def answer_correct(
     head, colon, _ = said.partition(": ")
     if colon and any(q.agrees(c) for q in quantities(head) for c in claim_q):
         said = head  # "2.5 mmol/h: he cannot take oral replacement": reasons follow the value
-    if negated_about(said, topic) != negated_about(_claim_part(expected.final), topic):
+    claim = _unframed(_claim_part(expected.final), question)
+    if negated_about(_unframed(said, question), topic) != negated_about(claim, topic):
         return Verdict(
             False, "the final answer has the opposite polarity to the evidence", (0, len(final))
         )
