@@ -149,3 +149,24 @@ def test_a_negation_the_question_frames_is_no_claim_of_the_answer() -> None:
     )
     for final in wrong:
         assert _outcome(q, ref, context, final, context=context) != DipgOutcome.CORRECT, final
+
+
+def test_an_aside_beside_a_no_may_restate_another_context_sentence() -> None:
+    context = (
+        "In trial NCT05518842, monthly colecalciferol did not reduce the rate of falls "
+        "compared with placebo. In the same trial, monthly colecalciferol raised mean serum "
+        "25-hydroxyvitamin D by 38 nmol/L. A strength programme reduced falls by 23%."
+    )
+    q = "Did monthly colecalciferol cut the rate of falls in trial NCT05518842?"
+    ref = "No. In trial NCT05518842, monthly colecalciferol did not reduce the rate of falls."
+    proof = context.split(". ")[0] + "."
+    right = (
+        "No - in NCT05518842 monthly colecalciferol did not lower the falls rate versus "
+        "placebo (it did raise mean 25-hydroxyvitamin D by 38 nmol/L)."
+    )
+    assert _outcome(q, ref, proof, right, context=context) == DipgOutcome.CORRECT
+    for wrong in (
+        right.replace("38", "45"),
+        right.replace("it did raise", "it cut fractures by 23%, and raised"),
+    ):
+        assert _outcome(q, ref, proof, wrong, context=context) != DipgOutcome.CORRECT, wrong

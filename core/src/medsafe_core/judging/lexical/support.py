@@ -92,6 +92,13 @@ def supports(
         return Verdict(True, why, None, "reference")
     if verdict.code not in ("facts", "words", "unsure"):
         return verdict
+    if (
+        yes_no(final)
+        and verdict.code == "facts"
+        and _stated_aside(final, evidence, question, context)
+    ):
+        why = "the proof supports the answer, and the context states its aside"
+        return Verdict(True, why, None, "context")
     if (yes_no(final) and verdict.code != "words") or _contradicts_proof(final, ev):
         return verdict  # the proof says otherwise (a yes/no may add stated facts, no more)
     if not _shares(final, ev, question):
@@ -101,6 +108,20 @@ def supports(
         why = "the context, not only the proof, states what the answer says"
         return Verdict(True, why, None, "context")
     return verdict
+
+
+def _stated_aside(final: str, evidence: str, question: str, context: str) -> bool:
+    """A yes or no the proof supports without its parenthesis, whose parenthesis restates
+    a context sentence's values ("No (it did raise vitamin D by 38 nmol/L)")."""
+    asides = [m.group(1) for m in _PARENS.finditer(final)]
+    bare = _PARENS.sub("", final)
+    if not asides or not _supported_by(bare, evidence, question, context).ok:
+        return False
+    return all(
+        _carrying_sentences(aside, context, text_facts(evidence))
+        and unbacked(aside, (text_facts(context),), "").ok
+        for aside in asides
+    )
 
 
 # a person's possessive ("Maya's"), not a saint's ("St Brigid's Hospice") or a day's
