@@ -170,3 +170,18 @@ def test_an_aside_beside_a_no_may_restate_another_context_sentence() -> None:
         right.replace("it did raise", "it cut fractures by 23%, and raised"),
     ):
         assert _outcome(q, ref, proof, wrong, context=context) != DipgOutcome.CORRECT, wrong
+
+
+def test_an_amount_between_two_clock_times_is_a_rate() -> None:
+    context = (
+        "During resuscitation the urine output target for adults is 0.5 to 1.0 mL/kg/h. "
+        "Idris weighs 78 kg. Idris passed 42 mL of urine through his catheter between 05:00 "
+        "and 06:00 on 1 July 2026. Between 06:00 and 08:00 he passed 70 mL."
+    )
+    q = "Did Idris's output in the hour ending at 06:00 meet the unit's urine output target?"
+    ref = "Yes. 42 mL in the hour for 78 kg is about 0.54 mL/kg/h, within 0.5 to 1.0 mL/kg/h."
+    proof = "\n".join(context.split(". ")[:3])
+    right = "Yes, the target was met: 42 mL/h against a band of 39-78 mL/h for a 78 kg adult."
+    assert _outcome(q, ref, proof, right, context=context) == DipgOutcome.CORRECT
+    for wrong in (right.replace("42 mL/h", "52 mL/h"), right.replace("42 mL/h", "21 mL/h")):
+        assert _outcome(q, ref, proof, wrong, context=context) != DipgOutcome.CORRECT, wrong

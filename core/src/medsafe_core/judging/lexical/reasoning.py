@@ -5,9 +5,11 @@ them under unit conversion, or follows by one step: a sum or a difference of two
 one dimension, a value times a stated count ('200 mg twice daily' is '400 mg a day'), a
 rate times a weight ('2 mg/kg' for '12 kg' is '24 mg') or an amount over one ('20 mg'
 for '20 kg' is '1 mg/kg'), an amount over a duration ('10 mmol over 4 hours' is 2.5
-mmol/h), a value a stated percentage less or more, the time between two clock times (on
-one date or across days), or a clock time plus or minus a duration. Each derivation is named, so a
-verdict can say how a value was reached. Arithmetic is only tried where a direct match fails."""
+mmol/h) or over the time between two clock times ('42 mL between 05:00 and 06:00' is 42
+mL/h), a value a stated percentage less or more, the time between two clock times (on
+one date or across days), or a clock time plus or minus a duration. Each derivation is
+named, so a verdict can say how a value was reached. Arithmetic is only tried where a
+direct match fails."""
 
 from __future__ import annotations
 
@@ -104,6 +106,22 @@ def _across_days(q: Quantity, pool: Sequence[Quantity]) -> str | None:
             gap = (d2 - d1) * _MINUTES_PER_DAY + (c2 - c1)
             if gap > _MINUTES_PER_DAY and abs(gap - want) <= slack:
                 return "time between a clock time and date and a later one"
+    return None
+
+
+def _over_clock_interval(q: Quantity, pool: Sequence[Quantity], amount: str) -> str | None:
+    """A rate that is an amount stated beside two clock times, over the time between them
+    ("42 mL between 05:00 and 06:00" is 42 mL/h; "06:00 to 08:00: 70 mL" is 35 mL/h)."""
+    want, slack = _base(q), _rounding(q)
+    for i in range(len(pool) - 1):
+        start, end = pool[i], pool[i + 1]
+        if start.unit != "clock" or end.unit != "clock":
+            continue
+        gap = (end.value - start.value) % _MINUTES_PER_DAY
+        beside = [pool[j] for j in (i - 1, i + 2) if 0 <= j < len(pool)]
+        for a in beside if gap else ():
+            if dimension(a.unit) == amount and _near(_base(a) / gap, want, slack):
+                return f"{a} over the time between two clock times"
     return None
 
 
@@ -220,6 +238,9 @@ def derivation(q: Quantity, pool: Sequence[Quantity], *, loose: bool = True) -> 
         for a, t in product(amounts[:_MAX_OPERANDS], spans[:_MAX_OPERANDS]):
             if _near(_base(a) / _base(t), want, slack):
                 return f"{a} over {t}"
+        found = _over_clock_interval(q, pool, dim[: -len(" rate")])
+        if found:
+            return found
     shares = [p.value / 100 for p in pool if p.unit == "%" and 0 < p.value < 100]
     if q.unit == "%" and any(_close(100 - 100 * share, q.value) for share in shares):
         return "the rest of a stated percentage"  # "80% of the dose" after "reduced by 20%"
