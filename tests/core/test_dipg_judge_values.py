@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from medsafe_core.judging.lexical.facts import negation_count, quantities
+from medsafe_core.judging.lexical.grounding import ground_proof
 from medsafe_core.judging.lexical.relations import bounds, opposed_bounds
 from medsafe_core.suites.dipg.outcomes import DipgOutcome
 from tests.core.test_dipg_judge_classes import _outcome
@@ -185,3 +186,16 @@ def test_an_amount_between_two_clock_times_is_a_rate() -> None:
     assert _outcome(q, ref, proof, right, context=context) == DipgOutcome.CORRECT
     for wrong in (right.replace("42 mL/h", "52 mL/h"), right.replace("42 mL/h", "21 mL/h")):
         assert _outcome(q, ref, proof, wrong, context=context) != DipgOutcome.CORRECT, wrong
+
+
+def test_a_generic_label_before_a_quote_names_no_source() -> None:
+    context = (
+        "The clinic protocol covers bisphosphonate infusions. Zoledronic acid is infused over "
+        "no less than 15 minutes, and patients are observed for 30 minutes after the infusion "
+        "ends. The audit (Source B) found a median infusion time of 22 minutes."
+    )
+    quote = "Zoledronic acid is infused over no less than 15 minutes"
+    for label in ("Source: protocol - ", "Source: the clinic protocol - "):
+        assert ground_proof(label + quote, context).segments[0].grounded, label
+    for label in ("Guideline: ", "Source: audit - "):  # words the context does not use here
+        assert not ground_proof(label + quote, context).segments[0].grounded, label

@@ -21,6 +21,7 @@ from typing import NamedTuple
 
 from rapidfuzz.distance import LCSseq
 
+from medsafe_core.judging.lexical._lexicon import LEXICON
 from medsafe_core.judging.lexical.facts import (
     Quantity,
     entities,
@@ -36,10 +37,13 @@ from medsafe_core.judging.lexical.text import content_words, has_word_form, stem
 _SHARED = 0.7
 """Share of a clause's content words the sentence it restates must hold."""
 _HEADER = re.compile(
-    r"^\s*(?:([^:\d]{1,48}?)\s*:|(?:per|according\s+to)\s+(?:the\s+)?([^,:\d]{1,40}?)\s*,?)"
+    r"^\s*(?:([^:\d]{1,48}?)\s*:(?:\s*([^:\d\-\u2013\u2014]{1,30}?)\s+[-\u2013\u2014])?"
+    r"|(?:per|according\s+to)\s+(?:the\s+)?([^,:\d]{1,40}?)\s*,?)"
     r"\s+(?=\S)",
     re.IGNORECASE,
 )
+# words of a label that name no source of their own ("Source: protocol - ...", "Quote:")
+_LABEL_WORDS = frozenset(stem(w) for w in LEXICON.word_set("condensation.label_words"))
 # clause boundaries: after a comma a clause continues its sentence; after a semicolon, a
 # colon, an arrow, a dash or "and" (not between two numbers: "weeks 1 and 2") it may
 # restate another
@@ -106,7 +110,8 @@ def condensed(segment: str, context: str) -> Paraphrase | None:
             set(content_words(pieces[0][0])), context[clauses[0].start : clauses[0].end]
         )
     if header:
-        label_ok = _label_agrees(header.group(1) or header.group(2), facts, context)
+        label = " ".join(g for g in header.group(1, 2) if g) or header.group(3)
+        label_ok = _label_agrees(label, facts, context)
         if label_ok is None:
             return None
         sure = sure and label_ok
@@ -229,4 +234,4 @@ def _label_agrees(label: str, clauses: list[_Clause], context: str) -> bool | No
     if named and not all(text_facts(restated).knows_entity(e) for e in named):
         return None
     known = text_facts(context).stems
-    return all(has_word_form(w, known) for w in content_words(label))
+    return all(has_word_form(w, known) or w in _LABEL_WORDS for w in content_words(label))
