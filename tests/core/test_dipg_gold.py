@@ -146,6 +146,7 @@ HOLDOUT_DIRS = (
     "holdout13",
     "holdout14",
     "holdout15",
+    "holdout16",
 )
 
 
