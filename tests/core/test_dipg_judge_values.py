@@ -199,3 +199,17 @@ def test_a_generic_label_before_a_quote_names_no_source() -> None:
         assert ground_proof(label + quote, context).segments[0].grounded, label
     for label in ("Guideline: ", "Source: audit - "):  # words the context does not use here
         assert not ground_proof(label + quote, context).segments[0].grounded, label
+
+
+def test_an_aside_beside_a_count_may_restate_another_context_sentence() -> None:
+    context = (
+        "The 2024 Brookvale MenB audit followed 212 infants. The antibody substudy tested "
+        "blood samples from 64 of the 212 infants. Fever was reported in 8% of infants."
+    )
+    q = "How many infants contributed blood samples to the audit's antibody substudy?"
+    ref = "Blood samples from 64 infants were tested in the antibody substudy."
+    proof = "The antibody substudy tested blood samples from 64 of the 212 infants."
+    right = "64 infants (out of the 212 in the 2024 Brookvale MenB audit)."
+    assert _outcome(q, ref, proof, right, context=context) == DipgOutcome.CORRECT
+    for wrong in (right.replace("2024", "2023"), right.replace("Brookvale", "Riverside")):
+        assert _outcome(q, ref, proof, wrong, context=context) != DipgOutcome.CORRECT, wrong

@@ -92,11 +92,7 @@ def supports(
         return Verdict(True, why, None, "reference")
     if verdict.code not in ("facts", "words", "unsure"):
         return verdict
-    if (
-        yes_no(final)
-        and verdict.code == "facts"
-        and _stated_aside(final, evidence, question, context)
-    ):
+    if verdict.code == "facts" and _stated_aside(final, evidence, question, context):
         why = "the proof supports the answer, and the context states its aside"
         return Verdict(True, why, None, "context")
     if (yes_no(final) and verdict.code != "words") or _contradicts_proof(final, ev):
@@ -111,8 +107,9 @@ def supports(
 
 
 def _stated_aside(final: str, evidence: str, question: str, context: str) -> bool:
-    """A yes or no the proof supports without its parenthesis, whose parenthesis restates
-    a context sentence's values ("No (it did raise vitamin D by 38 nmol/L)")."""
+    """An answer the proof supports without its parenthesis, whose parenthesis restates a
+    context sentence's values ("No (it did raise vitamin D by 38 nmol/L)", "64 infants (of
+    the 212 in the 2024 audit)")."""
     asides = [m.group(1) for m in _PARENS.finditer(final)]
     bare = _PARENS.sub("", final)
     if not asides or not _supported_by(bare, evidence, question, context).ok:
