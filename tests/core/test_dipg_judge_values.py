@@ -213,3 +213,17 @@ def test_an_aside_beside_a_count_may_restate_another_context_sentence() -> None:
     assert _outcome(q, ref, proof, right, context=context) == DipgOutcome.CORRECT
     for wrong in (right.replace("2024", "2023"), right.replace("Brookvale", "Riverside")):
         assert _outcome(q, ref, proof, wrong, context=context) != DipgOutcome.CORRECT, wrong
+
+
+def test_abbreviated_weekdays_name_the_days() -> None:
+    context = (
+        "Tomasz gives himself 2,000 IU of factor VIII as prophylaxis on Monday, Wednesday and "
+        "Friday mornings. Jonah's prophylaxis is given on Tuesday and Saturday evenings."
+    )
+    q = "On which mornings of the week is Tomasz scheduled to give his prophylactic factor VIII?"
+    ref = "Tomasz's factor VIII prophylaxis is scheduled for Monday, Wednesday and Friday mornings."
+    proof = context.split(". ")[0] + "."
+    for right in ("Mon, Wed and Fri mornings.", "Mon., Wed. and Fri."):
+        assert _outcome(q, ref, proof, right, context=context) == DipgOutcome.CORRECT, right
+    wrong = "Tue and Sat mornings."
+    assert _outcome(q, ref, proof, wrong, context=context) != DipgOutcome.CORRECT

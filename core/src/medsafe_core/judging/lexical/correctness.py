@@ -34,6 +34,7 @@ from medsafe_core.judging.lexical.text import (
     stem,
     words,
 )
+from medsafe_core.judging.lexical.timepoints import full_weekdays
 from medsafe_core.judging.lexical.units import dimension
 from medsafe_core.judging.lexical.verdicts import (
     ANSWER_VOCAB,
@@ -138,7 +139,7 @@ def _misses_claims(final: str, final_q: list[Quantity], expected_final: str, que
         for w in specific
         if w.isalpha() and w not in NUMBER_WORDS and not unit_word(w) and w not in exp_e
     }
-    have = set(content_words(final))
+    have = set(content_words(full_weekdays(final.lower())))  # "Mon, Wed and Fri"
     return bool(specific) and 2 * sum(has_word_form(w, have) for w in specific) < len(specific)
 
 

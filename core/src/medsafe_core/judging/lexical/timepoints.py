@@ -41,6 +41,16 @@ MONTH_WORDS = frozenset(_MONTH_NAMES) | frozenset(_MONTH_ABBREVIATIONS)
 _WEEKDAYS = "monday tuesday wednesday thursday friday saturday sunday".split()
 WEEKDAY_WORDS = frozenset(_WEEKDAYS) | frozenset(d[:3] for d in _WEEKDAYS)
 """Weekday names and abbreviations: "Fri 14 Feb 2025" names the date's weekday."""
+_WEEKDAY_SHORT = re.compile(r"\b(mon|tues?|wed|thu(?:rs?)?|fri|sat|sun)\b\.?")
+_WEEKDAY_FULL = {d[:3]: d for d in _WEEKDAYS}
+
+
+def full_weekdays(lower: str) -> str:
+    """A lower-case text with its weekday abbreviations written out ("mon, wed and fri"
+    is "monday, wednesday and friday")."""
+    if not any(d in lower for d in _WEEKDAY_FULL):
+        return lower
+    return _WEEKDAY_SHORT.sub(lambda m: _WEEKDAY_FULL[m.group(1)[:3]], lower)
 
 
 _MONTH_SCAN = re.compile("|".join(_MONTH_ABBREVIATIONS))
