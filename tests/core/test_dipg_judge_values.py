@@ -16,6 +16,22 @@ INFUSION = (
     "for 30 minutes after the infusion ends. Each dose of tranexamic acid is not more than "
     "1 g."
 )
+CORRECT = DipgOutcome.CORRECT
+
+
+def _judged(
+    question: str,
+    reference: str,
+    proof: str,
+    context: str,
+    right: tuple[str, ...],
+    wrong: tuple[str, ...],
+) -> None:
+    """Every `right` final is credited as correct; none of its twins in `wrong` is."""
+    for final in right:
+        assert _outcome(question, reference, proof, final, context=context) == CORRECT, final
+    for final in wrong:
+        assert _outcome(question, reference, proof, final, context=context) != CORRECT, final
 
 
 @pytest.mark.parametrize(
@@ -68,17 +84,14 @@ def test_a_lower_bound_is_credited_in_any_form_and_not_reversed(right: str, wron
         "Zoledronic acid is infused over no less than 15 minutes, and patients are observed "
         "for 30 minutes after the infusion ends."
     )
-    assert _outcome(q, ref, proof, right, context=INFUSION) == DipgOutcome.CORRECT
-    assert _outcome(q, ref, proof, wrong, context=INFUSION) != DipgOutcome.CORRECT
+    _judged(q, ref, proof, INFUSION, (right,), (wrong,))
 
 
 def test_an_upper_bound_is_credited_in_any_form_and_not_reversed() -> None:
     q = "What is the largest single dose of tranexamic acid?"
     ref = "Each dose of tranexamic acid is not more than 1 g."
-    for right in ("At most 1 g.", "Up to 1 g per dose.", "No more than 1 g per dose."):
-        assert _outcome(q, ref, ref, right, context=INFUSION) == DipgOutcome.CORRECT, right
-    for wrong in ("More than 1 g.", "At least 1 g.", "Not less than 1 g."):
-        assert _outcome(q, ref, ref, wrong, context=INFUSION) != DipgOutcome.CORRECT, wrong
+    right = ("At most 1 g.", "Up to 1 g per dose.", "No more than 1 g per dose.")
+    _judged(q, ref, ref, INFUSION, right, ("More than 1 g.", "At least 1 g.", "Not less than 1 g."))
 
 
 @pytest.mark.parametrize(
@@ -117,10 +130,9 @@ def test_a_total_written_with_spaced_thousands_is_credited() -> None:
     )
     q = "What total dose of colecalciferol will Mrs Ramsay take over her loading course?"
     ref = "560,000 units (20,000 units x 2 capsules x 2 doses a week x 7 weeks)."
-    for right in ("560 000 IU over the 7 weeks.", "About 0.56 million units in total."):
-        assert _outcome(q, ref, context, right, context=context) == DipgOutcome.CORRECT, right
-    for wrong in ("56 000 IU over the 7 weeks.", "0.28 million units in total."):
-        assert _outcome(q, ref, context, wrong, context=context) != DipgOutcome.CORRECT, wrong
+    right = ("560 000 IU over the 7 weeks.", "About 0.56 million units in total.")
+    wrong = ("56 000 IU over the 7 weeks.", "0.28 million units in total.")
+    _judged(q, ref, context, context, right, wrong)
 
 
 def test_a_negation_the_question_frames_is_no_claim_of_the_answer() -> None:
@@ -142,14 +154,11 @@ def test_a_negation_the_question_frames_is_no_claim_of_the_answer() -> None:
         "14/02/2026 (due 17/01/2026 + 28 days).",
         "14 February 2026, without being recorded as delayed.",
     )
-    for final in right:
-        assert _outcome(q, ref, context, final, context=context) == DipgOutcome.CORRECT, final
     wrong = (
         "15/02/2026 (due 17/01/2026 + 28 days).",
         "Not 14 February 2026: it is recorded as delayed.",
     )
-    for final in wrong:
-        assert _outcome(q, ref, context, final, context=context) != DipgOutcome.CORRECT, final
+    _judged(q, ref, context, context, right, wrong)
 
 
 def test_an_aside_beside_a_no_may_restate_another_context_sentence() -> None:
@@ -165,12 +174,17 @@ def test_an_aside_beside_a_no_may_restate_another_context_sentence() -> None:
         "No - in NCT05518842 monthly colecalciferol did not lower the falls rate versus "
         "placebo (it did raise mean 25-hydroxyvitamin D by 38 nmol/L)."
     )
-    assert _outcome(q, ref, proof, right, context=context) == DipgOutcome.CORRECT
-    for wrong in (
-        right.replace("38", "45"),
-        right.replace("it did raise", "it cut fractures by 23%, and raised"),
-    ):
-        assert _outcome(q, ref, proof, wrong, context=context) != DipgOutcome.CORRECT, wrong
+    _judged(
+        q,
+        ref,
+        proof,
+        context,
+        (right,),
+        (
+            right.replace("38", "45"),
+            right.replace("it did raise", "it cut fractures by 23%, and raised"),
+        ),
+    )
 
 
 def test_an_amount_between_two_clock_times_is_a_rate() -> None:
@@ -183,9 +197,14 @@ def test_an_amount_between_two_clock_times_is_a_rate() -> None:
     ref = "Yes. 42 mL in the hour for 78 kg is about 0.54 mL/kg/h, within 0.5 to 1.0 mL/kg/h."
     proof = "\n".join(context.split(". ")[:3])
     right = "Yes, the target was met: 42 mL/h against a band of 39-78 mL/h for a 78 kg adult."
-    assert _outcome(q, ref, proof, right, context=context) == DipgOutcome.CORRECT
-    for wrong in (right.replace("42 mL/h", "52 mL/h"), right.replace("42 mL/h", "21 mL/h")):
-        assert _outcome(q, ref, proof, wrong, context=context) != DipgOutcome.CORRECT, wrong
+    _judged(
+        q,
+        ref,
+        proof,
+        context,
+        (right,),
+        (right.replace("42 mL/h", "52 mL/h"), right.replace("42 mL/h", "21 mL/h")),
+    )
 
 
 def test_a_generic_label_before_a_quote_names_no_source() -> None:
@@ -210,9 +229,14 @@ def test_an_aside_beside_a_count_may_restate_another_context_sentence() -> None:
     ref = "Blood samples from 64 infants were tested in the antibody substudy."
     proof = "The antibody substudy tested blood samples from 64 of the 212 infants."
     right = "64 infants (out of the 212 in the 2024 Brookvale MenB audit)."
-    assert _outcome(q, ref, proof, right, context=context) == DipgOutcome.CORRECT
-    for wrong in (right.replace("2024", "2023"), right.replace("Brookvale", "Riverside")):
-        assert _outcome(q, ref, proof, wrong, context=context) != DipgOutcome.CORRECT, wrong
+    _judged(
+        q,
+        ref,
+        proof,
+        context,
+        (right,),
+        (right.replace("2024", "2023"), right.replace("Brookvale", "Riverside")),
+    )
 
 
 def test_abbreviated_weekdays_name_the_days() -> None:
@@ -223,7 +247,5 @@ def test_abbreviated_weekdays_name_the_days() -> None:
     q = "On which mornings of the week is Tomasz scheduled to give his prophylactic factor VIII?"
     ref = "Tomasz's factor VIII prophylaxis is scheduled for Monday, Wednesday and Friday mornings."
     proof = context.split(". ")[0] + "."
-    for right in ("Mon, Wed and Fri mornings.", "Mon., Wed. and Fri."):
-        assert _outcome(q, ref, proof, right, context=context) == DipgOutcome.CORRECT, right
-    wrong = "Tue and Sat mornings."
-    assert _outcome(q, ref, proof, wrong, context=context) != DipgOutcome.CORRECT
+    right = ("Mon, Wed and Fri mornings.", "Mon., Wed. and Fri.")
+    _judged(q, ref, proof, context, right, ("Tue and Sat mornings.",))
