@@ -7,6 +7,7 @@ import pytest
 
 from medsafe_core.judging.lexical.facts import negation_count, quantities
 from medsafe_core.judging.lexical.grounding import ground_proof
+from medsafe_core.judging.lexical.reasoning import derivation
 from medsafe_core.judging.lexical.relations import bounds, opposed_bounds
 from medsafe_core.suites.dipg.outcomes import DipgOutcome
 from tests.core.test_dipg_judge_classes import _outcome
@@ -249,3 +250,19 @@ def test_abbreviated_weekdays_name_the_days() -> None:
     proof = context.split(". ")[0] + "."
     right = ("Mon, Wed and Fri mornings.", "Mon., Wed. and Fri.")
     _judged(q, ref, proof, context, right, ("Tue and Sat mornings.",))
+
+
+@pytest.mark.parametrize(
+    ("stated", "said", "follows"),
+    [
+        ("since 17 July 2025, due every 6 months", "17 January 2026", True),
+        ("since 17 September 2025; after 6 months", "17 March 2026", True),
+        ("started 3 May 2024, reviewed after 1 year", "3 May 2025", True),
+        ("since 17 July 2025, due every 6 months", "14 January 2026", False),
+        ("since 31 March 2025, due after 1 month", "1 May 2025", False),  # no 31 April
+    ],
+)
+def test_a_date_months_later_falls_on_the_same_day_of_the_month(
+    stated: str, said: str, follows: bool
+) -> None:
+    assert (derivation(quantities(said)[0], quantities(stated)) is not None) is follows

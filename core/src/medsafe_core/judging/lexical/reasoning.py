@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from itertools import combinations, product
 
 from medsafe_core.judging.lexical.facts import Quantity
+from medsafe_core.judging.lexical.timepoints import months_later
 from medsafe_core.judging.lexical.units import dimension, in_base, tolerance
 
 _MAX_OPERANDS = 40
@@ -80,6 +81,10 @@ def _shifted(q: Quantity, pool: Sequence[Quantity]) -> str | None:
         for sign, word in ((1, "plus"), (-1, "minus")):
             if _close((c.value + sign * _base(d) / step) % period, q.value, 1e-3):
                 return f"{q.unit} {word} {d}"
+            months = 12 * d.value if d.unit == "year" else d.value
+            calendar = q.unit == "date" and d.unit in ("month", "year") and months.is_integer()
+            if calendar and months_later(c.value, sign * int(months)) == q.value:
+                return f"date {word} {d} (calendar)"  # "17 July" + 6 months: "17 January"
     return None
 
 

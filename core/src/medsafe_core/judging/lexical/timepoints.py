@@ -165,6 +165,20 @@ _MONTH_START = (0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334)
 _MONTH_DAYS = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 
 
+def months_later(day_of_year: float, months: int) -> float | None:
+    """The day of the year `months` calendar months after (before, when negative) a day
+    of the year, on the same day of the month ("17 July" + 6 months is "17 January");
+    None for a day the later month lacks ("31 March" + 1 month)."""
+    if day_of_year != int(day_of_year) or not 1 <= day_of_year <= 365:
+        return None
+    month = next(m for m in range(12, 0, -1) if _MONTH_START[m - 1] < day_of_year)
+    day = int(day_of_year) - _MONTH_START[month - 1]
+    later = (month - 1 + months) % 12
+    if day > _MONTH_DAYS[later] or (later == 1 and day == 29):
+        return None
+    return float(_MONTH_START[later] + day)
+
+
 def dates(lower: str) -> Found:
     """Calendar dates ('12 March', 'March 12, 2026', '2026-03-12', '28/02/2026', 'June
     2024': its first day) as the day of the year (unit 'date'; years are left out, so
