@@ -42,7 +42,7 @@ _HEADER = re.compile(
     r"\s+(?=\S)",
     re.IGNORECASE,
 )
-# words of a label that name no source of their own ("Source: protocol - ...", "Quote:")
+# words of a label that name no source of their own ("Source: protocol - ...")
 _LABEL_WORDS = frozenset(stem(w) for w in LEXICON.word_set("condensation.label_words"))
 # clause boundaries: after a comma a clause continues its sentence; after a semicolon, a
 # colon, an arrow, a dash or "and" (not between two numbers: "weeks 1 and 2") it may

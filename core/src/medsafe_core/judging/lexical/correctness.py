@@ -181,7 +181,7 @@ def _unframed(text: str, question: str) -> str:
         t
         for i, t in enumerate(tokens)
         if not (
-            is_negation(t) and f" {' '.join(tokens[i : i + 3])} " in asked and i + 3 <= len(tokens)
+            is_negation(t) and i + 3 <= len(tokens) and f" {' '.join(tokens[i : i + 3])} " in asked
         )
     ]
     return " ".join(kept) if len(kept) < len(tokens) else text

@@ -215,6 +215,7 @@ _SPACED_THOUSANDS = re.compile(
     r"(?<![\w.,])\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?![\d\u00b2\u00b3]|[.,]\d)"
 )
 _SPACED_GATE = re.compile(r"\d[ \u00a0\u202f]\d{3}")
+_GROUP_SPACE = re.compile(r"[ \u00a0\u202f]")
 # a number scaled by a word ("0.56 million units" is 560,000 units)
 _SCALED = re.compile(r"(?<![\d.,])(\d+(?:\.\d+)?)\s+(thousand|million|billion)\b")
 _SCALES = {"thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000}
@@ -231,7 +232,7 @@ def _grouped(m: re.Match[str]) -> str:
     text = m.group()
     if " " in text and _LABELLED.search(m.string, max(0, m.start() - 12), m.start()):
         return text
-    return re.sub(r"[ \u00a0\u202f]", ",", text)
+    return _GROUP_SPACE.sub(",", text)
 
 
 def _scaled(m: re.Match[str]) -> str:

@@ -81,10 +81,10 @@ def _shifted(q: Quantity, pool: Sequence[Quantity]) -> str | None:
         for sign, word in ((1, "plus"), (-1, "minus")):
             if _close((c.value + sign * _base(d) / step) % period, q.value, 1e-3):
                 return f"{q.unit} {word} {d}"
-            months = 12 * d.value if d.unit == "year" else d.value
-            calendar = q.unit == "date" and d.unit in ("month", "year") and months.is_integer()
-            if calendar and months_later(c.value, sign * int(months)) == q.value:
-                return f"date {word} {d} (calendar)"  # "17 July" + 6 months: "17 January"
+            if q.unit == "date" and d.unit in ("month", "year"):  # "17 July" + 6 months
+                months = 12 * d.value if d.unit == "year" else d.value
+                if months.is_integer() and months_later(c.value, sign * int(months)) == q.value:
+                    return f"date {word} {d} (calendar)"
     return None
 
 

@@ -53,11 +53,11 @@ def _comparison_marks(text: str) -> list[tuple[int, int, str]]:
     """Where the text compares, and in which direction: words, and the symbols "<43
     mmol/mol", "AUC 655 > 600" (not an arrow "->"). "No less than" is a bound (see
     `bounds`), not a direction."""
-    bounds = {m.start("word") for m in NEGATED_COMPARATIVE.finditer(text)} if "than" in text else ()
+    denied = {m.start("word") for m in NEGATED_COMPARATIVE.finditer(text)} if "than" in text else ()
     marks = [
         (m.start(), m.end(), str(m.lastgroup))
         for m in _COMPARISON.finditer(text)
-        if m.start() not in bounds
+        if m.start() not in denied
     ]
     marks += [
         (m.start(), m.end(), "less" if m.group() in ("<", "\u2264") else "more")
@@ -71,6 +71,7 @@ _BOUND = re.compile(
     re.IGNORECASE,
 )
 _BOUND_AFTER = re.compile(r"\s*(?:of\s+)?(?:the\s+)?\d")
+_LESS_WORD = re.compile(_LESS, re.IGNORECASE)
 
 
 def bounds(text: str, values: Sequence[Quantity]) -> set[str]:
@@ -80,7 +81,7 @@ def bounds(text: str, values: Sequence[Quantity]) -> set[str]:
     marks = [(m.start(), m.end(), str(m.lastgroup)) for m in _BOUND.finditer(text)]
     if "than" in text:
         marks += [
-            (m.start(), m.end(), "min" if re.fullmatch(_LESS, m["word"].lower()) else "max")
+            (m.start(), m.end(), "min" if _LESS_WORD.fullmatch(m["word"]) else "max")
             for m in NEGATED_COMPARATIVE.finditer(text)
         ]
     out = set()

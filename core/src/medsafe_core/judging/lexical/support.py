@@ -92,7 +92,7 @@ def supports(
         return Verdict(True, why, None, "reference")
     if verdict.code not in ("facts", "words", "unsure"):
         return verdict
-    if verdict.code == "facts" and _stated_aside(final, evidence, question, context):
+    if verdict.code == "facts" and _stated_aside(final, evidence, ev, question, context):
         why = "the proof supports the answer, and the context states its aside"
         return Verdict(True, why, None, "context")
     if (yes_no(final) and verdict.code != "words") or _contradicts_proof(final, ev):
@@ -106,7 +106,7 @@ def supports(
     return verdict
 
 
-def _stated_aside(final: str, evidence: str, question: str, context: str) -> bool:
+def _stated_aside(final: str, evidence: str, ev: TextFacts, question: str, context: str) -> bool:
     """An answer the proof supports without its parenthesis, whose parenthesis restates a
     context sentence's values ("No (it did raise vitamin D by 38 nmol/L)", "64 infants (of
     the 212 in the 2024 audit)")."""
@@ -114,9 +114,9 @@ def _stated_aside(final: str, evidence: str, question: str, context: str) -> boo
     bare = _PARENS.sub("", final)
     if not asides or not _supported_by(bare, evidence, question, context).ok:
         return False
+    ctx = text_facts(context)
     return all(
-        _carrying_sentences(aside, context, text_facts(evidence))
-        and unbacked(aside, (text_facts(context),), "").ok
+        _carrying_sentences(aside, context, ev) and unbacked(aside, (ctx,), "").ok
         for aside in asides
     )
 
