@@ -9,6 +9,7 @@ from typing import NamedTuple
 from text_to_num import text2num
 
 from medsafe_core.judging.lexical._lexicon import LEXICON
+from medsafe_core.judging.lexical.abbreviations import abbreviates
 from medsafe_core.judging.lexical.text import NEGATIONS, STOPWORDS, stem, words
 from medsafe_core.judging.lexical.timepoints import clock_times, dates
 from medsafe_core.judging.lexical.units import dimension, in_base, same_amount
@@ -479,9 +480,13 @@ class TextFacts:
         if "-" in ent and any(c.isdigit() for c in ent):
             # "onc201-naive": the identifier must be known; the word glued to it is wording
             return {p for p in parts if any(c.isdigit() for c in p)} <= self.words
-        if "-" in ent and all(p.isalpha() and len(p) >= 3 for p in parts):
-            # "mild-mod": each part a word of the text, or the start of one
-            return all(p in self.words or any(w.startswith(p) for w in self.words) for p in parts)
+        if "-" in ent and all(p.isalpha() for p in parts):
+            # "mild-mod", "pk-guided": each part a word of the text, the start of one, or
+            # an abbreviation the text spells out; a word glued to such an abbreviation
+            # ("bsa-based") is wording, as after an identifier
+            if len(parts) == 2 and 2 <= len(parts[0]) <= 6 and parts[0] not in self.words:
+                return self._abbreviates(parts[0])
+            return all(self._knows_part(p) for p in parts)
         if not (ent.isalnum() and 2 <= len(ent) <= 6):
             return False
         if ent.isalpha() and len(ent) <= 5 and ent in self.initials:
@@ -494,18 +499,16 @@ class TextFacts:
             if form
         ) or self._abbreviates(ent)
 
+    def _knows_part(self, part: str) -> bool:
+        if part in self.words:
+            return True
+        if len(part) >= 3 and any(w.startswith(part) for w in self.words):
+            return True
+        return 2 <= len(part) <= 6 and self._abbreviates(part)
+
     def _abbreviates(self, ent: str) -> bool:
-        """The letters start two or more consecutive words of the text, one letter or
-        more each ('crcl': 'creatinine clearance', 'cons': 'coagulase-negative
-        staphylococci')."""
-        words_ = self._alnum
-        for i, w in enumerate(words_):
-            if w[0] != ent[0]:
-                continue
-            for n in range(1, min(len(ent) - 1, len(w)) + 1):  # two words at least
-                if w.startswith(ent[:n]) and _prefixes_of(ent[n:], words_, i + 1):
-                    return True
-        return False
+        """The text spells the abbreviation out (`abbreviations.abbreviates`)."""
+        return abbreviates(ent, self._alnum)
 
 
 _ALNUM = re.compile(r"[a-z0-9]+")
@@ -558,19 +561,6 @@ class _QuantityIndex:
 
 # clinical abbreviations and what they stand for ("iv": "intravenous|intravenously")
 _ABBREVIATIONS: dict[str, str] = LEXICON.mapping("facts.abbreviations")
-
-
-def _prefixes_of(ent: str, words_: list[str], i: int) -> bool:
-    """`ent` splits into prefixes (a letter or more) of words_[i], words_[i + 1], ..."""
-    if not ent:
-        return True
-    if i >= len(words_):
-        return False
-    word = words_[i]
-    return any(
-        word.startswith(ent[:n]) and _prefixes_of(ent[n:], words_, i + 1)
-        for n in range(1, min(len(ent), len(word)) + 1)
-    )
 
 
 @lru_cache(maxsize=1024)

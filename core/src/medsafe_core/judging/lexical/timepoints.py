@@ -144,7 +144,31 @@ def clock_times(lower: str) -> Found:
             hour = 0
         found.append((m.start(), 60.0 * hour + int(m.group("m") or 0), "clock"))
         spans.append((m.start(), m.end()))
+    for m in _FOUR_DIGITS.finditer(lower) if "0" in lower or "h" in lower else ():
+        if _is_hhmm(lower, m):
+            value = 60.0 * int(m.group()[:2]) + int(m.group()[2:])
+            found.append((m.start(), value, "clock"))
+            spans.append((m.start(), m.end()))
     return found, spans
+
+
+_FOUR_DIGITS = re.compile(r"(?<![\d.,:/-])(?:[01]\d|2[0-3])[0-5]\d(?![\d.,:/]?\d)")
+_HOURS_MARK = re.compile(r"\s*(?:h|hrs|hours)\b")
+_THEN = re.compile(r"\s*(?:[,;.)]|$)|\s+(?:on|and|the|to|until|when|in)\b|\s*[-\u2013]\s*\d")
+
+
+def _is_hhmm(lower: str, m: re.Match[str]) -> bool:
+    """A 24-hour time without a colon ('0530', '1305 h', 'at 2140,'): marked as hours,
+    or with no unit after it and a leading zero or 'at' before it; never a year, nor a
+    duration ('1200 hours')."""
+    mark = _HOURS_MARK.match(lower, m.end())
+    if mark:
+        return m.group()[0] == "0" or "hours" not in mark.group()
+    if not _THEN.match(lower, m.end()):
+        return False  # "0530 mg", "at 1500 mg": a number with a unit
+    return m.group()[0] == "0" or (
+        lower.endswith("at ", 0, m.start()) and m.group()[:2] not in ("19", "20")
+    )
 
 
 _MONTHS = (

@@ -1,0 +1,116 @@
+"""Classes of judgment on how a correct answer may be written (from the holdout13-16
+misses): abbreviations the context spells out and 24-hour times without a colon. Each
+correct form comes with twins that must not be credited."""
+
+from __future__ import annotations
+
+import pytest
+
+from medsafe_core.judging.lexical.abbreviations import abbreviates
+from medsafe_core.judging.lexical.timepoints import clock_times
+from tests.core.test_dipg_judge_values import _judged
+
+
+def _words(text: str) -> list[str]:
+    return text.lower().replace("-", " ").split()
+
+
+@pytest.mark.parametrize(
+    ("abbreviation", "text"),
+    [
+        ("iv", "calcium gluconate given intravenously over 10 minutes"),
+        ("us", "a renal ultrasound on the day of admission"),
+        ("pk", "pharmacokinetic guided prophylaxis"),
+        ("efs", "did not improve event-free survival"),
+        ("bsa", "a recorded body surface area of 1.55 m2"),
+        ("crcl", "creatinine clearance of 52 mL/min"),
+        ("cons", "coagulase-negative staphylococci were isolated"),
+    ],
+)
+def test_an_abbreviation_is_spelled_out_by_the_words_it_shortens(
+    abbreviation: str, text: str
+) -> None:
+    assert abbreviates(abbreviation, _words(text))
+
+
+@pytest.mark.parametrize(
+    ("abbreviation", "text"),
+    [
+        ("us", "unless the count recovers"),  # a short word holds 'u' then 's' by chance
+        ("iv", "the oral dose"),
+        ("fbc", "the neutrophil and platelet counts"),  # no word run starts with 'f'
+        ("efs", "event rates were similar"),  # 'f' and 's' neither start nor follow in order
+        ("pk", "peak levels"),  # 'k' inside a short word
+    ],
+)
+def test_letters_found_by_chance_spell_out_nothing(abbreviation: str, text: str) -> None:
+    assert not abbreviates(abbreviation, _words(text))
+
+
+RENAL = (
+    "Idris had a renal ultrasound on the day of admission, which showed no hydronephrosis. "
+    "His potassium of 6.7 mmol/L was treated with calcium gluconate given intravenously. "
+    "Maya has a recorded body surface area of 1.55 m2, and her carboplatin dose is "
+    "550 mg/m2 with a maximum single dose of 800 mg."
+)
+
+
+def test_an_answer_may_use_an_abbreviation_the_context_spells_out() -> None:
+    _judged(
+        "What did the imaging of Idris's kidneys on the day he was admitted find?",
+        "The renal ultrasound on the day of admission showed no hydronephrosis.",
+        "Idris had a renal ultrasound on the day of admission, which showed no hydronephrosis.",
+        RENAL,
+        right=("No hydronephrosis on the admission-day renal US.",),
+        wrong=(
+            "No hydronephrosis on the admission-day renal CT.",  # spells out nothing here
+            "Hydronephrosis on the admission-day renal US.",
+        ),
+    )
+    _judged(
+        "What carboplatin dose does Maya receive?",
+        "Maya receives 800 mg (550 mg/m2 x 1.55 m2 = 852.5 mg, above the 800 mg cap).",
+        "Maya has a recorded body surface area of 1.55 m2, and her carboplatin dose is "
+        "550 mg/m2 with a maximum single dose of 800 mg.",
+        RENAL,
+        right=("800 mg: the BSA-based figure of 852.5 mg is above the single-dose cap.",),
+        wrong=("800 mg: the MRD-based figure of 852.5 mg is above the single-dose cap.",),
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "minutes"),
+    [
+        ("due at 0530 on 1 May", 330.0),
+        ("given at 1305 h", 785.0),
+        ("the next dose at 2140, after", 1300.0),
+        ("from 0600 hours", 360.0),
+        ("at 1300 hrs", 780.0),
+    ],
+)
+def test_a_24_hour_time_without_a_colon_is_a_clock_time(text: str, minutes: float) -> None:
+    found, _ = clock_times(text.lower())
+    assert [value for _, value, _ in found] == [minutes]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["in 2024 the audit", "0530 mg", "1500 mg daily", "the 1200 hours of follow-up", "at 2015 on"],
+)
+def test_years_amounts_and_durations_are_no_clock_times(text: str) -> None:
+    assert clock_times(text)[0] == []
+
+
+def test_an_answer_may_write_a_derived_time_without_a_colon() -> None:
+    context = (
+        "Lucia took her first dose of tranexamic acid at 21:30 on 30 April 2025. "
+        "Tranexamic acid is given every 8 hours."
+    )
+    _judged(
+        "When was Lucia's second dose of tranexamic acid due?",
+        "At 05:30 on 1 May 2025 (21:30 plus 8 hours).",
+        context,
+        context,
+        right=("At 0530 on 1 May 2025 (21:30 + 8 h).", "05:30 on 1 May 2025."),
+        wrong=("At 0630 on 1 May 2025.", "At 0530 on 2 May 2025."),
+    )
