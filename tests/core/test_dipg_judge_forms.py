@@ -114,3 +114,26 @@ def test_an_answer_may_write_a_derived_time_without_a_colon() -> None:
         right=("At 0530 on 1 May 2025 (21:30 + 8 h).", "05:30 on 1 May 2025."),
         wrong=("At 0630 on 1 May 2025.", "At 0530 on 2 May 2025."),
     )
+
+
+def test_an_answer_may_add_a_stated_fact_in_a_word_or_two_of_its_own() -> None:
+    _judged(
+        "Under the clinic protocol, what is the minimum duration of a zoledronic acid infusion?",
+        "Under the protocol, zoledronic acid is infused over no less than 15 minutes.",
+        "Zoledronic acid is infused over no less than 15 minutes",
+        "Zoledronic acid is infused over no less than 15 minutes, and patients are observed "
+        "for 30 minutes after the infusion ends. Each dose of tranexamic acid is not more "
+        "than 1 g.",
+        right=(
+            "The protocol sets a floor of 15 minutes for the infusion; patients are then "
+            "observed for 30 minutes after it ends.",
+        ),
+        wrong=(
+            # a value the context does not state beside the stated fact
+            "The protocol sets a floor of 15 minutes for the infusion; patients are then "
+            "observed for 45 minutes after it ends.",
+            # a claim in words of its own, beside the right value
+            "The protocol sets a floor of 15 minutes for the infusion; patients then receive "
+            "oral bisphosphonate tablets and calcium supplements at discharge.",
+        ),
+    )

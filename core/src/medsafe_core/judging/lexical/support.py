@@ -100,7 +100,10 @@ def supports(
     if not _shares(final, ev, question):
         return verdict  # the proof is about something else
     wider = evidence + "\n" + "\n".join(_carrying_sentences(final, context, ev))
-    if _supported_by(final, wider, question, context, polarity=False).ok:
+    stated = _supported_by(final, wider, question, context, polarity=False)
+    if stated.ok or stated.code == "unsure":
+        # every value entailed by the proof and the sentences that carry the rest, and
+        # at most a word or two in other words ("sets a floor of", "for reference")
         why = "the context, not only the proof, states what the answer says"
         return Verdict(True, why, None, "context")
     return verdict
