@@ -7,7 +7,10 @@ from __future__ import annotations
 import pytest
 
 from medsafe_core.judging.lexical.abbreviations import abbreviates
+from medsafe_core.judging.lexical.facts import quantities
+from medsafe_core.judging.lexical.reasoning import derivation
 from medsafe_core.judging.lexical.timepoints import clock_times
+from medsafe_core.judging.lexical.verdicts import yes_no
 from tests.core.test_dipg_judge_values import _judged
 
 
@@ -136,4 +139,75 @@ def test_an_answer_may_add_a_stated_fact_in_a_word_or_two_of_its_own() -> None:
             "The protocol sets a floor of 15 minutes for the infusion; patients then receive "
             "oral bisphosphonate tablets and calcium supplements at discharge.",
         ),
+    )
+
+
+def test_a_value_after_a_clock_time_and_and_is_read() -> None:
+    text = "collected 160 mL between 21:00 and 22:00 and 170 mL between 22:00 and 23:00"
+    assert [q.value for q in quantities(text) if q.unit == "ml"] == [160.0, 170.0]
+    dated = "0.42 mg/L on 10 April 2026 and 0.71 mg/L on 24 April 2026"
+    assert [q.value for q in quantities(dated) if q.unit == "mg/l"] == [0.42, 0.71]
+
+
+def test_a_total_of_two_hourly_amounts_beside_clock_times_is_derived() -> None:
+    context = (
+        "The surgeon must be called if the output exceeds 200 mL in any single hour or "
+        "300 mL over any two consecutive hours. Mr Okafor's chest drains collected 160 mL "
+        "between 21:00 and 22:00 and 170 mL between 22:00 and 23:00."
+    )
+    _judged(
+        "Should the surgeon have been called about Mr Okafor's chest-drain output?",
+        "Yes. His drains collected 330 mL over two consecutive hours (160 mL plus 170 mL), "
+        "more than the 300 mL two-hour limit.",
+        context,
+        context,
+        right=("Yes: his two-hour drain total of 330 mL was above 300 mL.",),
+        wrong=(
+            "Yes: his two-hour drain total of 350 mL was above 300 mL.",
+            "No: his two-hour drain total of 330 mL was above 300 mL.",
+        ),
+    )
+
+
+@pytest.mark.parametrize(
+    "final", ["No earlier than 06:30", "Not more than 1 g", "**No later than** 14 May"]
+)
+def test_a_denied_comparative_at_the_head_is_no_answer(final: str) -> None:
+    assert yes_no(final) is None
+
+
+def test_a_time_no_earlier_than_a_derived_one_is_an_answer_not_a_no() -> None:
+    context = (
+        "Pacing wires are removed no sooner than 12 hours after the last dose of enoxaparin. "
+        "Mr Okafor's last enoxaparin dose was given at 18:30 on 3 May 2026."
+    )
+    _judged(
+        "What is the earliest time at which Mr Okafor's pacing wires could be removed?",
+        "From 06:30 on 4 May 2026 (18:30 on 3 May 2026 plus 12 hours).",
+        context,
+        context,
+        right=("No earlier than 06:30 on 04/05/2026 (4 May), i.e. 18:30 on 3 May + 12 h.",),
+        wrong=("No earlier than 07:30 on 4 May 2026.", "No earlier than 06:30 on 5 May 2026."),
+    )
+
+
+def test_a_ratio_with_one_significant_digit_is_not_derived() -> None:
+    pool = quantities("pressures of 62 mmHg and 80 mmHg, and 98 mmHg over 140 mmHg")
+    assert derivation(quantities("0.8")[0], pool) is None  # 62/80 = 0.775 by chance
+    assert derivation(quantities("0.70")[0], pool) is not None  # 98/140, as written
+
+
+def test_the_upper_limit_of_a_stated_range_is_reasoning_not_a_claim() -> None:
+    context = (
+        "The handbook sets the therapeutic clozapine plasma range at 0.35 to 0.60 mg/L. "
+        "Her clozapine plasma level was 0.42 mg/L on 10 April 2026 and 0.71 mg/L on 24 "
+        "April 2026."
+    )
+    _judged(
+        "Where was her clozapine level on 24 April 2026 against the therapeutic range?",
+        "Above it: her level of 0.71 mg/L on 24 April 2026 was above the 0.35 to 0.60 mg/L range.",
+        context,
+        context,
+        right=("Above the therapeutic range (0.71 mg/L vs upper limit 0.60 mg/L).",),
+        wrong=("Above the therapeutic range (0.74 mg/L vs upper limit 0.60 mg/L).",),
     )

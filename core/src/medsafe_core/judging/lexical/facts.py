@@ -286,8 +286,11 @@ def _quantities(text: str) -> tuple[Quantity, ...]:
                 continue
             if before == "-" and start > 1 and lower[start - 2].isalpha() and a[0].isdigit():
                 continue  # an identifier's number ("pbtc-047", "covid-19"), not a value
-        if start in covered:
-            continue  # part of a clock time, read as one
+        if start in covered:  # part of a clock time, read as one; not so the value
+            # a range's second end stands for ("22:00 and 170 mL" is 170 mL)
+            if b is not None and m.start("b") not in covered:
+                found.append((m.start("b"), Quantity(_value(b), _unit(unit_token), b[0].isalpha())))
+            continue
         unit = _unit(unit_token)
         if a[0].isalpha():
             found += [(start, Quantity(v, unit, True)) for v in _word_values(a)]

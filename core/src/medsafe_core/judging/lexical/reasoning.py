@@ -170,11 +170,14 @@ def _ratio(q: Quantity, pool: Sequence[Quantity]) -> str | None:
     """A ratio of two stated values of one unit, rounded as written: "4.1 times" the upper
     limit (164 and 40 U/L), "0.72" or "71.9%" (1.84 and 2.56 L). Only values written with
     decimals: a whole number ("3 times", "3 vials") is as likely a count of something else
-    as a ratio that happens to match."""
+    as a ratio that happens to match. A value of one significant digit must be the exact
+    ratio: rounded, "0.8" stands for anything from 0.75 to 0.85, which many pairs of
+    stated values reach."""
     if q.value == int(q.value):
         return None
     scale = 100.0 if q.unit == "%" else 1.0
-    slack = _rounding(Quantity(q.value, None))
+    one_digit = len(f"{q.value:g}".replace(".", "").strip("0")) < 2
+    slack = 1e-9 if one_digit else _rounding(Quantity(q.value, None))
     by_unit: dict[str, list[float]] = {}
     for p in pool:  # measured values: ratios of bare numbers (thresholds) match by chance
         if p.unit is not None and p.unit not in _POINTS and p.unit != "%" and p.value > 0:

@@ -152,10 +152,14 @@ def is_quantity_word(token: str) -> bool:
 
 
 # a leading yes or no, perhaps hedged ("Probably yes -", "Apparently not.", "**No.**")
+# (not "No earlier than 06:30", "Not more than 1 g": a denied comparative is a bound)
 _HEDGE = r"(?:probably|most\s+likely|likely|apparently|almost\s+certainly|seemingly)[\s,:]+"
-_YES_NO = re.compile(rf"[\s*_]*(?:{_HEDGE}(yes|no|not)|(yes|no))\b", re.IGNORECASE)
+_COMPARED = r"less|fewer|lower|shorter|sooner|earlier|more|greater|higher|longer|later"
+_BOUND = rf"(?!\s+(?:{_COMPARED})\s+than\b)"
+_YES_NO = re.compile(rf"[\s*_]*(?:{_HEDGE}(yes|no|not)|(yes|no))\b{_BOUND}", re.IGNORECASE)
 YES_NO_HEAD = re.compile(
-    rf"[\s*_]*(?:{_HEDGE}(yes|no|not)|(yes|no))\b[*_]*[\s,.;:!\u2013\u2014-]", re.IGNORECASE
+    rf"[\s*_]*(?:{_HEDGE}(yes|no|not)|(yes|no))\b{_BOUND}[*_]*[\s,.;:!\u2013\u2014-]",
+    re.IGNORECASE,
 )
 
 
