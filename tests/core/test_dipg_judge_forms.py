@@ -11,6 +11,7 @@ from medsafe_core.judging.lexical.facts import quantities
 from medsafe_core.judging.lexical.reasoning import derivation
 from medsafe_core.judging.lexical.timepoints import clock_times
 from medsafe_core.judging.lexical.verdicts import yes_no
+from medsafe_core.judging.lexical.working import equations
 from tests.core.test_dipg_judge_values import _judged
 
 
@@ -210,4 +211,52 @@ def test_the_upper_limit_of_a_stated_range_is_reasoning_not_a_claim() -> None:
         context,
         right=("Above the therapeutic range (0.71 mg/L vs upper limit 0.60 mg/L).",),
         wrong=("Above the therapeutic range (0.74 mg/L vs upper limit 0.60 mg/L).",),
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "numbers"),
+    [
+        ("about 2,385 kJ (570 x 4.184 = 2,384.9 kJ)", [570.0, 4.184, 2384.9]),
+        ("0.085 IU/mL x 1,000 = 85 mIU/mL", [0.085, 1000.0, 85.0]),
+        ("408 / 24 = 17 a month", [408.0, 24.0, 17.0]),
+        ("12 - 8 + 1 = 5 doses", [12.0, 8.0, 1.0, 5.0]),
+        ("2 + 3 x 4 = 14", [2.0, 3.0, 4.0, 14.0]),
+    ],
+)
+def test_right_working_is_read_as_equations(text: str, numbers: list[float]) -> None:
+    (found,) = equations(text)
+    assert found.numbers == numbers
+
+
+@pytest.mark.parametrize(
+    "text", ["2 + 2 = 5", "570 x 4.184 = 2,390 kJ", "408 / 24 = 18", "10 / 0 = 1"]
+)
+def test_wrong_arithmetic_is_no_working(text: str) -> None:
+    assert equations(text) == []
+
+
+def test_an_answer_may_show_right_working_from_stated_values() -> None:
+    context = (
+        "A worker whose most recent anti-HBs titre is between 10 and 99 mIU/mL receives one "
+        "booster dose of hepatitis B vaccine. Tomasz's most recent anti-HBs titre was "
+        "reported by an external laboratory as 0.085 IU/mL."
+    )
+    _judged(
+        "What does the hepatitis B policy provide for Tomasz after a needlestick injury?",
+        "One booster dose (0.085 IU/mL is 85 mIU/mL, between 10 and 99 mIU/mL).",
+        context,
+        context,
+        right=(
+            "One booster dose of hepatitis B vaccine (0.085 IU/mL x 1,000 = 85 mIU/mL, in "
+            "the 10 to 99 mIU/mL band).",
+        ),
+        wrong=(
+            # working from a value no source states
+            "One booster dose of hepatitis B vaccine (0.095 IU/mL x 1,000 = 95 mIU/mL, in "
+            "the 10 to 99 mIU/mL band).",
+            # wrong arithmetic
+            "One booster dose of hepatitis B vaccine (0.085 IU/mL x 1,000 = 8.5 mIU/mL, in "
+            "the 10 to 99 mIU/mL band).",
+        ),
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import partial
 
 from medsafe_core.judging.lexical._lexicon import LEXICON
 from medsafe_core.judging.lexical.facts import (
@@ -27,6 +28,7 @@ from medsafe_core.judging.lexical.text import (
     words,
 )
 from medsafe_core.judging.lexical.timepoints import wrong_weekday
+from medsafe_core.judging.lexical.working import verified_numbers
 
 # words an answer may use without the context using them
 ANSWER_VOCAB = LEXICON.word_set("judgments.answer_vocab")
@@ -92,13 +94,18 @@ def unbacked(final: str, sources: tuple[TextFacts, ...], where: str) -> Verdict:
     """The first number or named entity of the final answer that no source states or
     entails by one step of reasoning (a conversion, a sum, a difference, a count)."""
     pool: list[Quantity] | None = None
+    worked: list[float] | None = None
     for q in quantities(final):
         if q.spelled and q.unit is None:
             continue  # "one source", "the two reports": a word, not a measured value
         if not any(src.has_quantity(q) for src in sources):
             if pool is None:
                 pool = [x for src in sources for x in src.quantities]
-            if derivation(q, pool) is None:
+            if derivation(q, pool) is not None:
+                continue
+            if worked is None:  # the answer's own right working from stated values
+                worked = verified_numbers(final, partial(_backed, pool=pool))
+            if not any(_written_as(q, v) for v in worked):
                 return Verdict(
                     False,
                     f"the final answer states {q}, which {where}",
@@ -114,6 +121,19 @@ def unbacked(final: str, sources: tuple[TextFacts, ...], where: str) -> Verdict:
                 "facts",
             )
     return Verdict(True)
+
+
+def _backed(value: float, pool: list[Quantity]) -> bool:
+    """A number of the working that the sources state, with any unit, or derive."""
+    bare = Quantity(value, None)
+    return any(x.value == value for x in pool) or derivation(bare, pool) is not None
+
+
+def _written_as(q: Quantity, value: float) -> bool:
+    """`value` rounded as `q` is written ('2,385' for 2,384.88)."""
+    written = f"{q.value:g}"
+    decimals = len(written.split(".")[1]) if "." in written and "e" not in written else 0
+    return abs(q.value - value) <= 0.5 / 10.0**decimals + 1e-9
 
 
 def derivations(final: str, context: str, question: str) -> list[str]:
