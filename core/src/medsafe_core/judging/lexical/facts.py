@@ -99,7 +99,7 @@ _DIGITS = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _WORDS = "|".join(sorted(_NUMBER_WORD_TOKENS, key=len, reverse=True))
 # a range's second end, then a unit; matched on lower-cased text
 _TAIL = (
-    rf"(?![\d.]*\d)(?:\s*(?:-|\u2013|\u2014|\bto\b|\band\b)\s*"
+    rf"(?![\d.]*\d)(?:\s*(?:-|\u2013|\u2014|\bto\b|\band\b|\bversus\b|\bvs\b\.?)\s*"
     rf"(?P<b>{_DIGITS}|{_WORDS})(?![\d.]*\d))?"
     r"(?:[ \t-]*(?P<unit>[a-z\u00b5%][a-z\u00b5%/0-9\u00b2]*))?"
 )

@@ -190,6 +190,27 @@ def _ratio(q: Quantity, pool: Sequence[Quantity]) -> str | None:
     return None
 
 
+def _share_of(q: Quantity, pool: Sequence[Quantity]) -> str | None:
+    """A count as a stated percentage of a stated total of people or things, to the
+    nearest whole one ("48 of the 200" for 24% of 200 patients)."""
+    shares = [p for p in pool if p.unit == "%" and 0 < p.value < 100][:_MAX_OPERANDS]
+    totals = [
+        p
+        for p in pool
+        if p.unit not in ("%", "times", *_POINTS)
+        and dimension(p.unit) is None
+        and not p.spelled
+        and not _is_year(p)
+        and p.value == int(p.value)
+        and p.value > q.value
+    ]
+    for total in totals[:_MAX_OPERANDS]:
+        for share in shares:
+            if abs(share.value * total.value / 100.0 - q.value) <= 0.5:
+                return f"{share} of {total}"
+    return None
+
+
 def derivation(q: Quantity, pool: Sequence[Quantity], *, loose: bool = True) -> str | None:
     """How `q` follows from the stated `pool` by one step, or None. Months and years are
     compared within 10% (calendar lengths vary) unless `loose` is off."""
@@ -205,7 +226,7 @@ def derivation(q: Quantity, pool: Sequence[Quantity], *, loose: bool = True) -> 
         for a, b in combinations(counted[:_MAX_OPERANDS] if whole else (), 2):
             if _close(a.value + b.value, want) or _close(abs(a.value - b.value), want):
                 return f"sum or difference of {a} and {b}"
-        worked = _bare_working(q, pool) or _ratio(q, pool)
+        worked = _bare_working(q, pool) or _ratio(q, pool) or (whole and _share_of(q, pool))
         if worked:
             return worked
     if q.unit in ("%", "times"):
