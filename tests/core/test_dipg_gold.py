@@ -147,6 +147,7 @@ HOLDOUT_DIRS = (
     "holdout14",
     "holdout15",
     "holdout16",
+    "holdout17",
 )
 
 
