@@ -320,3 +320,30 @@ def test_a_conflict_report_may_work_out_each_sides_count() -> None:
         )
         != DipgOutcome.CORRECT_CONFLICT
     )
+
+
+def test_a_yes_or_no_may_add_stated_facts_after_the_clause_its_proof_supports() -> None:
+    context = (
+        "Staff who receive HBIG or a booster dose do not need time off work. A worker "
+        "taking HIV PEP who has vomiting may be signed off for up to 3 days. Source-patient "
+        "blood is tested for hepatitis B, hepatitis C and HIV."
+    )
+    _judged(
+        "Does a worker given a hepatitis B booster dose after a needlestick injury have to "
+        "take time off work?",
+        "No. Staff who receive HBIG or a booster dose do not need time off work.",
+        "Staff who receive HBIG or a booster dose do not need time off work.",
+        context,
+        right=(
+            "No. Under the policy a booster dose (like HBIG) does not require time off work; "
+            "only a worker on HIV PEP who is vomiting may be signed off, for up to three days.",
+        ),
+        wrong=(
+            # a stated rule with a changed value
+            "No. Under the policy a booster dose (like HBIG) does not require time off work; "
+            "only a worker on HIV PEP who is vomiting may be signed off, for up to five days.",
+            # the first clause the proof contradicts
+            "Yes. Under the policy a booster dose (like HBIG) requires time off work; a "
+            "worker on HIV PEP who is vomiting may be signed off for up to three days.",
+        ),
+    )

@@ -95,9 +95,13 @@ def supports(
     if verdict.code == "facts" and _stated_aside(final, evidence, ev, question, context):
         why = "the proof supports the answer, and the context states its aside"
         return Verdict(True, why, None, "context")
-    if (yes_no(final) and verdict.code != "words") or _contradicts_proof(final, ev):
-        return verdict  # the proof says otherwise (a yes/no may add stated facts, no more)
-    if not _shares(final, ev, question):
+    if _contradicts_proof(final, ev):
+        return verdict  # the proof says otherwise
+    if yes_no(final) and verdict.code != "words":
+        # a yes or no adds stated facts only after a first clause the proof supports
+        if not _head_supported(final, evidence, question, context):
+            return verdict
+    elif not (_shares(final, ev, question) or _head_supported(final, evidence, question, context)):
         return verdict  # the proof is about something else
     wider = evidence + "\n" + "\n".join(_carrying_sentences(final, context, ev))
     stated = _supported_by(final, wider, question, context, polarity=False)
@@ -221,6 +225,27 @@ def _contradicts_proof(final: str, ev: TextFacts) -> bool:
         if kind and not any(p.agrees(f) for p in kind for f in said):
             return True
     return False
+
+
+_SENTENCE_END = re.compile(r"\.\s+(?=[A-Z])")
+
+
+def _head_supported(final: str, evidence: str, question: str, context: str) -> bool:
+    """The proof supports the final's first clause, its answer ("No. Under the policy a
+    booster dose does not require time off work; ..."); what follows may come from the
+    context. The clause ends at the first semicolon, else at the first sentence's end
+    (the second's, after a bare "Yes." or "No.")."""
+    if ";" in final:
+        head = final[: final.index(";")]
+    else:
+        ends = [m.start() for m in _SENTENCE_END.finditer(final)]
+        if yes_no(final) and ends and len(final[: ends[0]].split()) <= 2:
+            ends = ends[1:]
+        if not ends:
+            return False
+        head = final[: ends[0]]
+    head_verdict = _supported_by(head, evidence, question, context)
+    return head_verdict.ok or head_verdict.code == "unsure"
 
 
 def _shares(final: str, ev: TextFacts, question: str) -> bool:
