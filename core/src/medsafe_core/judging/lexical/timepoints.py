@@ -144,30 +144,39 @@ def clock_times(lower: str) -> Found:
             hour = 0
         found.append((m.start(), 60.0 * hour + int(m.group("m") or 0), "clock"))
         spans.append((m.start(), m.end()))
-    for m in _FOUR_DIGITS.finditer(lower) if "0" in lower or "h" in lower else ():
+    candidates = {m.start("t"): m for m in _ZERO_HHMM.finditer(lower)}
+    candidates |= {
+        m.start("t"): m
+        for m in _AT_HHMM.finditer(lower)
+        if not lower[m.start() - 1 : m.start()].isalpha()  # "at", not "that"
+    }
+    for _, m in sorted(candidates.items()):
         if _is_hhmm(lower, m):
-            value = 60.0 * int(m.group()[:2]) + int(m.group()[2:])
-            found.append((m.start(), value, "clock"))
-            spans.append((m.start(), m.end()))
+            value = 60.0 * int(m.group("t")[:2]) + int(m.group("t")[2:])
+            found.append((m.start("t"), value, "clock"))
+            spans.append((m.start("t"), m.end()))
     return found, spans
 
 
-_FOUR_DIGITS = re.compile(r"(?<![\d.,:/-])(?:[01]\d|2[0-3])[0-5]\d(?![\d.,:/]?\d)")
+# four digits that may be a 24-hour time: after "at ", or with a leading zero (each
+# starts with a literal, with no \b before it, so that the engine skips to it; most
+# four-digit numbers are years)
+_AT_HHMM = re.compile(r"at (?P<t>(?:[01]\d|2[0-3])[0-5]\d)(?![\d.,:/]?\d)")
+_ZERO_HHMM = re.compile(r"(?P<t>0(?<![\d.,:/-]0)\d[0-5]\d)(?![\d.,:/]?\d)")
 _HOURS_MARK = re.compile(r"\s*(?:h|hrs|hours)\b")
 _THEN = re.compile(r"\s*(?:[,;.)]|$)|\s+(?:on|and|the|to|until|when|in)\b|\s*[-\u2013]\s*\d")
 
 
 def _is_hhmm(lower: str, m: re.Match[str]) -> bool:
-    """A 24-hour time without a colon ('0530', '1305 h', 'at 2140,'): marked as hours,
-    or with no unit after it and a leading zero or 'at' before it; never a year, nor a
+    """A 24-hour time without a colon ('0530', 'at 1305 h', 'at 2140,'): marked as hours
+    or with no unit after it; never a year ('in 2024'), an amount ('0530 mg') or a
     duration ('1200 hours')."""
+    digits = m.group("t")
     mark = _HOURS_MARK.match(lower, m.end())
     if mark:
-        return m.group()[0] == "0" or "hours" not in mark.group()
-    if not _THEN.match(lower, m.end()):
-        return False  # "0530 mg", "at 1500 mg": a number with a unit
-    return m.group()[0] == "0" or (
-        lower.endswith("at ", 0, m.start()) and m.group()[:2] not in ("19", "20")
+        return digits[0] == "0" or "hours" not in mark.group()
+    return _THEN.match(lower, m.end()) is not None and (
+        digits[0] == "0" or digits[:2] not in ("19", "20")
     )
 
 
