@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from medsafe_core.judging.lexical.abbreviations import abbreviates
-from medsafe_core.judging.lexical.facts import quantities
+from medsafe_core.judging.lexical.facts import quantities, text_facts
 from medsafe_core.judging.lexical.reasoning import derivation
 from medsafe_core.judging.lexical.timepoints import clock_times
 from medsafe_core.judging.lexical.verdicts import yes_no
@@ -102,7 +102,14 @@ def test_a_24_hour_time_without_a_colon_is_a_clock_time(text: str, minutes: floa
 
 @pytest.mark.parametrize(
     "text",
-    ["in 2024 the audit", "0530 mg", "1500 mg daily", "the 1200 hours of follow-up", "at 2015 on"],
+    [
+        "in 2024 the audit",
+        "0530 mg",
+        "1500 mg daily",
+        "the 1200 hours of follow-up",
+        "at 2015 on",
+        "batch a0530.",  # an identifier's digits
+    ],
 )
 def test_years_amounts_and_durations_are_no_clock_times(text: str) -> None:
     assert clock_times(text)[0] == []
@@ -347,3 +354,10 @@ def test_a_yes_or_no_may_add_stated_facts_after_the_clause_its_proof_supports() 
             "worker on HIV PEP who is vomiting may be signed off for up to three days.",
         ),
     )
+
+
+def test_a_hyphenated_term_may_join_abbreviations_and_word_starts() -> None:
+    facts = text_facts("moderate to severe pain; body surface area 1.55 m2; sevoflurane")
+    assert facts.knows_entity("mod-sev")  # starts of words
+    assert facts.knows_entity("bsa-based")  # wording glued to a spelled-out abbreviation
+    assert not facts.knows_entity("xyz-based")

@@ -487,8 +487,9 @@ class TextFacts:
             # "mild-mod", "pk-guided": each part a word of the text, the start of one, or
             # an abbreviation the text spells out; a word glued to such an abbreviation
             # ("bsa-based") is wording, as after an identifier
-            if len(parts) == 2 and 2 <= len(parts[0]) <= 6 and parts[0] not in self.words:
-                return self._abbreviates(parts[0])
+            glued = len(parts) == 2 and parts[0] not in self.words and 2 <= len(parts[0]) <= 6
+            if glued and self._abbreviates(parts[0]):
+                return True
             return all(self._knows_part(p) for p in parts)
         if not (ent.isalnum() and 2 <= len(ent) <= 6):
             return False

@@ -162,7 +162,7 @@ def clock_times(lower: str) -> Found:
 # starts with a literal, with no \b before it, so that the engine skips to it; most
 # four-digit numbers are years)
 _AT_HHMM = re.compile(r"at (?P<t>(?:[01]\d|2[0-3])[0-5]\d)(?![\d.,:/]?\d)")
-_ZERO_HHMM = re.compile(r"(?P<t>0(?<![\d.,:/-]0)\d[0-5]\d)(?![\d.,:/]?\d)")
+_ZERO_HHMM = re.compile(r"(?P<t>0(?<![\w.,:/-]0)\d[0-5]\d)(?![\d.,:/]?\d)")
 _HOURS_MARK = re.compile(r"\s*(?:h|hrs|hours)\b")
 _THEN = re.compile(r"\s*(?:[,;.)]|$)|\s+(?:on|and|the|to|until|when|in)\b|\s*[-\u2013]\s*\d")
 
