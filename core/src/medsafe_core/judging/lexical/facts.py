@@ -10,6 +10,7 @@ from text_to_num import text2num
 
 from medsafe_core.judging.lexical._lexicon import LEXICON
 from medsafe_core.judging.lexical.abbreviations import abbreviates
+from medsafe_core.judging.lexical.durations import one_value
 from medsafe_core.judging.lexical.text import NEGATIONS, STOPWORDS, stem, words
 from medsafe_core.judging.lexical.timepoints import clock_times, dates
 from medsafe_core.judging.lexical.units import dimension, in_base, same_amount
@@ -146,6 +147,22 @@ def unit_word(token: str) -> bool:
     )
 
 
+def measured(token: str) -> bool:
+    """Whether a word is a unit of measurement ('hours', 'mg'; not 'tablets', 'doses')."""
+    return dimension(_unit(token)) is not None
+
+
+_UNIT_AFTER_NUMBER = re.compile(r"(?<![\w/.])\d[\d.,]*\s?([a-z]+)")
+
+
+def worded_values(text: str) -> tuple[str, frozenset[str]]:
+    """The text with its values in pieces written as one ("half an hour" as "0.5 hour"),
+    and the stems of the units of measurement right after its numbers: words that state
+    a value, to be judged as that value, not as words."""
+    spoken = one_value(text.lower())
+    return spoken, frozenset(stem(u) for u in _UNIT_AFTER_NUMBER.findall(spoken) if measured(u))
+
+
 def _unit(token: str | None) -> str | None:
     if not token:
         return None
@@ -254,8 +271,7 @@ def _quantities(text: str) -> tuple[Quantity, ...]:
         lower = _SPLIT_UNITS.sub(lambda m: m.group().replace(" ", ""), lower)
     if "/24" in lower:  # "12 mg/24 h" is 12 mg a day
         lower = _PER_24_HOURS.sub("/day", lower)
-    if "min" in lower or "day" in lower:  # "1 hour 15 minutes" is one duration: 75 minutes
-        lower = _COMPOUND_DURATION.sub(_one_duration, lower)
+    lower = one_value(lower)  # "1 hour 15 minutes" is 75 minutes, "half an hour" 0.5 hour
     if " per " in lower:  # "milligrams per square metre" is "mg/m2"
         lower = _PER_UNIT.sub(lambda m: _PER_UNIT_FORMS[m.group(2)], lower)
         # "80 micrograms per mL" is a concentration, "15 micrograms per gram" a content
@@ -308,23 +324,6 @@ def _quantities(text: str) -> tuple[Quantity, ...]:
 
 
 _PER_24_HOURS = re.compile(r"/\s?24\s?(?:hours?|hrs?|h)\b")
-# a compound duration ("1 hour 15 minutes", "2 weeks and 3 days") not inside a number or
-# a clock time; the lookbehind sits after the first digit so that the engine scans for digits
-_COMPOUND_DURATION = re.compile(
-    r"(?P<a>\d(?<![\d.:]\d)\d*)\s*(?P<big>hours?|hrs?|h|weeks?|wks?)\s*(?:and\s+|,\s*)?"
-    r"(?P<b>\d+)\s*(?P<small>minutes?|mins?|days?)\b"
-)
-
-
-def _one_duration(m: re.Match[str]) -> str:
-    """'1 hour 15 minutes' as '75 minutes', '2 weeks and 3 days' as '17 days'."""
-    hours = m.group("big").startswith("h")
-    if hours != m.group("small").startswith("m"):
-        return m.group()  # "2 hours 3 days" is two durations
-    total = int(m.group("a")) * (60 if hours else 7) + int(m.group("b"))
-    return f"{total} {'minutes' if hours else 'days'}"
-
-
 _FRACTION = LEXICON.pattern("facts.fraction")
 _FRACTION_SHARE = LEXICON.numbers("facts.fraction_share")
 _FRACTION_COUNT = LEXICON.numbers("facts.fraction_count")

@@ -23,6 +23,7 @@ from medsafe_core.judging.lexical.facts import (
     negation_count,
     quantities,
     same_unit,
+    worded_values,
 )
 from medsafe_core.judging.lexical.paraphrase import paraphrased
 from medsafe_core.judging.lexical.relations import comparisons, in_order
@@ -173,10 +174,13 @@ def _fact_problem(segment: str, core: str, span: str) -> str:
             return "its words appear in the context in another order or in other sentences"
     # a near-verbatim quote may drop words, not change them: "once daily" for "once weekly"
     span_stems = set(span_words_list) | set(words(span))  # stems and the words as written
-    for word in seg_words:
+    # a value's words are judged as the value above: "half an hour" quotes "30 minutes"
+    spoken, value_units = worded_values(segment)
+    for word in content_words(spoken) if spoken != segment.lower() else seg_words:
         if (
             word.isalpha()
             and word not in SOFT_WORDS
+            and word not in value_units
             and not same_unit(word, span_stems)  # "5 min" quotes "5 minutes"
             and not has_word_form(word, span_stems)
         ):

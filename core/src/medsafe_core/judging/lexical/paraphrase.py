@@ -24,6 +24,7 @@ from medsafe_core.judging.lexical.facts import (
     negation_count,
     quantities,
     text_facts,
+    worded_values,
 )
 from medsafe_core.judging.lexical.relations import comparisons
 from medsafe_core.judging.lexical.text import content_words, has_word_form
@@ -33,6 +34,8 @@ _SHARED = 0.7
 _DIGITS = re.compile(r"\d+")
 _ORDER = 0.75
 """Share of the segment's content words that must keep the sentence's order."""
+# an opening phrase set off by a comma ("On the second day of refeeding, ...")
+_LEAD = re.compile(r"\s*([^,;:]{3,60}?),\s+(?=\S)")
 _SENTENCE = re.compile(r"[^.!?;\n]+(?:[.!?;](?!\s|$)[^.!?;\n]*)*[.!?;]?")
 
 
@@ -56,7 +59,8 @@ class Paraphrase(NamedTuple):
 def paraphrased(segment: str, context: str) -> Paraphrase | None:
     """The context sentence the segment restates with every fact agreeing, or None."""
     seg_q, seg_e = quantities(segment), entities(segment)
-    seg_words = set(content_words(segment))
+    spoken, value_units = worded_values(segment)  # "half an hour": the value 0.5 hour
+    seg_words = set(content_words(spoken)) - value_units
     if not (seg_q or seg_e) or len(seg_words) < 4:
         return None  # nothing checkable: a paraphrase must carry a value or a name
     best: tuple[float, int, int] | None = None
@@ -76,7 +80,7 @@ def paraphrased(segment: str, context: str) -> Paraphrase | None:
         shared = sum(has_word_form(w, facts.stems) for w in seg_words) / len(seg_words)
         if shared < _SHARED or negation_count(window) != negations:
             continue
-        if LCSseq.similarity(ordered, content_words(window)) < _ORDER * len(ordered):
+        if kept_in_order(ordered, segment, window) < _ORDER * len(ordered):
             continue
         if compared and compared - comparisons(window):
             continue
@@ -92,11 +96,34 @@ def paraphrased(segment: str, context: str) -> Paraphrase | None:
     return Paraphrase(start, end, best[0] >= 1.0 and not drops(seg_words, context[start:end]))
 
 
+def kept_in_order(ordered: list[str], segment: str, sentence: str) -> int:
+    """How many of the segment's content words (`ordered`) keep the sentence's order,
+    where an opening phrase of either may stand elsewhere in the other ("On day 2, Ruth's
+    phosphate was 0.48" restated as "Ruth's phosphate on day 2 was 0.48")."""
+    target = content_words(sentence)
+    best = LCSseq.similarity(ordered, target)
+    if best >= _ORDER * len(ordered):
+        return best
+    for text, fronted in ((sentence, True), (segment, False)):
+        m = _LEAD.match(text)
+        if m is None:
+            continue
+        lead, rest = content_words(m.group(1)), content_words(text[m.end() :])
+        for i in range(1, len(rest) + 1):
+            moved = [*rest[:i], *lead, *rest[i:]]
+            pair = (ordered, moved) if fronted else (moved, target)
+            best = max(best, int(LCSseq.similarity(*pair)))
+    return best
+
+
 def drops(seg_words: set[str], sentence: str) -> bool:
     """The segment leaves out a content word inside the stretch of the sentence it restates
     ('survival with temozolomide' from 'survival with temozolomide plus radiotherapy')."""
     stems = content_words(sentence)
-    hits = [i for i, w in enumerate(stems) if has_word_form(w, frozenset(seg_words))]
+    own = frozenset(seg_words)
+    # each word's first use: a word the sentence repeats later ("her serum potassium")
+    # does not stretch the restated part over a clause the segment leaves alone
+    hits = [i for i, w in enumerate(stems) if w not in stems[:i] and has_word_form(w, own)]
     if not hits:
         return True
     return any(not has_word_form(w, frozenset(seg_words)) for w in stems[hits[0] : hits[-1] + 1])

@@ -6,8 +6,10 @@ one dimension, a value times a stated count ('200 mg twice daily' is '400 mg a d
 rate times a weight ('2 mg/kg' for '12 kg' is '24 mg') or an amount over one ('20 mg'
 for '20 kg' is '1 mg/kg'), an amount over a duration ('10 mmol over 4 hours' is 2.5
 mmol/h) or over the time between two clock times ('42 mL between 05:00 and 06:00' is 42
-mL/h), a value a stated percentage less or more, the time between two clock times (on
-one date or across days), or a clock time plus or minus a duration. Each derivation is
+mL/h), a product or quotient of two stated values whose units combine into its own
+('150 mg' of a '20 mg/mL' solution is '7.5 mL'), a value a stated percentage less or
+more, the time between two clock times (on one date or across days), or a clock time
+plus or minus a duration. Each derivation is
 named, so a verdict can say how a value was reached. Arithmetic is only tried where a
 direct match fails."""
 
@@ -16,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from itertools import combinations, product
 
+from medsafe_core.judging.lexical.dimensional import product_or_quotient
 from medsafe_core.judging.lexical.facts import Quantity
 from medsafe_core.judging.lexical.timepoints import months_later
 from medsafe_core.judging.lexical.units import dimension, in_base, tolerance
@@ -287,4 +290,4 @@ def derivation(q: Quantity, pool: Sequence[Quantity], *, loose: bool = True) -> 
         for a, w in product(amounts[:_MAX_OPERANDS], weights):
             if _near(_base(a) / w.value, want, slack):
                 return f"{a} for {w}"
-    return None
+    return product_or_quotient(q, pool)  # "150 mg" of a "20 mg/mL" solution is "7.5 mL"

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from functools import partial
 
 from medsafe_core.judging.lexical._lexicon import LEXICON
+from medsafe_core.judging.lexical.dimensional import product_or_quotient
 from medsafe_core.judging.lexical.facts import (
     NEGATED_COMPARATIVE,
     NUMBER_WORDS,
@@ -92,10 +93,14 @@ def negated_about(text: str, topic: set[str] | frozenset[str]) -> bool:
 
 def unbacked(final: str, sources: tuple[TextFacts, ...], where: str) -> Verdict:
     """The first number or named entity of the final answer that no source states or
-    entails by one step of reasoning (a conversion, a sum, a difference, a count)."""
+    entails by one step of reasoning (a conversion, a sum, a difference, a count), or by
+    a second step, a product or quotient with units, from a value the answer reached by
+    the first ('112.5 mL/h' of a '1 kcal/mL' feed)."""
     pool: list[Quantity] | None = None
     worked: list[float] | None = None
-    for q in quantities(final):
+    own = quantities(final)
+    steps: list[Quantity] | None = None
+    for q in own:
         if q.spelled and q.unit is None:
             continue  # "one source", "the two reports": a word, not a measured value
         if not any(src.has_quantity(q) for src in sources):
@@ -105,7 +110,12 @@ def unbacked(final: str, sources: tuple[TextFacts, ...], where: str) -> Verdict:
                 continue
             if worked is None:  # the answer's own right working from stated values
                 worked = verified_numbers(final, partial(_backed, pool=pool))
-            if not any(_written_as(q, v) for v in worked):
+            if any(_written_as(q, v) for v in worked):
+                continue
+            if steps is None:  # a second step from a value the answer itself reached
+                steps = [x for x in own if x.unit is not None and _reached(x, sources, pool)]
+            others = [x for x in steps if x is not q]
+            if not others or product_or_quotient(q, [*others, *pool], first=others) is None:
                 return Verdict(
                     False,
                     f"the final answer states {q}, which {where}",
@@ -121,6 +131,11 @@ def unbacked(final: str, sources: tuple[TextFacts, ...], where: str) -> Verdict:
                 "facts",
             )
     return Verdict(True)
+
+
+def _reached(q: Quantity, sources: tuple[TextFacts, ...], pool: list[Quantity]) -> bool:
+    """A value the sources state or give by one step of reasoning."""
+    return any(src.has_quantity(q) for src in sources) or derivation(q, pool) is not None
 
 
 def _backed(value: float, pool: list[Quantity]) -> bool:

@@ -1,0 +1,104 @@
+"""Dimensional analysis: a value that is the product or the quotient of two stated values
+whose units combine into its own ('100 mL' of '350 mg/mL' is '35 g'; '150 mg' of a
+'20 mg/mL' solution is '7.5 mL'; '4 mg/h' from a '2 mg/mL' syringe runs at '2 mL/h';
+'112.5 mL/h' of a '1 kcal/mL' feed is '112.5 kcal/h').
+
+A unit is read as a factor to base units and the exponent of each base dimension (mass in
+mg, volume in mL, substance in mmol, drug activity in units, energy in kcal, time in
+minutes, length in metres; a kilogram is a body weight). Two values combine only when both
+carry a unit and the dimensions of the result are exactly those of the wanted value, so a
+count or a bare threshold never takes part."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import lru_cache
+from itertools import permutations
+
+from medsafe_core.judging.lexical.facts import Quantity
+
+Signature = tuple[tuple[str, int], ...]
+
+_BASE: dict[str, tuple[str, float]] = {
+    **dict.fromkeys(("ng",), ("mass", 1e-6)),
+    **dict.fromkeys(("mcg", "ug", "\u00b5g"), ("mass", 1e-3)),
+    "mg": ("mass", 1.0),
+    "g": ("mass", 1e3),
+    "kg": ("body weight", 1.0),  # 'mg/kg' is a dose per body weight, not a ratio of masses
+    "microlitre": ("volume", 1e-3),
+    "ml": ("volume", 1.0),
+    "dl": ("volume", 100.0),
+    "l": ("volume", 1e3),
+    "mmol": ("substance", 1.0),
+    "micromol": ("substance", 1e-3),
+    **dict.fromkeys(("unit", "units", "iu"), ("activity", 1.0)),
+    "miu": ("activity", 1e-3),
+    "kcal": ("energy", 1.0),
+    "kj": ("energy", 1 / 4.184),
+    **dict.fromkeys(("min", "minute"), ("time", 1.0)),
+    **dict.fromkeys(("h", "hour"), ("time", 60.0)),
+    **dict.fromkeys(("d", "day"), ("time", 1440.0)),
+    "week": ("time", 10080.0),
+    "m": ("length", 1.0),
+    "cm": ("length", 0.01),
+}
+_MAX_OPERANDS = 30
+"""Per wanted value: beyond this many stated values with units, products match by chance."""
+
+
+@lru_cache(maxsize=1024)
+def signature(unit: str | None) -> tuple[float, Signature] | None:
+    """(factor to base units, dimension exponents) of a canonical unit ('mg/ml',
+    'ml/h', 'kg/m2'), or None when a part is not a known unit."""
+    if not unit:
+        return None
+    factor, powers = 1.0, {}
+    for i, part in enumerate(unit.split("/")):
+        power = 1
+        if part[-1:] in "23" and part[:-1] in _BASE:  # "m2"
+            part, power = part[:-1], int(part[-1])
+        if part not in _BASE:
+            return None
+        dim, scale = _BASE[part]
+        sign = 1 if i == 0 else -1
+        factor *= scale ** (sign * power)
+        powers[dim] = powers.get(dim, 0) + sign * power
+    dims = tuple(sorted((d, p) for d, p in powers.items() if p))
+    return (factor, dims) if dims else None
+
+
+def _combined(a: Signature, b: Signature, sign: int) -> Signature:
+    powers = dict(a)
+    for dim, p in b:
+        powers[dim] = powers.get(dim, 0) + sign * p
+    return tuple(sorted((d, p) for d, p in powers.items() if p))
+
+
+def _written(computed: float, q: Quantity) -> bool:
+    """`computed` is q's value, exactly or as rounded to the decimals q is written with
+    (a whole number is taken as exact)."""
+    written = f"{q.value:g}"
+    decimals = len(written.split(".")[1]) if "." in written and "e" not in written else 0
+    slack = 0.5 / 10.0**decimals if decimals else 0.0
+    return abs(computed - q.value) <= max(slack, 1e-6 * abs(q.value)) + 1e-12
+
+
+def product_or_quotient(
+    q: Quantity, pool: Sequence[Quantity], first: Sequence[Quantity] = ()
+) -> str | None:
+    """How `q` is one stated value times or over another, with the units to match, or
+    None; with `first`, one of the two must be one of those."""
+    want = signature(q.unit)
+    if want is None:
+        return None
+    factor, dims = want
+    typed = [(p, s) for p in pool if p.value > 0 and (s := signature(p.unit)) is not None]
+    typed = list({(p.value, p.unit): (p, s) for p, s in typed}.values())[:_MAX_OPERANDS]
+    for (a, (fa, da)), (b, (fb, db)) in permutations(typed, 2):
+        if da == dims or db == dims or (first and a not in first and b not in first):
+            continue  # a rescaled copy of a value of q's own kind, not a combination
+        if _combined(da, db, 1) == dims and _written(a.value * fa * b.value * fb / factor, q):
+            return f"{a} times {b}"
+        if _combined(da, db, -1) == dims and _written(a.value * fa / (b.value * fb) / factor, q):
+            return f"{a} over {b}"
+    return None
