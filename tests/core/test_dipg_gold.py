@@ -148,6 +148,7 @@ HOLDOUT_DIRS = (
     "holdout15",
     "holdout16",
     "holdout17",
+    "holdout18",
 )
 
 
