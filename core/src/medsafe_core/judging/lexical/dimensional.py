@@ -4,10 +4,10 @@ whose units combine into its own ('100 mL' of '350 mg/mL' is '35 g'; '150 mg' of
 '112.5 mL/h' of a '1 kcal/mL' feed is '112.5 kcal/h').
 
 A unit is read as a factor to base units and the exponent of each base dimension (mass in
-mg, volume in mL, substance in mmol, drug activity in units, energy in kcal, time in
-minutes, length in metres; a kilogram is a body weight). Two values combine only when both
-carry a unit and the dimensions of the result are exactly those of the wanted value, so a
-count or a bare threshold never takes part."""
+mg, volume in mL, substance in mmol, drug activity in units, energy in kcal, pressure in
+mmHg, time in minutes, length in metres; a kilogram is a body weight). Two values combine
+only when both carry a unit and the dimensions of the result are exactly those of the
+wanted value, so a count or a bare threshold never takes part."""
 
 from __future__ import annotations
 
@@ -39,6 +39,8 @@ _BASE: dict[str, tuple[str, float]] = {
     **dict.fromkeys(("h", "hour"), ("time", 60.0)),
     **dict.fromkeys(("d", "day"), ("time", 1440.0)),
     "week": ("time", 10080.0),
+    "mmhg": ("pressure", 1.0),
+    "kpa": ("pressure", 7.50062),
     "m": ("length", 1.0),
     "cm": ("length", 0.01),
 }
@@ -81,6 +83,13 @@ def _written(computed: float, q: Quantity) -> bool:
     decimals = len(written.split(".")[1]) if "." in written and "e" not in written else 0
     slack = 0.5 / 10.0**decimals if decimals else 0.0
     return abs(computed - q.value) <= max(slack, 1e-6 * abs(q.value)) + 1e-12
+
+
+def converted(q: Quantity, x: Quantity) -> bool:
+    """`q` is `x` in another unit of its kind, as rounded where `q` is written ('58 mmHg'
+    is 'about 7.7 kPa')."""
+    a, b = signature(q.unit), signature(x.unit)
+    return a is not None and b is not None and a[1] == b[1] and _written(x.value * b[0] / a[0], q)
 
 
 def product_or_quotient(

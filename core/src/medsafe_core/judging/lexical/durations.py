@@ -1,7 +1,8 @@
 """Durations written in more than one piece, rewritten as one value before numbers are
-read: "1 hour 15 minutes" is 75 minutes, "2 weeks and 3 days" 17 days, and the spoken
-fractions "half an hour" (0.5 hour), "a quarter of an hour", "three quarters of an
-hour", "an hour and a half" and "one and a half days" (1.5 days)."""
+read: "1 hour 15 minutes" is 75 minutes, "2 weeks and 3 days" 17 days, a gestational
+age "31+2" 31 weeks and 2 days (219 days), and the spoken fractions "half an hour" (0.5
+hour), "a quarter of an hour", "three quarters of an hour", "an hour and a half" and
+"one and a half days" (1.5 days)."""
 
 from __future__ import annotations
 
@@ -27,6 +28,11 @@ _SPOKEN = re.compile(
 )
 
 
+# gestational age in weeks+days ("31+2", "38+6"): 10 to 49 weeks, 0 to 6 days, no spaces,
+# not a sum in shown working ("10+5 = 15")
+_GESTATION = re.compile(r"(?<![\w.+])(?<![=*/+-]\s)([1-4]\d)\+([0-6])(?![\w.+]|\s*[=*/+-])")
+
+
 def _one_duration(m: re.Match[str]) -> str:
     """'1 hour 15 minutes' as '75 minutes', '2 weeks and 3 days' as '17 days'."""
     hours = m.group("big").startswith("h")
@@ -50,6 +56,8 @@ def _spoken(m: re.Match[str]) -> str:
 
 def one_value(lower: str) -> str:
     """Lower-cased text with each duration in pieces rewritten as one value."""
+    if "+" in lower:
+        lower = _GESTATION.sub(r"\1 weeks \2 days", lower)
     if "min" in lower or "day" in lower:
         lower = _COMPOUND.sub(_one_duration, lower)
     if "half" in lower or "quarter" in lower:

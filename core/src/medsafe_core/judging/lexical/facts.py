@@ -45,6 +45,7 @@ for canon, aliases in {
     "cm": "cm",
     "cm3": "cm3 cc",
     "mmhg": "mmhg",
+    "kpa": "kpa",
     "l": "l liter liters litre litres",
     "unit": "unit units iu",
     "kcal": "kcal kilocalorie kilocalories",
@@ -388,6 +389,8 @@ def _entities(text: str) -> frozenset[str]:
             continue  # "24Gy" is a quantity, judged as one
         if _PLURAL_NUMBER.match(lowered) or all(p in _NUMBER_WORDS for p in lowered.split("-")):
             continue  # "Twenty-seven", "under-5s": numbers, judged as values
+        if _ORDINAL.match(lowered):
+            continue  # "7th", "21st": a position, judged as its number
         if is_dosing_interval(lowered):
             continue  # "q48h", "q8w": every 48 hours, every 8 weeks (a value, not a name)
         found.add(token.lower())
@@ -399,6 +402,7 @@ def _entities(text: str) -> frozenset[str]:
 
 _QUANTITY_TOKEN = re.compile(r"^\d+(?:\.\d+)?[a-z%/\u00b5\u00b2]+\d?$")
 _PLURAL_NUMBER = re.compile(r"^\d+'?s$")
+_ORDINAL = re.compile(r"^\d+(?:st|nd|rd|th)$")
 _DOSING_INTERVAL = re.compile(r"^q\d+(?:h|hr|hrs|d|w|wk|wks)$")
 
 

@@ -133,7 +133,8 @@ def _over_clock_interval(q: Quantity, pool: Sequence[Quantity], amount: str) -> 
     return None
 
 
-def _is_year(q: Quantity) -> bool:
+def is_year(q: Quantity) -> bool:
+    """A bare whole number that reads as a calendar year ('2026')."""
     return q.unit is None and q.value == int(q.value) and 1900 <= q.value <= 2100
 
 
@@ -203,7 +204,7 @@ def _share_of(q: Quantity, pool: Sequence[Quantity]) -> str | None:
         if p.unit not in ("%", "times", *_POINTS)
         and dimension(p.unit) is None
         and not p.spelled
-        and not _is_year(p)
+        and not is_year(p)
         and p.value == int(p.value)
         and p.value > q.value
     ]
@@ -222,8 +223,8 @@ def derivation(q: Quantity, pool: Sequence[Quantity], *, loose: bool = True) -> 
     if q.unit in _POINTS:
         return _shifted(q, pool)
     key, want, slack = _key(q), _base(q), _rounding(q)
-    if key is None and not _is_year(q):  # counts: "84 discharged, 71 with a plan" -> 13
-        counted = [p for p in pool if p.unit is None and not p.spelled and not _is_year(p)]
+    if key is None and not is_year(q):  # counts: "84 discharged, 71 with a plan" -> 13
+        counted = [p for p in pool if p.unit is None and not p.spelled and not is_year(p)]
         # whole numbers: sums of decimals ("1.3 - 0.5" for an ABPI of 0.8) match by chance
         whole = q.value == int(q.value)
         for a, b in combinations(counted[:_MAX_OPERANDS] if whole else (), 2):

@@ -15,6 +15,7 @@ from medsafe_core.judging.lexical.facts import (
     text_facts,
     unit_word,
 )
+from medsafe_core.judging.lexical.reasoning import is_year
 from medsafe_core.judging.lexical.relations import comparisons
 from medsafe_core.judging.lexical.text import (
     content_words,
@@ -215,12 +216,12 @@ def _contradicts_proof(final: str, ev: TextFacts) -> bool:
     states the proof's value too: "5 mg (later 15 mg weekly)" adds a second fact."""
     said = quantities(final)
     for q in said:
-        if q.unit is None or ev.has_quantity(q):
-            continue
+        if q.unit is None or q.unit in ("clock", "date") or ev.has_quantity(q):
+            continue  # a time or date of another event is no other value for this one
         kind = [
             p
             for p in ev.quantities
-            if p.unit == q.unit or (dimension(p.unit) or p.unit) == dimension(q.unit)
+            if p.unit == q.unit or (dimension(p.unit) or p.unit) == (dimension(q.unit) or q.unit)
         ]
         if kind and not any(p.agrees(f) for p in kind for f in said):
             return True
@@ -277,7 +278,7 @@ def _carrying_sentences(final: str, context: str, ev: TextFacts) -> list[str]:
     values, sentences sharing two of its words."""
     final_q = [q for q in quantities(final) if not (q.spelled and q.unit is None)]
     unstated = [q for q in final_q if not ev.has_quantity(q)]
-    measured = all(q.unit is not None for q in unstated)
+    measured = all(q.unit is not None or is_year(q) for q in unstated)  # "1 May 2026"
     stems = set(content_words(final))
     out = []
     for sentence in _sentences(context):

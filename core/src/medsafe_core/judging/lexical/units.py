@@ -1,7 +1,7 @@
 """Clinical unit conversions: each canonical unit's dimension and factor to a base unit.
 
 An explicit table of the units the dipg judge reads (mass, volume, substance, drug
-activity, energy, time) instead of a general units library: the judge needs a few dozen
+activity, energy, pressure, time) instead of a general units library: the judge needs a few dozen
 exact factors, looked up per quantity on the scorer's hot path (see docs/scoring.md,
 "Normalisation layer")."""
 
@@ -20,6 +20,8 @@ _TABLE: dict[str, tuple[str, float]] = {
     "unit": ("activity", 1.0),
     "kcal": ("energy", 1.0),
     "kj": ("energy", 1 / 4.184),
+    "mmhg": ("pressure", 1.0),
+    "kpa": ("pressure", 7.50062),
     "minute": ("time", 1.0),
     "hour": ("time", 60.0),
     "day": ("time", 1440.0),

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from functools import partial
 
 from medsafe_core.judging.lexical._lexicon import LEXICON
-from medsafe_core.judging.lexical.dimensional import product_or_quotient
+from medsafe_core.judging.lexical.dimensional import converted, product_or_quotient
 from medsafe_core.judging.lexical.facts import (
     NEGATED_COMPARATIVE,
     NUMBER_WORDS,
@@ -94,8 +94,9 @@ def negated_about(text: str, topic: set[str] | frozenset[str]) -> bool:
 def unbacked(final: str, sources: tuple[TextFacts, ...], where: str) -> Verdict:
     """The first number or named entity of the final answer that no source states or
     entails by one step of reasoning (a conversion, a sum, a difference, a count), or by
-    a second step, a product or quotient with units, from a value the answer reached by
-    the first ('112.5 mL/h' of a '1 kcal/mL' feed)."""
+    a second step from a value the answer reached by the first: that value in another
+    unit ('58 mmHg', about '7.7 kPa'), or a product or quotient with units ('112.5 mL/h'
+    of a '1 kcal/mL' feed)."""
     pool: list[Quantity] | None = None
     worked: list[float] | None = None
     own = quantities(final)
@@ -115,7 +116,10 @@ def unbacked(final: str, sources: tuple[TextFacts, ...], where: str) -> Verdict:
             if steps is None:  # a second step from a value the answer itself reached
                 steps = [x for x in own if x.unit is not None and _reached(x, sources, pool)]
             others = [x for x in steps if x is not q]
-            if not others or product_or_quotient(q, [*others, *pool], first=others) is None:
+            if not others or not (
+                any(converted(q, x) for x in others)  # "58 mmHg (about 7.7 kPa)"
+                or product_or_quotient(q, [*others, *pool], first=others)
+            ):
                 return Verdict(
                     False,
                     f"the final answer states {q}, which {where}",
@@ -254,6 +258,7 @@ def unsupported_claim(
             and not s[:1].isdigit()
             and not is_number_word(s)
             and not is_quantity_word(s)
+            and not unit_word(s)  # "about 7.7 kPa": a value's unit, judged with the value
         ]
         if len(novel) >= 3 and len(novel) * 2 >= len(stems):
             return Verdict(

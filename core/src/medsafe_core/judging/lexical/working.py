@@ -1,7 +1,7 @@
-"""Working an answer shows ("570 x 4.184 = 2,384.9 kJ", "408 / 24 = 17"): equations whose
-arithmetic is right. Their numbers are steps of reasoning, not claims of their own, once
-the caller has checked that the working starts from a value the sources state
-(`verified_numbers`)."""
+"""Working an answer shows ("570 x 4.184 = 2,384.9 kJ", "408 / 24 = 17", "3 of 250
+(1.2%)"): equations and shares whose arithmetic is right. Their numbers are steps of
+reasoning, not claims of their own, once the caller has checked that the working starts
+from a value the sources state (`verified_numbers`)."""
 
 from __future__ import annotations
 
@@ -83,12 +83,35 @@ def equations(text: str) -> list[Equation]:
     return out
 
 
+# a count of a total with its share: "3 of 250 (1.2%)", "21/50 = 42%", "7 out of 250, 2.8%"
+_SHARE = re.compile(
+    rf"(?<![\w.,])(?P<part>{_NUMBER})\s*(?:/|of|out\s+of)\s*(?:the\s+)?(?P<whole>{_NUMBER})"
+    rf"(?:\s+[a-z]+){{0,3}}\s*(?:\(|,|=|:|\u2014|-)?\s*(?:about\s+|~\s*)?(?P<share>{_NUMBER})\s?%"
+)
+
+
+def shares(text: str) -> list[Equation]:
+    """Counts given with their share of the total, where the share is right to the
+    precision written ("3 of 250 (1.2%)")."""
+    if "%" not in text:
+        return []
+    out = []
+    for m in _SHARE.finditer(text):
+        part, whole = _value(m.group("part")), _value(m.group("whole"))
+        if whole <= 0 or part > whole:
+            continue
+        exact = 100.0 * part / whole
+        if abs(exact - _value(m.group("share"))) <= _half_unit(m.group("share")):
+            out.append(Equation([part, whole], ["/"], _value(m.group("share")), exact))
+    return out
+
+
 def verified_numbers(text: str, backed: Callable[[float], bool]) -> list[float]:
     """The numbers of the text's right equations that start from stated values: at least
     one operand `backed` by the sources. Their other operands are the working's own
     constants (a conversion factor, a count of days) and the result is derived."""
     out: list[float] = []
-    for eq in equations(text):
+    for eq in [*equations(text), *shares(text)]:
         if any(backed(x) for x in eq.operands):
             out += [*eq.numbers, eq.exact]
     return out

@@ -11,6 +11,7 @@ import re
 
 from rapidfuzz import fuzz
 
+from medsafe_core.judging.lexical.attribution import without_labels
 from medsafe_core.judging.lexical.facts import Quantity, TextFacts, negation_count, text_facts
 from medsafe_core.judging.lexical.grounding import Grounding
 from medsafe_core.judging.lexical.text import content_words, normalize
@@ -28,7 +29,9 @@ def _lines(task: Task) -> list[str]:
 def _covers(segment: str, line: str) -> bool:
     """The segment quotes the statement: the whole of it, or a clause of it long enough
     to carry its fact ('... reported tacrolimus troughs of 8 ng/mL')."""
-    a, b = normalize(segment).text, normalize(line).text
+    # a source label is an attribution, checked against the context where the proof is
+    # grounded: "Source E (2022 report): 3 of 250 ..." quotes the clause after it
+    a, b = (normalize(without_labels(text)[0]).text for text in (segment, line))
     if not a or not b:
         return False
     shorter, longer = (a, b) if len(a) <= len(b) else (b, a)
