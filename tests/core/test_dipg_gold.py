@@ -149,6 +149,7 @@ HOLDOUT_DIRS = (
     "holdout16",
     "holdout17",
     "holdout18",
+    "holdout19",
 )
 
 
