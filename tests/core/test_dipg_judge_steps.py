@@ -10,11 +10,14 @@ import json
 
 import pytest
 
+from medsafe_core.judging.lexical.calendar_years import wrong_year
 from medsafe_core.judging.lexical.cues import says_abstain
 from medsafe_core.judging.lexical.dimensional import product_or_quotient, signature
 from medsafe_core.judging.lexical.facts import Quantity, quantities
+from medsafe_core.judging.lexical.frequency import frequency_clash
 from medsafe_core.judging.lexical.grounding import ground_proof
 from medsafe_core.judging.lexical.reasoning import derivation
+from medsafe_core.judging.lexical.verdicts import as_rounded
 from medsafe_core.judging.lexical.working import shares
 from medsafe_core.models import AnswerKind, ExpectedAnswer, Task
 from medsafe_core.suites import get_suite
@@ -303,3 +306,90 @@ def test_a_conflict_quote_may_open_with_a_described_source_label() -> None:
     assert (
         _outcome_with(question, reference, lines, one_side, right, **conflict) != "correct_conflict"
     )
+
+
+# ---- from holdout19's first run -------------------------------------------------------
+
+PACKS = (
+    "Major haemorrhage pack 1 contains 4 units of red cells and 4 units of plasma. Major "
+    "haemorrhage pack 2 contains 4 units of red cells, 4 units of plasma and one adult "
+    "platelet pool. Two pools of cryoprecipitate are given when fibrinogen is below 1.5 g/L."
+)
+
+
+def test_an_item_added_to_a_listed_answer_is_a_claim_of_its_own() -> None:
+    proof = (
+        "Major haemorrhage pack 2 contains 4 units of red cells, 4 units of plasma and one "
+        "adult platelet pool."
+    )
+    _judged(
+        "What does the second major haemorrhage pack contain?",
+        "Pack 2 contains 4 units of red cells, 4 units of plasma and one adult platelet pool.",
+        proof,
+        PACKS,
+        right=(
+            "Pack 2 contains 4 units of red cells, 4 units of plasma and one adult platelet pool.",
+            "Pack 2: 4 units of red cells, 4 units of plasma, one adult platelet pool.",
+        ),
+        wrong=(
+            "Pack 2 contains 4 units of red cells, 4 units of plasma, one adult platelet pool "
+            "and two pools of cryoprecipitate.",
+            "Pack 2 contains 4 units of red cells, 4 units of plasma, one adult platelet pool "
+            "and tranexamic acid.",
+        ),
+    )
+
+
+@pytest.mark.parametrize(
+    ("final", "wrong"),
+    [
+        ("Her next injection is due on 16 January 2027.", False),
+        ("Her next injection is due on 16 January 2026.", True),
+        ("Her next injection is due on 16 July 2026.", False),  # no stated step reaches it
+    ],
+)
+def test_a_date_counted_across_a_year_end_carries_the_next_year(final: str, wrong: bool) -> None:
+    context = "Injections are given every 3 months. Her last injection was on 16 October 2026."
+    assert (wrong_year(final, context) is not None) is wrong
+
+
+@pytest.mark.parametrize(
+    ("final", "clash"),
+    [
+        ("Colecalciferol 3,200 IU once weekly.", True),
+        ("Colecalciferol 3,200 IU every 7 days.", True),
+        ("Colecalciferol 3,200 IU daily.", False),
+        ("Colecalciferol 3,200 IU once a day.", False),
+        ("Colecalciferol 50,000 IU once weekly for 8 weeks.", False),
+    ],
+)
+def test_a_dose_given_another_frequency_than_the_proof_gives_it(final: str, clash: bool) -> None:
+    proof = (
+        "A level below 25 nmol/L is treated with colecalciferol 50,000 IU once weekly for 8 "
+        "weeks, and a level of 25 to 50 nmol/L with colecalciferol 3,200 IU daily."
+    )
+    assert (frequency_clash(final, proof) is not None) is clash
+
+
+def test_a_change_of_weight_over_time_is_a_rate() -> None:
+    assert [(q.value, q.unit) for q in quantities("about 1.5 kg per month")] == [(1.5, "kg/month")]
+    assert [(q.value, q.unit) for q in quantities("2 kg a week")] == [(2.0, "kg/week")]
+    assert [(q.value, q.unit) for q in quantities("80 mg/day")] == [(80.0, "mg")]  # a dose
+
+
+@pytest.mark.parametrize(
+    ("expected", "said", "final", "same"),
+    [
+        (Quantity(37.3, "kg/m2"), Quantity(37.35, "kg/m2"), "BMI 37.35 kg/m2", True),
+        (Quantity(1.5, "kg"), Quantity(1.53, "kg"), "about 1.53 kg", True),
+        (Quantity(41.8, "ml/min"), Quantity(42.0, "ml/min"), "~42 mL/min", True),
+        (Quantity(41.8, "ml/min"), Quantity(42.0, "ml/min"), "42 mL/min", False),
+        (Quantity(2.4, "mg"), Quantity(2.0, "mg"), "2 mg", False),
+        (Quantity(37.3, "kg/m2"), Quantity(37.45, "kg/m2"), "BMI 37.45 kg/m2", False),
+        (Quantity(2.0, "mg"), Quantity(2.4, "mg"), "2.4 mg", False),
+    ],
+)
+def test_a_value_to_another_precision_is_the_same_value(
+    expected: Quantity, said: Quantity, final: str, same: bool
+) -> None:
+    assert as_rounded(expected, said, final) is same

@@ -39,6 +39,7 @@ from medsafe_core.judging.lexical.units import dimension
 from medsafe_core.judging.lexical.verdicts import (
     ANSWER_VOCAB,
     Verdict,
+    as_rounded,
     negated_about,
     quantity_span,
     yes_no,
@@ -117,7 +118,7 @@ def _misses_claims(final: str, final_q: list[Quantity], expected_final: str, que
         asked = {"less", "more"}  # "by how much did the arms differ?": any way round
     if not directions - asked <= said:
         return True  # "fewer than 10%" is not "about 10%" (unless asked "how much fewer?")
-    if exp_q and not any(c.agrees(f) for c in exp_q for f in stated):
+    if exp_q and not any(c.agrees(f) or as_rounded(c, f, final) for c in exp_q for f in stated):
         return True
     # each kind of quantity the question asks for ("what dose ..., and for how long?")
     for cue, family in _ASKED_KINDS:
@@ -385,7 +386,7 @@ def answer_correct(
         why = f"the final answer counts {count}, not the expected number"
         return Verdict(False, why, quantity_span(final, count))
     for f in final_q:
-        if any(f.agrees(c) for c in claim_q) or f in comparators:
+        if any(f.agrees(c) or as_rounded(c, f, final) for c in claim_q) or f in comparators:
             continue
         if (
             any(c.unit and c.unit == f.unit for c in claim_q)

@@ -39,6 +39,8 @@ _BASE: dict[str, tuple[str, float]] = {
     **dict.fromkeys(("h", "hour"), ("time", 60.0)),
     **dict.fromkeys(("d", "day"), ("time", 1440.0)),
     "week": ("time", 10080.0),
+    "month": ("time", 43_830.0),
+    "year": ("time", 525_960.0),
     "mmhg": ("pressure", 1.0),
     "kpa": ("pressure", 7.50062),
     "m": ("length", 1.0),

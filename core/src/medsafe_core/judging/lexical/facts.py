@@ -170,7 +170,7 @@ def _unit(token: str | None) -> str | None:
     if token in _UNITS:
         return _UNITS[token]
     rate = _PER_TIME.sub("", token)  # "mg/m2/day" is a dose in mg/m2, given daily
-    if rate != token:
+    if rate != token and rate != "kg":  # ("kg/week" is a change of weight, not a dose)
         return _unit(rate)
     # an unlisted compound unit ("iu/kg") still has to match; other words are not units
     if "/" not in token or token[0].isdigit():
@@ -201,6 +201,7 @@ _PER_TIME_WORDS = re.compile(
     r"(/kg)?"
     r"(?:\s+per\s+(kg|kilograms?))?\s+(?:per|an|a)\s+(hour|hr|minute|min)\b"
 )
+_WEIGHT_RATE = re.compile(r"\b(kg)\s+(?:per|a|each|every)\s+(week|month|year)\b")
 _SHORT = {"microgram": "mcg", "milligram": "mg", "gram": "g", "millilitre": "ml"}
 _SHORT |= {"milliliter": "ml", "hour": "h", "hr": "h", "minute": "min", "min": "min"}
 _SHORT |= {"millimole": "mmol"}
@@ -280,6 +281,8 @@ def _quantities(text: str) -> tuple[Quantity, ...]:
         lower = _PER_AMOUNT.sub(_per_amount, lower)
     if " per " in lower or " an hour" in lower or " a minute" in lower:
         lower = _PER_TIME_WORDS.sub(_rate_unit, lower)  # "2 mg per kg per hour": "mg/kg/h"
+    if "kg " in lower:  # a change of weight over time: "1.5 kg per month" is "1.5 kg/month"
+        lower = _WEIGHT_RATE.sub(r"\1/\2", lower)
     points, clock_spans = clock_times(lower)
     days, date_spans = dates(lower)
     clock_spans += date_spans

@@ -15,6 +15,8 @@ from medsafe_core.judging.lexical.facts import (
     text_facts,
     unit_word,
 )
+from medsafe_core.judging.lexical.frequency import frequency_clash
+from medsafe_core.judging.lexical.listing import unlisted_item
 from medsafe_core.judging.lexical.reasoning import is_year
 from medsafe_core.judging.lexical.relations import comparisons
 from medsafe_core.judging.lexical.text import (
@@ -84,6 +86,9 @@ def supports(
     if other:
         why = f"the proof is about {other}, not the patient the answer is about"
         return Verdict(False, why, (0, len(final)), "facts")
+    clash = frequency_clash(final, evidence)  # "3,200 IU once weekly" for "... daily"
+    if clash is not None:
+        return Verdict(False, clash[0], clash[1:], "facts")
     verdict = _supported_by(final, evidence, question, context)
     if verdict.ok or not context:
         return verdict
@@ -182,7 +187,7 @@ def _reasons_as_reference(
     about = any(ev.has_quantity(q) for q in qu.quantities) or any(ev.knows_entity(e) for e in named)
     if not about and len(qu.stems & ev.stems) < 2:
         return False  # a proof about something else backs no conclusion
-    if not unbacked(final, (text_facts(context), qu, ref), "").ok:
+    if not unbacked(final, (text_facts(context), qu, ref), "", ref).ok:
         return False
     topic = set(content_words(final)) & ref.stems
     return bool(said) or negated_about(final, topic) == negated_about(reference, topic)
@@ -330,12 +335,11 @@ def _supported_by(
         aside = {w for m in _PARENS.finditer(final) for w in content_words(m.group(1))}
         added -= {w for w in aside if has_word_form(w, ctx_stems)}
         added -= spelled_out(final)
-    missing = sorted(  # a unit word's value is judged as a quantity, above
-        w
-        for w in added
-        if not (has_word_form(w, set(ev.stems)) or ev.knows_entity(w) or unit_word(w))
-        and w not in WEEKDAY_WORDS  # "Fri 14 Feb": the weekday of a date, judged as one
-    )
+    missing = sorted(w for w in added if not _known(w, ev))
+    extra = unlisted_item(final, lambda w: w in qu.stems or _known(w, ev))
+    if extra is not None:
+        why = f"the final answer lists {extra!r}, which the proof does not state"
+        return Verdict(False, why, find_span(final, extra), "words")
     if added and len(missing) > 0.4 * len(added):
         shown = ", ".join(missing[:3])
         why = f"the proof does not state what the answer adds ({shown})"
@@ -364,6 +368,19 @@ def _supported_by(
         why = "the final answer and the proof disagree on negation"
         return Verdict(False, why, (0, len(final)), "negation")
     return Verdict(True)
+
+
+def _known(word: str, ev: TextFacts) -> bool:
+    """A word the evidence uses (in some form), or one judged elsewhere: a unit word's
+    value is judged as a quantity, a weekday ("Fri 14 Feb") with its date."""
+    return (
+        has_word_form(word, set(ev.stems))
+        or ev.knows_entity(word)
+        or unit_word(word)
+        or word in WEEKDAY_WORDS
+        or word in ANSWER_VOCAB
+        or word in REASONING_VOCAB
+    )
 
 
 _UNSURE_WORDS = 2

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from functools import partial
 
 from medsafe_core.judging.lexical._lexicon import LEXICON
+from medsafe_core.judging.lexical.calendar_years import wrong_year
 from medsafe_core.judging.lexical.dimensional import converted, product_or_quotient
 from medsafe_core.judging.lexical.facts import (
     NEGATED_COMPARATIVE,
@@ -61,6 +62,34 @@ def quantity_span(final: str, q: Quantity) -> tuple[int, int] | None:
     return (m.start(), m.end()) if m else None
 
 
+_APPROX = re.compile(
+    r"(?:~|\u2248|\babout|\baround|\broughly|\bapproximately|\bapprox\.?|\bnearly)\s*$",
+    re.IGNORECASE,
+)
+
+
+def _decimals(value: float) -> int:
+    written = f"{value:g}"
+    return len(written.split(".")[1]) if "." in written and "e" not in written else 0
+
+
+def as_rounded(expected: Quantity, said: Quantity, final: str) -> bool:
+    """The final's value is the expected one to another precision: more decimals than a
+    reference written with some ("37.35" or "1.53" for "37.3" and "1.5", the support
+    checks judge the extra digits), or fewer, hedged and with two significant digits at
+    least ("~42 mL/min" for 41.8). A bare "2 mg" for "2.4 mg" is another dose."""
+    if expected.unit != said.unit or expected.value == said.value:
+        return False
+    want, have = _decimals(expected.value), _decimals(said.value)
+    if have > want >= 1:
+        return abs(said.value - expected.value) <= 0.5 / 10.0**want + 1e-9
+    if have < want and len(f"{said.value:g}".replace(".", "").strip("0")) >= 2:
+        span = quantity_span(final, said)  # ("~0.9" is anything from 0.85 to 0.95)
+        if span is not None and _APPROX.search(final, 0, span[0]):
+            return abs(said.value - expected.value) <= 0.5 / 10.0**have + 1e-9
+    return False
+
+
 def _bounds_a_value(tokens: list[str]) -> bool:
     """Whether the tokens open a denied comparative ("no less than", "not more than")."""
     return bool(NEGATED_COMPARATIVE.fullmatch(" ".join(tokens)))
@@ -91,7 +120,9 @@ def negated_about(text: str, topic: set[str] | frozenset[str]) -> bool:
     return False
 
 
-def unbacked(final: str, sources: tuple[TextFacts, ...], where: str) -> Verdict:
+def unbacked(
+    final: str, sources: tuple[TextFacts, ...], where: str, rounded: TextFacts | None = None
+) -> Verdict:
     """The first number or named entity of the final answer that no source states or
     entails by one step of reasoning (a conversion, a sum, a difference, a count), or by
     a second step from a value the answer reached by the first: that value in another
@@ -109,6 +140,8 @@ def unbacked(final: str, sources: tuple[TextFacts, ...], where: str) -> Verdict:
                 pool = [x for src in sources for x in src.quantities]
             if derivation(q, pool) is not None:
                 continue
+            if rounded is not None and any(as_rounded(x, q, final) for x in rounded.quantities):
+                continue  # the reference's derived value, to another precision
             if worked is None:  # the answer's own right working from stated values
                 worked = verified_numbers(final, partial(_backed, pool=pool))
             if any(_written_as(q, v) for v in worked):
@@ -238,8 +271,12 @@ def unsupported_claim(
     weekday = wrong_weekday(final)  # "Fri 13 Feb 2025": the calendar says Thursday
     if weekday is not None:
         return Verdict(False, weekday[0], weekday[1:], "facts")
+    year = wrong_year(final, f"{context}\n{question}")  # "16 Oct 2026" + 3 months: 2027
+    if year is not None:
+        return Verdict(False, year[0], year[1:], "facts")
     sources = (ctx, qu, text_facts(reference)) if reference else (ctx, qu)
-    missing_fact = unbacked(final, sources, "the context does not support")
+    where = "the context does not support"
+    missing_fact = unbacked(final, sources, where, sources[2] if reference else None)
     if not missing_fact.ok:
         return missing_fact
     if not wording:
