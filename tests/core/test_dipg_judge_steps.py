@@ -13,6 +13,7 @@ import pytest
 from medsafe_core.judging.lexical.calendar_years import wrong_year
 from medsafe_core.judging.lexical.cues import says_abstain
 from medsafe_core.judging.lexical.dimensional import product_or_quotient, signature
+from medsafe_core.judging.lexical.direction import wrong_direction
 from medsafe_core.judging.lexical.facts import Quantity, quantities
 from medsafe_core.judging.lexical.frequency import frequency_clash
 from medsafe_core.judging.lexical.grounding import ground_proof
@@ -393,3 +394,54 @@ def test_a_value_to_another_precision_is_the_same_value(
     expected: Quantity, said: Quantity, final: str, same: bool
 ) -> None:
     assert as_rounded(expected, said, final) is same
+
+
+ARMS = (
+    "In trial NCT04418827, neonatal hypoglycaemia occurred in 8.6% of babies born to women "
+    "in the metformin arm. In the same trial, neonatal hypoglycaemia occurred in 13.1% of "
+    "babies born to women in the insulin arm."
+)
+
+
+@pytest.mark.parametrize(
+    ("final", "backwards"),
+    [
+        ("4.5 percentage points lower in the metformin arm than in the insulin arm.", False),
+        ("4.5 percentage points higher in the insulin arm than in the metformin arm.", False),
+        ("The insulin arm had 4.5 percentage points more hypoglycaemia.", False),
+        ("4.5 percentage points higher in the metformin arm than in the insulin arm.", True),
+        ("4.5 percentage points lower in the insulin arm than in the metformin arm.", True),
+        ("The metformin arm had 4.5 percentage points more hypoglycaemia.", True),
+        ("A difference of 4.5 percentage points between the arms.", False),  # no direction
+    ],
+)
+def test_a_difference_runs_the_way_the_stated_values_run(final: str, backwards: bool) -> None:
+    assert bool(wrong_direction(final, ARMS)) is backwards
+
+
+def test_a_difference_given_the_wrong_way_round_is_not_credited() -> None:
+    _judged(
+        "By how much did neonatal hypoglycaemia differ between the arms of NCT04418827?",
+        "It was 4.5 percentage points lower with metformin (8.6% versus 13.1%).",
+        ARMS,
+        ARMS,
+        right=("4.5 percentage points lower in the metformin arm than in the insulin arm.",),
+        wrong=("4.5 percentage points higher in the metformin arm than in the insulin arm.",),
+    )
+
+
+@pytest.mark.parametrize(
+    ("value", "stated", "derived"),
+    [
+        ("140.4 mg/dL", "Divide mg/dL by 18 to give mmol/L. The target is 7.8 mmol/L.", True),
+        ("8 mmol/L", "Divide mg/dL by 18 to give mmol/L. Her reading was 144 mg/dL.", True),
+        ("32.5 nmol/L", "Multiply ng/mL by 2.5 for nmol/L. Her level was 13 ng/mL.", True),
+        ("141.4 mg/dL", "Divide mg/dL by 18 to give mmol/L. The target is 7.8 mmol/L.", False),
+        ("140.4 mg", "Divide mg/dL by 18 to give mmol/L. The target is 7.8 mmol/L.", False),
+    ],
+)
+def test_a_concentration_converted_with_a_stated_factor_is_derived(
+    value: str, stated: str, derived: bool
+) -> None:
+    (q,) = quantities(value)
+    assert (derivation(q, quantities(stated)) is not None) is derived

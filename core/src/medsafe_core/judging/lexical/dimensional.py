@@ -56,7 +56,7 @@ def signature(unit: str | None) -> tuple[float, Signature] | None:
     'ml/h', 'kg/m2'), or None when a part is not a known unit."""
     if not unit:
         return None
-    factor, powers = 1.0, {}
+    factor, powers = 1.0, dict[str, int]()
     for i, part in enumerate(unit.split("/")):
         power = 1
         if part[-1:] in "23" and part[:-1] in _BASE:  # "m2"

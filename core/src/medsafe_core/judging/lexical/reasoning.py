@@ -15,6 +15,7 @@ direct match fails."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from itertools import combinations, product
 
@@ -291,4 +292,26 @@ def derivation(q: Quantity, pool: Sequence[Quantity], *, loose: bool = True) -> 
         for a, w in product(amounts[:_MAX_OPERANDS], weights):
             if _near(_base(a) / w.value, want, slack):
                 return f"{a} for {w}"
-    return product_or_quotient(q, pool)  # "150 mg" of a "20 mg/mL" solution is "7.5 mL"
+    return product_or_quotient(q, pool) or _stated_factor(q, pool)  # 150 mg at 20 mg/mL
+
+
+_CONCENTRATION = re.compile(
+    r"(?:mg|g|mcg|\u00b5g|ug|ng|mmol|\u00b5mol|umol|micromol|nmol|pmol|iu|miu|units?)/(?:ml|dl|l)"
+)
+
+
+def _stated_factor(q: Quantity, pool: Sequence[Quantity]) -> str | None:
+    """A concentration converted into another unit with a factor the context states
+    ("divide mg/dL by 18 for mmol/L": 7.8 mmol/L is 140.4 mg/dL; "multiply ng/mL by 2.5"):
+    a stated value of one concentration unit times or over a stated bare number."""
+    if q.unit is None or not _CONCENTRATION.fullmatch(q.unit):
+        return None
+    factors = [p.value for p in pool if p.unit is None and not p.spelled and 1 < p.value < 1000]
+    values = [p for p in pool if p.unit and p.unit != q.unit and _CONCENTRATION.fullmatch(p.unit)]
+    slack = _rounding(Quantity(q.value, None))
+    for p in values[:_MAX_OPERANDS]:
+        for n in dict.fromkeys(factors[:_MAX_OPERANDS]):
+            for value, word in ((p.value * n, "times"), (p.value / n, "over")):
+                if _near(value, q.value, slack):
+                    return f"{p} {word} the stated factor {n:g}"
+    return None

@@ -8,6 +8,7 @@ from functools import lru_cache
 
 from medsafe_core.judging.lexical._lexicon import LEXICON
 from medsafe_core.judging.lexical.cues import asks_yes_no
+from medsafe_core.judging.lexical.direction import wrong_direction
 from medsafe_core.judging.lexical.facts import (
     TextFacts,
     entities,
@@ -89,6 +90,9 @@ def supports(
     clash = frequency_clash(final, evidence)  # "3,200 IU once weekly" for "... daily"
     if clash is not None:
         return Verdict(False, clash[0], clash[1:], "facts")
+    backwards = wrong_direction(final, evidence) or (context and wrong_direction(final, context))
+    if backwards:  # "4.5 points higher with metformin" where metformin's rate is lower
+        return Verdict(False, backwards, None, "facts")
     verdict = _supported_by(final, evidence, question, context)
     if verdict.ok or not context:
         return verdict

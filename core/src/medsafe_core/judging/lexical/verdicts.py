@@ -274,9 +274,9 @@ def unsupported_claim(
     year = wrong_year(final, f"{context}\n{question}")  # "16 Oct 2026" + 3 months: 2027
     if year is not None:
         return Verdict(False, year[0], year[1:], "facts")
-    sources = (ctx, qu, text_facts(reference)) if reference else (ctx, qu)
-    where = "the context does not support"
-    missing_fact = unbacked(final, sources, where, sources[2] if reference else None)
+    ref = text_facts(reference) if reference else None
+    sources = (ctx, qu) if ref is None else (ctx, qu, ref)
+    missing_fact = unbacked(final, sources, "the context does not support", ref)
     if not missing_fact.ok:
         return missing_fact
     if not wording:

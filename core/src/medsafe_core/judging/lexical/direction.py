@@ -1,0 +1,88 @@
+"""Which way a stated difference runs. "4.5 percentage points higher in the metformin arm
+than in the insulin arm" has the right size and may still have the wrong side: the
+context gives 8.6% with metformin and 13.1% with insulin.
+
+The two values the difference comes from are found among the evidence's sentences (two
+sentences whose values differ by it); each side is named by the words its sentence has
+and the other's has not ("metformin" against "insulin", "posterior left pericardiotomy"
+against "without"). The side the answer makes larger is the group named between the
+comparative and "than" ("higher in the metformin arm than ..."), else the subject before
+the difference ("Patients who had pericardiotomy stayed 17 hours longer")."""
+
+from __future__ import annotations
+
+import re
+from itertools import combinations
+
+from medsafe_core.judging.lexical.facts import Quantity, quantities
+from medsafe_core.judging.lexical.text import content_words
+from medsafe_core.judging.lexical.units import in_base
+
+_MORE = "higher|greater|more|longer|larger|bigger|later"
+_LESS = "lower|fewer|less|shorter|smaller|earlier|sooner"
+# a difference written before its direction: "4.5 percentage points higher", "17 hours longer"
+_DIFFERENCE = re.compile(
+    rf"(?<![\w.])(?P<value>\d+(?:\.\d+)?)\s*(?P<unit>[a-z%][a-z%/ -]{{0,24}}?)\s+"
+    rf"(?P<direction>{_MORE}|{_LESS})\b(?P<rest>[^.;!?\n]*)",
+    re.IGNORECASE,
+)
+_SENTENCE = re.compile(r"[^.!?\n]+(?:\.(?=\d)[^.!?\n]*)*")
+
+
+def _base(q: Quantity) -> float:
+    value = in_base(q.value, q.unit)
+    return q.value if value is None else value
+
+
+def _sides(difference: Quantity, evidence: str) -> tuple[tuple[float, set[str]], ...] | None:
+    """The two evidence sentences whose values differ by `difference`, as (value, the
+    words only that sentence has); None unless exactly one such pair."""
+    stated = []
+    for m in _SENTENCE.finditer(evidence):
+        for q in quantities(m.group()):
+            if q.unit == difference.unit or (q.unit == "%" and difference.unit == "%"):
+                stated.append((q, set(content_words(m.group()))))
+    pairs = [
+        (a, b)
+        for a, b in combinations(stated, 2)
+        if a[1] != b[1] and abs(abs(_base(a[0]) - _base(b[0])) - _base(difference)) < 1e-6
+    ]
+    if len(pairs) != 1:
+        return None
+    (qa, wa), (qb, wb) = pairs[0]
+    return (_base(qa), wa - wb), (_base(qb), wb - wa)
+
+
+def _named(text: str, sides: tuple[tuple[float, set[str]], ...]) -> int | None:
+    """Which side a stretch of the answer names (by the words only that side has)."""
+    words = set(content_words(text))
+    hits = [len(words & own) for _, own in sides]
+    if hits[0] == hits[1]:
+        return None
+    return 0 if hits[0] > hits[1] else 1
+
+
+def wrong_direction(final: str, evidence: str) -> str:
+    """Why the answer's difference runs the wrong way ('' when it does not, or when the
+    answer or the evidence does not say clearly enough)."""
+    for m in _DIFFERENCE.finditer(final):
+        said = quantities(f"{m.group('value')} {m.group('unit')}")
+        if not said:
+            continue
+        sides = _sides(said[0], evidence)
+        if sides is None:
+            continue
+        rest = m.group("rest")
+        between, than, _ = rest.partition(" than ")
+        larger = _named(between, sides) if than else None
+        if larger is None:
+            clause = re.split(r"[.;:!?\n]", final[: m.start()])[-1]
+            larger = _named(clause, sides)
+        if larger is None:
+            continue
+        more = m.group("direction").lower() in _MORE.split("|")
+        own, other = sides[larger][0], sides[1 - larger][0]
+        if (own > other) != more:
+            word = m.group("direction")
+            return f"the answer makes the difference run the other way ('{word}')"
+    return ""
