@@ -445,3 +445,62 @@ def test_a_concentration_converted_with_a_stated_factor_is_derived(
 ) -> None:
     (q,) = quantities(value)
     assert (derivation(q, quantities(stated)) is not None) is derived
+
+
+TILT = (
+    "The protocol recommends a head-of-bed elevation of 30 to 45 degrees for patients whose "
+    "spine has been cleared. Because a cervical spine injury had not yet been excluded, "
+    "Daniel was nursed with a reverse Trendelenburg tilt of 20 degrees."
+)
+
+
+def test_an_answer_may_set_a_stated_rule_that_does_not_apply_against_it() -> None:
+    proof = (
+        "Because a cervical spine injury had not yet been excluded, Daniel was nursed with a "
+        "reverse Trendelenburg tilt of 20 degrees."
+    )
+    _judged(
+        "What bed position was Daniel nursed in?",
+        "A reverse Trendelenburg tilt of 20 degrees, as his cervical spine was not cleared.",
+        proof,
+        TILT,
+        right=(
+            "A reverse Trendelenburg tilt of 20 degrees, not the 30-45\u00b0 head-up position "
+            "used once the spine is cleared.",
+        ),
+        wrong=(
+            "A reverse Trendelenburg tilt of 30 degrees, not the 20\u00b0 head-up position "
+            "used once the spine is cleared.",
+            "A reverse Trendelenburg tilt of 20 degrees, not the 35-50\u00b0 head-up position "
+            "used once the spine is cleared.",
+        ),
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "read"),
+    [
+        ("30\u201345\u00b0 head-up", [(30.0, "degree"), (45.0, "degree")]),
+        ("at least 36.0 \u00b0C and", [(36.0, "degree")]),
+        ("99.5\u00b0F", [(99.5, "degf")]),
+        ("30 to 45 degrees", [(30.0, "degree"), (45.0, "degree")]),
+    ],
+)
+def test_degrees_are_a_unit(text: str, read: list[tuple[float, str]]) -> None:
+    assert [(q.value, q.unit) for q in quantities(text)] == read
+
+
+def test_a_yes_or_no_may_give_the_margin_by_which_its_value_misses_a_limit() -> None:
+    context = (
+        "The laboratory aims to issue the first pack within 15 minutes of activation. "
+        "The protocol was activated at 23:51 on 30 June 2026. The first pack left the "
+        "laboratory at 00:09 on 1 July 2026."
+    )
+    _judged(
+        "Did the laboratory meet its target for the first pack?",
+        "No. The first pack left 18 minutes after activation, beyond the 15-minute target.",
+        context,
+        context,
+        right=("No. It left 18 minutes after activation, so the target was missed by 3 minutes.",),
+        wrong=("No. It left 18 minutes after activation, so the target was missed by 5 minutes.",),
+    )

@@ -12,6 +12,7 @@ from medsafe_core.judging.lexical.cues import asks_yes_no
 from medsafe_core.judging.lexical.facts import (
     NUMBER_WORDS,
     Quantity,
+    TextFacts,
     entities,
     is_negation,
     negation_count,
@@ -35,9 +36,10 @@ from medsafe_core.judging.lexical.text import (
     words,
 )
 from medsafe_core.judging.lexical.timepoints import full_weekdays
-from medsafe_core.judging.lexical.units import dimension
+from medsafe_core.judging.lexical.units import dimension, in_base
 from medsafe_core.judging.lexical.verdicts import (
     ANSWER_VOCAB,
+    CONTRAST,
     Verdict,
     as_rounded,
     negated_about,
@@ -279,9 +281,25 @@ def _working(
     # another); other values may be derived ("4.1 times the limit"), from stated ones
     # and from the answer's own stated values ("36.5 mg ... 3.5 mg under the 40 mg")
     if polar and (value.unit in ("date", "clock") or dimension(value.unit) == "time"):
-        return False
+        # only the margin by which the answer's own value passes a stated limit ("18
+        # minutes ..., so the 15-minute target was missed by 3 minutes")
+        return value.unit not in ("date", "clock") and _margin(value, claim_q, facts)
     said = [q for q in final_q if q != value and not facts.has_quantity(q) and ref.has_quantity(q)]
     return derivation(value, [*facts.quantities, *said], loose=False) is not None
+
+
+def _margin(value: Quantity, claim_q: list[Quantity], facts: TextFacts) -> bool:
+    """The value is the difference between one of the answer's values and a stated one
+    of the same dimension."""
+    want = in_base(value.value, value.unit)
+    kind = dimension(value.unit)
+    stated = [in_base(q.value, q.unit) for q in facts.quantities if dimension(q.unit) == kind]
+    own = [in_base(c.value, c.unit) for c in claim_q if dimension(c.unit) == kind]
+    return want is not None and any(
+        a is not None and b is not None and abs(abs(a - b) - want) < 1e-6
+        for a in own
+        for b in stated
+    )
 
 
 def _comparator_quantities(final: str) -> set[Quantity]:
@@ -403,6 +421,8 @@ def answer_correct(
     # the expected answer's own polarity, not its working's ("(platelets need no change)"),
     # nor the final's asides ("omit (not take) her gliclazide")
     said = _PAREN.sub("", final)
+    contrast = CONTRAST.search(said)  # ", not the 30-45 degrees used when ...": another thing
+    said = said[: contrast.start()] if contrast else said
     head, colon, _ = said.partition(": ")
     if colon and any(q.agrees(c) for q in quantities(head) for c in claim_q):
         said = head  # "2.5 mmol/h: he cannot take oral replacement": reasons follow the value

@@ -46,6 +46,8 @@ for canon, aliases in {
     "cm3": "cm3 cc",
     "mmhg": "mmhg",
     "kpa": "kpa",
+    "degree": "degree degrees degc celsius",
+    "degf": "degf fahrenheit",
     "l": "l liter liters litre litres",
     "unit": "unit units iu",
     "kcal": "kcal kilocalorie kilocalories",
@@ -274,6 +276,8 @@ def _quantities(text: str) -> tuple[Quantity, ...]:
     if "/24" in lower:  # "12 mg/24 h" is 12 mg a day
         lower = _PER_24_HOURS.sub("/day", lower)
     lower = one_value(lower)  # "1 hour 15 minutes" is 75 minutes, "half an hour" 0.5 hour
+    if "\u00b0" in lower:  # "36.0 °C", "30-45°": degrees (Celsius read as plain degrees)
+        lower = _DEGREE_SIGN.sub(_degrees, lower)
     if " per " in lower:  # "milligrams per square metre" is "mg/m2"
         lower = _PER_UNIT.sub(lambda m: _PER_UNIT_FORMS[m.group(2)], lower)
         # "80 micrograms per mL" is a concentration, "15 micrograms per gram" a content
@@ -325,6 +329,13 @@ def _quantities(text: str) -> tuple[Quantity, ...]:
         found.append((m.start(), Quantity(round(100 * share, 1), "%", True)))
     found.sort(key=lambda pair: pair[0])
     return tuple(q for _, q in found)
+
+
+_DEGREE_SIGN = re.compile(r"\s?\u00b0(?:\s?([cf])(?![a-z]))?")
+
+
+def _degrees(m: re.Match[str]) -> str:
+    return " degf" if m.group(1) == "f" else " degrees"
 
 
 _PER_24_HOURS = re.compile(r"/\s?24\s?(?:hours?|hrs?|h)\b")

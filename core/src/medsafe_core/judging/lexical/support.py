@@ -30,6 +30,7 @@ from medsafe_core.judging.lexical.timepoints import MONTH_WORDS, WEEKDAY_WORDS
 from medsafe_core.judging.lexical.units import dimension
 from medsafe_core.judging.lexical.verdicts import (
     ANSWER_VOCAB,
+    CONTRAST,
     REASONING_VOCAB,
     Verdict,
     find_span,
@@ -245,8 +246,11 @@ def _head_supported(final: str, evidence: str, question: str, context: str) -> b
     booster dose does not require time off work; ..."); what follows may come from the
     context. The clause ends at the first semicolon, else at the first sentence's end
     (the second's, after a bare "Yes." or "No.")."""
+    contrast = CONTRAST.search(final)
     if ";" in final:
         head = final[: final.index(";")]
+    elif contrast is not None:  # "20 degrees of tilt, not the 30-45 degrees used when ..."
+        head = final[: contrast.start()]
     else:
         ends = [m.start() for m in _SENTENCE_END.finditer(final)]
         if yes_no(final) and ends and len(final[: ends[0]].split()) <= 2:

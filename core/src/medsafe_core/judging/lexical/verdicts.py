@@ -90,6 +90,10 @@ def as_rounded(expected: Quantity, said: Quantity, final: str) -> bool:
     return False
 
 
+# a contrast with another thing after the answer: ", not the 30-45 degrees used when ..."
+CONTRAST = re.compile(r",\s+(?:not|rather than|instead of)\s+(?:the|a|an)\b")
+
+
 def _bounds_a_value(tokens: list[str]) -> bool:
     """Whether the tokens open a denied comparative ("no less than", "not more than")."""
     return bool(NEGATED_COMPARATIVE.fullmatch(" ".join(tokens)))
