@@ -150,6 +150,7 @@ HOLDOUT_DIRS = (
     "holdout17",
     "holdout18",
     "holdout19",
+    "holdout20",
 )
 
 
