@@ -504,3 +504,20 @@ def test_a_yes_or_no_may_give_the_margin_by_which_its_value_misses_a_limit() -> 
         right=("No. It left 18 minutes after activation, so the target was missed by 3 minutes.",),
         wrong=("No. It left 18 minutes after activation, so the target was missed by 5 minutes.",),
     )
+
+
+@pytest.mark.parametrize(
+    ("final", "backwards"),
+    [
+        ("Artesunate cleared parasites 19 hours faster than quinine.", False),
+        ("Quinine cleared parasites 19 hours faster than artesunate.", True),
+        ("Quinine was 19 hours slower than artesunate.", False),
+    ],
+)
+def test_faster_is_less_time(final: str, backwards: bool) -> None:
+    evidence = (
+        "In trial NCT05517342, the median parasite clearance time was 52 hours with "
+        "artesunate. In the same trial, the median parasite clearance time with quinine was "
+        "71 hours."
+    )
+    assert bool(wrong_direction(final, evidence)) is backwards

@@ -16,11 +16,12 @@ from itertools import combinations
 
 from medsafe_core.judging.lexical.facts import Quantity, quantities
 from medsafe_core.judging.lexical.text import content_words
-from medsafe_core.judging.lexical.units import in_base
+from medsafe_core.judging.lexical.units import dimension, in_base
 
-_MORE = "higher|greater|more|longer|larger|bigger|later"
-_LESS = "lower|fewer|less|shorter|smaller|earlier|sooner"
+_MORE = "higher|greater|more|longer|larger|bigger|later|slower"
+_LESS = "lower|fewer|less|shorter|smaller|earlier|sooner|faster|quicker"
 # a difference written before its direction: "4.5 percentage points higher", "17 hours longer"
+_SPEED = ("faster", "quicker", "slower")
 _DIFFERENCE = re.compile(
     rf"(?<![\w.])(?P<value>\d+(?:\.\d+)?)\s*(?P<unit>[a-z%][a-z%/ -]{{0,24}}?)\s+"
     rf"(?P<direction>{_MORE}|{_LESS})\b(?P<rest>[^.;!?\n]*)",
@@ -69,6 +70,8 @@ def wrong_direction(final: str, evidence: str) -> str:
         said = quantities(f"{m.group('value')} {m.group('unit')}")
         if not said:
             continue
+        if m.group("direction").lower() in _SPEED and dimension(said[0].unit) != "time":
+            continue  # "faster" is less time, but more of a rate
         sides = _sides(said[0], evidence)
         if sides is None:
             continue
@@ -80,7 +83,7 @@ def wrong_direction(final: str, evidence: str) -> str:
             larger = _named(clause, sides)
         if larger is None:
             continue
-        more = m.group("direction").lower() in _MORE.split("|")
+        more = m.group("direction").lower() in _MORE.split("|")  # "19 hours faster": less time
         own, other = sides[larger][0], sides[1 - larger][0]
         if (own > other) != more:
             word = m.group("direction")
