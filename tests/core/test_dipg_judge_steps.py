@@ -521,3 +521,28 @@ def test_faster_is_less_time(final: str, backwards: bool) -> None:
         "71 hours."
     )
     assert bool(wrong_direction(final, evidence)) is backwards
+
+
+HEADED = (
+    "Under the clinic protocol, paliperidone is started with 150 mg on day 1 and 100 mg on "
+    "day 8, both given into the deltoid muscle. Sick-day rules: check ketones every 2 hours."
+)
+
+
+@pytest.mark.parametrize(
+    ("quote", "grounded"),
+    [
+        ("Protocol: paliperidone is started with 150 mg on day 1 and 100 mg on day 8", True),
+        ("Clinic protocol: paliperidone is started with 150 mg on day 1 and 100 mg on day 8", True),
+        ("Protocol: paliperidone is started with 150 mg on day 1 and 150 mg on day 8", False),
+        (
+            "Hospital formulary: paliperidone is started with 150 mg on day 1 and 100 mg on day 8",
+            False,
+        ),
+        ("Day 8: paliperidone is started with 150 mg on day 1 and 100 mg on day 8", False),
+    ],
+)
+def test_a_quote_may_stand_under_a_heading_of_the_contexts_words(
+    quote: str, grounded: bool
+) -> None:
+    assert ground_proof(quote, HEADED).grounded is grounded

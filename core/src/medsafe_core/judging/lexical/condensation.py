@@ -44,6 +44,13 @@ _HEADER = re.compile(
 )
 # words of a label that name no source of their own ("Source: protocol - ...")
 _LABEL_WORDS = frozenset(stem(w) for w in LEXICON.word_set("condensation.label_words"))
+
+
+def is_label_word(word: str) -> bool:
+    """A word of a label that names no source of its own ("source", "quote", "context")."""
+    return word in _LABEL_WORDS
+
+
 # clause boundaries: after a comma a clause continues its sentence; after a semicolon, a
 # colon, an arrow, a dash or "and" (not between two numbers: "weeks 1 and 2") it may
 # restate another

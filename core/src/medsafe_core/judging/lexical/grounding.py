@@ -17,12 +17,13 @@ from rapidfuzz.distance import LCSseq
 
 from medsafe_core.judging.lexical._lexicon import LEXICON
 from medsafe_core.judging.lexical.attribution import label_problem, without_labels
-from medsafe_core.judging.lexical.condensation import condensed
+from medsafe_core.judging.lexical.condensation import condensed, is_label_word
 from medsafe_core.judging.lexical.facts import (
     entities,
     negation_count,
     quantities,
     same_unit,
+    text_facts,
     worded_values,
 )
 from medsafe_core.judging.lexical.paraphrase import paraphrased
@@ -248,7 +249,29 @@ def _ground(text: str, start: int, context: str, ctx: Normalized) -> SegmentMatc
     while we < len(context) and not context[we].isspace():
         we -= 1
     problem = _fact_problem(text, context[cs:ce], context[min(ws, cs) : max(we, ce)])
+    if problem:
+        headed = _headed(text, start, context, ctx)
+        if headed is not None:
+            return headed
     return SegmentMatch(start, start + len(text), text, cs, ce, score, not problem, problem)
+
+
+_HEADING = re.compile(r"^\s*([A-Za-z][A-Za-z /&'-]{0,40}?)\s*:\s+(?=\S)")
+
+
+def _headed(text: str, start: int, context: str, ctx: Normalized) -> SegmentMatch | None:
+    """A quote under a heading ("Protocol: ...", "Sick-day rules: ..."): the quote after it
+    grounded, and the heading's words the context's own or words that name a source."""
+    m = _HEADING.match(text)
+    if m is None or len(m.group(1).split()) > 4:
+        return None
+    known = text_facts(context).stems
+    if not all(has_word_form(w, known) or is_label_word(w) for w in content_words(m.group(1))):
+        return None
+    rest = _ground(text[m.end() :], start + m.end(), context, ctx)
+    if not rest.grounded:
+        return None
+    return replace(rest, start=start, text=text)
 
 
 def ground_proof(proof: str, context: str) -> Grounding:
