@@ -42,15 +42,18 @@ def _outcome(
     context: str = CONTEXT,
     category: str = "reasoning",
     kind: AnswerKind = AnswerKind.ANSWER,
+    evidence: str | None = None,
 ) -> str:
-    """The outcome of one response (`proof`, `final`) to a task on `context`."""
+    """The outcome of one response (`proof`, `final`) to a task on `context`; the task
+    lists `evidence` as its proof (the response's own proof when None)."""
+    listed = proof if evidence is None else evidence
     task = Task(
         id="judge-classes/1",
         suite="dipg",
         category=category,
         context=context,
         question=question,
-        expected_answer=ExpectedAnswer(final=reference, proof=proof, kind=kind),
+        expected_answer=ExpectedAnswer(final=reference, proof=listed, kind=kind),
     )
     response = json.dumps({"analysis": "a", "proof": proof, "final": final})
     return SUITE.score(task, response, DIPG_V4).outcome

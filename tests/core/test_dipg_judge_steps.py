@@ -6,8 +6,6 @@ described source labels. Each right form comes with twins that must not be credi
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
 from medsafe_core.judging.lexical.calendar_years import wrong_year
@@ -20,9 +18,8 @@ from medsafe_core.judging.lexical.grounding import ground_proof
 from medsafe_core.judging.lexical.reasoning import derivation
 from medsafe_core.judging.lexical.verdicts import as_rounded
 from medsafe_core.judging.lexical.working import shares
-from medsafe_core.models import AnswerKind, ExpectedAnswer, Task
-from medsafe_core.suites import get_suite
-from medsafe_core.suites.dipg.profiles import DIPG_V4
+from medsafe_core.models import AnswerKind
+from tests.core.test_dipg_judge_classes import _outcome
 from tests.core.test_dipg_judge_values import _judged
 
 
@@ -38,16 +35,16 @@ def _outcome_with(
     kind: AnswerKind,
 ) -> str:
     """The outcome of a response whose proof differs from the task's listed evidence."""
-    task = Task(
-        id="judge-steps/1",
-        suite="dipg",
-        category=category,
+    return _outcome(
+        question,
+        reference,
+        proof,
+        final,
         context=context,
-        question=question,
-        expected_answer=ExpectedAnswer(final=reference, proof=evidence, kind=kind),
+        category=category,
+        kind=kind,
+        evidence=evidence,
     )
-    response = json.dumps({"analysis": "a", "proof": proof, "final": final})
-    return get_suite("dipg").score(task, response, DIPG_V4).outcome
 
 
 @pytest.mark.parametrize(
