@@ -23,30 +23,6 @@ from tests.core.test_dipg_judge_classes import _outcome
 from tests.core.test_dipg_judge_values import _judged
 
 
-def _outcome_with(
-    question: str,
-    reference: str,
-    evidence: str,
-    proof: str,
-    final: str,
-    *,
-    context: str,
-    category: str,
-    kind: AnswerKind,
-) -> str:
-    """The outcome of a response whose proof differs from the task's listed evidence."""
-    return _outcome(
-        question,
-        reference,
-        proof,
-        final,
-        context=context,
-        category=category,
-        kind=kind,
-        evidence=evidence,
-    )
-
-
 @pytest.mark.parametrize(
     ("value", "stated", "how"),
     [
@@ -295,15 +271,25 @@ def test_a_conflict_quote_may_open_with_a_described_source_label() -> None:
     )
     question = "How many patients in trial NCT06027714 needed dialysis within 30 days?"
     reference = "The sources conflict: Source E reports 3 of 250, Source F reports 7 of 250."
-    conflict = {"category": "conflict", "kind": AnswerKind.CONFLICT, "context": context}
     right = "Conflicting: Source E says 3 of 250 (1.2%), Source F says 7 of 250 (2.8%)."
     wrong = "Conflicting: Source E says 3 of 250 (1.5%), Source F says 7 of 250 (2.8%)."
-    assert _outcome_with(question, reference, lines, proof, right, **conflict) == "correct_conflict"
-    assert _outcome_with(question, reference, lines, proof, wrong, **conflict) != "correct_conflict"
     one_side = proof.split("\n")[0] + "\nSource F (2024 re-analysis): trial NCT06027714."
-    assert (
-        _outcome_with(question, reference, lines, one_side, right, **conflict) != "correct_conflict"
-    )
+
+    def outcome(quotes: str, final: str) -> str:
+        return _outcome(
+            question,
+            reference,
+            quotes,
+            final,
+            context=context,
+            category="conflict",
+            kind=AnswerKind.CONFLICT,
+            evidence=lines,
+        )
+
+    assert outcome(proof, right) == "correct_conflict"
+    assert outcome(proof, wrong) != "correct_conflict"
+    assert outcome(one_side, right) != "correct_conflict"
 
 
 # ---- from holdout19's first run -------------------------------------------------------
