@@ -6,7 +6,9 @@ must still carry the next year ("16 October 2026" + 3 months is "16 January 2027
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import date
+from functools import lru_cache
+from typing import NamedTuple
 
 from medsafe_core.judging.lexical.facts import quantities
 
@@ -34,55 +36,62 @@ def full_dates(text: str) -> list[tuple[date, int, int]]:
     return out
 
 
-def _add_months(d: date, months: int) -> date | None:
-    month0 = d.month - 1 + months
-    try:
-        return d.replace(year=d.year + month0 // 12, month=month0 % 12 + 1)
-    except ValueError:
-        return None
+class _Stated(NamedTuple):
+    """The dates a text states, and the steps it states: in days (hours carried over one
+    more midnight or not) and in calendar months."""
+
+    dates: frozenset[date]
+    days: frozenset[int]
+    months: frozenset[int]
 
 
-def _reached(stated: list[date], text: str) -> set[date]:
-    """The stated dates and each of them moved by a stated duration, either way."""
-    out = set(stated)
+@lru_cache(maxsize=64)
+def _stated(text: str) -> _Stated:
+    days: set[int] = set()
+    months: set[int] = set()
     for q in quantities(text):
-        steps: list[timedelta | int] = []
-        if q.unit in _DAYS:
-            steps.append(timedelta(days=q.value * _DAYS[q.unit]))
+        if q.unit in _DAYS and (q.value * _DAYS[q.unit]).is_integer():
+            days.add(int(q.value * _DAYS[q.unit]))
         elif q.unit == "hour":  # a clock time may carry it over one more midnight
-            steps += [timedelta(days=q.value // 24), timedelta(days=q.value // 24 + 1)]
+            days |= {int(q.value // 24), int(q.value // 24) + 1}
         elif q.unit in ("month", "year") and q.value.is_integer():
-            steps.append(int(q.value) * (12 if q.unit == "year" else 1))
-        for start in stated:
-            for step in steps:
-                for sign in (1, -1):
-                    if isinstance(step, int):
-                        moved = _add_months(start, sign * step)
-                        if moved is not None:
-                            out.add(moved)
-                    else:
-                        out.add(start + sign * step)
-    return out
+            months.add(int(q.value) * (12 if q.unit == "year" else 1))
+    return _Stated(frozenset(d for d, _, _ in full_dates(text)), frozenset(days), frozenset(months))
 
 
-def wrong_year(final: str, sources: str) -> tuple[str, int, int] | None:
-    """A date of the final answer that a stated date and duration reach on its day and
-    month but in another year, and that nothing stated reaches in its own year."""
+def _reaches(target: date, stated: _Stated) -> bool:
+    """A stated date, or one moved by a stated step either way, is the target."""
+    if target in stated.dates:
+        return True
+    for start in stated.dates:
+        if abs((target - start).days) in stated.days:
+            return True
+        months = abs(12 * (target.year - start.year) + target.month - start.month)
+        if target.day == start.day and months in stated.months:
+            return True
+    return False
+
+
+def wrong_year(final: str, *sources: str) -> tuple[str, int, int] | None:
+    """A date of the final answer that a stated date and step reach on its day and month
+    but in the year before or after, and that nothing stated reaches in its own year."""
     said = full_dates(final)
     if not said:
         return None
-    stated = [d for d, _, _ in full_dates(sources)]
-    reached = _reached(stated, sources)
+    each = [_stated(text) for text in sources]  # (each text's facts are cached apart)
+    stated = _Stated(*(frozenset().union(*(getattr(x, f) for x in each)) for f in _Stated._fields))
     for day, start, end in said:
-        if day in reached:
+        if _reaches(day, stated):
             continue
-        other = sorted(
-            r.year for r in reached if (r.month, r.day) == (day.month, day.day) and r != day
-        )
-        if other:
-            why = (
-                f"the final answer puts {day:%d %B} in {day.year}; counted from the dates the "
-                f"context states it falls in {other[0]}"
-            )
-            return why, start, end
+        for year in (day.year - 1, day.year + 1):
+            try:
+                other = day.replace(year=year)
+            except ValueError:  # 29 February
+                continue
+            if _reaches(other, stated):
+                why = (
+                    f"the final answer puts {day:%d %B} in {day.year}; counted from the dates "
+                    f"the context states it falls in {year}"
+                )
+                return why, start, end
     return None

@@ -12,7 +12,7 @@ the difference ("Patients who had pericardiotomy stayed 17 hours longer")."""
 from __future__ import annotations
 
 import re
-from itertools import combinations
+from itertools import islice
 
 from medsafe_core.judging.lexical.facts import Quantity, quantities
 from medsafe_core.judging.lexical.text import content_words
@@ -38,20 +38,26 @@ def _base(q: Quantity) -> float:
 def _sides(difference: Quantity, evidence: str) -> tuple[tuple[float, set[str]], ...] | None:
     """The two evidence sentences whose values differ by `difference`, as (value, the
     words only that sentence has); None unless exactly one such pair."""
-    stated = []
+    gap = _base(difference)
+    stated: dict[float, list[set[str]]] = {}
     for m in _SENTENCE.finditer(evidence):
-        for q in quantities(m.group()):
-            if q.unit == difference.unit or (q.unit == "%" and difference.unit == "%"):
-                stated.append((q, set(content_words(m.group()))))
-    pairs = [
-        (a, b)
-        for a, b in combinations(stated, 2)
-        if a[1] != b[1] and abs(abs(_base(a[0]) - _base(b[0])) - _base(difference)) < 1e-6
-    ]
+        said = [q for q in quantities(m.group()) if q.unit == difference.unit]
+        if said:
+            words = set(content_words(m.group()))
+            for q in said:
+                stated.setdefault(round(_base(q), 6), []).append(words)
+    found = (
+        ((low + gap, high_words), (low, low_words))
+        for low, lows in stated.items()
+        for high_words in stated.get(round(low + gap, 6), ())
+        for low_words in lows
+        if high_words != low_words
+    )
+    pairs = list(islice(found, 2))  # one pair, or none to judge by
     if len(pairs) != 1:
         return None
     (qa, wa), (qb, wb) = pairs[0]
-    return (_base(qa), wa - wb), (_base(qb), wb - wa)
+    return (qa, wa - wb), (qb, wb - wa)
 
 
 def _named(text: str, sides: tuple[tuple[float, set[str]], ...]) -> int | None:

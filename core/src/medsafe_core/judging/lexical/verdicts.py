@@ -275,7 +275,7 @@ def unsupported_claim(
     weekday = wrong_weekday(final)  # "Fri 13 Feb 2025": the calendar says Thursday
     if weekday is not None:
         return Verdict(False, weekday[0], weekday[1:], "facts")
-    year = wrong_year(final, f"{context}\n{question}")  # "16 Oct 2026" + 3 months: 2027
+    year = wrong_year(final, context, question)  # "16 Oct 2026" + 3 months: 2027
     if year is not None:
         return Verdict(False, year[0], year[1:], "facts")
     ref = text_facts(reference) if reference else None
