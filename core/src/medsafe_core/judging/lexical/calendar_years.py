@@ -5,35 +5,14 @@ must still carry the next year ("16 October 2026" + 3 months is "16 January 2027
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from functools import lru_cache
 from typing import NamedTuple
 
 from medsafe_core.judging.lexical.facts import quantities
+from medsafe_core.judging.lexical.timepoints import full_dates
 
-_MONTHS = "jan feb mar apr may jun jul aug sep oct nov dec".split()
-_MONTH = r"(?P<{g}>jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
-_FULL_DATE = re.compile(
-    rf"(?<![\d.])(?P<d1>[0-3]?\d)(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH.format(g='m1')},?\s+"
-    rf"(?P<y1>(?:19|20)\d\d)\b"
-    rf"|\b{_MONTH.format(g='m2')}\s+(?P<d2>[0-3]?\d)(?:st|nd|rd|th)?,?\s+(?P<y2>(?:19|20)\d\d)\b",
-    re.IGNORECASE,
-)
 _DAYS = {"day": 1, "week": 7}
-
-
-def full_dates(text: str) -> list[tuple[date, int, int]]:
-    """Dates written with their year, with their spans."""
-    out = []
-    for m in _FULL_DATE.finditer(text):
-        month = 1 + _MONTHS.index((m.group("m1") or m.group("m2")).lower()[:3])
-        day, year = int(m.group("d1") or m.group("d2")), int(m.group("y1") or m.group("y2"))
-        try:
-            out.append((date(year, month, day), m.start(), m.end()))
-        except ValueError:
-            continue  # an impossible date is judged as a value
-    return out
 
 
 class _Stated(NamedTuple):

@@ -219,14 +219,7 @@ def dates(lower: str) -> Found:
     found: list[tuple[int, float, str | None]] = []
     spans: list[tuple[int, int]] = []
     for m in _windowed(_DATE, _date_hints(lower), lower):
-        if m.group("m3"):
-            month, day = int(m.group("m3")), int(m.group("d3"))
-        elif m.group("m5"):
-            month, day = int(m.group("m5")), int(m.group("d5"))
-        else:
-            name = (m.group("m1") or m.group("m2") or m.group("m4"))[:3]
-            month = 1 + [x[:3] for x in _MONTHS].index(name)
-            day = int(m.group("d1") or m.group("d2") or 1)  # "June 2024": its first day
+        month, day = _month_day(m)
         if not (1 <= month <= 12 and 1 <= day <= 31):
             continue
         # an impossible date ("30 February") is a date that agrees with no other
@@ -234,10 +227,39 @@ def dates(lower: str) -> Found:
         value = _MONTH_START[month - 1] + day if valid else -(100 * month + day)
         found.append((m.start(), float(value), "date"))
         spans.append((m.start(), m.end()))
-        year = m.group("y1") or m.group("y2") or m.group("y3") or m.group("y4") or m.group("y5")
+        year = _year(m)
         if year:  # the year stays a number of its own ("in 2026")
             found.append((m.start(), float(year), None))
     return found, spans
+
+
+def _month_day(m: re.Match[str]) -> tuple[int, int]:
+    if m.group("m3"):
+        return int(m.group("m3")), int(m.group("d3"))
+    if m.group("m5"):
+        return int(m.group("m5")), int(m.group("d5"))
+    name = (m.group("m1") or m.group("m2") or m.group("m4"))[:3]
+    month = 1 + [x[:3] for x in _MONTHS].index(name)
+    return month, int(m.group("d1") or m.group("d2") or 1)  # "June 2024": its first day
+
+
+def _year(m: re.Match[str]) -> str | None:
+    return m.group("y1") or m.group("y2") or m.group("y3") or m.group("y4") or m.group("y5")
+
+
+def full_dates(text: str) -> list[tuple[date, int, int]]:
+    """The dates of a text written with day, month and year, with their spans."""
+    lower = text.lower()
+    out = []
+    for m in _windowed(_DATE, _date_hints(lower), lower):
+        year = _year(m)
+        if year is None or m.group("m4"):  # "June 2024" names no day
+            continue
+        try:
+            out.append((date(int(year), *_month_day(m)), m.start(), m.end()))
+        except ValueError:
+            continue  # an impossible date is judged as a value
+    return out
 
 
 _DAY_NAME = r"(?P<{g}>mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?"
