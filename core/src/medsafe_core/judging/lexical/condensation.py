@@ -46,11 +46,6 @@ _HEADER = re.compile(
 _LABEL_WORDS = frozenset(stem(w) for w in LEXICON.word_set("condensation.label_words"))
 
 
-def is_label_word(word: str) -> bool:
-    """A word of a label that names no source of its own ("source", "quote", "context")."""
-    return word in _LABEL_WORDS
-
-
 # clause boundaries: after a comma a clause continues its sentence; after a semicolon, a
 # colon, an arrow, a dash or "and" (not between two numbers: "weeks 1 and 2") it may
 # restate another
@@ -240,5 +235,11 @@ def _label_agrees(label: str, clauses: list[_Clause], context: str) -> bool | No
     restated = " ".join(context[c.start : c.end] for c in clauses)
     if named and not all(text_facts(restated).knows_entity(e) for e in named):
         return None
+    return label_known(label, context)
+
+
+def label_known(label: str, context: str) -> bool:
+    """Every word of a label is the context's, or names no source of its own ("source",
+    "quote")."""
     known = text_facts(context).stems
     return all(has_word_form(w, known) or w in _LABEL_WORDS for w in content_words(label))

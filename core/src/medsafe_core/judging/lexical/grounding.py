@@ -17,13 +17,12 @@ from rapidfuzz.distance import LCSseq
 
 from medsafe_core.judging.lexical._lexicon import LEXICON
 from medsafe_core.judging.lexical.attribution import label_problem, without_labels
-from medsafe_core.judging.lexical.condensation import condensed, is_label_word
+from medsafe_core.judging.lexical.condensation import condensed, label_known
 from medsafe_core.judging.lexical.facts import (
     entities,
     negation_count,
     quantities,
     same_unit,
-    text_facts,
     worded_values,
 )
 from medsafe_core.judging.lexical.paraphrase import paraphrased
@@ -265,8 +264,7 @@ def _headed(text: str, start: int, context: str, ctx: Normalized) -> SegmentMatc
     m = _HEADING.match(text)
     if m is None or len(m.group(1).split()) > 4:
         return None
-    known = text_facts(context).stems
-    if not all(has_word_form(w, known) or is_label_word(w) for w in content_words(m.group(1))):
+    if not label_known(m.group(1), context):
         return None
     rest = _ground(text[m.end() :], start + m.end(), context, ctx)
     if not rest.grounded:
