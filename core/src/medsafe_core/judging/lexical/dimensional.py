@@ -16,33 +16,25 @@ from functools import lru_cache
 from itertools import permutations
 
 from medsafe_core.judging.lexical.facts import Quantity
+from medsafe_core.judging.lexical.units import TABLE
 
 Signature = tuple[tuple[str, int], ...]
 
+# the judge's unit table, with the parts of compound units written short ("mg/dl",
+# "ml/h", "kg/m2") and a kilogram as a body weight: "mg/kg" is a dose per body weight,
+# not a ratio of masses
 _BASE: dict[str, tuple[str, float]] = {
-    **dict.fromkeys(("ng",), ("mass", 1e-6)),
-    **dict.fromkeys(("mcg", "ug", "\u00b5g"), ("mass", 1e-3)),
-    "mg": ("mass", 1.0),
-    "g": ("mass", 1e3),
-    "kg": ("body weight", 1.0),  # 'mg/kg' is a dose per body weight, not a ratio of masses
-    "microlitre": ("volume", 1e-3),
-    "ml": ("volume", 1.0),
+    **TABLE,
+    **dict.fromkeys(("ug", "\u00b5g"), TABLE["mcg"]),
+    "ng": ("mass", 1e-6),
+    "kg": ("body weight", 1.0),
     "dl": ("volume", 100.0),
-    "l": ("volume", 1e3),
-    "mmol": ("substance", 1.0),
     "micromol": ("substance", 1e-3),
-    **dict.fromkeys(("unit", "units", "iu"), ("activity", 1.0)),
+    **dict.fromkeys(("units", "iu"), TABLE["unit"]),
     "miu": ("activity", 1e-3),
-    "kcal": ("energy", 1.0),
-    "kj": ("energy", 1 / 4.184),
-    **dict.fromkeys(("min", "minute"), ("time", 1.0)),
-    **dict.fromkeys(("h", "hour"), ("time", 60.0)),
-    **dict.fromkeys(("d", "day"), ("time", 1440.0)),
-    "week": ("time", 10080.0),
-    "month": ("time", 43_830.0),
-    "year": ("time", 525_960.0),
-    "mmhg": ("pressure", 1.0),
-    "kpa": ("pressure", 7.50062),
+    "min": TABLE["minute"],
+    "h": TABLE["hour"],
+    "d": TABLE["day"],
     "m": ("length", 1.0),
     "cm": ("length", 0.01),
 }

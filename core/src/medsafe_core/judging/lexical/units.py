@@ -8,7 +8,7 @@ exact factors, looked up per quantity on the scorer's hot path (see docs/scoring
 from __future__ import annotations
 
 # canonical unit (as `facts.quantities` names it) -> (dimension, factor to the base unit)
-_TABLE: dict[str, tuple[str, float]] = {
+TABLE: dict[str, tuple[str, float]] = {
     "mcg": ("mass", 0.001),
     "mg": ("mass", 1.0),
     "g": ("mass", 1000.0),
@@ -63,8 +63,8 @@ def _entry(unit: str | None) -> tuple[str, float] | None:
     'ml/kg' a volume per kg, 'mg/dl' a concentration (mg per ml)."""
     if not unit:
         return None
-    if unit in _TABLE:
-        return _TABLE[unit]
+    if unit in TABLE:
+        return TABLE[unit]
     parts = unit.split("/")
     if len(parts) == 2 and parts[0] in _AMOUNTS and parts[1] == "kg":  # "0.5 ml/kg"
         dim, factor = _AMOUNTS[parts[0]]
