@@ -187,9 +187,7 @@ def _backed(value: float, pool: list[Quantity]) -> bool:
 
 def _written_as(q: Quantity, value: float) -> bool:
     """`value` rounded as `q` is written ('2,385' for 2,384.88)."""
-    written = f"{q.value:g}"
-    decimals = len(written.split(".")[1]) if "." in written and "e" not in written else 0
-    return abs(q.value - value) <= 0.5 / 10.0**decimals + 1e-9
+    return abs(q.value - value) <= 0.5 / 10.0 ** _decimals(q.value) + 1e-9
 
 
 def derivations(final: str, context: str, question: str) -> list[str]:
