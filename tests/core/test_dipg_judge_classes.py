@@ -43,9 +43,10 @@ def _outcome(
     category: str = "reasoning",
     kind: AnswerKind = AnswerKind.ANSWER,
     evidence: str | None = None,
+    analysis: str = "a",
 ) -> str:
-    """The outcome of one response (`proof`, `final`) to a task on `context`; the task
-    lists `evidence` as its proof (the response's own proof when None)."""
+    """The outcome of one response (`analysis`, `proof`, `final`) to a task on `context`;
+    the task lists `evidence` as its proof (the response's own proof when None)."""
     listed = proof if evidence is None else evidence
     task = Task(
         id="judge-classes/1",
@@ -55,7 +56,7 @@ def _outcome(
         question=question,
         expected_answer=ExpectedAnswer(final=reference, proof=listed, kind=kind),
     )
-    response = json.dumps({"analysis": "a", "proof": proof, "final": final})
+    response = json.dumps({"analysis": analysis, "proof": proof, "final": final})
     return SUITE.score(task, response, DIPG_V4).outcome
 
 

@@ -52,6 +52,7 @@ for canon, aliases in {
     "unit": "unit units iu",
     "kcal": "kcal kilocalorie kilocalories",
     "kj": "kj kilojoule kilojoules",
+    "lb": "lb lbs pound pounds",
     "times": "times",
 }.items():
     for alias in aliases.split():

@@ -72,7 +72,13 @@ _NAME = re.compile(r"\b[A-Z][a-z]+\b")
 
 
 def supports(
-    final: str, evidence: str, question: str, context: str = "", reference: str = ""
+    final: str,
+    evidence: str,
+    question: str,
+    context: str = "",
+    reference: str = "",
+    *,
+    working: str = "",
 ) -> Verdict:
     """The final answer is entailed by the grounded evidence (see `_supported_by`) or,
     where the proof does not carry all of it, by the facts the context states (label
@@ -94,7 +100,7 @@ def supports(
     backwards = wrong_direction(final, evidence) or (context and wrong_direction(final, context))
     if backwards:  # "4.5 points higher with metformin" where metformin's rate is lower
         return Verdict(False, backwards, None, "facts")
-    verdict = _supported_by(final, evidence, question, context)
+    verdict = _supported_by(final, evidence, question, context, working=working)
     if verdict.ok or not context:
         return verdict
     ev = text_facts(evidence)
@@ -115,7 +121,7 @@ def supports(
     elif not (_shares(final, ev, question) or _head_supported(final, evidence, question, context)):
         return verdict  # the proof is about something else
     wider = evidence + "\n" + "\n".join(_carrying_sentences(final, context, ev))
-    stated = _supported_by(final, wider, question, context, polarity=False)
+    stated = _supported_by(final, wider, question, context, polarity=False, working=working)
     if stated.ok or stated.code == "unsure":
         # every value entailed by the proof and the sentences that carry the rest, and
         # at most a word or two in other words ("sets a floor of", "for reference")
@@ -309,14 +315,20 @@ def _carrying_sentences(final: str, context: str, ev: TextFacts) -> list[str]:
 
 
 def _supported_by(
-    final: str, evidence: str, question: str, context: str = "", *, polarity: bool = True
+    final: str,
+    evidence: str,
+    question: str,
+    context: str = "",
+    *,
+    polarity: bool = True,
+    working: str = "",
 ) -> Verdict:
     """The grounded evidence states every number and named entity of the final answer
     (the question may supply the subject), is about the question's subject, states what
     the answer adds to the question, and agrees with it on negation. A reason given in
     parentheses may come from elsewhere in the context."""
     ev, qu = text_facts(evidence), text_facts(question)
-    missing_fact = unbacked(final, (ev, qu), "the proof does not state")
+    missing_fact = unbacked(final, (ev, qu), "the proof does not state", working=working)
     if not missing_fact.ok:
         return missing_fact
     # an identifier the answer states (a trial id, a gene) must be the proof's own, even

@@ -13,6 +13,7 @@ TABLE: dict[str, tuple[str, float]] = {
     "mg": ("mass", 1.0),
     "g": ("mass", 1000.0),
     "kg": ("mass", 1_000_000.0),
+    "lb": ("mass", 453_592.37),
     "microlitre": ("volume", 0.001),
     "ml": ("volume", 1.0),
     "l": ("volume", 1000.0),

@@ -125,13 +125,19 @@ def negated_about(text: str, topic: set[str] | frozenset[str]) -> bool:
 
 
 def unbacked(
-    final: str, sources: tuple[TextFacts, ...], where: str, rounded: TextFacts | None = None
+    final: str,
+    sources: tuple[TextFacts, ...],
+    where: str,
+    rounded: TextFacts | None = None,
+    *,
+    working: str = "",
 ) -> Verdict:
     """The first number or named entity of the final answer that no source states or
     entails by one step of reasoning (a conversion, a sum, a difference, a count), or by
     a second step from a value the answer reached by the first: that value in another
     unit ('58 mmHg', about '7.7 kPa'), or a product or quotient with units ('112.5 mL/h'
-    of a '1 kcal/mL' feed)."""
+    of a '1 kcal/mL' feed). Right arithmetic that the final or the answer's `working`
+    (its analysis) shows from stated values reaches its results too."""
     pool: list[Quantity] | None = None
     worked: list[float] | None = None
     own = quantities(final)
@@ -147,7 +153,7 @@ def unbacked(
             if rounded is not None and any(as_rounded(x, q, final) for x in rounded.quantities):
                 continue  # the reference's derived value, to another precision
             if worked is None:  # the answer's own right working from stated values
-                worked = verified_numbers(final, partial(_backed, pool=pool))
+                worked = verified_numbers(final, partial(_backed, pool=pool), working=working)
             if any(_written_as(q, v) for v in worked):
                 continue
             if steps is None:  # a second step from a value the answer itself reached
@@ -263,7 +269,13 @@ def spelled_out(final: str) -> set[str]:
 
 
 def unsupported_claim(
-    final: str, context: str, question: str, *, wording: bool = True, reference: str = ""
+    final: str,
+    context: str,
+    question: str,
+    *,
+    wording: bool = True,
+    reference: str = "",
+    working: str = "",
 ) -> Verdict:
     """A claim in the final answer that nothing in the context or question supports:
     a number, a named entity, or (with `wording`) a sentence made mostly of words the
@@ -278,7 +290,7 @@ def unsupported_claim(
         return Verdict(False, year[0], year[1:], "facts")
     ref = text_facts(reference) if reference else None
     sources = (ctx, qu) if ref is None else (ctx, qu, ref)
-    missing_fact = unbacked(final, sources, "the context does not support", ref)
+    missing_fact = unbacked(final, sources, "the context does not support", ref, working=working)
     if not missing_fact.ok:
         return missing_fact
     if not wording:

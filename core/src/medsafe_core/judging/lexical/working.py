@@ -1,7 +1,8 @@
-"""Working an answer shows ("570 x 4.184 = 2,384.9 kJ", "408 / 24 = 17", "3 of 250
-(1.2%)"): equations and shares whose arithmetic is right. Their numbers are steps of
-reasoning, not claims of their own, once the caller has checked that the working starts
-from a value the sources state (`verified_numbers`)."""
+"""Working an answer shows ("570 x 4.184 = 2,384.9 kJ", "408 / 24 = 17", "1.80^2 = 3.24",
+"1.53 x 2.2 = about 3.4", "3 of 250 (1.2%)"): equations and shares whose arithmetic is
+right. Their numbers are steps of reasoning, not claims of their own, once the caller has
+checked that the working starts from a value the sources state, or from the result of an
+earlier such step (`verified_numbers`)."""
 
 from __future__ import annotations
 
@@ -12,10 +13,12 @@ from dataclasses import dataclass
 _NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 # a unit after a number, never the multiplication sign ("15 x 38.0")
 _UNIT = r"(?:\s*(?!x\s)[a-zA-Z\u00b5\u00b0%][\w/\u00b5\u00b0%\u00b2]*)?"
-_OPERATOR = r"\s*[x\u00d7*/\u00f7+\u2212-]\s*"
+_OPERATOR = r"\s*[x\u00d7*/\u00f7+\u2212^-]\s*"
+# "=", "≈" or "~", with a hedge: "= about 3.4", "≈ 1,102"
+_EQUALS = r"\s*(?:=|\u2248)\s*(?:(?:about|approximately|approx\.?|roughly|around)\s+|~\s*)?"
 _EQUATION = re.compile(
     rf"(?<![\w.,])(?P<left>(?:{_NUMBER}){_UNIT}(?:{_OPERATOR}(?:{_NUMBER}){_UNIT})+)"
-    rf"\s*=\s*(?P<result>{_NUMBER})"
+    rf"{_EQUALS}(?P<result>{_NUMBER})"
 )
 _TERM = re.compile(rf"(?P<op>{_OPERATOR})?(?P<n>{_NUMBER}){_UNIT}")
 
@@ -40,7 +43,14 @@ def _value(text: str) -> float:
 
 
 def _evaluate(operands: list[float], operators: list[str]) -> float | None:
-    """Left to right within products and quotients, then sums and differences."""
+    """Powers first, then left to right within products and quotients, then sums and
+    differences."""
+    while "^" in operators:
+        i = operators.index("^")
+        if abs(operands[i + 1]) > 4:
+            return None  # squares and cubes of working, never large powers
+        operands = [*operands[:i], operands[i] ** operands[i + 1], *operands[i + 2 :]]
+        operators = [*operators[:i], *operators[i + 1 :]]
     terms, sign, current = [], 1.0, operands[0]
     for op, x in zip(operators, operands[1:], strict=True):
         if op in "x\u00d7*":
@@ -62,13 +72,17 @@ def _half_unit(written: str) -> float:
     return 0.5 / 10.0**decimals + 1e-9
 
 
+_POWERS = {"\u00b2": "2", "\u00b3": "3"}
+_POWER = re.compile(r"(?<=\d)[\u00b2\u00b3]")  # "1.80²": a square, not a unit's "m²"
+
+
 def equations(text: str) -> list[Equation]:
     """The equations of `text` whose arithmetic is right, to the result's written
     precision."""
-    if "=" not in text:
+    if "=" not in text and "\u2248" not in text:
         return []
     out = []
-    for m in _EQUATION.finditer(text):
+    for m in _EQUATION.finditer(_POWER.sub(lambda p: "^" + _POWERS[p.group()], text)):
         operands, operators = [], []
         for t in _TERM.finditer(m.group("left")):
             operands.append(_value(t.group("n")))
@@ -106,12 +120,59 @@ def shares(text: str) -> list[Equation]:
     return out
 
 
-def verified_numbers(text: str, backed: Callable[[float], bool]) -> list[float]:
+def verified_numbers(
+    text: str, backed: Callable[[float], bool], *, working: str = ""
+) -> list[float]:
     """The numbers of the text's right equations that start from stated values: at least
-    one operand `backed` by the sources. Their other operands are the working's own
-    constants (a conversion factor, a count of days) and the result is derived."""
+    one operand `backed` by the sources, or the result of an earlier such equation
+    ("9.2 / 6 = 1.53", then "1.53 x 2.2 = 3.4"). Their other operands are the working's
+    own constants (a conversion factor, a count of days) and the result is derived.
+
+    The results of an answer's separate `working` (its analysis) count too, where every
+    operand of their equations is stated, reached earlier or a standard constant: an
+    operand of its own there ("42 / 87 = 0.48" for a stated 78 kg) is a changed fact,
+    which must not carry its result into the final."""
     out: list[float] = []
+    reached: set[float] = set()
+    for eq in [*equations(working), *shares(working)] if working else ():
+        if all(x in reached or x in _CONSTANTS or backed(x) for x in _operands(eq)):
+            out += [eq.result, eq.exact]
+            reached.add(eq.result)
     for eq in [*equations(text), *shares(text)]:
-        if any(backed(x) for x in eq.operands):
+        if any(x in reached or backed(x) for x in eq.operands):
             out += [*eq.numbers, eq.exact]
+            reached.add(eq.result)
     return out
+
+
+def _operands(eq: Equation) -> list[float]:
+    """The operands of an equation, less the exponents of its powers."""
+    return [x for i, x in enumerate(eq.operands) if i == 0 or eq.operators[i - 1] != "^"]
+
+
+# standard factors working may use without a source: time (minutes, hours, days, weeks,
+# months, years), percentages and SI prefixes, kg to lb, inches to cm, kcal to kJ,
+# glucose mmol/L to mg/dL, HbA1c % points to mmol/mol, creatinine mg/dL to micromol/L
+_CONSTANTS = frozenset(
+    {
+        60.0,
+        24.0,
+        7.0,
+        12.0,
+        52.0,
+        365.0,
+        100.0,
+        1000.0,
+        2.2,
+        2.205,
+        2.2046,
+        0.4536,
+        0.454,
+        2.54,
+        4.184,
+        18.0,
+        0.0555,
+        10.93,
+        88.4,
+    }
+)

@@ -320,11 +320,15 @@ def _precision_cost(lad: _Ladder, g: Grounding, task: Task, final: str) -> None:
 
 
 def _judge_answer(lad: _Ladder, task: Task, final: str, g: Grounding) -> Score:
-    reference = task.expected().final
-    extra: Verdict = unsupported_claim(final, task.context, task.question, reference=reference)
+    reference, working = task.expected().final, lad.parsed.text("analysis")
+    extra: Verdict = unsupported_claim(
+        final, task.context, task.question, reference=reference, working=working
+    )
     if not extra.ok:
         lad.flags.hallucination = True
-    backing = supports(final, g.evidence_text(), task.question, task.context, reference)
+    backing = supports(
+        final, g.evidence_text(), task.question, task.context, reference, working=working
+    )
     if not backing.ok and backing.code == "unsure" and extra.ok:
         # unsure whether the proof carries the answer, but a wrong answer is wrong either way
         verdict = answer_correct(final, task.expected(), task.question, task.context)
