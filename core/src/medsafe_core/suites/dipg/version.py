@@ -5,5 +5,5 @@ from __future__ import annotations
 
 from medsafe_core.judging.lexical._lexicon import LEXICON
 
-SCORER_VERSION = f"dipg-scorer-1.8+{LEXICON.hash}"
+SCORER_VERSION = f"dipg-scorer-1.9+{LEXICON.hash}"
 """Rules version plus the hash of the lexicon the lexical judge reads."""
