@@ -23,6 +23,7 @@ from medsafe_core.judging.lexical.facts import (
     unit_word,
 )
 from medsafe_core.judging.lexical.reasoning import derivation
+from medsafe_core.judging.lexical.relative import relative
 from medsafe_core.judging.lexical.text import (
     STOPWORDS,
     content_words,
@@ -157,11 +158,13 @@ def unbacked(
             if any(_written_as(q, v) for v in worked):
                 continue
             if steps is None:  # a second step from a value the answer itself reached
-                steps = [x for x in own if x.unit is not None and _reached(x, sources, pool)]
+                steps = [x for x in own if _reached(x, sources, pool)]
             others = [x for x in steps if x is not q]
+            measured = [x for x in others if x.unit is not None]
             if not others or not (
-                any(converted(q, x) for x in others)  # "58 mmHg (about 7.7 kPa)"
-                or product_or_quotient(q, [*others, *pool], first=others)
+                any(converted(q, x) for x in measured)  # "58 mmHg (about 7.7 kPa)"
+                or product_or_quotient(q, [*measured, *pool], first=measured)
+                or relative(q, others)  # "19 hours shorter (52 h vs 71 h), 27% shorter"
             ):
                 return Verdict(
                     False,

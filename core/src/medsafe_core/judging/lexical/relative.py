@@ -1,0 +1,51 @@
+"""Relative values an answer gives beside the values it compares: a ratio restated as a
+percentage ("0.72 (72%)"), one value as a percentage of another ("13.6 kg/m2, 68% of the
+20.1 kg/m2 median") and a relative difference ("19 hours shorter (52 h vs 71 h), roughly
+27% shorter"; "15 mg lower, about a third less").
+
+Both compared values must be the answer's own, stated or reached by the sources: a
+percentage of any two values of the context would match an invented one by chance."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from itertools import permutations
+
+from medsafe_core.judging.lexical.facts import Quantity
+
+_POINTS = frozenset({"clock", "date"})
+_SPOKEN_SLACK = 2.0
+"""Percentage points a spoken fraction may be off: "about a third" for 32.6%."""
+
+
+def _slack(q: Quantity) -> float:
+    """Half a unit of the last decimal written ("27%": 0.5; "33.3%": 0.05)."""
+    if q.spelled:
+        return _SPOKEN_SLACK
+    written = f"{q.value:g}"
+    decimals = len(written.split(".")[1]) if "." in written else 0
+    return 0.5 / 10.0**decimals + 1e-9
+
+
+def relative(q: Quantity, own: Sequence[Quantity]) -> str | None:
+    """How the percentage `q` follows from two of the answer's `own` values, or None."""
+    if q.unit != "%":
+        return None
+    slack = _slack(q)
+    for x in own:  # "0.72 (72%)": a ratio written with decimals, restated
+        ratio = x.unit is None and not x.spelled and 0 < x.value < 10 and x.value != int(x.value)
+        if ratio and abs(100.0 * x.value - q.value) <= max(slack, 50.0 / 10.0 ** _decimals(x)):
+            return f"{x.value:g} as a percentage"
+    measured = [x for x in own if x.unit is not None and x.unit not in _POINTS and x.unit != "%"]
+    for a, b in permutations(measured, 2):
+        if a.unit != b.unit or b.value <= 0 or a.value == b.value:
+            continue
+        share = 100.0 * a.value / b.value
+        if abs(share - q.value) <= slack or abs(abs(100.0 - share) - q.value) <= slack:
+            return f"{a} relative to {b}"
+    return None
+
+
+def _decimals(x: Quantity) -> int:
+    written = f"{x.value:g}"
+    return len(written.split(".")[1]) if "." in written else 0
