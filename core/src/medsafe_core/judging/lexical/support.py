@@ -7,6 +7,7 @@ import re
 from functools import lru_cache
 
 from medsafe_core.judging.lexical._lexicon import LEXICON
+from medsafe_core.judging.lexical.asides import contradicted_aside
 from medsafe_core.judging.lexical.cues import asks_yes_no
 from medsafe_core.judging.lexical.direction import wrong_direction
 from medsafe_core.judging.lexical.facts import (
@@ -94,6 +95,9 @@ def supports(
     if other:
         why = f"the proof is about {other}, not the patient the answer is about"
         return Verdict(False, why, (0, len(final)), "facts")
+    contrary = contradicted_aside(final, context)  # "(it did shorten the stay)": it did not
+    if contrary is not None:
+        return Verdict(False, contrary[0], contrary[1:], "facts")
     clash = frequency_clash(final, evidence)  # "3,200 IU once weekly" for "... daily"
     if clash is not None:
         return Verdict(False, clash[0], clash[1:], "facts")
@@ -120,7 +124,12 @@ def supports(
             return verdict
     elif not (_shares(final, ev, question) or _head_supported(final, evidence, question, context)):
         return verdict  # the proof is about something else
-    wider = evidence + "\n" + "\n".join(_carrying_sentences(final, context, ev))
+    # the sentences that carry the answer, and those that carry each aside on its own ("No
+    # (it did shorten time to shock control)": a finding the context states elsewhere)
+    carried = _carrying_sentences(final, context, ev)
+    for m in _PARENS.finditer(final):
+        carried += _carrying_sentences(m.group(1), context, ev)
+    wider = evidence + "\n" + "\n".join(dict.fromkeys(carried))
     stated = _supported_by(final, wider, question, context, polarity=False, working=working)
     if stated.ok or stated.code == "unsure":
         # every value entailed by the proof and the sentences that carry the rest, and

@@ -1,0 +1,45 @@
+"""Asides in an answer that the context states the other way round: "No, it did not reduce
+mortality (it did shorten the intensive care stay)" where the context says the stay was
+not shortened. Words the context uses are not a fact it states: an aside that reads as a
+clause (it has a verb such as "did" or "was") must agree in polarity with the context
+clause that says the most about it. Other asides (working, a label, "no correction dose")
+are judged as the rest of the answer is."""
+
+from __future__ import annotations
+
+import re
+
+from medsafe_core.judging.lexical.facts import text_facts
+from medsafe_core.judging.lexical.text import content_words
+from medsafe_core.judging.lexical.verdicts import negated_about
+
+_PARENS = re.compile(r"\(([^)]*)\)")
+# clauses: a sentence's parts between punctuation and contrast words ("did not reduce
+# mortality, although admissions were less frequent": two clauses, two polarities)
+_CLAUSE = re.compile(r"[^.!?;:,\n]+?(?=[.!?;:,\n]|\b(?:although|but|whereas|while)\b|$)")
+_FINITE = re.compile(r"\b(?:did|does|do|was|were|is|are|has|had|have)\b|n't\b", re.IGNORECASE)
+
+
+def contradicted_aside(final: str, context: str) -> tuple[str, int, int] | None:
+    """(reason, start, end) of the first parenthesised clause whose negation differs from
+    that of every context clause sharing the most words with it (at least two)."""
+    if "(" not in final:
+        return None
+    sentences: list[tuple[str, frozenset[str]]] | None = None
+    for m in _PARENS.finditer(final):
+        aside = m.group(1)
+        stems = set(content_words(aside))
+        if len(stems) < 2 or not _FINITE.search(aside) or any(c.isdigit() for c in aside):
+            continue  # not a clause, or one with values (judged as values)
+        if sentences is None:
+            found = _CLAUSE.findall(context)
+            sentences = [(s, frozenset(text_facts(s).stems)) for s in found if s.strip()]
+        overlaps = [(len(stems & own), s, own) for s, own in sentences]
+        best = max((n for n, _, _ in overlaps), default=0)
+        if best < 2:
+            continue
+        closest = [(s, stems & own) for n, s, own in overlaps if n == best]
+        if all(negated_about(aside, on) != negated_about(s, on) for s, on in closest):
+            why = "the answer's aside says the opposite of what the context states"
+            return why, m.start(1), m.end(1)
+    return None
