@@ -230,6 +230,8 @@ def test_an_ordinal_is_a_number_not_a_name() -> None:
         "I couldn't find this in the provided reports: they give hypoglycaemia and "
         "birthweight, but not NICU admission.",
         "We were unable to locate a control-arm figure in the sources.",
+        "This isn't reported: the context gives a 30-day readmission rate only for fluid "
+        "restriction alone (14%), not for tolvaptan.",
     ],
 )
 def test_not_finding_the_answer_in_the_sources_is_an_abstention(final: str) -> None:
@@ -238,7 +240,11 @@ def test_not_finding_the_answer_in_the_sources_is_an_abstention(final: str) -> N
 
 @pytest.mark.parametrize(
     "final",
-    ["I can't find any reason to delay the scan.", "We could not find the vein at first."],
+    [
+        "I can't find any reason to delay the scan.",
+        "We could not find the vein at first.",
+        "It isn't below the 4.0 cm/year limit.",
+    ],
 )
 def test_not_finding_something_else_is_no_abstention(final: str) -> None:
     assert not says_abstain(final)

@@ -68,11 +68,13 @@ def says_abstain(text: str, question: str = "") -> bool:
     not read as abstentions."""
     if says_conflict(text):
         return False
-    text = _unhedged(text)
+    text = _UNCONTRACTED.sub(r"\1 not", _unhedged(text))  # "isn't reported": "is not ..."
     if _abstains(text):
         return True
     return not asks_yes_no(question) and bool(_ABSTAIN_UNLESS_POLAR.search(text))
 
+
+_UNCONTRACTED = re.compile(r"\b(is|are|was|were|has|have|had)n['\u2019]t\b", re.IGNORECASE)
 
 # "The X-ray showed no evidence of osteomyelitis": a finding, not a lack of evidence
 _FINDING = re.compile(
