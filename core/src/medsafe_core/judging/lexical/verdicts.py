@@ -39,6 +39,9 @@ ANSWER_VOCAB = LEXICON.word_set("judgments.answer_vocab")
 _REASONING_WORDS = LEXICON.word_set("judgments.reasoning_vocab")
 REASONING_VOCAB = _REASONING_WORDS | {stem(w) for w in _REASONING_WORDS}
 _NEG_WINDOW = 4
+# a sentence's leading condition, up to its comma ("If Amira is vomiting and cannot keep
+# oral hydrocortisone down, ...")
+_CONDITION = re.compile(r"(?:^|(?<=[.;:\n])\s*)(?:if|when|whenever|unless)\b[^,.;:\n]*,", re.I)
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,6 +109,8 @@ def negated_about(text: str, topic: set[str] | frozenset[str]) -> bool:
     head = _said(YES_NO_HEAD.match(text + " "))
     if head and not NEGATED_COMPARATIVE.match(text.lstrip()):  # "No less than 15 minutes"
         return head == "no"
+    if "," in text:  # "If she cannot keep tablets down, give 50 mg IM": a condition's "not"
+        text = _CONDITION.sub(" ", text)  # is not the statement's
     tokens = words(text)
     if len(tokens) == 1 and is_negation(tokens[0]):
         return True  # "None." / "Never."
