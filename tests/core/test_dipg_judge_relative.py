@@ -1,6 +1,8 @@
 """Relative values beside the values an answer compares: a ratio as a percentage, one value
-as a percentage of another, a relative difference. Each right form comes with twins that
-must not be credited: a wrong percentage, and one of two values the answer never names."""
+as a percentage of another, a relative difference, a count as a share of a total; and both
+sides of "X versus Y" as compared values, not competing answers. Each right form comes
+with twins that must not be credited: a wrong percentage, and one of two values the
+answer never names."""
 
 from __future__ import annotations
 
@@ -34,11 +36,13 @@ PROOF = (
         ("73%", "52 h against 71 h", "relative to"),
         ("a third", "15 mg lower (31 mg vs 46 mg)", "relative to"),
         ("68%", "13.6 kg/m2 against a median of 20.1 kg/m2", "relative to"),
+        ("78%", "6.7 points lower (8.6% vs 1.9%), a relative reduction", "relative to"),
+        ("2.3%", "14 events among the 620 patients", "14 of 620"),
     ],
 )
 def test_relative_values_of_the_answers_own_values(percentage: str, own: str, how: str) -> None:
     (q,) = [x for x in quantities(f"about {percentage} less") if x.unit == "%"]
-    found = relative(q, quantities(own))
+    found = relative(q, quantities(own), own)
     assert found is not None and how in found
 
 
@@ -49,11 +53,14 @@ def test_relative_values_of_the_answers_own_values(percentage: str, own: str, ho
         ("27%", "19 hours shorter"),  # one value: nothing to compare
         ("27%", "19 mg against 71 hours"),  # different units do not compare
         ("72%", "a ratio of 72"),  # a whole number is no ratio to restate
+        ("78%", "6.7 points lower (8.6% vs 1.9%)"),  # rates compare only said as relative
+        ("2.3%", "14 events in 2020"),  # a year is no total
+        ("80%", "14 of the 19 events"),  # 73.7%: a share to half a point
     ],
 )
 def test_other_percentages_are_not_relative_values(percentage: str, own: str) -> None:
     (q,) = [x for x in quantities(f"about {percentage} less") if x.unit == "%"]
-    assert relative(q, quantities(own)) is None
+    assert relative(q, quantities(own), own) is None
 
 
 def test_a_relative_difference_beside_the_compared_values_is_credited() -> None:
@@ -64,3 +71,14 @@ def test_a_relative_difference_beside_the_compared_values_is_credited() -> None:
     # the same percentage without the values it compares: a claim nothing reaches
     bare = "19 hours shorter with artesunate, roughly 27% shorter."
     assert _outcome(QUESTION, REFERENCE, PROOF, bare, context=CONTEXT) != DipgOutcome.CORRECT
+
+
+def test_both_sides_of_versus_are_compared_values_not_competing_answers() -> None:
+    final = (
+        "The arms differed by 19 hours: the median clearance time was 52 hours with "
+        "artesunate versus 71 hours with quinine."
+    )
+    assert _outcome(QUESTION, REFERENCE, PROOF, final, context=CONTEXT) == DipgOutcome.CORRECT
+    # a second value for the asked difference is still a competing answer
+    both = "The arms differed by 19 hours, or by 52 hours, versus 71 hours with quinine."
+    assert _outcome(QUESTION, REFERENCE, PROOF, both, context=CONTEXT) != DipgOutcome.CORRECT

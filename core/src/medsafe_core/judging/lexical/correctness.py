@@ -28,6 +28,7 @@ from medsafe_core.judging.lexical.relations import (
     opposed_bounds,
     relates_values,
 )
+from medsafe_core.judging.lexical.relative import relative
 from medsafe_core.judging.lexical.text import (
     content_words,
     has_word_form,
@@ -230,6 +231,8 @@ _REGISTRY_ID = re.compile(r"^nct\d+$")
 
 
 _COMPARATOR = LEXICON.pattern("judgments.comparator")
+_VERSUS = re.compile(r"(?:versus|vs)\b", re.IGNORECASE)
+_CLAUSE_START = re.compile(r"[,:;(]|\.\s")
 
 
 _TOTAL_CUE = LEXICON.pattern("judgments.total_cue")
@@ -306,11 +309,19 @@ def _comparator_quantities(final: str) -> set[Quantity]:
     """Values the answer gives as a comparison ('3% versus 1% on placebo', a value in
     parentheses): context for the answer, not a second, competing answer."""
     hedge = re.compile(r"\b(?:or|either|possibly|maybe|perhaps)\b", re.IGNORECASE)
-    spans = [m for m in _COMPARATOR.finditer(final) if not hedge.search(m.group())]
-    inside = {q for m in spans for q in quantities(m.group())}
+    spans = [m.span() for m in _COMPARATOR.finditer(final) if not hedge.search(m.group())]
+    for start, _ in list(spans):  # "2.6 days with tolvaptan versus 4.1 days": both sides
+        if _VERSUS.match(final, start):
+            clause = _CLAUSE_START.split(final[:start])[-1]
+            spans.append((start - len(clause), start))
+    inside = {q for a, b in spans for q in quantities(final[a:b])}
     # a value also said outside them is said as an answer ("Either 17 or 10 mcg/kg/h
     # (if the 10 mcg/kg/h step applies)")
-    outside = set(quantities(_COMPARATOR.sub(" ", final))) if spans else set()
+    rest, end = [], 0
+    for a, b in sorted(spans):
+        rest.append(final[end:a])
+        end = max(end, b)
+    outside = set(quantities(" ".join([*rest, final[end:]]))) if spans else set()
     return inside - outside
 
 
@@ -408,6 +419,7 @@ def answer_correct(
             continue
         if (
             any(c.unit and c.unit == f.unit for c in claim_q)
+            and not relative(f, final_q, final)  # "6.7 points (8.6% vs 1.9%), 78% relative"
             and not _derived_from(f, claim_q, context, final)
             and not _working(f, final, final_q, claim_q, context, expected.final, polar)
         ):

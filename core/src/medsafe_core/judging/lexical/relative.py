@@ -8,10 +8,12 @@ percentage of any two values of the context would match an invented one by chanc
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from itertools import permutations
 
 from medsafe_core.judging.lexical.facts import Quantity
+from medsafe_core.judging.lexical.reasoning import is_year
 
 _POINTS = frozenset({"clock", "date"})
 _SPOKEN_SLACK = 2.0
@@ -27,8 +29,11 @@ def _slack(q: Quantity) -> float:
     return 0.5 / 10.0**decimals + 1e-9
 
 
-def relative(q: Quantity, own: Sequence[Quantity]) -> str | None:
-    """How the percentage `q` follows from two of the answer's `own` values, or None."""
+def relative(q: Quantity, own: Sequence[Quantity], final: str = "") -> str | None:
+    """How the percentage `q` follows from two of the answer's `own` values, or None.
+    Rates in percent compare only where the `final` says the value is relative ("a 78%
+    relative reduction" from 8.6% and 1.9%); whole counts only as a share of a total
+    ("14 of the 620 patients (about 2.3%)")."""
     if q.unit != "%":
         return None
     slack = _slack(q)
@@ -36,14 +41,26 @@ def relative(q: Quantity, own: Sequence[Quantity]) -> str | None:
         ratio = x.unit is None and not x.spelled and 0 < x.value < 10 and x.value != int(x.value)
         if ratio and abs(100.0 * x.value - q.value) <= max(slack, 50.0 / 10.0 ** _decimals(x)):
             return f"{x.value:g} as a percentage"
-    measured = [x for x in own if x.unit is not None and x.unit not in _POINTS and x.unit != "%"]
+    rates = _RELATIVE.search(final) is not None
+    measured = [
+        x for x in own if x.unit is not None and x.unit not in _POINTS and (x.unit != "%" or rates)
+    ]
     for a, b in permutations(measured, 2):
         if a.unit != b.unit or b.value <= 0 or a.value == b.value:
             continue
         share = 100.0 * a.value / b.value
         if abs(share - q.value) <= slack or abs(abs(100.0 - share) - q.value) <= slack:
             return f"{a} relative to {b}"
+    counts = [
+        x for x in own if x.unit in (None, "patient") and not x.spelled and x.value == int(x.value)
+    ]
+    for a, b in permutations([x for x in counts if not is_year(x)], 2):
+        if 0 < a.value < b.value and abs(100.0 * a.value / b.value - q.value) <= slack:
+            return f"{a.value:g} of {b.value:g}"
     return None
+
+
+_RELATIVE = re.compile(r"\brelative(?:ly)?\b", re.IGNORECASE)
 
 
 def _decimals(x: Quantity) -> int:

@@ -169,7 +169,7 @@ def unbacked(
             if not others or not (
                 any(converted(q, x) for x in measured)  # "58 mmHg (about 7.7 kPa)"
                 or product_or_quotient(q, [*measured, *pool], first=measured)
-                or relative(q, others)  # "19 hours shorter (52 h vs 71 h), 27% shorter"
+                or relative(q, others, final)  # "19 h shorter (52 h vs 71 h), 27% shorter"
             ):
                 return Verdict(
                     False,
