@@ -151,6 +151,7 @@ HOLDOUT_DIRS = (
     "holdout18",
     "holdout19",
     "holdout20",
+    "holdout21",
 )
 
 
