@@ -1,6 +1,7 @@
 """Asides in an answer: a parenthesised clause the context states elsewhere is carried by
 its own context sentences, and one the context states the other way round is not
-credited, though every word of it is the context's."""
+credited, though every word of it is the context's; a source named as the context names
+it ("the 2024 primary report") is a label, not a claim the proof must state."""
 
 from __future__ import annotations
 
@@ -82,3 +83,24 @@ def test_an_aside_is_carried_by_its_own_context_sentence() -> None:
     assert _outcome(question, reference, proof, final, context=PREP) == DipgOutcome.CORRECT
     invented = final.replace("every day", "every 72 hours")
     assert _outcome(question, reference, proof, invented, context=PREP) != DipgOutcome.CORRECT
+
+
+REPORTS = (
+    "According to the 2024 primary report of trial NCT05518342 (Source A), 212 adults with "
+    "SIADH were randomised to tolvaptan or to fluid restriction alone. Source A reports that "
+    "tolvaptan did not reduce 90-day mortality in trial NCT05518342."
+)
+
+
+def test_a_source_named_as_the_context_names_it_is_a_label() -> None:
+    question = "Did tolvaptan lower 90-day mortality in trial NCT05518342?"
+    proof = "Source A reports that tolvaptan did not reduce 90-day mortality in trial NCT05518342."
+    reference = "No. Source A reports that tolvaptan did not reduce 90-day mortality."
+    final = (
+        "No. According to the {} (Source A), tolvaptan did not reduce 90-day mortality in "
+        "trial NCT05518342; no other report gives a mortality result."
+    )
+    right = final.format("2024 primary report")
+    assert _outcome(question, reference, proof, right, context=REPORTS) == DipgOutcome.CORRECT
+    wrong = final.format("2021 primary report")  # a year the context never gives it
+    assert _outcome(question, reference, proof, wrong, context=REPORTS) != DipgOutcome.CORRECT

@@ -70,6 +70,7 @@ _MEASURES |= {stem(w) for w in _MEASURES}
 
 
 _NAME = re.compile(r"\b[A-Z][a-z]+\b")
+_SOURCE_LABEL = LEXICON.pattern("cues.source_label")
 
 
 def supports(
@@ -273,6 +274,9 @@ def _head_supported(final: str, evidence: str, question: str, context: str) -> b
         if not ends:
             return False
         head = final[: ends[0]]
+    # a source named as the context names it ("the 2024 primary report") is a label
+    lower = context.lower()
+    head = _SOURCE_LABEL.sub(lambda m: " " if m.group().lower() in lower else m.group(), head)
     head_verdict = _supported_by(head, evidence, question, context)
     return head_verdict.ok or head_verdict.code == "unsure"
 
