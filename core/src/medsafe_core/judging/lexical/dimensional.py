@@ -105,3 +105,22 @@ def product_or_quotient(
         if _combined(da, db, -1) == dims and _written(a.value * fa / (b.value * fb) / factor, q):
             return f"{a} over {b}"
     return None
+
+
+def count_times(q: Quantity, counts: Sequence[Quantity], pool: Sequence[Quantity]) -> str | None:
+    """How `q` is a count the answer reached times a stated amount of its kind ("70
+    tablets" of "5 mg": "350 mg in total"), exactly or as rounded where `q` is written;
+    None otherwise."""
+    want = signature(q.unit)
+    if want is None:
+        return None
+    for c in counts:
+        for p in pool[:_MAX_OPERANDS]:
+            have = signature(p.unit)
+            if (
+                have is not None
+                and have[1] == want[1]
+                and _written(c.value * p.value * have[0] / want[0], q)
+            ):
+                return f"{c.value:g} times {p}"
+    return None

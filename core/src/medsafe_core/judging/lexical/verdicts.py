@@ -9,7 +9,7 @@ from functools import partial
 
 from medsafe_core.judging.lexical._lexicon import LEXICON
 from medsafe_core.judging.lexical.calendar_years import wrong_year
-from medsafe_core.judging.lexical.dimensional import converted, product_or_quotient
+from medsafe_core.judging.lexical.dimensional import converted, count_times, product_or_quotient
 from medsafe_core.judging.lexical.facts import (
     NEGATED_COMPARATIVE,
     NUMBER_WORDS,
@@ -22,7 +22,7 @@ from medsafe_core.judging.lexical.facts import (
     text_facts,
     unit_word,
 )
-from medsafe_core.judging.lexical.reasoning import derivation
+from medsafe_core.judging.lexical.reasoning import derivation, is_year
 from medsafe_core.judging.lexical.relative import relative
 from medsafe_core.judging.lexical.text import (
     STOPWORDS,
@@ -170,6 +170,7 @@ def unbacked(
                 any(converted(q, x) for x in measured)  # "58 mmHg (about 7.7 kPa)"
                 or product_or_quotient(q, [*measured, *pool], first=measured)
                 or relative(q, others, final)  # "19 h shorter (52 h vs 71 h), 27% shorter"
+                or count_times(q, _counts(others, pool), pool)  # "70 tablets" of "5 mg"
             ):
                 return Verdict(
                     False,
@@ -186,6 +187,21 @@ def unbacked(
                 "facts",
             )
     return Verdict(True)
+
+
+def _counts(own: list[Quantity], pool: list[Quantity]) -> list[Quantity]:
+    """Whole numbers of things the answer counted ("70 tablets"): not a year, nor a
+    measured value written bare ("0.3 x 70" for 70 kg)."""
+    measured = {p.value for p in pool if p.unit is not None}
+    return [
+        q
+        for q in own
+        if q.unit is None
+        and q.value == int(q.value)
+        and q.value > 1
+        and not is_year(q)
+        and q.value not in measured
+    ]
 
 
 def _reached(q: Quantity, sources: tuple[TextFacts, ...], pool: list[Quantity]) -> bool:
