@@ -104,3 +104,28 @@ def test_a_source_named_as_the_context_names_it_is_a_label() -> None:
     assert _outcome(question, reference, proof, right, context=REPORTS) == DipgOutcome.CORRECT
     wrong = final.format("2021 primary report")  # a year the context never gives it
     assert _outcome(question, reference, proof, wrong, context=REPORTS) != DipgOutcome.CORRECT
+
+
+SICK_DAY = (
+    "Amira weighs 25 kg. Her maintenance hydrocortisone is 0.4 mg/kg/day, given in three "
+    "divided doses. On a sick day, the total daily dose is tripled and given as three equal "
+    "doses 8 hours apart."
+)
+
+
+@pytest.mark.parametrize(
+    ("final", "credited"),
+    [
+        ("10 mg at each dose (30 mg a day, her usual 10 mg a day tripled).", True),
+        ("Each dose is 10 mg; the day's total is 30 mg.", True),
+        ("30 mg of hydrocortisone at each dose (her usual 10 mg tripled).", False),
+    ],
+)
+def test_the_expected_value_only_in_an_aside_is_not_the_answer(final: str, credited: bool) -> None:
+    question = "How much hydrocortisone should Amira receive at each dose on a sick day?"
+    reference = (
+        "Amira should receive 10 mg at each dose (0.4 mg/kg/day x 25 kg = 10 mg/day, "
+        "tripled to 30 mg/day and given as three equal doses)."
+    )
+    outcome = _outcome(question, reference, SICK_DAY, final, context=SICK_DAY)
+    assert (outcome == DipgOutcome.CORRECT) is credited

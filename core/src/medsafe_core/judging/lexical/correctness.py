@@ -386,6 +386,18 @@ def _competing_count(
     return None if given[0].agrees(counts[0]) else given[0]
 
 
+def _only_in_parentheses(final: str, claim_q: list[Quantity]) -> Quantity | None:
+    """The value the answer gives outside parentheses, where every such value of the
+    expected value's unit differs from it and the expected value is said only inside
+    them ("30 mg at each dose (her usual 10 mg tripled)" for 10 mg)."""
+    units = {c.unit for c in claim_q if c.unit}
+    bare = _PAREN.sub(" ", final)
+    head = [q for q in quantities(bare) if q.unit in units]
+    if not head or any(h.agrees(c) or as_rounded(c, h, bare) for h in head for c in claim_q):
+        return None
+    return head[0]
+
+
 def answer_correct(
     final: str, expected: ExpectedAnswer, question: str, context: str = ""
 ) -> Verdict:
@@ -405,6 +417,10 @@ def answer_correct(
         claim_q = quantities(_answer_part(final_q, expected.final))  # its working is no answer
     if missing:
         return Verdict(False, "the final answer does not state a key fact the evidence gives")
+    aside_only = _only_in_parentheses(final, claim_q)
+    if aside_only is not None:
+        why = f"the final answer gives {aside_only}, and the expected value only in parentheses"
+        return Verdict(False, why, quantity_span(final, aside_only))
     alternative = _offers_alternative(final, expected.final, question, context)
     if alternative:
         return Verdict(False, f"the final answer also offers {alternative!r}, a candidate answer")
