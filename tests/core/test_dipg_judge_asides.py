@@ -118,7 +118,10 @@ SICK_DAY = (
     [
         ("10 mg at each dose (30 mg a day, her usual 10 mg a day tripled).", True),
         ("Each dose is 10 mg; the day's total is 30 mg.", True),
-        ("30 mg of hydrocortisone at each dose (her usual 10 mg tripled).", False),
+        (
+            "30 mg of hydrocortisone at each dose (her usual 10 mg tripled), three times a day.",
+            False,
+        ),
     ],
 )
 def test_the_expected_value_only_in_an_aside_is_not_the_answer(final: str, credited: bool) -> None:
