@@ -135,8 +135,8 @@ def _misses_claims(final: str, final_q: list[Quantity], expected_final: str, que
     exp_e = {e for e in entities(named) - entities(question) if not _REGISTRY_ID.match(e)}
     if not all(e in final.lower() for e in exp_e):
         return True
-    if exp_q or exp_e:  # the answer is a value or a name the final states: the rest is phrasing
-        return False
+    if exp_q or (exp_e and _ASKS_NAME.search(question)):
+        return False  # a value or an asked name the final states: the rest is phrasing
     specific = set(content_words(expected_final)) - set(content_words(question)) - ANSWER_VOCAB
     specific = {
         w
@@ -154,6 +154,12 @@ _ASKS_HOW_MUCH = re.compile(
     re.IGNORECASE,
 )
 _ASKS_DIFFERENCE = re.compile(r"\bdiffer(?:ence|ed|s)?\b", re.IGNORECASE)
+# a question whose answer is a name: "Which medicine ...?", "What drug ...?", "Who ...?"
+_ASKS_NAME = re.compile(
+    r"\b(?:which|what)\s+(?!(?:does|do|did|is|are|was|were|should|must|can|will|would|has|have"
+    r"|happens|happened)\b)\w+|\bwho\b",
+    re.IGNORECASE,
+)
 _CLAUSE = re.compile(r"[^,;:.]+(?:\.\d[^,;:.]*)*")
 
 
