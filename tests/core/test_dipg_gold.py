@@ -152,6 +152,7 @@ HOLDOUT_DIRS = (
     "holdout19",
     "holdout20",
     "holdout21",
+    "holdout22",
 )
 
 
