@@ -82,3 +82,33 @@ def test_both_sides_of_versus_are_compared_values_not_competing_answers() -> Non
     # a second value for the asked difference is still a competing answer
     both = "The arms differed by 19 hours, or by 52 hours, versus 71 hours with quinine."
     assert _outcome(QUESTION, REFERENCE, PROOF, both, context=CONTEXT) != DipgOutcome.CORRECT
+
+
+TRIAL = (
+    "In trial NCT04417725, the pregnancy rate was 0.9% with ulipristal acetate. In the same "
+    "trial, the pregnancy rate with levonorgestrel 1.5 mg was 1.6%."
+)
+TRIAL_Q = "By how much did the pregnancy rate differ between the two arms of trial NCT04417725?"
+TRIAL_REF = (
+    "In trial NCT04417725, the pregnancy rate differed by 0.7 percentage points between "
+    "ulipristal acetate and levonorgestrel 1.5 mg (0.9% versus 1.6%)."
+)
+TRIAL_PROOF = (
+    "In trial NCT04417725, the pregnancy rate was 0.9% with ulipristal acetate.\n"
+    "In the same trial, the pregnancy rate with levonorgestrel 1.5 mg was 1.6%."
+)
+
+
+@pytest.mark.parametrize(
+    ("final", "credited"),
+    [
+        # "by how much" asks for the difference, not a dose; one arm named is enough
+        ("0.7 percentage points lower with ulipristal acetate (0.9% vs 1.6%).", True),
+        ("0.7 percentage points (0.9% vs 1.6%), a relative reduction of roughly 44%.", True),
+        ("0.7 percentage points (0.9% vs 1.6%), a relative reduction of roughly 60%.", False),
+        ("0.9 percentage points lower with ulipristal acetate.", False),
+    ],
+)
+def test_a_difference_between_arms_is_its_value(final: str, credited: bool) -> None:
+    outcome = _outcome(TRIAL_Q, TRIAL_REF, TRIAL_PROOF, final, context=TRIAL)
+    assert (outcome == DipgOutcome.CORRECT) is credited

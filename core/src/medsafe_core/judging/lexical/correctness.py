@@ -133,6 +133,8 @@ def _misses_claims(final: str, final_q: list[Quantity], expected_final: str, que
     # bleeding at any INR, the clinic gives vitamin K 10 mg" names INR as a condition)
     named = clause if exp_q and any(quantities(clause)) else expected_final
     exp_e = {e for e in entities(named) - entities(question) if not _REGISTRY_ID.match(e)}
+    if exp_q and _ASKS_DIFFERENCE.search(question):
+        exp_e = set()  # a difference between two arms: the value, not the arms' names
     if not all(e in final.lower() for e in exp_e):
         return True
     if exp_q or (exp_e and _ASKS_NAME.search(question)):
@@ -225,7 +227,7 @@ _ASKED_KINDS = (
         frozenset({"day", "week", "month", "year", "hour", "minute"}),
     ),
     (
-        re.compile(r"\bdose\b|\bhow\s+much\b", re.I),
+        re.compile(r"\bdose\b|(?<!\bby\s)\bhow\s+much\b", re.I),  # not "by how much"
         frozenset({"mg", "g", "mcg", "mg/kg", "mg/m2", "gy", "cgy", "ml", "unit"}),
     ),
     (
