@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from medsafe_core.judging.lexical.facts import negation_count, quantities
+from medsafe_core.judging.lexical.facts import quantities
 from medsafe_core.judging.lexical.grounding import ground_proof
+from medsafe_core.judging.lexical.negation import negation_count
 from medsafe_core.judging.lexical.reasoning import derivation
 from medsafe_core.judging.lexical.relations import bounds, opposed_bounds
 from medsafe_core.suites.dipg.outcomes import DipgOutcome

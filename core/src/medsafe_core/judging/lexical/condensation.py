@@ -22,14 +22,8 @@ from typing import NamedTuple
 from rapidfuzz.distance import LCSseq
 
 from medsafe_core.judging.lexical._lexicon import LEXICON
-from medsafe_core.judging.lexical.facts import (
-    Quantity,
-    entities,
-    negation_count,
-    quantities,
-    text_facts,
-    unit_word,
-)
+from medsafe_core.judging.lexical.facts import Quantity, entities, quantities, text_facts, unit_word
+from medsafe_core.judging.lexical.negation import negation_count
 from medsafe_core.judging.lexical.paraphrase import Paraphrase, drops, sentence_spans
 from medsafe_core.judging.lexical.relations import comparisons
 from medsafe_core.judging.lexical.text import content_words, has_word_form, stem

@@ -14,13 +14,12 @@ from medsafe_core.judging.lexical.facts import (
     Quantity,
     TextFacts,
     entities,
-    is_negation,
-    negation_count,
     quantities,
     says_none,
     text_facts,
     unit_word,
 )
+from medsafe_core.judging.lexical.negation import is_negation, negation_count
 from medsafe_core.judging.lexical.reasoning import derivation
 from medsafe_core.judging.lexical.relations import (
     bound_comparisons,

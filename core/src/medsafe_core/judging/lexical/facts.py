@@ -1,4 +1,5 @@
-"""Facts the dipg judgments compare: quantities (number + unit), negation, entities."""
+"""Facts the dipg judgments compare: quantities (number + unit) and entities; negation is
+read in `negation`."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from text_to_num import text2num
 from medsafe_core.judging.lexical._lexicon import LEXICON
 from medsafe_core.judging.lexical.abbreviations import abbreviates
 from medsafe_core.judging.lexical.durations import one_value
+from medsafe_core.judging.lexical.negation import CONT_NEG, NEG_CONTRACTION
 from medsafe_core.judging.lexical.text import NEGATIONS, STOPWORDS, stem, words
 from medsafe_core.judging.lexical.timepoints import clock_times, dates
 from medsafe_core.judging.lexical.units import dimension, in_base, same_amount
@@ -63,10 +65,8 @@ _NUMBER_WORD_TOKENS = frozenset(_NUMBER_WORDS) - {"single", "half", "once"}
 _UNIT_STEMS = frozenset(stem(u) for u in _UNITS)
 NUMBER_WORDS = frozenset(_NUMBER_WORDS)
 
-_NEG_CONTRACTION = re.compile(r"^[a-z]+n't$")
 _ENTITY = LEXICON.pattern("facts.entity")
 _DRUGLIKE = LEXICON.pattern("facts.druglike")
-_CONT_NEG = LEXICON.word_set("facts.cont_neg")
 
 
 _DAYS = LEXICON.numbers("facts.days")
@@ -198,7 +198,8 @@ def _per_amount(m: re.Match[str]) -> str:
     return f"{amount}/{_PER_SHORT.get(per, per)}"
 
 
-_SUPER = str.maketrans({"\u00b2": "2", "\u00b3": "3"})
+_SUPER = str.maketrans({"\u00b2": "2", "\u00b3": "3"})  # "m²" is "m2"
+_POWER_OF_NUMBER = re.compile(r"(?<=\d)[\u00b2\u00b3]")
 _PER_TIME_WORDS = re.compile(
     r"\b(mcg|micrograms?|mg|milligrams?|ml|millilit(?:re|er)s?|g|grams?|units?|mmol|millimoles?)"
     r"(/kg)?"
@@ -271,7 +272,7 @@ def _quantities(text: str) -> tuple[Quantity, ...]:
     if "illion" in lower or "thousand" in lower:
         lower = _SCALED.sub(_scaled, lower)
     if "\u00b2" in lower or "\u00b3" in lower:
-        lower = lower.translate(_SUPER)
+        lower = _POWER_OF_NUMBER.sub("", lower).translate(_SUPER)  # "1.58²" is 1.58 squared
     if "mm hg" in lower:
         lower = _SPLIT_UNITS.sub(lambda m: m.group().replace(" ", ""), lower)
     if "/24" in lower:  # "12 mg/24 h" is 12 mg a day
@@ -353,34 +354,6 @@ def quantities(text: str) -> list[Quantity]:
     return list(_quantities(text))
 
 
-def is_negation(token: str) -> bool:
-    """Whether a (quote-free, lower-case) token negates."""
-    return token in NEGATIONS or token in _CONT_NEG or bool(_NEG_CONTRACTION.match(token))
-
-
-# `is_negation` of a token without apostrophes (so never a contraction like "didn't")
-_NEGATING = NEGATIONS | _CONT_NEG
-_NEGATION_TOKEN = re.compile(r"[a-z]+(?:'t)?")
-NEGATED_COMPARATIVE = LEXICON.pattern("relations.negated_comparative")
-"""A comparative that is denied to state a bound: "no less than 15 minutes" is at least
-15 minutes, "not more than 40 mg" at most 40 mg (`relations.bounds`)."""
-_FAILS = re.compile(r"\bfail(?:ed|s)? to\b|\bunable to\b|\babsence of\b")
-
-
-@lru_cache(maxsize=8192)
-def negation_count(text: str) -> int:
-    """Number of negating tokens ('not', "didn't", 'without', ...)."""
-    lower = text.lower()
-    tokens = _NEGATION_TOKEN.findall(lower.replace("\u2019", "'"))
-    count = sum(1 for t in tokens if t.replace("'", "") in _NEGATING)
-    if "than" in lower:  # "no less than 15 minutes" bounds a value, it negates nothing
-        count -= len(NEGATED_COMPARATIVE.findall(lower))
-    # "failed to"/"no longer"-style phrasing negates an outcome as well
-    if "fail" in lower or "unable" in lower or "absence" in lower:
-        count += len(_FAILS.findall(lower))
-    return count
-
-
 def entities(text: str) -> set[str]:
     """Named things a claim rests on: trial ids, gene and drug names, mixed alphanumerics
     and capitalized words that do not start a sentence. Lower-cased."""
@@ -432,8 +405,8 @@ _GENERIC_CAPITALS = LEXICON.word_set("facts.generic_capitals")
 
 def content_stems(text: str) -> set[str]:
     """Stemmed meaningful words, for overlap measures."""
-    unique = set(words(text)) - STOPWORDS - NEGATIONS - _CONT_NEG
-    return {stem(w) for w in unique if not _NEG_CONTRACTION.match(w)}  # as content_words
+    unique = set(words(text)) - STOPWORDS - NEGATIONS - CONT_NEG
+    return {stem(w) for w in unique if not NEG_CONTRACTION.match(w)}  # as content_words
 
 
 _SCAN_AT_MOST = 16

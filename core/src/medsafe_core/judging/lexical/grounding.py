@@ -18,13 +18,8 @@ from rapidfuzz.distance import LCSseq
 from medsafe_core.judging.lexical._lexicon import LEXICON
 from medsafe_core.judging.lexical.attribution import label_problem, without_labels
 from medsafe_core.judging.lexical.condensation import condensed, label_known
-from medsafe_core.judging.lexical.facts import (
-    entities,
-    negation_count,
-    quantities,
-    same_unit,
-    worded_values,
-)
+from medsafe_core.judging.lexical.facts import entities, quantities, same_unit, worded_values
+from medsafe_core.judging.lexical.negation import negation_count
 from medsafe_core.judging.lexical.paraphrase import paraphrased
 from medsafe_core.judging.lexical.relations import comparisons, in_order
 from medsafe_core.judging.lexical.text import (

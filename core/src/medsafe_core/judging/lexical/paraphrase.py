@@ -19,13 +19,8 @@ from typing import NamedTuple
 
 from rapidfuzz.distance import LCSseq
 
-from medsafe_core.judging.lexical.facts import (
-    entities,
-    negation_count,
-    quantities,
-    text_facts,
-    worded_values,
-)
+from medsafe_core.judging.lexical.facts import entities, quantities, text_facts, worded_values
+from medsafe_core.judging.lexical.negation import negation_count
 from medsafe_core.judging.lexical.relations import comparisons
 from medsafe_core.judging.lexical.text import content_words, has_word_form
 

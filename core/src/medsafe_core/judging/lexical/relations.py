@@ -8,7 +8,8 @@ import re
 from collections.abc import Sequence
 
 from medsafe_core.judging.lexical._lexicon import LEXICON
-from medsafe_core.judging.lexical.facts import NEGATED_COMPARATIVE, Quantity, quantities
+from medsafe_core.judging.lexical.facts import Quantity, quantities
+from medsafe_core.judging.lexical.negation import NEGATED_COMPARATIVE
 
 # "over 6 weeks" and "under anaesthesia" are not comparisons, so over/under are left out
 _LESS = LEXICON.text("facts.less")

@@ -12,17 +12,16 @@ from medsafe_core.judging.lexical.binding import unbound_dose
 from medsafe_core.judging.lexical.calendar_years import wrong_year
 from medsafe_core.judging.lexical.dimensional import converted, count_times, product_or_quotient
 from medsafe_core.judging.lexical.facts import (
-    NEGATED_COMPARATIVE,
     NUMBER_WORDS,
     Quantity,
     TextFacts,
     entities,
     is_dosing_interval,
-    is_negation,
     quantities,
     text_facts,
     unit_word,
 )
+from medsafe_core.judging.lexical.negation import NEGATED_COMPARATIVE, is_negation
 from medsafe_core.judging.lexical.reasoning import derivation, is_year
 from medsafe_core.judging.lexical.relative import relative
 from medsafe_core.judging.lexical.text import (

@@ -138,7 +138,7 @@ class DipgSuite(Suite):
 def clear_caches() -> None:
     """Forget cached per-text work (normalized contexts, their facts), e.g. between
     benchmark runs, so that each run pays for its own contexts."""
-    from medsafe_core.judging.lexical import facts, text
+    from medsafe_core.judging.lexical import facts, negation, text
 
     for cached in (
         text.normalize_cached,
@@ -148,7 +148,7 @@ def clear_caches() -> None:
         facts.text_facts,
         facts._quantities,
         facts._entities,
-        facts.negation_count,
+        negation.negation_count,
     ):
         cached.cache_clear()
 

@@ -12,8 +12,9 @@ import re
 from rapidfuzz import fuzz
 
 from medsafe_core.judging.lexical.attribution import without_labels
-from medsafe_core.judging.lexical.facts import Quantity, TextFacts, negation_count, text_facts
+from medsafe_core.judging.lexical.facts import Quantity, TextFacts, text_facts
 from medsafe_core.judging.lexical.grounding import Grounding
+from medsafe_core.judging.lexical.negation import negation_count
 from medsafe_core.judging.lexical.text import content_words, normalize
 from medsafe_core.judging.lexical.verdicts import negated_about
 from medsafe_core.models import Task
