@@ -244,6 +244,10 @@ def test_not_finding_the_answer_in_the_sources_is_an_abstention(final: str) -> N
         "I can't find any reason to delay the scan.",
         "We could not find the vein at first.",
         "It isn't below the 4.0 cm/year limit.",
+        # a finding's conclusion, not a lack of evidence in the sources
+        "Negative - his core antibody was negative, so there is no evidence of past "
+        "hepatitis B infection.",
+        "No. The trial found no evidence of a survival benefit.",
     ],
 )
 def test_not_finding_something_else_is_no_abstention(final: str) -> None:
