@@ -539,3 +539,30 @@ def test_a_quote_may_stand_under_a_heading_of_the_contexts_words(
     quote: str, grounded: bool
 ) -> None:
     assert ground_proof(quote, HEADED).grounded is grounded
+
+
+LABELLED = (
+    "The pharmacy works under a patient group direction approved in January 2026. "
+    "Ulipristal acetate 30 mg can be supplied up to 120 hours after unprotected intercourse. "
+    "At the clinic, Hamid is to switch to the 3-monthly product at a dose of 3.5 times the "
+    "last monthly dose."
+)
+
+
+@pytest.mark.parametrize(
+    ("proof", "grounded"),
+    [
+        ("Source: PGD - Ulipristal acetate 30 mg can be supplied up to 120 hours", True),
+        (
+            "Source: clinic protocol - ... switch to the 3-monthly product at a dose of 3.5 times",
+            True,
+        ),
+        ("Source: PGD - Ulipristal acetate 30 mg can be supplied up to 72 hours", False),
+        ("Source: XYZ - Ulipristal acetate 30 mg can be supplied up to 120 hours", False),
+        ("Source: hospital formulary - ... switch to the 3-monthly product", False),
+    ],
+)
+def test_a_quote_may_follow_a_named_source_and_a_dash(proof: str, grounded: bool) -> None:
+    # "PGD" abbreviates the context's "patient group direction"; "protocol" names a kind
+    # of document; "XYZ" and "hospital formulary" are sources the context never names
+    assert ground_proof(proof, LABELLED).grounded is grounded

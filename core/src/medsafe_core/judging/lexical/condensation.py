@@ -233,7 +233,10 @@ def _label_agrees(label: str, clauses: list[_Clause], context: str) -> bool | No
 
 
 def label_known(label: str, context: str) -> bool:
-    """Every word of a label is the context's, or names no source of its own ("source",
-    "quote")."""
-    known = text_facts(context).stems
-    return all(has_word_form(w, known) or w in _LABEL_WORDS for w in content_words(label))
+    """Every word of a label is the context's (or abbreviates its words: "PGD" for "patient
+    group direction"), or names no source of its own ("source", "quote")."""
+    facts = text_facts(context)
+    return all(
+        has_word_form(w, facts.stems) or w in _LABEL_WORDS or facts.knows_entity(w)
+        for w in content_words(label)
+    )

@@ -223,6 +223,9 @@ def _ground(text: str, start: int, context: str, ctx: Normalized) -> SegmentMatc
             found = condensed(text, context) or found
         if found is not None and found.sure:
             return SegmentMatch(start, start + len(text), text, found.start, found.end, score, True)
+        headed = _headed(text, start, context, ctx)  # "Source: clinic protocol - ..."
+        if headed is not None:
+            return headed
         if found is not None:
             why = "it rewords a context sentence whose values and names agree, in other words"
             return SegmentMatch(
@@ -253,15 +256,25 @@ def _ground(text: str, start: int, context: str, ctx: Normalized) -> SegmentMatc
 _HEADING = re.compile(r"^\s*([A-Za-z][A-Za-z /&'-]{0,40}?)\s*:\s+(?=\S)")
 
 
+_DASHED_LABEL = re.compile(r"\s*([A-Za-z][A-Za-z /&'-]{0,40}?)\s+[-\u2013\u2014](?:\s+(?=\S)|\s*$)")
+
+
 def _headed(text: str, start: int, context: str, ctx: Normalized) -> SegmentMatch | None:
-    """A quote under a heading ("Protocol: ...", "Sick-day rules: ..."): the quote after it
-    grounded, and the heading's words the context's own or words that name a source."""
+    """A quote under a heading ("Protocol: ...", "Sick-day rules: ...", "Source: PGD - ..."):
+    the quote after it grounded, and the heading's words the context's own or words that
+    name a source."""
     m = _HEADING.match(text)
     if m is None or len(m.group(1).split()) > 4:
         return None
     if not label_known(m.group(1), context):
         return None
-    rest = _ground(text[m.end() :], start + m.end(), context, ctx)
+    end = m.end()
+    dashed = _DASHED_LABEL.match(text, end)  # "Source: PGD - <quote>": a source, then a dash
+    if dashed is not None and label_known(dashed.group(1), context):
+        end = dashed.end()
+    if not text[end:].strip():  # "Source: clinic protocol - ..." split at its ellipsis
+        return SegmentMatch(start, start + len(text), text, -1, -1, 100.0, True)
+    rest = _ground(text[end:], start + end, context, ctx)
     if not rest.grounded:
         return None
     return replace(rest, start=start, text=text)
