@@ -12,6 +12,7 @@ from bisect import bisect_right
 
 from medsafe_core.judging.lexical.facts import quantities, text_facts
 from medsafe_core.judging.lexical.paraphrase import sentence_spans
+from medsafe_core.judging.lexical.text import content_words
 
 _LABEL = re.compile(r"\bsource\s+([a-z])\b", re.IGNORECASE)
 # "(Source C)" anywhere, or "Source C:" / "Source C -" opening the segment, perhaps with
@@ -62,3 +63,18 @@ def label_problem(labels: frozenset[str], context: str, cs: int, ce: int, text: 
             if not any(text_facts(sentence).has_quantity(q) for sentence in own):
                 return f"describes its source with {q}, which that source's statements do not state"
     return ""
+
+
+def names_another_source(label: str, context: str, cs: int, ce: int) -> bool:
+    """Whether a source described in words ("Source: audit - <quote>") is one the context
+    gives another letter than the quoted sentences have ("The audit (Source B) found ...",
+    where the quote aligns to the protocol's sentence)."""
+    stems = set(content_words(label))
+    spans = sentence_spans(context)
+    here = {m.upper() for s, e in spans if s < ce and e > cs for m in _LABEL.findall(context[s:e])}
+    for s, e in spans:
+        sentence = context[s:e]
+        letters = {m.upper() for m in _LABEL.findall(sentence)}
+        if letters - here and stems & set(content_words(sentence)):
+            return True
+    return False

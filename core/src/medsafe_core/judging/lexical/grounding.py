@@ -16,7 +16,11 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import LCSseq
 
 from medsafe_core.judging.lexical._lexicon import LEXICON
-from medsafe_core.judging.lexical.attribution import label_problem, without_labels
+from medsafe_core.judging.lexical.attribution import (
+    label_problem,
+    names_another_source,
+    without_labels,
+)
 from medsafe_core.judging.lexical.condensation import condensed, label_known
 from medsafe_core.judging.lexical.facts import entities, quantities, same_unit, worded_values
 from medsafe_core.judging.lexical.negation import negation_count
@@ -277,6 +281,10 @@ def _headed(text: str, start: int, context: str, ctx: Normalized) -> SegmentMatc
     rest = _ground(text[end:], start + end, context, ctx)
     if not rest.grounded:
         return None
+    if dashed is not None and names_another_source(
+        dashed.group(1), context, rest.ctx_start, rest.ctx_end
+    ):
+        return None  # "Source: audit - <the protocol's sentence>"
     return replace(rest, start=start, text=text)
 
 
