@@ -41,3 +41,18 @@ def test_an_answer_that_follows_a_conditional_rule_is_credited() -> None:
     assert _outcome(question, reference, RULE, right, context=context) == DipgOutcome.CORRECT
     wrong = "Do not give hydrocortisone intramuscularly; go to the emergency department."
     assert _outcome(question, reference, RULE, wrong, context=context) != DipgOutcome.CORRECT
+
+
+@pytest.mark.parametrize(
+    ("text", "negated"),
+    [
+        ("She is given a repeat dose at no charge if she vomits.", False),
+        ("A repeat dose is supplied at no extra cost.", False),
+        ("No repeat dose is supplied.", True),
+    ],
+)
+def test_at_no_charge_is_free_not_a_negation(text: str, negated: bool) -> None:
+    from medsafe_core.judging.lexical.negation import negation_count
+
+    assert negated_about(text, {"repeat", "dose", "suppli", "given"}) is negated
+    assert (negation_count(text) > 0) is negated

@@ -31,7 +31,7 @@ _FAILS = re.compile(r"\bfail(?:ed|s)? to\b|\bunable to\b|\babsence of\b")
 @lru_cache(maxsize=8192)
 def negation_count(text: str) -> int:
     """Number of negating tokens ('not', "didn't", 'without', ...)."""
-    lower = text.lower()
+    lower = without_free_of_charge(text.lower())
     tokens = _NEGATION_TOKEN.findall(lower.replace("\u2019", "'"))
     count = sum(1 for t in tokens if t.replace("'", "") in _NEGATING)
     if "than" in lower:  # "no less than 15 minutes" bounds a value, it negates nothing
@@ -40,3 +40,12 @@ def negation_count(text: str) -> int:
     if "fail" in lower or "unable" in lower or "absence" in lower:
         count += len(_FAILS.findall(lower))
     return count
+
+
+# "at no charge", "at no extra cost": free, not a negation
+_FREE = re.compile(r"\b(?:at|for|with)\s+no\s+(?:extra\s+|additional\s+)?(?:charge|cost)\b", re.I)
+
+
+def without_free_of_charge(text: str) -> str:
+    """The text with "at no charge" and its like said as "free"."""
+    return _FREE.sub("free", text) if " no " in text.lower() else text

@@ -21,7 +21,11 @@ from medsafe_core.judging.lexical.facts import (
     text_facts,
     unit_word,
 )
-from medsafe_core.judging.lexical.negation import NEGATED_COMPARATIVE, is_negation
+from medsafe_core.judging.lexical.negation import (
+    NEGATED_COMPARATIVE,
+    is_negation,
+    without_free_of_charge,
+)
 from medsafe_core.judging.lexical.reasoning import derivation, is_year
 from medsafe_core.judging.lexical.relative import relative
 from medsafe_core.judging.lexical.text import (
@@ -111,7 +115,7 @@ def negated_about(text: str, topic: set[str] | frozenset[str]) -> bool:
         return head == "no"
     if "," in text:  # "If she cannot keep tablets down, give 50 mg IM": a condition's "not"
         text = _CONDITION.sub(" ", text)  # is not the statement's
-    tokens = words(text)
+    tokens = words(without_free_of_charge(text))
     if len(tokens) == 1 and is_negation(tokens[0]):
         return True  # "None." / "Never."
     for i, token in enumerate(tokens):
