@@ -28,6 +28,7 @@ from medsafe_core.judging.lexical.negation import (
 )
 from medsafe_core.judging.lexical.reasoning import derivation, is_year
 from medsafe_core.judging.lexical.relative import relative
+from medsafe_core.judging.lexical.schedule import day_offsets
 from medsafe_core.judging.lexical.text import (
     STOPWORDS,
     content_words,
@@ -160,6 +161,8 @@ def unbacked(
                 pool = [x for src in sources for x in src.quantities]
             if derivation(q, pool) is not None:
                 continue
+            if q.unit == "date" and derivation(q, [*pool, *_day_offsets(sources)]) is not None:
+                continue  # "day 21" of a course started on 20 May: 10 June
             if rounded is not None and any(as_rounded(x, q, final) for x in rounded.quantities):
                 continue  # the reference's derived value, to another precision
             if worked is None:  # the answer's own right working from stated values
@@ -191,6 +194,12 @@ def unbacked(
                 "facts",
             )
     return Verdict(True)
+
+
+def _day_offsets(sources: tuple[TextFacts, ...]) -> list[Quantity]:
+    """The sources' numbered days as durations from their first day (dates only: "day 8"
+    is no stated length of anything)."""
+    return [x for src in sources for x in day_offsets(src.text)]
 
 
 def _counts(own: list[Quantity], pool: list[Quantity]) -> list[Quantity]:
