@@ -20,14 +20,15 @@ _SENTENCE = re.compile(r"[^.;\n]+(?:\.(?=\d)[^.;\n]*)*")
 def unbound_dose(final: str, context: str) -> tuple[str, int, int] | None:
     """(reason, start, end) of the first dose the answer gives a drug that the context
     names, where the context states the dose but never with that drug."""
-    names = entities(final)
-    lower = context.lower()
-    for m in _NAMED_DOSE.finditer(final):
+    found = list(_NAMED_DOSE.finditer(final))
+    if not found:
+        return None
+    names, lower, ctx = entities(final), context.lower(), text_facts(context)
+    for m in found:
         drug = m.group(1).lower()
         if drug not in names or drug not in lower:
             continue
         dose = quantities(m.group(2))
-        ctx = text_facts(context)
         if not dose or not all(ctx.has_quantity(q) for q in dose):
             continue  # a derived or unstated dose is judged as a value
         together = any(
