@@ -8,8 +8,8 @@ are judged as the rest of the answer is."""
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
-from medsafe_core.judging.lexical.facts import text_facts
 from medsafe_core.judging.lexical.text import content_words
 from medsafe_core.judging.lexical.verdicts import negated_about
 
@@ -20,21 +20,24 @@ _CLAUSE = re.compile(r"[^.!?;:,\n]+?(?=[.!?;:,\n]|\b(?:although|but|whereas|whil
 _FINITE = re.compile(r"\b(?:did|does|do|was|were|is|are|has|had|have)\b|n't\b", re.IGNORECASE)
 
 
+@lru_cache(maxsize=64)
+def _clauses(context: str) -> tuple[tuple[str, frozenset[str]], ...]:
+    """The context's clauses with their content stems (cached: contexts are judged many
+    times)."""
+    return tuple((c, frozenset(content_words(c))) for c in _CLAUSE.findall(context) if c.strip())
+
+
 def contradicted_aside(final: str, context: str) -> tuple[str, int, int] | None:
     """(reason, start, end) of the first parenthesised clause whose negation differs from
     that of every context clause sharing the most words with it (at least two)."""
     if "(" not in final:
         return None
-    sentences: list[tuple[str, frozenset[str]]] | None = None
     for m in _PARENS.finditer(final):
         aside = m.group(1)
         stems = set(content_words(aside))
         if len(stems) < 2 or not _FINITE.search(aside) or any(c.isdigit() for c in aside):
             continue  # not a clause, or one with values (judged as values)
-        if sentences is None:
-            found = _CLAUSE.findall(context)
-            sentences = [(s, frozenset(text_facts(s).stems)) for s in found if s.strip()]
-        overlaps = [(len(stems & own), s, own) for s, own in sentences]
+        overlaps = [(len(stems & own), s, own) for s, own in _clauses(context)]
         best = max((n for n, _, _ in overlaps), default=0)
         if best < 2:
             continue
