@@ -14,6 +14,7 @@ from itertools import permutations
 
 from medsafe_core.judging.lexical.facts import Quantity
 from medsafe_core.judging.lexical.reasoning import is_year
+from medsafe_core.judging.lexical.working import half_unit
 
 _POINTS = frozenset({"clock", "date"})
 _SPOKEN_SLACK = 2.0
@@ -22,11 +23,7 @@ _SPOKEN_SLACK = 2.0
 
 def _slack(q: Quantity) -> float:
     """Half a unit of the last decimal written ("27%": 0.5; "33.3%": 0.05)."""
-    if q.spelled:
-        return _SPOKEN_SLACK
-    written = f"{q.value:g}"
-    decimals = len(written.split(".")[1]) if "." in written else 0
-    return 0.5 / 10.0**decimals + 1e-9
+    return _SPOKEN_SLACK if q.spelled else half_unit(f"{q.value:g}")
 
 
 def relative(q: Quantity, own: Sequence[Quantity], final: str = "") -> str | None:
@@ -39,7 +36,9 @@ def relative(q: Quantity, own: Sequence[Quantity], final: str = "") -> str | Non
     slack = _slack(q)
     for x in own:  # "0.72 (72%)": a ratio written with decimals, restated
         ratio = x.unit is None and not x.spelled and 0 < x.value < 10 and x.value != int(x.value)
-        if ratio and abs(100.0 * x.value - q.value) <= max(slack, 50.0 / 10.0 ** _decimals(x)):
+        if ratio and abs(100.0 * x.value - q.value) <= max(
+            slack, 100.0 * half_unit(f"{x.value:g}")
+        ):
             return f"{x.value:g} as a percentage"
     rates = _RELATIVE.search(final) is not None
     measured = [
@@ -61,8 +60,3 @@ def relative(q: Quantity, own: Sequence[Quantity], final: str = "") -> str | Non
 
 
 _RELATIVE = re.compile(r"\brelative(?:ly)?\b", re.IGNORECASE)
-
-
-def _decimals(x: Quantity) -> int:
-    written = f"{x.value:g}"
-    return len(written.split(".")[1]) if "." in written else 0

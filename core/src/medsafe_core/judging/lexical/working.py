@@ -66,7 +66,7 @@ def _evaluate(operands: list[float], operators: list[str]) -> float | None:
     return sum(terms)
 
 
-def _half_unit(written: str) -> float:
+def half_unit(written: str) -> float:
     """Half a unit of the last decimal written ('2,384.9': 0.05)."""
     decimals = len(written.split(".")[1]) if "." in written else 0
     return 0.5 / 10.0**decimals + 1e-9
@@ -92,7 +92,7 @@ def equations(text: str) -> list[Equation]:
             continue
         computed = _evaluate(operands, operators)
         result = _value(m.group("result"))
-        if computed is not None and abs(computed - result) <= _half_unit(m.group("result")):
+        if computed is not None and abs(computed - result) <= half_unit(m.group("result")):
             out.append(Equation(operands, operators, result, computed))
     return out
 
@@ -115,7 +115,7 @@ def shares(text: str) -> list[Equation]:
         if whole <= 0 or part > whole:
             continue
         exact = 100.0 * part / whole
-        if abs(exact - _value(m.group("share"))) <= _half_unit(m.group("share")):
+        if abs(exact - _value(m.group("share"))) <= half_unit(m.group("share")):
             out.append(Equation([part, whole], ["/"], _value(m.group("share")), exact))
     return out
 
