@@ -153,6 +153,7 @@ HOLDOUT_DIRS = (
     "holdout20",
     "holdout21",
     "holdout22",
+    "holdout23",
 )
 
 
