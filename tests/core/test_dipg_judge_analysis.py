@@ -188,3 +188,24 @@ def test_a_rule_met_by_one_criterion_is_reasoning() -> None:
     assert _outcome(question, reference, context, wrong, analysis=analysis, context=context) != (
         DipgOutcome.CORRECT
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "results"),
+    [("7.3 kPa x 7.5 gives about 54.8 mmHg", [54.8]), ("3 x 150 mL makes 450 mL", [450.0])],
+)
+def test_working_in_words_is_an_equation(text: str, results: list[float]) -> None:
+    assert [eq.result for eq in equations(text)] == results
+
+
+def test_a_hedged_whole_duration_may_round_a_compound_one() -> None:
+    from medsafe_core.judging.lexical.facts import quantities
+    from medsafe_core.judging.lexical.verdicts import as_rounded
+
+    (exact,) = quantities("70 hours 15 minutes")
+    (said,) = quantities("about 70 hours")
+    assert as_rounded(exact, said, "about 70 hours")
+    (coarse,) = quantities("about 60 hours")
+    assert not as_rounded(exact, coarse, "about 60 hours")
+    (bare,) = quantities("70 hours")  # not hedged: another value
+    assert not as_rounded(exact, bare, "70 hours")

@@ -75,3 +75,58 @@ def test_a_named_subject_leaves_the_rule_to_be_said() -> None:
     )
     wrong = "Clozapine can be continued, with the FBC repeated weekly."
     assert _outcome(question, reference, proof, wrong, context=CONTEXT) != DipgOutcome.CORRECT
+
+
+def test_a_possessive_does_not_break_an_abbreviation() -> None:
+    from medsafe_core.judging.lexical.facts import text_facts
+
+    facts = text_facts("a mean St George's Respiratory Questionnaire total score")
+    assert facts.knows_entity("sgrq")
+    assert not facts.knows_entity("sgqr")
+
+
+OS14 = (
+    "Flagged patients take a single oral dose of amoxicillin 3 g no more than 60 minutes and "
+    "no less than 30 minutes before the procedure starts. Flagged patients who are allergic "
+    "to penicillin take clindamycin 600 mg by mouth in the same window instead. Graham has "
+    "no peripheral oedema, polycythaemia or pulmonary hypertension."
+)
+
+
+@pytest.mark.parametrize(
+    ("final", "credited"),
+    [
+        # the drug replaced is no key fact
+        ("Clindamycin 600 mg by mouth, 30-60 minutes before the extraction starts.", True),
+        ("Amoxicillin 3 g by mouth, 30-60 minutes before the extraction starts.", False),
+        ("Clindamycin 300 mg by mouth.", False),
+    ],
+)
+def test_a_replacement_drug_is_the_answer(final: str, credited: bool) -> None:
+    question = "What prophylaxis does a flagged patient allergic to penicillin take?"
+    reference = (
+        "A flagged patient allergic to penicillin takes clindamycin 600 mg by mouth instead "
+        "of amoxicillin, in the same window before the procedure."
+    )
+    proof = (
+        "Flagged patients who are allergic to penicillin take clindamycin 600 mg by mouth in "
+        "the same window instead."
+    )
+    outcome = _outcome(question, reference, proof, final, context=OS14)
+    assert (outcome == DipgOutcome.CORRECT) is credited
+
+
+@pytest.mark.parametrize(
+    ("final", "offered"),
+    [
+        ("Yes: he has no oedema, polycythaemia or pulmonary hypertension.", ""),
+        ("Yes: without oedema or polycythaemia the lower limit applies.", ""),
+        ("Yes, or pulmonary hypertension.", "pulmonary hypertension"),
+    ],
+)
+def test_a_denied_list_offers_no_candidates(final: str, offered: str) -> None:
+    from medsafe_core.judging.lexical.correctness import _offers_alternative
+
+    reference = "Yes. His PaO2 is below the 55 mmHg limit that applies to him."
+    question = "Does Graham meet the PaO2 criterion?"
+    assert _offers_alternative(final, reference, question, OS14) == offered

@@ -131,6 +131,7 @@ def _misses_claims(final: str, final_q: list[Quantity], expected_final: str, que
     # (of the clause that states the answer's value, when the final states it: "For major
     # bleeding at any INR, the clinic gives vitamin K 10 mg" names INR as a condition)
     named = clause if exp_q and any(quantities(clause)) else expected_final
+    named = _INSTEAD.sub(" ", named)  # "clindamycin instead of amoxicillin": not a key fact
     exp_e = {e for e in entities(named) - entities(question) if not _REGISTRY_ID.match(e)}
     if exp_q and _ASKS_DIFFERENCE.search(question):
         exp_e = set()  # a difference between two arms: the value, not the arms' names
@@ -239,6 +240,7 @@ _REGISTRY_ID = re.compile(r"^nct\d+$")
 
 _COMPARATOR = LEXICON.pattern("judgments.comparator")
 _VERSUS = re.compile(r"(?:versus|vs)\b", re.IGNORECASE)
+_INSTEAD = re.compile(r"\b(?:instead\s+of|rather\s+than|in\s+place\s+of)\s+[\w-]+", re.I)
 _CLAUSE_START = re.compile(r"[,:;(]|\.\s")
 
 
@@ -359,6 +361,8 @@ def _offers_alternative(final: str, expected_final: str, question: str, context:
         words_ = [w for w in content_words(m.group(1))[:3] if not w[:1].isdigit()]
         if comparisons(m.group(1).split()[0]):
             continue  # "6.0 mmol/L or above", "or more": a bound, not a candidate
+        if _DENIED_LIST.search(final[: m.start()].rsplit(".", 1)[-1]):
+            continue  # "has no oedema, polycythaemia or pulmonary hypertension": none of them
         if words_ and all(w not in known and w in context_words for w in words_):
             return m.group(1).strip()
         # "the mild to moderate band or the severe band": the same kind of thing, told
@@ -371,6 +375,8 @@ def _offers_alternative(final: str, expected_final: str, question: str, context:
 
 
 _PAREN = re.compile(r"\([^)]*\)")
+# a denied list before an "or": "no A, B or C", "neither A nor B", "without A or B"
+_DENIED_LIST = re.compile(r"\b(?:no|not|neither|without|none\s+of)\s+[\w\s,-]{0,60}$", re.I)
 _ASKS_COUNT = re.compile(r"\bhow\s+many\b", re.IGNORECASE)
 
 

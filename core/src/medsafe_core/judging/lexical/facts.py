@@ -426,8 +426,8 @@ class TextFacts:
         return _quantities(self.text)
 
     @cached_property
-    def _alnum(self) -> list[str]:
-        return _ALNUM.findall(self.text.lower().replace("-", " "))
+    def _alnum(self) -> list[str]:  # a possessive's "s" is no word ("St George's")
+        return _ALNUM.findall(_POSSESSIVE.sub("", self.text.lower().replace("-", " ")))
 
     @cached_property
     def words(self) -> frozenset[str]:
@@ -507,6 +507,7 @@ class TextFacts:
 
 
 _ALNUM = re.compile(r"[a-z0-9]+")
+_POSSESSIVE = re.compile(r"['\u2019]s\b")
 
 
 def _base_key(dim: str, base: float) -> tuple[str, float]:

@@ -36,6 +36,7 @@ from medsafe_core.judging.lexical.text import (
     words,
 )
 from medsafe_core.judging.lexical.timepoints import wrong_weekday
+from medsafe_core.judging.lexical.units import dimension, in_base
 from medsafe_core.judging.lexical.working import verified_numbers
 
 # words an answer may use without the context using them
@@ -87,12 +88,18 @@ def as_rounded(expected: Quantity, said: Quantity, final: str) -> bool:
     reference written with some ("37.35" or "1.53" for "37.3" and "1.5", the support
     checks judge the extra digits), or fewer, hedged and with two significant digits at
     least ("~42 mL/min" for 41.8). A bare "2 mg" for "2.4 mg" is another dose."""
-    if expected.unit != said.unit or expected.value == said.value:
+    if expected.unit != said.unit:  # "70 h 15 min" (4,215 minutes) as "about 70 hours"
+        base, per = in_base(expected.value, expected.unit), in_base(1.0, said.unit)
+        if base is None or not per or dimension(expected.unit) != dimension(said.unit):
+            return False
+        expected = Quantity(round(base / per, 9), said.unit)
+    if expected.value == said.value:
         return False
     want, have = _decimals(expected.value), _decimals(said.value)
     if have > want >= 1:
         return abs(said.value - expected.value) <= 0.5 / 10.0**want + 1e-9
-    if have < want and len(f"{said.value:g}".replace(".", "").strip("0")) >= 2:
+    # significant digits: a whole number's trailing zeros count ("about 70 hours" for 70.25)
+    if have < want and len(f"{said.value:g}".replace(".", "").lstrip("0")) >= 2:
         span = quantity_span(final, said)  # ("~0.9" is anything from 0.85 to 0.95)
         if span is not None and _APPROX.search(final, 0, span[0]):
             return abs(said.value - expected.value) <= 0.5 / 10.0**have + 1e-9

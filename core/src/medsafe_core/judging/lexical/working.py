@@ -14,12 +14,16 @@ _NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 # a unit after a number, never the multiplication sign ("15 x 38.0")
 _UNIT = r"(?:\s*(?!x\s)[a-zA-Z\u00b5\u00b0%][\w/\u00b5\u00b0%\u00b2]*)?"
 _OPERATOR = r"\s*[x\u00d7*/\u00f7+\u2212^-]\s*"
-# "=", "≈" or "~", with a hedge: "= about 3.4", "≈ 1,102"
-_EQUALS = r"\s*(?:=|\u2248)\s*(?:(?:about|approximately|approx\.?|roughly|around)\s+|~\s*)?"
+# "=", "≈", "gives" or "equals", with a hedge: "= about 3.4", "≈ 1,102", "gives about 54.8"
+_EQUALS = (
+    r"\s*(?:=|\u2248|\bgives\b|\bequals\b|\bmakes\b)\s*"
+    r"(?:(?:about|approximately|approx\.?|roughly|around)\s+|~\s*)?"
+)
 _EQUATION = re.compile(
     rf"(?<![\w.,])(?P<left>(?:{_NUMBER}){_UNIT}(?:{_OPERATOR}(?:{_NUMBER}){_UNIT})+)"
     rf"{_EQUALS}(?P<result>{_NUMBER})"
 )
+_EQUALS_WORD = re.compile(r"\b(?:gives|equals|makes)\b")
 _TERM = re.compile(rf"(?P<op>{_OPERATOR})?(?P<n>{_NUMBER}){_UNIT}")
 
 
@@ -79,7 +83,7 @@ _POWER = re.compile(r"(?<=\d)[\u00b2\u00b3]")  # "1.80²": a square, not a unit'
 def equations(text: str) -> list[Equation]:
     """The equations of `text` whose arithmetic is right, to the result's written
     precision."""
-    if "=" not in text and "\u2248" not in text:
+    if "=" not in text and "\u2248" not in text and not _EQUALS_WORD.search(text):
         return []
     out = []
     for m in _EQUATION.finditer(_POWER.sub(lambda p: "^" + _POWERS[p.group()], text)):
