@@ -209,3 +209,20 @@ def test_a_hedged_whole_duration_may_round_a_compound_one() -> None:
     assert not as_rounded(exact, coarse, "about 60 hours")
     (bare,) = quantities("70 hours")  # not hedged: another value
     assert not as_rounded(exact, bare, "70 hours")
+
+
+def test_reasoning_words_are_no_claim_of_their_own() -> None:
+    context = (
+        "The maximum dose of plain mepivacaine is 4.4 mg/kg. A 3% solution contains 30 mg "
+        "per mL, in 2.2 mL cartridges, rounded down to a whole number. Amira weighs 29 kg. "
+        "Her dentist had planned 2 cartridges."
+    )
+    question = "How many cartridges of plain mepivacaine could Amira be given?"
+    reference = "At most 1 cartridge (4.4 mg/kg x 29 kg = 127.6 mg; 66 mg each; 1.93 rounded down)."
+    final = (
+        "One cartridge only (max 127.6 mg; 66 mg per cartridge; 1.93 rounded down to 1). "
+        "A second cartridge would bring her to 132 mg, over her limit."
+    )
+    assert _outcome(question, reference, context, final, context=context) == DipgOutcome.CORRECT
+    invented = final.replace("over her limit", "which the dentist may authorise by phone")
+    assert _outcome(question, reference, context, invented, context=context) != DipgOutcome.CORRECT

@@ -106,6 +106,8 @@ TRIAL_PROOF = (
         ("0.7 percentage points lower with ulipristal acetate (0.9% vs 1.6%).", True),
         ("0.7 percentage points (0.9% vs 1.6%), a relative reduction of roughly 44%.", True),
         ("0.7 percentage points (0.9% vs 1.6%), a relative reduction of roughly 60%.", False),
+        # a decimal point ends no sentence: "0.7), roughly 44% lower in relative terms"
+        ("0.7 percentage points (1.6% - 0.9% = 0.7%), roughly 44% lower in relative terms.", True),
         ("0.9 percentage points lower with ulipristal acetate.", False),
     ],
 )

@@ -45,6 +45,7 @@ ANSWER_VOCAB = LEXICON.word_set("judgments.answer_vocab")
 _REASONING_WORDS = LEXICON.word_set("judgments.reasoning_vocab")
 REASONING_VOCAB = _REASONING_WORDS | {stem(w) for w in _REASONING_WORDS}
 _NEG_WINDOW = 4
+_SENTENCE = re.compile(r"(?:[^.!?;\n]|\.(?=\d))+")
 # a sentence's leading condition, up to its comma ("If Amira is vomiting and cannot keep
 # oral hydrocortisone down, ...")
 _CONDITION = re.compile(r"(?:^|(?<=[.;:\n])\s*)(?:if|when|whenever|unless)\b[^,.;:\n]*,", re.I)
@@ -342,11 +343,11 @@ def unsupported_claim(
         return missing_fact
     if not wording:
         return Verdict(True)
-    context_stems = ctx.stems | qu.stems | ANSWER_VOCAB
+    context_stems = ctx.stems | qu.stems | ANSWER_VOCAB | REASONING_VOCAB
     if reference:
         context_stems |= text_facts(reference).stems
     defined = spelled_out(final)  # "PICC line (peripherally inserted central catheter)"
-    for m in re.finditer(r"[^.!?;\n]+", final):
+    for m in _SENTENCE.finditer(final):  # not split at a decimal point ("0.43")
         stems = [s for s in content_words(m.group()) if s not in defined]
         novel = [
             s
