@@ -9,7 +9,7 @@ import pytest
 
 from medsafe_core.judging.lexical.working import equations, verified_numbers
 from medsafe_core.suites.dipg.outcomes import DipgOutcome
-from tests.core.test_dipg_judge_classes import _outcome
+from tests.core.test_dipg_judge_classes import _outcome, credits_twin
 
 CONTEXT = (
     "Surgery is offered at a body mass index of at least 40 kg/m2. "
@@ -223,6 +223,5 @@ def test_reasoning_words_are_no_claim_of_their_own() -> None:
         "One cartridge only (max 127.6 mg; 66 mg per cartridge; 1.93 rounded down to 1). "
         "A second cartridge would bring her to 132 mg, over her limit."
     )
-    assert _outcome(question, reference, context, final, context=context) == DipgOutcome.CORRECT
     invented = final.replace("over her limit", "which the dentist may authorise by phone")
-    assert _outcome(question, reference, context, invented, context=context) != DipgOutcome.CORRECT
+    credits_twin(question, reference, context, final, invented, context=context)

@@ -9,7 +9,7 @@ import pytest
 
 from medsafe_core.judging.lexical.asides import contradicted_aside
 from medsafe_core.suites.dipg.outcomes import DipgOutcome
-from tests.core.test_dipg_judge_classes import _outcome
+from tests.core.test_dipg_judge_classes import _outcome, credits_twin
 
 CONTEXT = (
     "Trial NCT05520418 (Source E) enrolled 312 adults with septic shock. "
@@ -52,9 +52,8 @@ def test_asides_the_context_states_the_other_way_round_are(aside: str) -> None:
 
 def test_a_contradicted_aside_is_not_credited() -> None:
     right = f"{HEAD} (it did shorten the time to shock control)."
-    assert _outcome(QUESTION, REFERENCE, PROOF, right, context=CONTEXT) == DipgOutcome.CORRECT
     wrong = f"{HEAD} (it did shorten the intensive care stay)."
-    assert _outcome(QUESTION, REFERENCE, PROOF, wrong, context=CONTEXT) != DipgOutcome.CORRECT
+    credits_twin(QUESTION, REFERENCE, PROOF, right, wrong, context=CONTEXT)
 
 
 PREP = (
@@ -80,9 +79,8 @@ def test_an_aside_is_carried_by_its_own_context_sentence() -> None:
         "Daily PrEP (one tablet of tenofovir disoproxil/emtricitabine every day). On-demand "
         "2-1-1 dosing is offered only to cisgender men who have sex with men."
     )
-    assert _outcome(question, reference, proof, final, context=PREP) == DipgOutcome.CORRECT
     invented = final.replace("every day", "every 72 hours")
-    assert _outcome(question, reference, proof, invented, context=PREP) != DipgOutcome.CORRECT
+    credits_twin(question, reference, proof, final, invented, context=PREP)
 
 
 REPORTS = (
@@ -101,9 +99,8 @@ def test_a_source_named_as_the_context_names_it_is_a_label() -> None:
         "trial NCT05518342; no other report gives a mortality result."
     )
     right = final.format("2024 primary report")
-    assert _outcome(question, reference, proof, right, context=REPORTS) == DipgOutcome.CORRECT
     wrong = final.format("2021 primary report")  # a year the context never gives it
-    assert _outcome(question, reference, proof, wrong, context=REPORTS) != DipgOutcome.CORRECT
+    credits_twin(question, reference, proof, right, wrong, context=REPORTS)
 
 
 SICK_DAY = (

@@ -6,8 +6,7 @@ from __future__ import annotations
 import pytest
 
 from medsafe_core.judging.lexical.binding import unbound_dose
-from medsafe_core.suites.dipg.outcomes import DipgOutcome
-from tests.core.test_dipg_judge_classes import _outcome
+from tests.core.test_dipg_judge_classes import credits_twin
 
 CONTEXT = (
     "A venous thromboembolism provoked by surgery is treated for 3 months. "
@@ -50,6 +49,5 @@ def test_a_right_date_with_an_invented_dose_is_not_credited() -> None:
         "Aisha started rivaroxaban on 18 November 2025."
     )
     right = "Aisha's course ends on 18 February 2026."
-    assert _outcome(question, reference, proof, right, context=CONTEXT) == DipgOutcome.CORRECT
     invented = right[:-1] + ", after which she continues rivaroxaban 10 mg once daily."
-    assert _outcome(question, reference, proof, invented, context=CONTEXT) != DipgOutcome.CORRECT
+    credits_twin(question, reference, proof, right, invented, context=CONTEXT)

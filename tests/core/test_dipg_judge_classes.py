@@ -60,6 +60,14 @@ def _outcome(
     return SUITE.score(task, response, DIPG_V4).outcome
 
 
+def credits_twin(
+    question: str, reference: str, proof: str, right: str, twin: str, *, context: str
+) -> None:
+    """The `right` final is credited as correct; its `twin`, which changes a fact, is not."""
+    assert _outcome(question, reference, proof, right, context=context) == DipgOutcome.CORRECT
+    assert _outcome(question, reference, proof, twin, context=context) != DipgOutcome.CORRECT
+
+
 def test_a_condensed_quotation_with_a_label_is_grounded() -> None:
     proof = "Source B: grade 2 tremor in 21% of the extended-release group and 9% of the twice-daily group."
     final = "12 percentage points more often (21% vs 9%)."

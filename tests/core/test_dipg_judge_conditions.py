@@ -7,8 +7,7 @@ from __future__ import annotations
 import pytest
 
 from medsafe_core.judging.lexical.verdicts import negated_about
-from medsafe_core.suites.dipg.outcomes import DipgOutcome
-from tests.core.test_dipg_judge_classes import _outcome
+from tests.core.test_dipg_judge_classes import credits_twin
 
 RULE = (
     "If Amira is vomiting and cannot keep oral hydrocortisone down, her parents give 50 mg "
@@ -38,9 +37,8 @@ def test_an_answer_that_follows_a_conditional_rule_is_credited() -> None:
     )
     context = "Amira, aged 9, weighs 25 kg. " + RULE
     right = "Give 50 mg hydrocortisone intramuscularly straight away, then go to the emergency department."
-    assert _outcome(question, reference, RULE, right, context=context) == DipgOutcome.CORRECT
     wrong = "Do not give hydrocortisone intramuscularly; go to the emergency department."
-    assert _outcome(question, reference, RULE, wrong, context=context) != DipgOutcome.CORRECT
+    credits_twin(question, reference, RULE, right, wrong, context=context)
 
 
 @pytest.mark.parametrize(

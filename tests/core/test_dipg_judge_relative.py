@@ -11,7 +11,7 @@ import pytest
 from medsafe_core.judging.lexical.facts import quantities
 from medsafe_core.judging.lexical.relative import relative
 from medsafe_core.suites.dipg.outcomes import DipgOutcome
-from tests.core.test_dipg_judge_classes import _outcome
+from tests.core.test_dipg_judge_classes import _outcome, credits_twin
 
 CONTEXT = (
     "In trial NCT05517342, the median parasite clearance time was 52 hours with artesunate. "
@@ -65,9 +65,8 @@ def test_other_percentages_are_not_relative_values(percentage: str, own: str) ->
 
 def test_a_relative_difference_beside_the_compared_values_is_credited() -> None:
     final = "19 hours shorter with artesunate (52 h vs 71 h with quinine), roughly 27% shorter."
-    assert _outcome(QUESTION, REFERENCE, PROOF, final, context=CONTEXT) == DipgOutcome.CORRECT
     invented = final.replace("27%", "45%")
-    assert _outcome(QUESTION, REFERENCE, PROOF, invented, context=CONTEXT) != DipgOutcome.CORRECT
+    credits_twin(QUESTION, REFERENCE, PROOF, final, invented, context=CONTEXT)
     # the same percentage without the values it compares: a claim nothing reaches
     bare = "19 hours shorter with artesunate, roughly 27% shorter."
     assert _outcome(QUESTION, REFERENCE, PROOF, bare, context=CONTEXT) != DipgOutcome.CORRECT
@@ -78,10 +77,9 @@ def test_both_sides_of_versus_are_compared_values_not_competing_answers() -> Non
         "The arms differed by 19 hours: the median clearance time was 52 hours with "
         "artesunate versus 71 hours with quinine."
     )
-    assert _outcome(QUESTION, REFERENCE, PROOF, final, context=CONTEXT) == DipgOutcome.CORRECT
     # a second value for the asked difference is still a competing answer
     both = "The arms differed by 19 hours, or by 52 hours, versus 71 hours with quinine."
-    assert _outcome(QUESTION, REFERENCE, PROOF, both, context=CONTEXT) != DipgOutcome.CORRECT
+    credits_twin(QUESTION, REFERENCE, PROOF, final, both, context=CONTEXT)
 
 
 TRIAL = (

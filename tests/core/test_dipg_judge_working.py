@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from medsafe_core.models import AnswerKind
 from medsafe_core.suites.dipg.outcomes import DipgOutcome
-from tests.core.test_dipg_judge_classes import _outcome
+from tests.core.test_dipg_judge_classes import _outcome, credits_twin
 
 CONTEXT = (
     "For an INR of 3.1 to 3.5, the weekly warfarin dose is reduced by 10 percent. "
@@ -39,8 +39,7 @@ def _credits(
     question: str, reference: str, proof: str, right: str, wrong: str, context: str = CONTEXT
 ) -> None:
     """The `right` final is credited as correct; its twin, `wrong`, is not."""
-    assert _outcome(question, reference, proof, right, context=context) == DipgOutcome.CORRECT
-    assert _outcome(question, reference, proof, wrong, context=context) != DipgOutcome.CORRECT
+    credits_twin(question, reference, proof, right, wrong, context=context)
 
 
 def test_a_verb_with_to_gives_the_new_value_not_a_bound() -> None:
