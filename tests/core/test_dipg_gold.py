@@ -154,6 +154,7 @@ HOLDOUT_DIRS = (
     "holdout21",
     "holdout22",
     "holdout23",
+    "holdout24",
 )
 
 
