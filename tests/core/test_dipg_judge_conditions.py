@@ -54,3 +54,24 @@ def test_at_no_charge_is_free_not_a_negation(text: str, negated: bool) -> None:
 
     assert negated_about(text, {"repeat", "dose", "suppli", "given"}) is negated
     assert (negation_count(text) > 0) is negated
+
+
+@pytest.mark.parametrize(
+    ("text", "negated"),
+    [
+        ("The screen was negative for non-prescribed opioids.", True),
+        ("The screen was **negative** for non-prescribed opioids.", True),
+        ("No non-prescribed opioids were detected.", True),
+        ("The screen detected non-prescribed opioids.", False),
+    ],
+)
+def test_negative_for_a_substance_found_none(text: str, negated: bool) -> None:
+    assert negated_about(text, {"opioid", "non-prescrib"}) is negated
+
+
+def test_a_name_with_its_surname_is_the_same_person() -> None:
+    from medsafe_core.judging.lexical.support import _other_person
+
+    question = "Does Tomasz's kidney function call for the other regimen?"
+    assert _other_person("No. Tomasz's eGFR is 34.", "Tomasz Wrona's eGFR was 34.", question) == ""
+    assert _other_person("No. Tomasz's eGFR is 34.", "Ade Okafor's eGFR was 34.", question)

@@ -112,3 +112,14 @@ TRIAL_PROOF = (
 def test_a_difference_between_arms_is_its_value(final: str, credited: bool) -> None:
     outcome = _outcome(TRIAL_Q, TRIAL_REF, TRIAL_PROOF, final, context=TRIAL)
     assert (outcome == DipgOutcome.CORRECT) is credited
+
+
+def test_scores_compared_as_relative() -> None:
+    from medsafe_core.judging.lexical.facts import quantities
+    from medsafe_core.judging.lexical.relative import relative
+
+    final = "0.8 points lower (4.6 vs 5.4), about 15% lower in relative terms"
+    (q,) = [x for x in quantities(final) if x.unit == "%"]
+    assert relative(q, quantities(final), final) is not None
+    bare = "0.8 points lower (4.6 vs 5.4), about 15% lower"  # not said as relative
+    assert relative(q, quantities(bare), bare) is None

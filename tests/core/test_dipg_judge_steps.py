@@ -566,3 +566,26 @@ def test_a_quote_may_follow_a_named_source_and_a_dash(proof: str, grounded: bool
     # "PGD" abbreviates the context's "patient group direction"; "protocol" names a kind
     # of document; "XYZ" and "hospital formulary" are sources the context never names
     assert ground_proof(proof, LABELLED).grounded is grounded
+
+
+def test_an_abstention_whose_aside_mentions_another_conflict() -> None:
+    context = (
+        "Source A reports that 71% of the pharmacist-led arm completed the taper. Source B "
+        "reports that 64% of the pharmacist-led arm completed it."
+    )
+    question = "What proportion of the usual-care arm completed the taper?"
+    reference = "The provided context does not report taper completion in the usual-care arm."
+    final = (
+        "Not reported - the context gives completion only for the pharmacist-led arm (and "
+        "the sources disagree on that figure); no rate is given for the usual-care arm."
+    )
+    outcome = _outcome(
+        question,
+        reference,
+        "",
+        final,
+        context=context,
+        category="abstain",
+        kind=AnswerKind.ABSTAIN,
+    )
+    assert outcome == "correct_abstention"

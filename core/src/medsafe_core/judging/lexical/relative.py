@@ -28,8 +28,9 @@ def _slack(q: Quantity) -> float:
 
 def relative(q: Quantity, own: Sequence[Quantity], final: str = "") -> str | None:
     """How the percentage `q` follows from two of the answer's `own` values, or None.
-    Rates in percent compare only where the `final` says the value is relative ("a 78%
-    relative reduction" from 8.6% and 1.9%); whole counts only as a share of a total
+    Rates in percent and bare scores compare only where the `final` says the value is
+    relative ("a 78% relative reduction" from 8.6% and 1.9%, "about 15% lower in relative
+    terms" from scores of 4.6 and 5.4); whole counts otherwise only as a share of a total
     ("14 of the 620 patients (about 2.3%)")."""
     if q.unit != "%":
         return None
@@ -40,9 +41,12 @@ def relative(q: Quantity, own: Sequence[Quantity], final: str = "") -> str | Non
             slack, 100.0 * half_unit(f"{x.value:g}")
         ):
             return f"{x.value:g} as a percentage"
-    rates = _RELATIVE.search(final) is not None
+    rates = _RELATIVE.search(final) is not None  # said as relative: rates and scores too
     measured = [
-        x for x in own if x.unit is not None and x.unit not in _POINTS and (x.unit != "%" or rates)
+        x
+        for x in own
+        if x.unit not in _POINTS
+        and (x.unit not in (None, "%") or (rates and not x.spelled and not is_year(x)))
     ]
     for a, b in permutations(measured, 2):
         if a.unit != b.unit or b.value <= 0 or a.value == b.value:

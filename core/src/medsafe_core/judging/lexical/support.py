@@ -160,11 +160,18 @@ _POSSESSOR = re.compile(r"(?<!\bSt )(?<!\bSt\. )(?<!\bSaint )\b([A-Z][a-z]+)(?:'
 
 
 def _people(text: str) -> set[str]:
-    return {
-        name
-        for name in _POSSESSOR.findall(text)
-        if name.lower() not in MONTH_WORDS and name.lower() not in WEEKDAY_WORDS
-    }
+    """The names of people whose things the text gives ("Maya's"), with a first name
+    before the surname ("Tomasz Wrona's" names Tomasz and Wrona)."""
+    out: set[str] = set()
+    for m in _POSSESSOR.finditer(text):
+        first = _FIRST_NAME.search(text, 0, m.start())
+        for name in (m.group(1), first.group(1) if first else ""):
+            if name and name.lower() not in MONTH_WORDS and name.lower() not in WEEKDAY_WORDS:
+                out.add(name)
+    return out
+
+
+_FIRST_NAME = re.compile(r"\b([A-Z][a-z]+) $")
 
 
 def _other_person(final: str, evidence: str, question: str) -> str:

@@ -46,6 +46,8 @@ _REASONING_WORDS = LEXICON.word_set("judgments.reasoning_vocab")
 REASONING_VOCAB = _REASONING_WORDS | {stem(w) for w in _REASONING_WORDS}
 _NEG_WINDOW = 4
 _SENTENCE = re.compile(r"(?:[^.!?;\n]|\.(?=\d))+")
+# a test "negative for" a substance found none of it: "no non-prescribed opioids"
+_NEGATIVE_FOR = re.compile(r"\bnegative[*_]*\s+for\b", re.IGNORECASE)  # "**negative** for"
 # a sentence's leading condition, up to its comma ("If Amira is vomiting and cannot keep
 # oral hydrocortisone down, ...")
 _CONDITION = re.compile(r"(?:^|(?<=[.;:\n])\s*)(?:if|when|whenever|unless)\b[^,.;:\n]*,", re.I)
@@ -124,7 +126,7 @@ def negated_about(text: str, topic: set[str] | frozenset[str]) -> bool:
         return head == "no"
     if "," in text:  # "If she cannot keep tablets down, give 50 mg IM": a condition's "not"
         text = _CONDITION.sub(" ", text)  # is not the statement's
-    tokens = words(without_free_of_charge(text))
+    tokens = words(_NEGATIVE_FOR.sub("no", without_free_of_charge(text)))
     if len(tokens) == 1 and is_negation(tokens[0]):
         return True  # "None." / "Never."
     for i, token in enumerate(tokens):
