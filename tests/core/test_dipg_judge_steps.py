@@ -589,3 +589,21 @@ def test_an_abstention_whose_aside_mentions_another_conflict() -> None:
         kind=AnswerKind.ABSTAIN,
     )
     assert outcome == "correct_abstention"
+
+
+COURSES = (
+    "In trial NCT05318842, patients randomised to the 12-week course had an SVR12 rate of "
+    "97.8%.\nIn the same trial, the SVR12 rate with the 8-week course was 91.4%."
+)
+
+
+@pytest.mark.parametrize(
+    ("final", "backwards"),
+    [
+        ("The 8-week course was 6.4 percentage points higher than the 12-week course.", True),
+        ("The 8-week course was 6.4 percentage points lower than the 12-week course.", False),
+        ("The 12-week course was 6.4 percentage points higher than the 8-week course.", False),
+    ],
+)
+def test_the_side_after_than_is_the_smaller(final: str, backwards: bool) -> None:
+    assert bool(wrong_direction(final, COURSES)) is backwards

@@ -6,7 +6,8 @@ The two values the difference comes from are found among the evidence's sentence
 sentences whose values differ by it); each side is named by the words its sentence has
 and the other's has not ("metformin" against "insulin", "posterior left pericardiotomy"
 against "without"). The side the answer makes larger is the group named between the
-comparative and "than" ("higher in the metformin arm than ..."), else the subject before
+comparative and "than" ("higher in the metformin arm than ..."), else the other side of
+the one named after "than" ("higher than the 12-week course"), else the subject before
 the difference ("Patients who had pericardiotomy stayed 17 hours longer")."""
 
 from __future__ import annotations
@@ -82,8 +83,11 @@ def wrong_direction(final: str, evidence: str) -> str:
         if sides is None:
             continue
         rest = m.group("rest")
-        between, than, _ = rest.partition(" than ")
+        between, than, compared = rest.partition(" than ")
         larger = _named(between, sides) if than else None
+        if larger is None and than:  # "higher than the 12-week course": that side is smaller
+            smaller = _named(compared, sides)
+            larger = None if smaller is None else 1 - smaller
         if larger is None:
             clause = re.split(r"[.;:!?\n]", final[: m.start()])[-1]
             larger = _named(clause, sides)
