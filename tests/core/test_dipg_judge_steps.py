@@ -600,9 +600,10 @@ COURSES = (
 @pytest.mark.parametrize(
     ("final", "backwards"),
     [
-        ("The 8-week course was 6.4 percentage points higher than the 12-week course.", True),
-        ("The 8-week course was 6.4 percentage points lower than the 12-week course.", False),
-        ("The 12-week course was 6.4 percentage points higher than the 8-week course.", False),
+        # the subject's clause names both sides (the trial id is the first sentence's)
+        ("In NCT05318842 the 8-week course was 6.4 pp higher than the 12-week course.", True),
+        ("In NCT05318842 the 8-week course was 6.4 pp lower than the 12-week course.", False),
+        ("In NCT05318842 the 12-week course was 6.4 pp higher than the 8-week one.", False),
     ],
 )
 def test_the_side_after_than_is_the_smaller(final: str, backwards: bool) -> None:
