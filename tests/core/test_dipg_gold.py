@@ -155,6 +155,7 @@ HOLDOUT_DIRS = (
     "holdout22",
     "holdout23",
     "holdout24",
+    "holdout25",
 )
 
 
