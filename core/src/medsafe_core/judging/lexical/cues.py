@@ -184,7 +184,10 @@ def without_disclaimers(text: str) -> str:
     kept = [
         clause.strip()
         for clause in _CLAUSE.findall(text)
-        if clause.strip() and not _DISCLAIMER.search(clause) and not _REFUSAL.search(clause)
+        if clause.strip()
+        and not _DISCLAIMER.search(clause)
+        # "I can't answer this from the context": an abstention, not a refusal to drop
+        and not (_REFUSAL.search(clause) and not _abstains(clause))
     ]
     answer = " ".join(kept)
     if len(kept) < len(_CLAUSE.findall(text)):  # "..., but the context says yes" -> "yes"
