@@ -517,6 +517,7 @@ def test_faster_is_less_time(final: str, backwards: bool) -> None:
 
 
 HEADED = (
+    "The clinic follows protocol PX-2. "
     "Under the clinic protocol, paliperidone is started with 150 mg on day 1 and 100 mg on "
     "day 8, both given into the deltoid muscle. Sick-day rules: check ketones every 2 hours."
 )
@@ -533,6 +534,8 @@ HEADED = (
             False,
         ),
         ("Day 8: paliperidone is started with 150 mg on day 1 and 100 mg on day 8", False),
+        ("Protocol PX-2: paliperidone is started with 150 mg on day 1 and 100 mg on day 8", True),
+        ("Protocol PX-9: paliperidone is started with 150 mg on day 1 and 100 mg on day 8", False),
     ],
 )
 def test_a_quote_may_stand_under_a_heading_of_the_contexts_words(

@@ -257,7 +257,8 @@ def _ground(text: str, start: int, context: str, ctx: Normalized) -> SegmentMatc
     return SegmentMatch(start, start + len(text), text, cs, ce, score, not problem, problem)
 
 
-_HEADING = re.compile(r"^\s*([A-Za-z][A-Za-z /&'-]{0,40}?)\s*:\s+(?=\S)")
+# "Protocol: ", "Sick-day rules: ", "Protocol HG-3: " (a document's code, not a value)
+_HEADING = re.compile(r"^\s*([A-Za-z][A-Za-z /&'-]{0,40}?(?:\s[A-Z]{1,5}-?\d{1,3})?)\s*:\s+(?=\S)")
 
 
 _DASHED_LABEL = re.compile(r"\s*([A-Za-z][A-Za-z /&'-]{0,40}?)\s+[-\u2013\u2014](?:\s+(?=\S)|\s*$)")
