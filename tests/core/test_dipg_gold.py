@@ -156,6 +156,7 @@ HOLDOUT_DIRS = (
     "holdout23",
     "holdout24",
     "holdout25",
+    "holdout26",
 )
 
 
