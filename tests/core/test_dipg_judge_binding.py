@@ -51,3 +51,26 @@ def test_a_right_date_with_an_invented_dose_is_not_credited() -> None:
     right = "Aisha's course ends on 18 February 2026."
     invented = right[:-1] + ", after which she continues rivaroxaban 10 mg once daily."
     credits_twin(question, reference, proof, right, invented, context=CONTEXT)
+
+
+BANDS = (
+    "Fluids are thickened according to the most recent DSS: a total of 0 to 2 means thin "
+    "fluids (IDDSI level 0), a total of 3 to 5 means mildly thick fluids (IDDSI level 2), "
+    "and a total of 6 or more means moderately thick fluids (IDDSI level 3)."
+)
+
+
+@pytest.mark.parametrize(
+    ("final", "unbound"),
+    [
+        ("She should receive mildly thick fluids (IDDSI level 2).", False),
+        ("She should receive moderately thick fluids (IDDSI level 3).", False),
+        ("She should receive thin fluids (IDDSI level 5).", False),  # a label never stated
+        ("She should receive moderately thick fluids (IDDSI level 2).", True),
+        ("She should receive thin fluids (IDDSI level 3).", True),
+    ],
+)
+def test_a_label_bound_to_another_band(final: str, unbound: bool) -> None:
+    from medsafe_core.judging.lexical.binding import unbound_label
+
+    assert (unbound_label(final, BANDS) is not None) is unbound

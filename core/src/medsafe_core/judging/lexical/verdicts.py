@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from functools import partial
 
 from medsafe_core.judging.lexical._lexicon import LEXICON
-from medsafe_core.judging.lexical.binding import unbound_dose
+from medsafe_core.judging.lexical.binding import unbound_dose, unbound_label
 from medsafe_core.judging.lexical.calendar_years import wrong_year
 from medsafe_core.judging.lexical.dimensional import converted, count_times, product_or_quotient
 from medsafe_core.judging.lexical.facts import (
@@ -335,7 +335,8 @@ def unsupported_claim(
     year = wrong_year(final, context, question)  # "16 Oct 2026" + 3 months: 2027
     if year is not None:
         return Verdict(False, year[0], year[1:], "facts")
-    unbound = unbound_dose(final, context)  # "rivaroxaban 10 mg": 10 mg is apixaban's
+    # "rivaroxaban 10 mg": 10 mg is apixaban's; "moderately thick (IDDSI level 2)": mildly
+    unbound = unbound_dose(final, context) or unbound_label(final, context)
     if unbound is not None:
         return Verdict(False, unbound[0], unbound[1:], "facts")
     ref = text_facts(reference) if reference else None
