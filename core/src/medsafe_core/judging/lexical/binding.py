@@ -57,10 +57,11 @@ def unbound_label(final: str, context: str) -> tuple[str, int, int] | None:
     if "(" not in final:
         return None
     lower = context.lower()
+    known = set(content_words(lower))
     for m in _LABELLED.finditer(final):
         label = " ".join(m.group(2).lower().split())
-        named = content_words(m.group(1))[-3:]
-        if label not in lower or not named or not all(w in content_words(lower) for w in named):
+        named = [w for w in content_words(m.group(1)) if w in known][-3:]  # the name's words
+        if label not in lower or not named:
             continue
         clauses = [c for c in _CLAUSE.findall(lower) if label in " ".join(c.split())]
         if clauses and not any(set(named) <= set(content_words(c)) for c in clauses):
