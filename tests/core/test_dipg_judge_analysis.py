@@ -225,3 +225,19 @@ def test_reasoning_words_are_no_claim_of_their_own() -> None:
     )
     invented = final.replace("over her limit", "which the dentist may authorise by phone")
     credits_twin(question, reference, context, final, invented, context=context)
+
+
+@pytest.mark.parametrize(
+    ("final", "found"),
+    [
+        ("800 mL per day, roughly 33 mL an hour if averaged over 24 hours", True),
+        ("800 mL per day, roughly 35 mL an hour if averaged over 24 hours", False),
+        ("800 mL per day, roughly 33 mL an hour", False),  # not said to run over 24 hours
+    ],
+)
+def test_an_hourly_rate_of_a_daily_volume(final: str, found: bool) -> None:
+    from medsafe_core.judging.lexical.dimensional import hourly_of_daily
+    from medsafe_core.judging.lexical.facts import quantities
+
+    rate = next(q for q in quantities(final) if q.unit == "ml/h")
+    assert (hourly_of_daily(rate, quantities(final), final) is not None) is found

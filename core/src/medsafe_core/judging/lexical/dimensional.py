@@ -124,3 +124,21 @@ def count_times(q: Quantity, counts: Sequence[Quantity], pool: Sequence[Quantity
             ):
                 return f"{c.value:g} times {p}"
     return None
+
+
+def hourly_of_daily(q: Quantity, values: Sequence[Quantity], final: str) -> str | None:
+    """How a rate per hour is a daily amount run over 24 hours ("2,925 mL a day, roughly
+    122 mL/h over 24 hours"), where the answer says it is run over 24 hours; to the
+    nearest unit of the rate's last digit."""
+    if not q.unit or not q.unit.endswith("/h") or "24 h" not in final.replace("hours", "h"):
+        return None
+    amount = q.unit[: -len("/h")]
+    for x in values:
+        if x.unit == amount and abs(x.value / 24.0 - q.value) <= _half_unit(q):
+            return f"{x} over 24 hours"
+    return None
+
+
+def _half_unit(q: Quantity) -> float:
+    written = f"{q.value:g}"
+    return 0.5 / 10.0 ** (len(written.split(".")[1]) if "." in written else 0) + 1e-9

@@ -10,7 +10,12 @@ from functools import partial
 from medsafe_core.judging.lexical._lexicon import LEXICON
 from medsafe_core.judging.lexical.binding import unbound_dose, unbound_label
 from medsafe_core.judging.lexical.calendar_years import wrong_year
-from medsafe_core.judging.lexical.dimensional import converted, count_times, product_or_quotient
+from medsafe_core.judging.lexical.dimensional import (
+    converted,
+    count_times,
+    hourly_of_daily,
+    product_or_quotient,
+)
 from medsafe_core.judging.lexical.facts import (
     NUMBER_WORDS,
     Quantity,
@@ -188,6 +193,7 @@ def unbacked(
                 or product_or_quotient(q, [*measured, *pool], first=measured)
                 or relative(q, others, final)  # "19 h shorter (52 h vs 71 h), 27% shorter"
                 or count_times(q, _counts(others, pool), pool)  # "70 tablets" of "5 mg"
+                or hourly_of_daily(q, [*measured, *pool], final)  # "122 mL/h over 24 hours"
             ):
                 return Verdict(
                     False,
