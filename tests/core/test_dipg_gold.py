@@ -157,6 +157,7 @@ HOLDOUT_DIRS = (
     "holdout24",
     "holdout25",
     "holdout26",
+    "holdout27",
 )
 
 
