@@ -10,10 +10,9 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from medsafe_core.judging.lexical.text import content_words
+from medsafe_core.judging.lexical.text import PARENS, content_words
 from medsafe_core.judging.lexical.verdicts import negated_about
 
-_PARENS = re.compile(r"\(([^)]*)\)")
 # clauses: a sentence's parts between punctuation and contrast words ("did not reduce
 # mortality, although admissions were less frequent": two clauses, two polarities)
 _CLAUSE = re.compile(r"[^.!?;:,\n]+?(?=[.!?;:,\n]|\b(?:although|but|whereas|while)\b|$)")
@@ -32,7 +31,7 @@ def contradicted_aside(final: str, context: str) -> tuple[str, int, int] | None:
     that of every context clause sharing the most words with it (at least two)."""
     if "(" not in final:
         return None
-    for m in _PARENS.finditer(final):
+    for m in PARENS.finditer(final):
         aside = m.group(1)
         stems = set(content_words(aside))
         if len(stems) < 2 or not _FINITE.search(aside) or any(c.isdigit() for c in aside):

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from medsafe_core.judging.lexical.facts import entities, quantities, text_facts
+from medsafe_core.judging.lexical.paraphrase import sentence_spans
 from medsafe_core.judging.lexical.text import content_words
 
 # a name right before its dose: "rivaroxaban 10 mg", "enoxaparin 1.5 mg/kg"
@@ -17,7 +18,6 @@ _NAMED_DOSE = re.compile(
     r"(?:/(?:kg|m2|day|h))*)\b",
     re.IGNORECASE,
 )
-_SENTENCE = re.compile(r"[^.;\n]+(?:\.(?=\d)[^.;\n]*)*")
 
 
 def unbound_dose(final: str, context: str) -> tuple[str, int, int] | None:
@@ -35,8 +35,8 @@ def unbound_dose(final: str, context: str) -> tuple[str, int, int] | None:
         if not dose or not all(ctx.has_quantity(q) for q in dose):
             continue  # a derived or unstated dose is judged as a value
         together = any(
-            drug in s.lower() and all(text_facts(s).has_quantity(q) for q in dose)
-            for s in _SENTENCE.findall(context)
+            drug in lower[a:b] and all(text_facts(context[a:b]).has_quantity(q) for q in dose)
+            for a, b in sentence_spans(context)
         )
         if not together:
             said = f"{m.group(1)} {m.group(2)}"
@@ -54,11 +54,12 @@ def unbound_label(final: str, context: str) -> tuple[str, int, int] | None:
     """(reason, start, end) of the first labelled name ("moderately thick fluids (IDDSI
     level 2)") whose label the context states, but never in a clause with the name's
     words."""
-    if "(" not in final:
+    found = list(_LABELLED.finditer(final)) if "(" in final else []
+    if not found:
         return None
     lower = context.lower()
     known = set(content_words(lower))
-    for m in _LABELLED.finditer(final):
+    for m in found:
         label = " ".join(m.group(2).lower().split())
         named = [w for w in content_words(m.group(1)) if w in known][-3:]  # the name's words
         if label not in lower or not named:

@@ -29,6 +29,7 @@ from medsafe_core.judging.lexical.relations import (
 )
 from medsafe_core.judging.lexical.relative import relative
 from medsafe_core.judging.lexical.text import (
+    PARENS,
     content_words,
     has_word_form,
     normalize,
@@ -374,7 +375,6 @@ def _offers_alternative(final: str, expected_final: str, question: str, context:
     return ""
 
 
-_PAREN = re.compile(r"\([^)]*\)")
 # a denied list before an "or": "no A, B or C", "neither A nor B", "without A or B"
 _DENIED_LIST = re.compile(r"\b(?:no|not|neither|without|none\s+of)\s+[\w\s,-]{0,60}$", re.I)
 _ASKS_COUNT = re.compile(r"\bhow\s+many\b", re.IGNORECASE)
@@ -404,7 +404,7 @@ def _only_in_parentheses(final: str, claim_q: list[Quantity]) -> Quantity | None
     expected value's unit differs from it and the expected value is said only inside
     them ("30 mg at each dose (her usual 10 mg tripled)" for 10 mg)."""
     units = {c.unit for c in claim_q if c.unit}
-    bare = _PAREN.sub(" ", final)
+    bare = PARENS.sub(" ", final)
     head = [q for q in quantities(bare) if q.unit in units]
     if not head or any(h.agrees(c) or as_rounded(c, h, bare) for h in head for c in claim_q):
         return None
@@ -461,7 +461,7 @@ def answer_correct(
     topic |= {stem(w) for c in claims for w in content_words(c)}
     # the expected answer's own polarity, not its working's ("(platelets need no change)"),
     # nor the final's asides ("omit (not take) her gliclazide")
-    said = _PAREN.sub("", final)
+    said = PARENS.sub("", final)
     contrast = CONTRAST.search(said)  # ", not the 30-45 degrees used when ...": another thing
     said = said[: contrast.start()] if contrast else said
     head, colon, _ = said.partition(": ")

@@ -17,6 +17,7 @@ from itertools import permutations
 
 from medsafe_core.judging.lexical.facts import Quantity
 from medsafe_core.judging.lexical.units import TABLE
+from medsafe_core.judging.lexical.working import half_unit
 
 Signature = tuple[tuple[str, int], ...]
 
@@ -134,11 +135,6 @@ def hourly_of_daily(q: Quantity, values: Sequence[Quantity], final: str) -> str 
         return None
     amount = q.unit[: -len("/h")]
     for x in values:
-        if x.unit == amount and abs(x.value / 24.0 - q.value) <= _half_unit(q):
+        if x.unit == amount and abs(x.value / 24.0 - q.value) <= half_unit(f"{q.value:g}"):
             return f"{x} over 24 hours"
     return None
-
-
-def _half_unit(q: Quantity) -> float:
-    written = f"{q.value:g}"
-    return 0.5 / 10.0 ** (len(written.split(".")[1]) if "." in written else 0) + 1e-9

@@ -13,7 +13,7 @@ from medsafe_core.judging.lexical._lexicon import LEXICON
 from medsafe_core.judging.lexical.abbreviations import abbreviates
 from medsafe_core.judging.lexical.durations import one_value
 from medsafe_core.judging.lexical.negation import CONT_NEG, NEG_CONTRACTION
-from medsafe_core.judging.lexical.text import NEGATIONS, STOPWORDS, stem, words
+from medsafe_core.judging.lexical.text import NEGATIONS, POSSESSIVE, STOPWORDS, stem, words
 from medsafe_core.judging.lexical.timepoints import clock_times, dates
 from medsafe_core.judging.lexical.units import dimension, in_base, same_amount
 
@@ -427,7 +427,7 @@ class TextFacts:
 
     @cached_property
     def _alnum(self) -> list[str]:  # a possessive's "s" is no word ("St George's")
-        return _ALNUM.findall(_POSSESSIVE.sub("", self.text.lower().replace("-", " ")))
+        return _ALNUM.findall(POSSESSIVE.sub("", self.text.lower().replace("-", " ")))
 
     @cached_property
     def words(self) -> frozenset[str]:
@@ -507,7 +507,6 @@ class TextFacts:
 
 
 _ALNUM = re.compile(r"[a-z0-9]+")
-_POSSESSIVE = re.compile(r"['\u2019]s\b")
 
 
 def _base_key(dim: str, base: float) -> tuple[str, float]:

@@ -22,6 +22,7 @@ from medsafe_core.judging.lexical.listing import unlisted_item
 from medsafe_core.judging.lexical.reasoning import is_year
 from medsafe_core.judging.lexical.relations import comparisons
 from medsafe_core.judging.lexical.text import (
+    PARENS,
     content_words,
     has_word_form,
     stem,
@@ -44,7 +45,6 @@ from medsafe_core.judging.lexical.verdicts import (
 )
 
 # words an answer may use without the context using them
-_PARENS = re.compile(r"\(([^)]*)\)")
 # predicates a yes/no answer concludes by applying criteria to the facts in the proof
 _INFERRED_PREDICATE = LEXICON.pattern("judgments.inferred_predicate")
 
@@ -128,7 +128,7 @@ def supports(
     # the sentences that carry the answer, and those that carry each aside on its own ("No
     # (it did shorten time to shock control)": a finding the context states elsewhere)
     carried = _carrying_sentences(final, context, ev)
-    for m in _PARENS.finditer(final):
+    for m in PARENS.finditer(final):
         carried += _carrying_sentences(m.group(1), context, ev)
     wider = evidence + "\n" + "\n".join(dict.fromkeys(carried))
     stated = _supported_by(final, wider, question, context, polarity=False, working=working)
@@ -144,8 +144,8 @@ def _stated_aside(final: str, evidence: str, ev: TextFacts, question: str, conte
     """An answer the proof supports without its parenthesis, whose parenthesis restates a
     context sentence's values ("No (it did raise vitamin D by 38 nmol/L)", "64 infants (of
     the 212 in the 2024 audit)")."""
-    asides = [m.group(1) for m in _PARENS.finditer(final)]
-    bare = _PARENS.sub("", final)
+    asides = [m.group(1) for m in PARENS.finditer(final)]
+    bare = PARENS.sub("", final)
     if not asides or not _supported_by(bare, evidence, question, context).ok:
         return False
     ctx = text_facts(context)
@@ -372,7 +372,7 @@ def _supported_by(
     }
     if context:
         ctx_stems = text_facts(context).stems
-        aside = {w for m in _PARENS.finditer(final) for w in content_words(m.group(1))}
+        aside = {w for m in PARENS.finditer(final) for w in content_words(m.group(1))}
         added -= {w for w in aside if has_word_form(w, ctx_stems)}
         added -= spelled_out(final)
     missing = sorted(w for w in added if not _known(w, ev))

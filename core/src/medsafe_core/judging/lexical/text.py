@@ -22,7 +22,10 @@ _DASHES = dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u2212"), "-")
 # kept: letters, digits, '.', '%', '/', '-', '+', '<', '>', '='
 _DROP = re.compile(r"[^\w.%/+<>=\- ]")
 _WORD = re.compile(r"[a-z0-9]+(?:[./-][a-z0-9]+)*%?|%")
-_POSSESSIVE = re.compile(r"['\u2019]s\b")
+POSSESSIVE = re.compile(r"['\u2019]s\b")
+"""A possessive's "s" ("St George's"), no word of its own."""
+PARENS = re.compile(r"\(([^)]*)\)")
+"""A parenthesis, its inside as group 1: an aside ("(its benefit was on bleeding)")."""
 
 STOPWORDS = LEXICON.word_set("text.stopwords")
 
@@ -172,11 +175,11 @@ def _words(text: str) -> tuple[str, ...]:
     text = text.lower()
     if not text.isascii():
         if "'" in text or "\u2019" in text:
-            text = _POSSESSIVE.sub("", text)
+            text = POSSESSIVE.sub("", text)
         return canonical_tokens(_WORD.findall(text.translate(_WORD_TABLE)))
     # ASCII: of `_WORD_TABLE` only the quotes to drop, seldom there
     if "'" in text:
-        text = _POSSESSIVE.sub("", text).replace("'", "")
+        text = POSSESSIVE.sub("", text).replace("'", "")
     if '"' in text:
         text = text.replace('"', "")
     if "`" in text:
