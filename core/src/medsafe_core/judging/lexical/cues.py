@@ -68,7 +68,9 @@ def says_abstain(text: str, question: str = "") -> bool:
     not read as abstentions."""
     if says_conflict(text):
         return False
-    text = _UNCONTRACTED.sub(r"\1 not", _unhedged(text))  # "isn't reported": "is not ..."
+    text = _unhedged(text)
+    if "n't" in text or "n\u2019t" in text:  # "isn't reported": "is not reported"
+        text = _UNCONTRACTED.sub(r"\1 not", text)
     if _abstains(text):
         return True
     return not asks_yes_no(question) and bool(_ABSTAIN_UNLESS_POLAR.search(text))

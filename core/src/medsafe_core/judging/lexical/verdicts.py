@@ -131,7 +131,9 @@ def negated_about(text: str, topic: set[str] | frozenset[str]) -> bool:
         return head == "no"
     if "," in text:  # "If she cannot keep tablets down, give 50 mg IM": a condition's "not"
         text = _CONDITION.sub(" ", text)  # is not the statement's
-    tokens = words(_NEGATIVE_FOR.sub("no", without_free_of_charge(text)))
+    if "egative" in text or "EGATIVE" in text:  # any case, without lowering the text
+        text = _NEGATIVE_FOR.sub("no", text)
+    tokens = words(without_free_of_charge(text))
     if len(tokens) == 1 and is_negation(tokens[0]):
         return True  # "None." / "Never."
     for i, token in enumerate(tokens):
