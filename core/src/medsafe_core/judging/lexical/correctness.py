@@ -8,6 +8,7 @@ import re
 from rapidfuzz import fuzz
 
 from medsafe_core.judging.lexical._lexicon import LEXICON
+from medsafe_core.judging.lexical.abbreviations import abbreviates
 from medsafe_core.judging.lexical.cues import asks_yes_no
 from medsafe_core.judging.lexical.facts import (
     NUMBER_WORDS,
@@ -51,46 +52,53 @@ from medsafe_core.models import ExpectedAnswer
 
 
 # words an answer may use without the context using them
-def _missing_claim(final: str, final_q: list[Quantity], claims: list[str]) -> bool:
-    """Whether a listed key claim (a quantity, an entity, a phrase) is absent from `final`."""
+def _missing_claim(final: str, final_q: list[Quantity], claims: list[str]) -> str | None:
+    """The listed key claim (a quantity, an entity, a phrase) absent from `final`, if any."""
     final_norm = normalize(final).text
     for claim in claims:
         cq = quantities(claim)
         if cq:
-            if not all(any(c.agrees(f) for f in final_q) for c in cq):
-                return True
+            absent = [c for c in cq if not any(c.agrees(f) for f in final_q)]
+            if absent:
+                return str(absent[0])
             continue
         text = normalize(claim).text
         if not text or text in final_norm or any(is_negation(t) for t in words(claim)):
             continue  # polarity claims are judged apart
         if fuzz.partial_ratio(text, final_norm) < 90:
-            return True
-    return False
+            return repr(claim)
+    return None
 
 
 def _misses_derived(
-    final: str, final_q: list[Quantity], expected_final: str, question: str
-) -> bool:
+    final: str, final_q: list[Quantity], expected_final: str, question: str, context: str = ""
+) -> str | None:
     """Without listed claims (loaded data), the expected answer's own facts are the claims:
     what the question already says is not a claim; one of the other quantities and every
     other named entity must be stated, and where the answer is no value, half of the
     other specific words. A yes/no
     question is answered by its polarity (judged apart): the reasons are not claims."""
     if asks_yes_no(question):
-        return False
+        return None
+    expected_final = _ATTRIBUTION.sub(" ", expected_final).strip()
     if _ASKS_WHY.search(question):  # for "why?", the reason is the answer
-        return _misses_claims(final, final_q, expected_final, question)
+        return _misses_claims(final, final_q, expected_final, question, context)
     # the answer before a colon, else after it ("Her weight is within 120% of ideal, so the
     # dose is by actual weight: 7 mg/kg x 62 kg = 434 mg")
-    return all(
-        _misses_claims(final, final_q, part, question)
-        for part in dict.fromkeys(
-            (_claim_part(expected_final), _claim_part(expected_final, colon=False))
-        )
-    )
+    missing = None
+    for part in dict.fromkeys(
+        (_claim_part(expected_final), _claim_part(expected_final, colon=False))
+    ):
+        missing = _misses_claims(final, final_q, part, question, context)
+        if missing is None:
+            return None
+    return missing
 
 
-def _misses_claims(final: str, final_q: list[Quantity], expected_final: str, question: str) -> bool:
+def _misses_claims(
+    final: str, final_q: list[Quantity], expected_final: str, question: str, context: str = ""
+) -> str | None:
+    """What of the expected answer's key facts the final does not state, if anything."""
     asked_q = quantities(question)
     exp_q = [q for q in quantities(expected_final) if not any(q.agrees(a) for a in asked_q)]
     zero = [Quantity(0.0, None)] if says_none(final) else []  # "None." states a zero
@@ -113,33 +121,38 @@ def _misses_claims(final: str, final_q: list[Quantity], expected_final: str, que
         else said
     )
     if directions and opposed and not directions & opposed:
-        return True  # "4 days later" where the answer is "4 days sooner"
+        return f"the direction {'/'.join(sorted(directions))}"  # "4 days later" for "sooner"
     if opposed_bounds(clause, final, exp_q):
-        return True  # "less than 15 minutes" or "at most 15" where it is "at least 15"
+        return "the bound's direction"  # "less than 15 minutes" where it is "at least 15"
     asked = {d for m in _ASKS_HOW_MUCH.finditer(question) for d in comparisons(m.group())}
     if _ASKS_DIFFERENCE.search(question) or relation:
         asked = {"less", "more"}  # "by how much did the arms differ?": any way round
     if not directions - asked <= said:
-        return True  # "fewer than 10%" is not "about 10%" (unless asked "how much fewer?")
+        # "fewer than 10%" is not "about 10%" (unless asked "how much fewer?")
+        return f"the bound {'/'.join(sorted(directions - asked))}"
     if exp_q and not any(c.agrees(f) or as_rounded(c, f, final) for c in exp_q for f in stated):
-        return True
+        return " or ".join(str(c) for c in exp_q)
     # each kind of quantity the question asks for ("what dose ..., and for how long?")
     for cue, family in _ASKED_KINDS:
         wanted = [q for q in exp_q if q.unit in family]
         if wanted and cue.search(question) and not any(c.agrees(f) for c in wanted for f in stated):
-            return True
+            return " or ".join(str(c) for c in wanted)
     # every named thing the answer gives (a trial's registry id is only a restatement)
     # (of the clause that states the answer's value, when the final states it: "For major
     # bleeding at any INR, the clinic gives vitamin K 10 mg" names INR as a condition)
     named = clause if exp_q and any(quantities(clause)) else expected_final
     named = _INSTEAD.sub(" ", named)  # "clindamycin instead of amoxicillin": not a key fact
+    named = _ATTRIBUTION.sub(" ", named)  # "Under protocol RAB-4, ...": where, not what
     exp_e = {e for e in entities(named) - entities(question) if not _REGISTRY_ID.match(e)}
+    exp_e -= _value_labels(named, exp_e, stated)
+    exp_e = {e for e in exp_e if not _asked_by_head(e, question, context)}
     if exp_q and _ASKS_DIFFERENCE.search(question):
         exp_e = set()  # a difference between two arms: the value, not the arms' names
-    if not all(e in final.lower() for e in exp_e):
-        return True
+    absent = sorted(e for e in exp_e if e not in final.lower())
+    if absent:
+        return repr(absent[0])
     if exp_q or (exp_e and _ASKS_NAME.search(question)):
-        return False  # a value or an asked name the final states: the rest is phrasing
+        return None  # a value or an asked name the final states: the rest is phrasing
     specific = set(content_words(expected_final)) - set(content_words(question)) - ANSWER_VOCAB
     specific = {
         w
@@ -147,7 +160,8 @@ def _misses_claims(final: str, final_q: list[Quantity], expected_final: str, que
         if w.isalpha() and w not in NUMBER_WORDS and not unit_word(w) and w not in exp_e
     }
     have = set(content_words(full_weekdays(final.lower())))  # "Mon, Wed and Fri"
-    return bool(specific) and 2 * sum(has_word_form(w, have) for w in specific) < len(specific)
+    absent = sorted(w for w in specific if not has_word_form(w, have))
+    return ", ".join(absent) if 2 * (len(specific) - len(absent)) < len(specific) else None
 
 
 # "how many days sooner ...?", "how much higher ...?": the question gives the direction
@@ -209,6 +223,18 @@ def _claim_part(expected_final: str, *, colon: bool = True) -> str:
     return head if content_words(head) or quantities(head) else expected_final
 
 
+def _listed_after_head(
+    head_q: list[Quantity], expected_final: str, question: str
+) -> list[Quantity]:
+    """The values the expected answer lists after its head, of kinds its head does not
+    give beyond the question's own: "Two doses were still to be given on 1 May: the day 7
+    dose on 4 May and the day 14 dose on 11 May" answers with the dates after the colon."""
+    asked = quantities(question)
+    head_units = {q.unit for q in head_q if not any(q.agrees(a) for a in asked)}
+    listed = quantities(_claim_part(expected_final, colon=False))
+    return [q for q in listed if q.unit not in head_units and q not in head_q]
+
+
 def _answer_part(final_q: list[Quantity], expected_final: str) -> str:
     """The part of the expected answer the final answers: the part before a colon when
     the final states one of its values or a value of the same unit, else the whole answer
@@ -243,6 +269,37 @@ _COMPARATOR = LEXICON.pattern("judgments.comparator")
 _VERSUS = re.compile(r"(?:versus|vs)\b", re.IGNORECASE)
 _INSTEAD = re.compile(r"\b(?:instead\s+of|rather\s+than|in\s+place\s+of)\s+[\w-]+", re.I)
 _CLAUSE_START = re.compile(r"[,:;(]|\.\s")
+# the source an answer is given under: "Under protocol RAB-4", "according to the 2024 report"
+_ATTRIBUTION = re.compile(
+    r"\b(?:under|per|according\s+to|as\s+set\s+out\s+in|in\s+line\s+with)\s+(?:the\s+)?"
+    r"(?:[\w'/-]+\s+){0,3}?(?:protocol|guideline|policy|pathway|trial|report|source|study)s?\b"
+    r"(?:\s+[A-Z0-9][\w/-]*)?(?:\s*,)?",
+    re.I,
+)
+
+
+def _asked_by_head(name: str, question: str, context: str) -> bool:
+    """The question names what the context defines `name` to abbreviate by that
+    definition's head word: "the immunoglobulin" for "Human rabies immunoglobulin
+    (HRIG)"."""
+    m = re.search(rf"((?:[\w-]+\s+){{1,6}})\(\s*{re.escape(name)}\s*\)", context, re.I)
+    if m is None:
+        return False
+    spelled = m.group(1).lower().split()
+    return spelled[-1] in words(question) and abbreviates(name, spelled)
+
+
+def _value_labels(named: str, names: set[str], stated: list[Quantity]) -> set[str]:
+    """The names that only label a value the final states: in "Musa's TAMMV of 196 cm/s
+    is in the conditional band", TAMMV is what 196 cm/s measures, and the final that
+    gives 196 cm/s need not name it."""
+    labels = set()
+    for name in names:
+        for m in re.finditer(re.escape(name), named, re.I):
+            after = quantities(named[m.end() : m.end() + 24])
+            if after and any(after[0].agrees(f) for f in stated):
+                labels.add(name)
+    return labels
 
 
 _TOTAL_CUE = LEXICON.pattern("judgments.total_cue")
@@ -426,10 +483,11 @@ def answer_correct(
         missing = _missing_claim(final, final_q, claims)
         claim_q = [q for c in claims for q in quantities(c)]
     else:
-        missing = _misses_derived(final, final_q, expected.final, question)
+        missing = _misses_derived(final, final_q, expected.final, question, context)
         claim_q = quantities(_answer_part(final_q, expected.final))  # its working is no answer
-    if missing:
-        return Verdict(False, "the final answer does not state a key fact the evidence gives")
+    if missing is not None:
+        why = f"the final answer does not state a key fact the evidence gives ({missing})"
+        return Verdict(False, why)
     aside_only = _only_in_parentheses(final, claim_q)
     if aside_only is not None:
         why = f"the final answer gives {aside_only}, and the expected value only in parentheses"
@@ -443,8 +501,11 @@ def answer_correct(
     if count is not None:
         why = f"the final answer counts {count}, not the expected number"
         return Verdict(False, why, quantity_span(final, count))
+    listed = [] if claims else _listed_after_head(claim_q, expected.final, question)
     for f in final_q:
         if any(f.agrees(c) or as_rounded(c, f, final) for c in claim_q) or f in comparators:
+            continue
+        if any(f.agrees(c) for c in listed):
             continue
         if (
             any(c.unit and c.unit == f.unit for c in claim_q)
