@@ -91,3 +91,28 @@ def test_an_abstention_is_no_refusal_to_drop() -> None:
     assert says_abstain(without_disclaimers(final), "What was Amira's TSH at triage?")
     refusal = "I can't give medical advice. Her TSH was 0.02 mU/L."
     assert without_disclaimers(refusal) == "Her TSH was 0.02 mU/L."
+
+
+DEFICITS = (
+    "Source A reported a cumulative energy deficit over the first 7 days of 2,140 kcal with "
+    "volume-based feeding. In the same trial, the cumulative energy deficit over the first "
+    "7 days with rate-based feeding was 4,960 kcal."
+)
+
+
+@pytest.mark.parametrize(
+    ("final", "backwards"),
+    [
+        ("The deficit was 2,820 kcal larger with volume-based feeding than with rate-based.", True),
+        (
+            "The deficit was 2,820 kcal smaller with volume-based feeding than with rate-based.",
+            False,
+        ),
+        (
+            "The deficit was 2,820 kcal larger with rate-based feeding than with volume-based.",
+            False,
+        ),
+    ],
+)
+def test_a_difference_with_thousands_separators_has_a_side(final: str, backwards: bool) -> None:
+    assert bool(wrong_direction(final, DEFICITS)) is backwards

@@ -23,8 +23,9 @@ _MORE = "higher|greater|more|longer|larger|bigger|later|slower"
 _LESS = "lower|fewer|less|shorter|smaller|earlier|sooner|faster|quicker"
 # a difference written before its direction: "4.5 percentage points higher", "17 hours longer"
 _SPEED = ("faster", "quicker", "slower")
+_NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"  # "2,820", "4.5"
 _DIFFERENCE = re.compile(
-    rf"(?<![\w.])(?P<value>\d+(?:\.\d+)?)\s*(?P<unit>[a-z%][a-z%/ -]{{0,24}}?)\s+"
+    rf"(?<![\w.,])(?P<value>{_NUMBER})\s*(?P<unit>[a-z%][a-z%/ -]{{0,24}}?)\s+"
     rf"(?P<direction>{_MORE}|{_LESS})\b(?P<rest>[^.;!?\n]*)",
     re.IGNORECASE,
 )
