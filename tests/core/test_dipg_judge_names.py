@@ -218,3 +218,22 @@ def test_values_listed_after_the_answer_head_are_answers(final: str, credited: b
     )
     outcome = _outcome(question, reference, context, final, context=context)
     assert (outcome == DipgOutcome.CORRECT) is credited
+
+
+@pytest.mark.parametrize(
+    ("final", "missing"),
+    [
+        ("High refeeding risk: 12 days of little intake is more than 10 days.", None),
+        ("Moderate refeeding risk (BMI 17.4 kg/m2, within 16 to 18.5 kg/m2).", "high"),
+    ],
+)
+def test_a_word_answer_is_not_met_by_its_reasons_values(final: str, missing: str | None) -> None:
+    from medsafe_core.judging.lexical.correctness import _misses_derived
+    from medsafe_core.judging.lexical.facts import quantities
+
+    reference = (
+        "Amira is at high refeeding risk: her BMI of 17.4 kg/m2 is in the moderate range, but "
+        "her 12 days of little or no intake are more than 10 days."
+    )
+    question = "Which refeeding risk band does Amira fall into?"
+    assert _misses_derived(final, quantities(final), reference, question) == missing

@@ -85,14 +85,18 @@ def _misses_derived(
         return _misses_claims(final, final_q, expected_final, question, context)
     # the answer before a colon, else after it ("Her weight is within 120% of ideal, so the
     # dose is by actual weight: 7 mg/kg x 62 kg = 434 mg")
-    missing = None
-    for part in dict.fromkeys(
-        (_claim_part(expected_final), _claim_part(expected_final, colon=False))
-    ):
-        missing = _misses_claims(final, final_q, part, question, context)
-        if missing is None:
-            return None
-    return missing
+    # dose is by actual weight: 7 mg/kg x 62 kg = 434 mg"); a head that is a word and no
+    # value is the answer, and the values after it its reasons ("high refeeding risk: her
+    # BMI of 17.4 kg/m2 is in the moderate range, but ...")
+    head = _claim_part(expected_final)
+    missing = _misses_claims(final, final_q, head, question, context)
+    if missing is None:
+        return None
+    asked = quantities(question)
+    if not any(not any(q.agrees(a) for a in asked) for q in quantities(head)):
+        return missing
+    whole = _claim_part(expected_final, colon=False)
+    return missing if whole == head else _misses_claims(final, final_q, whole, question, context)
 
 
 def _misses_claims(
