@@ -158,6 +158,7 @@ HOLDOUT_DIRS = (
     "holdout25",
     "holdout26",
     "holdout27",
+    "holdout28",
 )
 
 
