@@ -241,3 +241,68 @@ def test_an_hourly_rate_of_a_daily_volume(final: str, found: bool) -> None:
 
     rate = next(q for q in quantities(final) if q.unit == "ml/h")
     assert (hourly_of_daily(rate, quantities(final), final) is not None) is found
+
+
+@pytest.mark.parametrize(
+    ("final", "slack"),
+    [
+        ("Approximately 440 mL", 5.0),
+        ("~2,150 mg", 5.0),
+        ("roughly 30 kcal/kg", 0.5),
+        ("about 2,000 mg", 0.5),  # one significant digit: a rounding too coarse to allow
+        ("about 2 mg", 0.0),
+        ("440 mL", 0.0),  # no hedge: as written
+    ],
+)
+def test_a_hedge_allows_the_rounding_of_its_last_significant_digit(
+    final: str, slack: float
+) -> None:
+    from medsafe_core.judging.lexical.facts import quantities
+    from medsafe_core.judging.lexical.verdicts import hedged
+
+    assert hedged(final, quantities(final)[0]).approx == slack
+
+
+VENT = (
+    "Tidal volume is set at 6 mL/kg of predicted body weight. Predicted body weight in "
+    "kilograms is 50 + 0.91 x (height in cm - 152.4) for men. The set tidal volume is "
+    "rounded to the nearest 10 mL. Tomasz is a man whose height was 178 cm. His actual "
+    "body weight was 96 kg."
+)
+VENT_Q = "What tidal volume should be set for Tomasz?"
+ASIDE = "(of a predicted body weight of ~73.3 kg; his actual weight of 96 kg is not used)."
+VENT_REF = "The tidal volume should be set at 440 mL."
+
+
+@pytest.mark.parametrize(
+    ("analysis", "final", "credited"),
+    [
+        # an operand that is the difference of two stated values (178 - 152.4 = 25.6)
+        ("PBW = 50 + 0.91 x 25.6 = 73.3 kg. 6 x 73.3 = 439.8 mL.", f"About 440 mL {ASIDE}", True),
+        ("PBW = 50 + 0.91 x 27.6 = 75.1 kg. 6 x 75.1 = 450.6 mL.", f"About 450 mL {ASIDE}", False),
+        ("PBW = 50 + 0.91 x 25.6 = 73.3 kg. 6 x 73.3 = 439.8 mL.", f"About 480 mL {ASIDE}", False),
+    ],
+)
+def test_working_reaches_a_rounded_value_the_proof_bounds(
+    analysis: str, final: str, credited: bool
+) -> None:
+    proof = VENT.rsplit(" His actual", 1)[0]
+    outcome = _outcome(VENT_Q, VENT_REF, proof, final, context=VENT, analysis=analysis)
+    assert (outcome == DipgOutcome.CORRECT) is credited
+
+
+def test_a_hedged_product_of_stated_values_is_no_competing_value() -> None:
+    context = (
+        "The daily dose is increased by 5 mg/kg up to a maximum of 35 mg/kg per day or "
+        "2,000 mg per day, whichever is lower. At her visit Efua weighed 61.5 kg."
+    )
+    question = "What daily dose should Efua take after her visit?"
+    reference = "2,000 mg per day: 35 mg/kg x 61.5 kg = 2,152.5 mg is above the maximum."
+    credits_twin(
+        question,
+        reference,
+        context,
+        "2,000 mg a day: 35 mg/kg would be ~2,150 mg, over the 2,000 mg per day maximum.",
+        "2,000 mg a day: 35 mg/kg would be ~2,250 mg, over the 2,000 mg per day maximum.",
+        context=context,
+    )

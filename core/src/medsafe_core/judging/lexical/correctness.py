@@ -44,6 +44,7 @@ from medsafe_core.judging.lexical.verdicts import (
     CONTRAST,
     Verdict,
     as_rounded,
+    hedged,
     negated_about,
     quantity_span,
     yes_no,
@@ -359,7 +360,8 @@ def _working(
         # minutes ..., so the 15-minute target was missed by 3 minutes")
         return value.unit not in ("date", "clock") and _margin(value, claim_q, facts)
     said = [q for q in final_q if q != value and not facts.has_quantity(q) and ref.has_quantity(q)]
-    return derivation(value, [*facts.quantities, *said], loose=False) is not None
+    # "~2,150 mg" for 35 mg/kg x 61.5 kg: as rounded where the answer hedges it
+    return derivation(hedged(final, value), [*facts.quantities, *said], loose=False) is not None
 
 
 def _margin(value: Quantity, claim_q: list[Quantity], facts: TextFacts) -> bool:

@@ -77,7 +77,7 @@ def _written(computed: float, q: Quantity) -> bool:
     written = f"{q.value:g}"
     decimals = len(written.split(".")[1]) if "." in written and "e" not in written else 0
     slack = 0.5 / 10.0**decimals if decimals else 0.0
-    return abs(computed - q.value) <= max(slack, 1e-6 * abs(q.value)) + 1e-12
+    return abs(computed - q.value) <= max(slack, q.approx, 1e-6 * abs(q.value)) + 1e-12
 
 
 def converted(q: Quantity, x: Quantity) -> bool:

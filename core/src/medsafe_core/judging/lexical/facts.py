@@ -79,6 +79,9 @@ class Quantity(NamedTuple):
     unit: str | None
     spelled: bool = False
     """Written as a word ("three"), not in digits."""
+    approx: float = 0.0
+    """How far the value it stands for may lie from it, where the answer hedges it as
+    rounded ("about 440 mL" for 439.8): set by the judge that reads the hedge."""
 
     def agrees(self, other: Quantity) -> bool:
         """Same value, and units that do not contradict each other. Durations in other

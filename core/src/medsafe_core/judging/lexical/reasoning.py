@@ -37,11 +37,11 @@ def _rounding(q: Quantity) -> float:
     """Half a unit of the last decimal a value is written with, in base units: "0.88 ml"
     stands for the 0.875 ml a product gives. Whole numbers are taken as exact."""
     written = f"{q.value:g}"
-    if "." not in written or "e" in written:
-        return 0.0
-    decimals = len(written.split(".")[1])
     factor = in_base(1.0, q.unit) or 1.0
-    return 0.5 * factor / 10.0**decimals + 1e-12
+    if "." not in written or "e" in written:
+        return q.approx * factor
+    decimals = len(written.split(".")[1])
+    return max(0.5 / 10.0**decimals, q.approx) * factor + 1e-12
 
 
 def _near(computed: float, want: float, slack: float) -> bool:

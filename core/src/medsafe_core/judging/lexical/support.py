@@ -11,6 +11,7 @@ from medsafe_core.judging.lexical.asides import contradicted_aside
 from medsafe_core.judging.lexical.cues import asks_yes_no
 from medsafe_core.judging.lexical.direction import wrong_direction
 from medsafe_core.judging.lexical.facts import (
+    Quantity,
     TextFacts,
     entities,
     quantities,
@@ -41,6 +42,7 @@ from medsafe_core.judging.lexical.verdicts import (
     negated_about,
     spelled_out,
     unbacked,
+    unbacked_quantities,
     yes_no,
 )
 
@@ -114,10 +116,10 @@ def supports(
         return Verdict(True, why, None, "reference")
     if verdict.code not in ("facts", "words", "unsure"):
         return verdict
-    if verdict.code == "facts" and _stated_aside(final, evidence, ev, question, context):
+    if verdict.code == "facts" and _stated_aside(final, evidence, ev, question, context, working):
         why = "the proof supports the answer, and the context states its aside"
         return Verdict(True, why, None, "context")
-    if _contradicts_proof(final, ev):
+    if _contradicts_proof(final, ev, working):
         return verdict  # the proof says otherwise
     if yes_no(final) and verdict.code != "words":
         # a yes or no adds stated facts only after a first clause the proof supports
@@ -140,7 +142,9 @@ def supports(
     return verdict
 
 
-def _stated_aside(final: str, evidence: str, ev: TextFacts, question: str, context: str) -> bool:
+def _stated_aside(
+    final: str, evidence: str, ev: TextFacts, question: str, context: str, working: str = ""
+) -> bool:
     """An answer the proof supports without its parenthesis, whose parenthesis restates a
     context sentence's values ("No (it did raise vitamin D by 38 nmol/L)", "64 infants (of
     the 212 in the 2024 audit)")."""
@@ -150,7 +154,7 @@ def _stated_aside(final: str, evidence: str, ev: TextFacts, question: str, conte
         return False
     ctx = text_facts(context)
     return all(
-        _carrying_sentences(aside, context, ev) and unbacked(aside, (ctx,), "").ok
+        _carrying_sentences(aside, context, ev) and unbacked(aside, (ctx,), "", working=working).ok
         for aside in asides
     )
 
@@ -243,14 +247,21 @@ def _only_one_of_its_kind(ent: str, context: str) -> bool:
     return kind == {ent}
 
 
-def _contradicts_proof(final: str, ev: TextFacts) -> bool:
+def _contradicts_proof(final: str, ev: TextFacts, working: str = "") -> bool:
     """A value of the final answer that the proof states otherwise (same unit or
     dimension, another amount): the proof is about it and disagrees. Not when the final
-    states the proof's value too: "5 mg (later 15 mg weekly)" adds a second fact."""
+    states the proof's value too: "5 mg (later 15 mg weekly)" adds a second fact, nor
+    when the proof entails the value ("440 mL" worked from "6 mL/kg" where the proof
+    also says "rounded to the nearest 10 mL")."""
     said = quantities(final)
+    unreached: list[Quantity] | None = None
     for q in said:
         if q.unit is None or q.unit in ("clock", "date") or ev.has_quantity(q):
             continue  # a time or date of another event is no other value for this one
+        if unreached is None:
+            unreached = list(unbacked_quantities(final, (ev,), working=working))
+        if q not in unreached:
+            continue
         kind = [
             p
             for p in ev.quantities

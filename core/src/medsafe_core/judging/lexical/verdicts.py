@@ -4,6 +4,7 @@ check that every value and named thing of an answer is stated or entailed by a s
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import partial
 
@@ -76,8 +77,35 @@ def find_span(text: str, needle: str) -> tuple[int, int] | None:
 
 def quantity_span(final: str, q: Quantity) -> tuple[int, int] | None:
     value = f"{q.value:g}"
-    m = re.search(rf"(?<![\w.]){re.escape(value)}(?![\d])", final)
+    whole, point, decimals = value.partition(".")
+    if whole.isdigit() and len(whole) > 3:  # "2,150" as written, or "2150"
+        head = len(whole) % 3 or 3
+        groups = [whole[:head], *(whole[i : i + 3] for i in range(head, len(whole), 3))]
+        pattern = ",?".join(groups) + re.escape(point + decimals)
+    else:
+        pattern = re.escape(value)
+    m = re.search(rf"(?<![\w.]){pattern}(?![\d])", final)
     return (m.start(), m.end()) if m else None
+
+
+def hedged(final: str, q: Quantity) -> Quantity:
+    """`q` with the rounding the answer's hedge allows ("about 440 mL", "~2,150 mg":
+    half a unit of its last significant digit, where it has two such digits at least;
+    "about 2 mg" allows nothing), else `q` itself."""
+    span = quantity_span(final, q)
+    if span is None or not _APPROX.search(final, 0, span[0]):
+        return q
+    digits = f"{q.value:g}"
+    if "e" in digits:
+        return q
+    whole, _, decimals = digits.partition(".")
+    if decimals:
+        slack = 0.5 / 10.0 ** len(decimals) if len((whole + decimals).lstrip("0")) >= 2 else 0.0
+    else:
+        zeros = len(whole) - len(whole.rstrip("0"))
+        core = whole.rstrip("0")
+        slack = 0.5 * 10.0**zeros if len(core) >= 2 else (0.5 if len(whole) >= 2 else 0.0)
+    return q._replace(approx=slack) if slack else q
 
 
 _APPROX = re.compile(
@@ -161,11 +189,35 @@ def unbacked(
     working: str = "",
 ) -> Verdict:
     """The first number or named entity of the final answer that no source states or
-    entails by one step of reasoning (a conversion, a sum, a difference, a count), or by
-    a second step from a value the answer reached by the first: that value in another
-    unit ('58 mmHg', about '7.7 kPa'), or a product or quotient with units ('112.5 mL/h'
-    of a '1 kcal/mL' feed). Right arithmetic that the final or the answer's `working`
-    (its analysis) shows from stated values reaches its results too."""
+    entails by one step of reasoning (see `unbacked_quantities`)."""
+    for q in unbacked_quantities(final, sources, rounded, working=working):
+        return Verdict(
+            False, f"the final answer states {q}, which {where}", quantity_span(final, q), "facts"
+        )
+    for ent in sorted(entities(final)):
+        if not any(src.knows_entity(ent) for src in sources):
+            return Verdict(
+                False,
+                f"the final answer names {ent!r}, which {where}",
+                find_span(final, ent),
+                "facts",
+            )
+    return Verdict(True)
+
+
+def unbacked_quantities(
+    final: str,
+    sources: tuple[TextFacts, ...],
+    rounded: TextFacts | None = None,
+    *,
+    working: str = "",
+) -> Iterator[Quantity]:
+    """The numbers of the final answer that no source states or entails by one step of
+    reasoning (a conversion, a sum, a difference, a count), nor by a second step from a
+    value the answer reached by the first: that value in another unit ('58 mmHg', about
+    '7.7 kPa'), or a product or quotient with units ('112.5 mL/h' of a '1 kcal/mL' feed).
+    Right arithmetic that the final or the answer's `working` (its analysis) shows from
+    stated values reaches its results too."""
     pool: list[Quantity] | None = None
     worked: list[float] | None = None
     own = quantities(final)
@@ -176,7 +228,8 @@ def unbacked(
         if not any(src.has_quantity(q) for src in sources):
             if pool is None:
                 pool = [x for src in sources for x in src.quantities]
-            if derivation(q, pool) is not None:
+            said = hedged(final, q)  # "about 440 mL", "~2,150 mg": as rounded
+            if derivation(said, pool) is not None:
                 continue
             if q.unit == "date" and derivation(q, [*pool, *_day_offsets(sources)]) is not None:
                 continue  # "day 21" of a course started on 20 May: 10 June
@@ -184,34 +237,20 @@ def unbacked(
                 continue  # the reference's derived value, to another precision
             if worked is None:  # the answer's own right working from stated values
                 worked = verified_numbers(final, partial(_backed, pool=pool), working=working)
-            if any(_written_as(q, v) for v in worked):
+            if any(_written_as(said, v) for v in worked):
                 continue
             if steps is None:  # a second step from a value the answer itself reached
                 steps = [x for x in own if _reached(x, sources, pool)]
             others = [x for x in steps if x is not q]
             measured = [x for x in others if x.unit is not None]
             if not others or not (
-                any(converted(q, x) for x in measured)  # "58 mmHg (about 7.7 kPa)"
-                or product_or_quotient(q, [*measured, *pool], first=measured)
+                any(converted(said, x) for x in measured)  # "58 mmHg (about 7.7 kPa)"
+                or product_or_quotient(said, [*measured, *pool], first=measured)
                 or relative(q, others, final)  # "19 h shorter (52 h vs 71 h), 27% shorter"
-                or count_times(q, _counts(others, pool), pool)  # "70 tablets" of "5 mg"
-                or hourly_of_daily(q, [*measured, *pool], final)  # "122 mL/h over 24 hours"
+                or count_times(said, _counts(others, pool), pool)  # "70 tablets" of "5 mg"
+                or hourly_of_daily(said, [*measured, *pool], final)  # "122 mL/h over 24 hours"
             ):
-                return Verdict(
-                    False,
-                    f"the final answer states {q}, which {where}",
-                    quantity_span(final, q),
-                    "facts",
-                )
-    for ent in sorted(entities(final)):
-        if not any(src.knows_entity(ent) for src in sources):
-            return Verdict(
-                False,
-                f"the final answer names {ent!r}, which {where}",
-                find_span(final, ent),
-                "facts",
-            )
-    return Verdict(True)
+                yield q
 
 
 def _day_offsets(sources: tuple[TextFacts, ...]) -> list[Quantity]:
@@ -241,14 +280,27 @@ def _reached(q: Quantity, sources: tuple[TextFacts, ...], pool: list[Quantity]) 
 
 
 def _backed(value: float, pool: list[Quantity]) -> bool:
-    """A number of the working that the sources state, with any unit, or derive."""
+    """A number of the working that the sources state, with any unit, or derive, or the
+    sum or difference of two it states ("0.91 x 25.6" where the rule is "0.91 x (height
+    in cm - 152.4)" and the height 178 cm)."""
     bare = Quantity(value, None)
-    return any(x.value == value for x in pool) or derivation(bare, pool) is not None
+    if any(x.value == value for x in pool) or derivation(bare, pool) is not None:
+        return True
+    slack = 0.5 / 10.0 ** _decimals(value) + 1e-9
+    stated = sorted({x.value for x in pool})[:_MAX_PAIRED]
+    return any(
+        abs(a + b - value) <= slack or abs(abs(a - b) - value) <= slack
+        for i, a in enumerate(stated)
+        for b in stated[i + 1 :]
+    )
+
+
+_MAX_PAIRED = 40
 
 
 def _written_as(q: Quantity, value: float) -> bool:
-    """`value` rounded as `q` is written ('2,385' for 2,384.88)."""
-    return abs(q.value - value) <= 0.5 / 10.0 ** _decimals(q.value) + 1e-9
+    """`value` rounded as `q` is written ('2,385' for 2,384.88), or as its hedge allows."""
+    return abs(q.value - value) <= max(0.5 / 10.0 ** _decimals(q.value), q.approx) + 1e-9
 
 
 def derivations(final: str, context: str, question: str) -> list[str]:
