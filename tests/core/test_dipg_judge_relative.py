@@ -123,3 +123,18 @@ def test_scores_compared_as_relative() -> None:
     assert relative(q, quantities(final), final) is not None
     bare = "0.8 points lower (4.6 vs 5.4), about 15% lower"  # not said as relative
     assert relative(q, quantities(bare), bare) is None
+
+
+@pytest.mark.parametrize(
+    ("final", "how"),
+    [
+        ("63 percentage points higher (67% vs 4%), roughly 16.8 times the placebo rate.", True),
+        ("63 percentage points higher (67% vs 4%), roughly 12.8 times the placebo rate.", False),
+        ("63 percentage points higher, roughly 16.8 times the placebo rate.", False),
+    ],
+)
+def test_a_ratio_of_the_answers_own_rates(final: str, how: bool) -> None:
+    said = quantities(final)
+    times = next(q for q in said if q.unit == "times")
+    own = [q for q in said if q is not times]
+    assert bool(relative(times, own, final)) is how

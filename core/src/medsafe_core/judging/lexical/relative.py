@@ -27,11 +27,13 @@ def _slack(q: Quantity) -> float:
 
 
 def relative(q: Quantity, own: Sequence[Quantity], final: str = "") -> str | None:
-    """How the percentage `q` follows from two of the answer's `own` values, or None.
+    """How the percentage or ratio `q` follows from two of the answer's `own` values.
     Rates in percent and bare scores compare only where the `final` says the value is
     relative ("a 78% relative reduction" from 8.6% and 1.9%, "about 15% lower in relative
     terms" from scores of 4.6 and 5.4); whole counts otherwise only as a share of a total
     ("14 of the 620 patients (about 2.3%)")."""
+    if q.unit == "times":
+        return _times(q, own)
     if q.unit != "%":
         return None
     slack = _slack(q)
@@ -60,6 +62,17 @@ def relative(q: Quantity, own: Sequence[Quantity], final: str = "") -> str | Non
     for a, b in permutations([x for x in counts if not is_year(x)], 2):
         if 0 < a.value < b.value and abs(100.0 * a.value / b.value - q.value) <= slack:
             return f"{a.value:g} of {b.value:g}"
+    return None
+
+
+def _times(q: Quantity, own: Sequence[Quantity]) -> str | None:
+    """A ratio of two of the answer's own values of one unit: "(67% vs 4%), roughly 16.8
+    times the placebo rate"."""
+    slack = max(_slack(q), q.approx)
+    measured = [x for x in own if x.unit not in _POINTS and x.unit is not None and x.value > 0]
+    for a, b in permutations(measured, 2):
+        if a.unit == b.unit and abs(a.value / b.value - q.value) <= slack:
+            return f"{a} over {b}"
     return None
 
 

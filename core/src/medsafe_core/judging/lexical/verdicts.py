@@ -246,7 +246,7 @@ def unbacked_quantities(
             if not others or not (
                 any(converted(said, x) for x in measured)  # "58 mmHg (about 7.7 kPa)"
                 or product_or_quotient(said, [*measured, *pool], first=measured)
-                or relative(q, others, final)  # "19 h shorter (52 h vs 71 h), 27% shorter"
+                or relative(said, others, final)  # "19 h shorter (52 h vs 71 h), 27% shorter"
                 or count_times(said, _counts(others, pool), pool)  # "70 tablets" of "5 mg"
                 or hourly_of_daily(said, [*measured, *pool], final)  # "122 mL/h over 24 hours"
             ):
