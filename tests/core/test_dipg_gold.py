@@ -159,6 +159,7 @@ HOLDOUT_DIRS = (
     "holdout26",
     "holdout27",
     "holdout28",
+    "holdout29",
 )
 
 
