@@ -116,3 +116,33 @@ DEFICITS = (
 )
 def test_a_difference_with_thousands_separators_has_a_side(final: str, backwards: bool) -> None:
     assert bool(wrong_direction(final, DEFICITS)) is backwards
+
+
+ANTI_D = (
+    "Protocol OH-AD3 states that anti-D immunoglobulin after a potentially sensitising event "
+    "must be given within 72 hours of the event. The 72 hours are counted from the time of "
+    "the event itself, not from the time the woman presents to hospital. Beatriz fell at "
+    "home at 22:40 on 30 April 2026."
+)
+CONDENSED = (
+    "Source: protocol OH-AD3 - anti-D after a sensitising event must be given within 72 "
+    "hours, counted from the event itself, not from presentation to hospital."
+)
+
+
+@pytest.mark.parametrize(
+    ("segment", "unsure"),
+    [
+        # two sentences condensed into one loosely worded line: every value and name is
+        # there, and the judge cannot tell a faithful condensation from a swapped term
+        (CONDENSED, True),
+        (CONDENSED.replace("72", "96"), False),  # a value the context does not state
+        (CONDENSED.replace("presentation to hospital", "arrival on the ward"), False),
+    ],
+)
+def test_a_loosely_worded_segment_with_every_fact_stated_is_unsure(
+    segment: str, unsure: bool
+) -> None:
+    g = ground_proof(segment, ANTI_D)
+    assert not g.grounded
+    assert g.unsure is unsure

@@ -24,7 +24,7 @@ from medsafe_core.judging.lexical.attribution import (
 from medsafe_core.judging.lexical.condensation import condensed, label_known
 from medsafe_core.judging.lexical.facts import entities, quantities, same_unit, worded_values
 from medsafe_core.judging.lexical.negation import negation_count
-from medsafe_core.judging.lexical.paraphrase import paraphrased
+from medsafe_core.judging.lexical.paraphrase import facts_nearby, paraphrased
 from medsafe_core.judging.lexical.relations import comparisons, in_order
 from medsafe_core.judging.lexical.text import (
     SOFT_WORDS,
@@ -240,6 +240,10 @@ def _ground(text: str, start: int, context: str, ctx: Normalized) -> SegmentMatc
             return SegmentMatch(start, start + len(text), text, -1, -1, score, False, reason)
         reason = f"best matching context span is only {score:.0f}% similar"
         cs, ce = ctx.span(ns, ne)
+        near = facts_nearby(text, context, cs, ce)
+        if near is not None:  # loosely worded, every fact stated around it: unsure
+            reason += ", though the context around it states each of its values and names"
+            return SegmentMatch(start, start + len(text), text, *near, score, False, reason, True)
         return SegmentMatch(start, start + len(text), text, cs, ce, score, False, reason)
     cs, ce = ctx.span(ns, ne)
     # the window is as long as the segment; a quote that drops words spans more context

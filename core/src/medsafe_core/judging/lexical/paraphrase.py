@@ -122,3 +122,38 @@ def drops(seg_words: set[str], sentence: str) -> bool:
     if not hits:
         return True
     return any(not has_word_form(w, frozenset(seg_words)) for w in stems[hits[0] : hits[-1] + 1])
+
+
+def facts_nearby(segment: str, context: str, start: int, end: int) -> tuple[int, int] | None:
+    """The stretch of context around an aligned span (its sentences and one on either
+    side) that states every value and name of a loosely worded segment, with the
+    segment's comparisons and no fewer negations, or None. Such a segment may be a
+    condensed restatement ("Protocol: a; b") or may swap a term no fact check sees: the
+    judge is unsure of it, where a segment stating a value or name the stretch does not
+    is not grounded."""
+    seg_q, seg_e = quantities(segment), entities(segment)
+    if not seg_q:
+        return None  # a value to check, not only names ("bevacizumab ... for progression")
+    spans = sentence_spans(context)
+    hit = [i for i, (a, b) in enumerate(spans) if a < end and b > start]
+    if not hit:
+        return None
+    first, last = hit[0], hit[-1]
+    lo, hi = spans[first][0], spans[last][1]
+    window = context[lo:hi]
+    facts = text_facts(window)
+    if not all(facts.has_quantity(q) for q in seg_q):
+        return None
+    if not all(facts.knows_entity(e) for e in seg_e):
+        return None
+    if negation_count(segment) > negation_count(window):
+        return None
+    if comparisons(segment) - comparisons(window):
+        return None
+    spoken, value_units = worded_values(segment)  # "half an hour": the value 0.5 hour
+    unknown = [
+        w
+        for w in set(content_words(spoken)) - value_units
+        if not has_word_form(w, facts.stems) and not facts.knows_entity(w)
+    ]
+    return None if len(unknown) > 1 else (lo, hi)
