@@ -237,3 +237,22 @@ def test_a_word_answer_is_not_met_by_its_reasons_values(final: str, missing: str
     )
     question = "Which refeeding risk band does Amira fall into?"
     assert _misses_derived(final, quantities(final), reference, question) == missing
+
+
+@pytest.mark.parametrize(
+    ("final", "missing"),
+    [
+        ("Passing an exit challenge to 1,000 mg of peanut protein.", None),
+        ("Desensitisation was defined by passing a 600 mg exit challenge.", "1000 mg"),
+    ],
+)
+def test_as_inside_a_clause_is_no_reason_clause(final: str, missing: str | None) -> None:
+    from medsafe_core.judging.lexical.correctness import _misses_derived
+    from medsafe_core.judging.lexical.facts import quantities
+
+    reference = (
+        "In trial NCT05518274, desensitisation was defined as passing an exit food challenge "
+        "to 1,000 mg of peanut protein without dose-limiting symptoms."
+    )
+    question = "What exit challenge dose was used to define desensitisation in the trial?"
+    assert _misses_derived(final, quantities(final), reference, question) == missing

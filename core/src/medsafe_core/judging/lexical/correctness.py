@@ -197,8 +197,9 @@ def _answer_clause(expected_final: str, stated: list[Quantity]) -> str:
 
 
 _ASKS_WHY = re.compile(r"\bwhy\b|\breasons?\b|\bwhat\s+(?:caused|led)\b", re.I)
+# "because", "since", "given that", and ", as" (a reason), not "defined as passing ..."
 _WORKING_NO_COLON = re.compile(
-    r"\([^)]*\)|,?\s*\b(?:because|since|given that|as)\b.*$", re.I | re.S
+    r"\([^)]*\)|,?\s*\b(?:because|since|given that)\b.*$|,\s*as\b.*$", re.I | re.S
 )
 _WORKING = re.compile(rf"{_WORKING_NO_COLON.pattern}|:\s.*$", re.I | re.S)
 
