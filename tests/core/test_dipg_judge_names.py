@@ -256,3 +256,56 @@ def test_as_inside_a_clause_is_no_reason_clause(final: str, missing: str | None)
     )
     question = "What exit challenge dose was used to define desensitisation in the trial?"
     assert _misses_derived(final, quantities(final), reference, question) == missing
+
+
+STEPS = (
+    "Step 1 is amlodipine for people aged 55 years or over and ramipril for those under 55. "
+    "Step 2 adds whichever of ramipril or amlodipine the person is not yet taking. "
+    "Mrs Kovacs is 61 and takes her step 1 medicine."
+)
+
+
+@pytest.mark.parametrize(
+    ("final", "credited"),
+    [
+        ("Ramipril. At 61 her step 1 drug is amlodipine, so step 2 adds ramipril.", True),
+        # the name the answer leads with is the answer, not one named among its reasons
+        (
+            "Amlodipine - her step 1 drug would have been ramipril, so step 2 adds amlodipine.",
+            False,
+        ),
+    ],
+)
+def test_a_name_answer_leads_and_its_reasons_may_deny(final: str, credited: bool) -> None:
+    question = "Which medicine does the protocol add at Mrs Kovacs's next treatment step?"
+    reference = (
+        "Ramipril. Mrs Kovacs is 61, so her step 1 treatment is amlodipine, and step 2 adds "
+        "whichever of ramipril or amlodipine she is not yet taking."
+    )
+    outcome = _outcome(question, reference, STEPS, final, context=STEPS)
+    assert (outcome == DipgOutcome.CORRECT) is credited
+
+
+JCV = (
+    "Protocol MS-NTZ-4 classes an anti-JCV antibody index of 0.9 or below as low risk, above "
+    "0.9 and up to 1.5 as intermediate risk, and above 1.5 as high risk. Maren's anti-JCV "
+    "antibody index was 1.5 on 8 January 2026."
+)
+
+
+@pytest.mark.parametrize(
+    ("final", "credited"),
+    [
+        # a denial among the reasons is no opposite answer
+        ("Intermediate risk. An index of 1.5 is above 0.9 and not above 1.5.", True),
+        ("High risk. An index of 1.5 is not below the 1.5 cut-off.", False),
+    ],
+)
+def test_a_denial_among_the_reasons_is_no_opposite_answer(final: str, credited: bool) -> None:
+    question = "Which risk band does Maren's latest anti-JCV antibody index place her in?"
+    reference = (
+        "Maren's anti-JCV antibody index of 1.5 places her in the intermediate-risk band "
+        "(above 0.9 and up to 1.5)."
+    )
+    outcome = _outcome(question, reference, JCV, final, context=JCV)
+    assert (outcome == DipgOutcome.CORRECT) is credited

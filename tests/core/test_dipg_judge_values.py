@@ -267,3 +267,22 @@ def test_a_date_months_later_falls_on_the_same_day_of_the_month(
     stated: str, said: str, follows: bool
 ) -> None:
     assert (derivation(quantities(said)[0], quantities(stated)) is not None) is follows
+
+
+@pytest.mark.parametrize(
+    ("segment", "grounded"),
+    [
+        ("If the systolic readings differ by 15 mmHg or more, the measurement is repeated.", True),
+        # a strict bound for an inclusive one changes who meets the rule
+        (
+            "If the systolic readings differ by more than 15 mmHg, the measurement is repeated.",
+            False,
+        ),
+    ],
+)
+def test_a_strict_bound_misquotes_an_inclusive_one(segment: str, grounded: bool) -> None:
+    context = (
+        "At a first visit, blood pressure is measured in both arms. If the systolic readings "
+        "differ by 15 mmHg or more, the measurement is repeated."
+    )
+    assert ground_proof(segment, context).grounded is grounded

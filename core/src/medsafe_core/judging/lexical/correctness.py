@@ -32,6 +32,7 @@ from medsafe_core.judging.lexical.relative import relative
 from medsafe_core.judging.lexical.text import (
     PARENS,
     content_words,
+    first_sentence,
     has_word_form,
     normalize,
     stem,
@@ -156,6 +157,17 @@ def _misses_claims(
     absent = sorted(e for e in exp_e if e not in final.lower())
     if absent:
         return repr(absent[0])
+    label = _band_label(question, expected_final)
+    if label and not any(has_word_form(w, set(content_words(final))) for w in label):
+        return ", ".join(sorted(label))  # "High risk" where the band is "intermediate-risk"
+    expected_lead = _ANSWER_HEAD.split(expected_final.strip(), maxsplit=1)[0]
+    if _ASKS_NAME.search(question) and not quantities(expected_lead):
+        # the asked name must be the one the answer leads with: "Amlodipine - her step 1
+        # drug would have been ramipril" names ramipril only as a reason
+        lead = _ANSWER_HEAD.split(final.strip(), maxsplit=1)[0].lower()
+        asked = entities(expected_lead) - entities(question)
+        if asked and entities(lead) and not any(e in lead for e in asked):
+            return f"{sorted(asked)[0]!r} as the answer"
     if exp_q or (exp_e and _ASKS_NAME.search(question)):
         return None  # a value or an asked name the final states: the rest is phrasing
     specific = set(content_words(expected_final)) - set(content_words(question)) - ANSWER_VOCAB
@@ -175,6 +187,8 @@ _ASKS_HOW_MUCH = re.compile(
     r"|fewer|higher|lower|greater|longer|shorter|smaller|larger)\b",
     re.IGNORECASE,
 )
+# where the answer's own head ends: a dash, a colon, a semicolon, a sentence's end
+_ANSWER_HEAD = re.compile(r"\s[-\u2013\u2014]\s|[:;]\s|[.!?]\s")
 _ASKS_DIFFERENCE = re.compile(r"\bdiffer(?:ence|ed|s)?\b", re.IGNORECASE)
 # a question whose answer is a name: "Which medicine ...?", "What drug ...?", "Who ...?"
 _ASKS_NAME = re.compile(
@@ -202,6 +216,10 @@ _WORKING_NO_COLON = re.compile(
     r"\([^)]*\)|,?\s*\b(?:because|since|given that)\b.*$|,\s*as\b.*$", re.I | re.S
 )
 _WORKING = re.compile(rf"{_WORKING_NO_COLON.pattern}|:\s.*$", re.I | re.S)
+
+
+def _opposed(said: str, claim: str, topic: set[str], question: str) -> bool:
+    return negated_about(_unframed(said, question), topic) != negated_about(claim, topic)
 
 
 def _unframed(text: str, question: str) -> str:
@@ -282,6 +300,29 @@ _ATTRIBUTION = re.compile(
     r"(?:\s+[A-Z0-9][\w/-]*)?(?:\s*,)?",
     re.I,
 )
+
+
+# "Which risk band ...?", "What stage ...?": the answer is the label of a band
+_ASKS_BAND = re.compile(
+    r"\b(?:which|what)\s+(?:[\w-]+\s+){0,3}?(?P<noun>band|category|stage|grade|class|zone"
+    r"|tier|level|group)\b",
+    re.I,
+)
+
+
+def _band_label(question: str, expected_final: str) -> set[str]:
+    """The words that label the band a "which band?" answer names ("intermediate" in
+    "places her in the intermediate-risk band"), less the question's own words."""
+    asked = _ASKS_BAND.search(question)
+    if asked is None:
+        return set()
+    noun = asked.group("noun").lower()
+    m = re.search(
+        rf"\b(?:the|an?)\s+((?:[\w-]+\s+){{0,2}}?[\w-]+)\s+{noun}\b", expected_final, re.I
+    )
+    if m is None:
+        return set()
+    return set(content_words(m.group(1).replace("-", " "))) - set(content_words(question))
 
 
 def _asked_by_head(name: str, question: str, context: str) -> bool:
@@ -536,7 +577,13 @@ def answer_correct(
     if colon and any(q.agrees(c) for q in quantities(head) for c in claim_q):
         said = head  # "2.5 mmol/h: he cannot take oral replacement": reasons follow the value
     claim = _unframed(_claim_part(expected.final), question)
-    if negated_about(_unframed(said, question), topic) != negated_about(claim, topic):
+    if _opposed(said, claim, topic, question) and (
+        asks_yes_no(question)
+        # a value or a name is the answer: its own sentence carries the polarity too,
+        # the reasons after it may deny other things ("Intermediate risk. An index of 1.5
+        # is not above 1.5"; "Ramipril. ... adds whichever she is not yet taking")
+        or _opposed(first_sentence(said), first_sentence(claim), topic, question)
+    ):
         return Verdict(
             False, "the final answer has the opposite polarity to the evidence", (0, len(final))
         )

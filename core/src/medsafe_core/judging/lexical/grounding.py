@@ -25,7 +25,7 @@ from medsafe_core.judging.lexical.condensation import condensed, label_known
 from medsafe_core.judging.lexical.facts import entities, quantities, same_unit, worded_values
 from medsafe_core.judging.lexical.negation import negation_count
 from medsafe_core.judging.lexical.paraphrase import facts_nearby, paraphrased
-from medsafe_core.judging.lexical.relations import comparisons, in_order
+from medsafe_core.judging.lexical.relations import comparisons, in_order, strictness_differs
 from medsafe_core.judging.lexical.text import (
     SOFT_WORDS,
     Normalized,
@@ -161,6 +161,8 @@ def _fact_problem(segment: str, core: str, span: str) -> str:
     seg_cmp, core_cmp = comparisons(segment), comparisons(core)
     if not (core_cmp <= seg_cmp <= comparisons(span)):
         return "a comparison ('more', 'fewer', 'at least') differs from the aligned context span"
+    if strictness_differs(segment, span):
+        return "a bound ('more than' or 'or more') differs from the aligned context span"
     span_words = set(re.findall(r"[a-z0-9]+", span.lower()))
     for ent in entities(segment):
         if not set(re.findall(r"[a-z0-9]+", ent)) <= span_words:

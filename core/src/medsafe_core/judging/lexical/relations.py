@@ -135,3 +135,48 @@ def relates_values(text: str) -> bool:
         if before and after and before[-1].unit == after[0].unit:
             return True
     return False
+
+
+# whether a bound takes in its own value: "more than 15 mmHg" does not, "15 mmHg or more"
+# and "at least 15 mmHg" do; "not more than 15" is "at most 15"
+_STRICT_BEFORE = re.compile(
+    r"(?<!\bno\s)(?<!\bnot\s)\b(?:more|greater|higher|less|fewer|lower)\s+than\s*$"
+    r"|\b(?:above|below|over|under|exceeds?|exceeding)\s*$|(?<![-=<>])[<>]\s*$",
+    re.IGNORECASE,
+)
+_INCLUSIVE_BEFORE = re.compile(
+    r"\b(?:at\s+(?:least|most)|up\s+to|(?:no|not)\s+(?:more|less|fewer)\s+than"
+    r"|a\s+(?:minimum|maximum)\s+of)\s*$|[\u2264\u2265]\s*$|[<>]=\s*$",
+    re.IGNORECASE,
+)
+_INCLUSIVE_AFTER = re.compile(
+    r"^\s*(?:[a-z%/]+\s+)?or\s+(?:more|less|fewer|above|below|over|under|greater|higher|lower)\b",
+    re.IGNORECASE,
+)
+_VALUE = re.compile(r"(?<![\w.])\d[\d,]*(?:\.\d+)?")
+
+
+def bound_kinds(text: str) -> dict[float, str]:
+    """For each value the text bounds, whether the bound is 'strict' ("more than 15",
+    "above 1.5") or 'inclusive' ("15 or more", "up to 1.5", "at least 15")."""
+    out: dict[float, str] = {}
+    for m in _VALUE.finditer(text):
+        before, after = text[max(0, m.start() - 24) : m.start()], text[m.end() : m.end() + 24]
+        if _INCLUSIVE_BEFORE.search(before) or _INCLUSIVE_AFTER.match(after):
+            kind = "inclusive"
+        elif _STRICT_BEFORE.search(before):
+            kind = "strict"
+        else:
+            continue
+        out.setdefault(float(m.group().replace(",", "")), kind)
+    return out
+
+
+def strictness_differs(segment: str, span: str) -> bool:
+    """The segment bounds a value strictly where the span bounds it inclusively, or the
+    other way ("differ by more than 15 mmHg" quoting "differ by 15 mmHg or more")."""
+    said = bound_kinds(segment)
+    if not said:
+        return False
+    stated = bound_kinds(span)
+    return any(v in stated and stated[v] != kind for v, kind in said.items())

@@ -25,6 +25,7 @@ from medsafe_core.judging.lexical.relations import comparisons
 from medsafe_core.judging.lexical.text import (
     PARENS,
     content_words,
+    first_sentence,
     has_word_form,
     stem,
     words,
@@ -415,7 +416,14 @@ def _supported_by(
             why = "the final answer and the proof disagree on negation"
             return Verdict(False, why, (0, len(final)), "negation")
         return Verdict(True)
-    if topic and negated_about(final, topic | qu.stems) != negated_about(evidence, topic):
+    denies = negated_about(evidence, topic)
+    if (
+        topic
+        and negated_about(final, topic | qu.stems) != denies
+        # a value or a name leads; a denial among its reasons ("Intermediate risk. An
+        # index of 1.5 is not above 1.5") is no disagreement unless the lead disagrees too
+        and negated_about(first_sentence(final), topic | qu.stems) != denies
+    ):
         why = "the final answer and the proof disagree on negation"
         return Verdict(False, why, (0, len(final)), "negation")
     return Verdict(True)

@@ -277,3 +277,11 @@ def _same_root(a: str, b: str) -> bool:
     while n < min(len(a), len(b)) and a[n] == b[n]:
         n += 1
     return n >= 5 and a[n:] in _FORM_ENDINGS and b[n:] in _FORM_ENDINGS
+
+
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+(?=[*_\"'(]*[A-Z])")
+
+
+def first_sentence(text: str) -> str:
+    """The text up to its first sentence's end ("1.5" is no end)."""
+    return _SENTENCE_BREAK.split(text.strip(), maxsplit=1)[0]
