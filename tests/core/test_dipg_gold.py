@@ -160,6 +160,7 @@ HOLDOUT_DIRS = (
     "holdout27",
     "holdout28",
     "holdout29",
+    "holdout30",
 )
 
 
