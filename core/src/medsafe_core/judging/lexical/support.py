@@ -20,6 +20,7 @@ from medsafe_core.judging.lexical.facts import (
 )
 from medsafe_core.judging.lexical.frequency import frequency_clash
 from medsafe_core.judging.lexical.listing import unlisted_item
+from medsafe_core.judging.lexical.negation import negation_count
 from medsafe_core.judging.lexical.reasoning import is_year
 from medsafe_core.judging.lexical.relations import comparisons
 from medsafe_core.judging.lexical.text import (
@@ -27,6 +28,7 @@ from medsafe_core.judging.lexical.text import (
     content_words,
     first_sentence,
     has_word_form,
+    sentence_split,
     stem,
     words,
 )
@@ -131,8 +133,13 @@ def supports(
     # the sentences that carry the answer, and those that carry each aside on its own ("No
     # (it did shorten time to shock control)": a finding the context states elsewhere)
     carried = _carrying_sentences(final, context, ev)
-    for m in PARENS.finditer(final):
-        carried += _carrying_sentences(m.group(1), context, ev)
+    for part in _parts(final):
+        said = quantities(part)
+        if not said or not all(ev.has_quantity(q) for q in said):
+            # only what the proof leaves out: a part the proof carries would bring in its
+            # sentence's other values ("15 minutes ... and 30 minutes"), and with them
+            # sums no one stated
+            carried += _carrying_sentences(part, context, ev)
     wider = evidence + "\n" + "\n".join(dict.fromkeys(carried))
     stated = _supported_by(final, wider, question, context, polarity=False, working=working)
     if stated.ok or stated.code == "unsure":
@@ -141,6 +148,18 @@ def supports(
         why = "the context, not only the proof, states what the answer says"
         return Verdict(True, why, None, "context")
     return verdict
+
+
+def _parts(final: str) -> list[str]:
+    """The final's sentences (when it has several) and its asides, each aside with the
+    words it qualifies ("extended-interval dosing (every 6 weeks)"): each may be carried
+    by a context sentence of its own."""
+    clauses = [c for s in sentence_split(final) for c in s.split("; ")]
+    parts = clauses if len(clauses) > 1 else []
+    for m in PARENS.finditer(final):
+        lead = re.split(r"[.;:,!?\n]", final[max(0, m.start() - 48) : m.start()])[-1]
+        parts.append(f"{lead.partition(' ')[2] if m.start() > 48 else lead} {m.group(1)}")
+    return parts
 
 
 def _stated_aside(
@@ -297,15 +316,30 @@ def _head_supported(final: str, evidence: str, question: str, context: str) -> b
     lower = context.lower()
     head = _SOURCE_LABEL.sub(lambda m: " " if m.group().lower() in lower else m.group(), head)
     head_verdict = _supported_by(head, evidence, question, context)
+    ev = text_facts(evidence)
+    if head_verdict.code == "facts" and _shares_words(head, ev, question):
+        # the proof states the head's claim, and the context a value or name beside it
+        carried = _carrying_sentences(head, context, ev)
+        if carried:
+            wider = evidence + "\n" + "\n".join(carried)
+            head_verdict = _supported_by(head, wider, question, context)
     return head_verdict.ok or head_verdict.code == "unsure"
 
 
 def _shares(final: str, ev: TextFacts, question: str) -> bool:
     """The proof carries part of the final answer: one of its values, or half of the
     content words it adds to the question."""
-    final_q = [q for q in quantities(final) if not (q.spelled and q.unit is None)]
-    if any(ev.has_quantity(q) for q in final_q):
-        return True
+    asked = text_facts(question)
+    final_q = [
+        q
+        for q in quantities(final)
+        if not (q.spelled and q.unit is None) and not asked.has_quantity(q)  # "28-day"
+    ]
+    return any(ev.has_quantity(q) for q in final_q) or _shares_words(final, ev, question)
+
+
+def _shares_words(final: str, ev: TextFacts, question: str) -> bool:
+    """The proof uses half of the content words the final adds to the question."""
     stems = set(content_words(final)) - ANSWER_VOCAB - REASONING_VOCAB
     stems -= text_facts(question).stems
     stems = {w for w in stems if not (w[:1].isdigit() or is_number_word(w) or unit_word(w))}
@@ -317,7 +351,9 @@ def _sentences(context: str) -> tuple[str, ...]:
     return tuple(s for s in _SENTENCE.findall(context) if s.strip())
 
 
-_SENTENCE = re.compile(r"[^.!?;\n]+(?:[.!?;](?!\d)[^.!?;\n]*)*?(?:[.!?;](?=\s|$)|\n|$)")
+# a sentence or clause: an end mark before a space ends it, one inside a word ("0.08",
+# "e.g.") does not
+_SENTENCE = re.compile(r"(?:[^.!?;\n]|[.!?;](?=\S))+(?:[.!?;]+(?=\s|$))?")
 
 
 def _carrying_sentences(final: str, context: str, ev: TextFacts) -> list[str]:
@@ -423,10 +459,19 @@ def _supported_by(
         # a value or a name leads; a denial among its reasons ("Intermediate risk. An
         # index of 1.5 is not above 1.5") is no disagreement unless the lead disagrees too
         and negated_about(first_sentence(final), topic | qu.stems) != denies
+        and not (denies and _values_lead(final))
     ):
         why = "the final answer and the proof disagree on negation"
         return Verdict(False, why, (0, len(final)), "negation")
     return Verdict(True)
+
+
+def _values_lead(final: str) -> bool:
+    """The final leads with a value (a dose, a date, a time) and denies nothing: a denial
+    in the proof is about its reasons ("a faint judged syncope, not a seizure"), not
+    the value."""
+    lead = first_sentence(final)
+    return bool(quantities(lead[:40])) and negation_count(final) == 0
 
 
 def _known(word: str, ev: TextFacts) -> bool:

@@ -285,3 +285,8 @@ _SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+(?=[*_\"'(]*[A-Z])")
 def first_sentence(text: str) -> str:
     """The text up to its first sentence's end ("1.5" is no end)."""
     return _SENTENCE_BREAK.split(text.strip(), maxsplit=1)[0]
+
+
+def sentence_split(text: str) -> list[str]:
+    """The text's sentences (a break is an end mark, a space and a capital)."""
+    return [s for s in _SENTENCE_BREAK.split(text.strip()) if s]

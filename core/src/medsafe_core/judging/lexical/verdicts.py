@@ -41,7 +41,7 @@ from medsafe_core.judging.lexical.text import (
     stem,
     words,
 )
-from medsafe_core.judging.lexical.timepoints import wrong_weekday
+from medsafe_core.judging.lexical.timepoints import dates, wrong_weekday
 from medsafe_core.judging.lexical.units import dimension, in_base
 from medsafe_core.judging.lexical.working import verified_numbers
 
@@ -233,6 +233,8 @@ def unbacked_quantities(
                 continue
             if q.unit == "date" and derivation(q, [*pool, *_day_offsets(sources)]) is not None:
                 continue  # "day 21" of a course started on 20 May: 10 June
+            if is_year(q) and _next_years_date(final, q, pool):
+                continue  # "14/11/2026", a year on from a stated 14 November 2025
             if rounded is not None and any(as_rounded(x, q, final) for x in rounded.quantities):
                 continue  # the reference's derived value, to another precision
             if worked is None:  # the answer's own right working from stated values
@@ -251,6 +253,16 @@ def unbacked_quantities(
                 or hourly_of_daily(said, [*measured, *pool], final)  # "122 mL/h over 24 hours"
             ):
                 yield q
+
+
+def _next_years_date(final: str, year: Quantity, pool: list[Quantity]) -> bool:
+    """The year of a date the final gives is a stated year's neighbour: a date reached
+    across the year's end or a year on ("14/11/2026" from "14 November 2025")."""
+    if not any(is_year(p) and abs(p.value - year.value) == 1 for p in pool):
+        return False
+    written = f"{year.value:g}"
+    _, spans = dates(final.lower())
+    return any(written in final[a:b] for a, b in spans)
 
 
 def _day_offsets(sources: tuple[TextFacts, ...]) -> list[Quantity]:
