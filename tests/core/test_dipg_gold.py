@@ -161,6 +161,7 @@ HOLDOUT_DIRS = (
     "holdout28",
     "holdout29",
     "holdout30",
+    "holdout31",
 )
 
 
