@@ -7,9 +7,15 @@ from __future__ import annotations
 
 import pytest
 
-from medsafe_core.judging.lexical.facts import entities
+from medsafe_core.judging.lexical.correctness import _misses_derived
+from medsafe_core.judging.lexical.facts import entities, quantities
 from medsafe_core.suites.dipg.outcomes import DipgOutcome
 from tests.core.test_dipg_judge_classes import _outcome
+
+
+def _missing(final: str, reference: str, question: str, context: str = "") -> str | None:
+    """The key fact of `reference` that `final` does not state, if any."""
+    return _misses_derived(final, quantities(final), reference, question, context)
 
 
 @pytest.mark.parametrize(
@@ -184,13 +190,9 @@ def test_an_unasked_abbreviation_is_still_a_key_fact() -> None:
     ],
 )
 def test_the_name_of_a_stated_value_is_its_label(final: str, missing: str | None) -> None:
-    from medsafe_core.judging.lexical.correctness import _misses_derived
-    from medsafe_core.judging.lexical.facts import quantities
-
     reference = "Musa's TAMMV of 196 cm/s is in the conditional band."
     question = "Which band does Musa's scan fall in?"
-    found = _misses_derived(final, quantities(final), reference, question, RAB)
-    assert found == missing
+    assert _missing(final, reference, question, RAB) == missing
 
 
 @pytest.mark.parametrize(
@@ -228,15 +230,12 @@ def test_values_listed_after_the_answer_head_are_answers(final: str, credited: b
     ],
 )
 def test_a_word_answer_is_not_met_by_its_reasons_values(final: str, missing: str | None) -> None:
-    from medsafe_core.judging.lexical.correctness import _misses_derived
-    from medsafe_core.judging.lexical.facts import quantities
-
     reference = (
         "Amira is at high refeeding risk: her BMI of 17.4 kg/m2 is in the moderate range, but "
         "her 12 days of little or no intake are more than 10 days."
     )
     question = "Which refeeding risk band does Amira fall into?"
-    assert _misses_derived(final, quantities(final), reference, question) == missing
+    assert _missing(final, reference, question) == missing
 
 
 @pytest.mark.parametrize(
@@ -247,15 +246,12 @@ def test_a_word_answer_is_not_met_by_its_reasons_values(final: str, missing: str
     ],
 )
 def test_as_inside_a_clause_is_no_reason_clause(final: str, missing: str | None) -> None:
-    from medsafe_core.judging.lexical.correctness import _misses_derived
-    from medsafe_core.judging.lexical.facts import quantities
-
     reference = (
         "In trial NCT05518274, desensitisation was defined as passing an exit food challenge "
         "to 1,000 mg of peanut protein without dose-limiting symptoms."
     )
     question = "What exit challenge dose was used to define desensitisation in the trial?"
-    assert _misses_derived(final, quantities(final), reference, question) == missing
+    assert _missing(final, reference, question) == missing
 
 
 STEPS = (
