@@ -361,3 +361,18 @@ def test_a_hyphenated_term_may_join_abbreviations_and_word_starts() -> None:
     assert facts.knows_entity("mod-sev")  # starts of words
     assert facts.knows_entity("bsa-based")  # wording glued to a spelled-out abbreviation
     assert not facts.knows_entity("xyz-based")
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "known"),
+    [
+        ("xr", "guanfacine extended-release was started", True),
+        ("mr", "methylphenidate modified-release 18 mg", True),
+        ("sr", "a sustained-release tablet", True),
+        ("xr", "guanfacine was started", False),
+    ],
+)
+def test_release_forms_are_known_by_their_abbreviations(name: str, text: str, known: bool) -> None:
+    from medsafe_core.judging.lexical.facts import text_facts
+
+    assert text_facts(text).knows_entity(name) is known
