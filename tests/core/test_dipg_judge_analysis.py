@@ -306,3 +306,28 @@ def test_a_hedged_product_of_stated_values_is_no_competing_value() -> None:
         "2,000 mg a day: 35 mg/kg would be ~2,250 mg, over the 2,000 mg per day maximum.",
         context=context,
     )
+
+
+MIGRAINE = (
+    "Protocol HC-3 defines a response to a preventive as a fall of at least 50% in monthly "
+    "migraine days. Rhiannon's baseline diary month recorded 14 migraine days. After 3 "
+    "months of candesartan, Rhiannon's diary recorded 8 migraine days in the month."
+)
+
+
+@pytest.mark.parametrize(
+    ("final", "credited"),
+    [
+        ("Probably not: a fall of 6 of 14 days is about 42.9%, short of the 50% threshold.", True),
+        ("No - 20/30 nights = 66.7%, below the 70% required.", False),  # not this task's
+        ("Probably not: a fall of 6 of 14 days is about 38.9%, short of the 50% threshold.", False),
+    ],
+)
+def test_a_share_the_final_works_out_is_a_reason(final: str, credited: bool) -> None:
+    question = "Did Rhiannon meet the clinic's definition of a response to candesartan?"
+    reference = (
+        "No. Rhiannon's monthly migraine days fell from 14 to 8, a fall of 6 days (about "
+        "43%), which is below the fall of at least 50% needed for a response."
+    )
+    outcome = _outcome(question, reference, MIGRAINE, final, context=MIGRAINE)
+    assert (outcome == DipgOutcome.CORRECT) is credited

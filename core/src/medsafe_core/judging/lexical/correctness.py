@@ -4,6 +4,7 @@ competing value."""
 from __future__ import annotations
 
 import re
+from functools import partial
 
 from rapidfuzz import fuzz
 
@@ -45,11 +46,14 @@ from medsafe_core.judging.lexical.verdicts import (
     CONTRAST,
     Verdict,
     as_rounded,
+    backed,
     hedged,
     negated_about,
     quantity_span,
+    written_as,
     yes_no,
 )
+from medsafe_core.judging.lexical.working import verified_numbers
 from medsafe_core.models import ExpectedAnswer
 
 
@@ -394,6 +398,9 @@ def _working(
     facts, ref = text_facts(context), text_facts(reference)
     if facts.has_quantity(value) or ref.has_quantity(value):
         return True
+    pool = [*facts.quantities, *ref.quantities]
+    if any(written_as(value, v) for v in verified_numbers(final, partial(backed, pool=pool))):
+        return True  # the final's own right arithmetic: "6 of 14 days is about 42.9%"
     # a time beside a yes or no must be a stated value (any date is some duration from
     # another); other values may be derived ("4.1 times the limit"), from stated ones
     # and from the answer's own stated values ("36.5 mg ... 3.5 mg under the 40 mg")
@@ -536,7 +543,8 @@ def answer_correct(
     if missing is not None:
         why = f"the final answer does not state a key fact the evidence gives ({missing})"
         return Verdict(False, why)
-    aside_only = _only_in_parentheses(final, claim_q)
+    polar = asks_yes_no(question) and yes_no(final) is not None  # its values are reasons
+    aside_only = None if polar else _only_in_parentheses(final, claim_q)
     if aside_only is not None:
         why = f"the final answer gives {aside_only}, and the expected value only in parentheses"
         return Verdict(False, why, quantity_span(final, aside_only))
@@ -544,7 +552,6 @@ def answer_correct(
     if alternative:
         return Verdict(False, f"the final answer also offers {alternative!r}, a candidate answer")
     comparators = _comparator_quantities(final)
-    polar = asks_yes_no(question) and yes_no(final) is not None  # its values are reasons
     count = _competing_count(final_q, expected.final, question)
     if count is not None:
         why = f"the final answer counts {count}, not the expected number"

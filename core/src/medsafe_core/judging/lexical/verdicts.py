@@ -238,8 +238,8 @@ def unbacked_quantities(
             if rounded is not None and any(as_rounded(x, q, final) for x in rounded.quantities):
                 continue  # the reference's derived value, to another precision
             if worked is None:  # the answer's own right working from stated values
-                worked = verified_numbers(final, partial(_backed, pool=pool), working=working)
-            if any(_written_as(said, v) for v in worked):
+                worked = verified_numbers(final, partial(backed, pool=pool), working=working)
+            if any(written_as(said, v) for v in worked):
                 continue
             if steps is None:  # a second step from a value the answer itself reached
                 steps = [x for x in own if _reached(x, sources, pool)]
@@ -291,7 +291,7 @@ def _reached(q: Quantity, sources: tuple[TextFacts, ...], pool: list[Quantity]) 
     return any(src.has_quantity(q) for src in sources) or derivation(q, pool) is not None
 
 
-def _backed(value: float, pool: list[Quantity]) -> bool:
+def backed(value: float, pool: list[Quantity]) -> bool:
     """A number of the working that the sources state, with any unit, or derive, or the
     sum or difference of two it states ("0.91 x 25.6" where the rule is "0.91 x (height
     in cm - 152.4)" and the height 178 cm)."""
@@ -310,7 +310,7 @@ def _backed(value: float, pool: list[Quantity]) -> bool:
 _MAX_PAIRED = 40
 
 
-def _written_as(q: Quantity, value: float) -> bool:
+def written_as(q: Quantity, value: float) -> bool:
     """`value` rounded as `q` is written ('2,385' for 2,384.88), or as its hedge allows."""
     return abs(q.value - value) <= max(0.5 / 10.0 ** _decimals(q.value), q.approx) + 1e-9
 
