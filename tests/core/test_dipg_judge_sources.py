@@ -209,3 +209,37 @@ def test_a_dates_year_may_be_the_next_one(final: str, credited: bool) -> None:
     reference = "From 14 November 2026, 12 months after her last seizure on 14 November 2025."
     outcome = _outcome(question, reference, context, final, context=context)
     assert (outcome == DipgOutcome.CORRECT) is credited
+
+
+LABELLED_TRIALS = (
+    "Trial NCT05528417 (Source A) compared lamotrigine with levetiracetam. Trial NCT05528471 "
+    "(Source B) compared lamotrigine with carbamazepine. Source A found that lamotrigine did "
+    "not reduce stopping for adverse events, compared with levetiracetam. Source B found that "
+    "lamotrigine reduced stopping for adverse events, compared with carbamazepine."
+)
+
+
+@pytest.mark.parametrize(
+    ("proof", "credited"),
+    [
+        (
+            "Source A found that lamotrigine did not reduce stopping for adverse events, "
+            "compared with levetiracetam.",
+            True,
+        ),
+        (  # the other trial's source, under the same words
+            "Source B found that lamotrigine reduced stopping for adverse events, compared "
+            "with carbamazepine.",
+            False,
+        ),
+    ],
+)
+def test_a_source_label_ties_a_proof_to_the_trial_it_labels(proof: str, credited: bool) -> None:
+    question = (
+        "Did lamotrigine reduce stopping for adverse events, compared with levetiracetam, "
+        "in trial NCT05528417?"
+    )
+    reference = "No. In trial NCT05528417, lamotrigine did not reduce stopping for adverse events."
+    final = "No. In trial NCT05528417, lamotrigine did not reduce stopping for adverse events."
+    outcome = _outcome(question, reference, proof, final, context=LABELLED_TRIALS)
+    assert (outcome == DipgOutcome.CORRECT) is credited

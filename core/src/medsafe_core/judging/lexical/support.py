@@ -54,13 +54,17 @@ from medsafe_core.judging.lexical.verdicts import (
 _INFERRED_PREDICATE = LEXICON.pattern("judgments.inferred_predicate")
 
 
-def _same_predicate(question: str, ev: TextFacts) -> bool:
+def _same_predicate(question: str, ev: TextFacts, context: str = "") -> bool:
     """Every content word of a yes/no question occurs in the evidence, but the names of
     people ("Was magnesium started for Lina?" against "Magnesium was not started"): the
     record's subject, which a quoted sentence may leave to its neighbours; the measure of
     an outcome ("the rate of ICU admission" is about ICU admission); and a direction word
     the evidence states in other words ("lower" against "did not reduce")."""
     names = {w.lower() for w in _NAME.findall(question)[1:]}  # not the opening word
+    # a trial the proof names by the source label the context gives it ("Source A")
+    labelled = {w for w in _REGISTRY.findall(question.lower()) if _labelled(w, ev.text, context)}
+    if labelled:
+        names |= labelled | {"trial"}
     said = comparisons(ev.text)
     restated = {stem(t) for t in words(question) if comparisons(t) & said}
     return all(
@@ -259,6 +263,22 @@ def _derives_as_reference(final: str, ref: TextFacts, context: str) -> bool:
 _DIGITS = re.compile(r"\d+")
 
 
+_REGISTRY = re.compile(r"\bnct\d{6,}\b")
+_SOURCE_NAME = re.compile(r"\bSource\s+([A-Z])\b")
+
+
+def _labelled(ent: str, evidence: str, context: str) -> bool:
+    """The proof names a source by the label the context gives this identifier in one
+    sentence ("Trial NCT05528417 (Source A)"): the proof is about it."""
+    labels = set(_SOURCE_NAME.findall(evidence))
+    if not labels:
+        return False
+    return any(
+        ent in sentence.lower() and labels & set(_SOURCE_NAME.findall(sentence))
+        for sentence in _sentences(context)
+    )
+
+
 def _only_one_of_its_kind(ent: str, context: str) -> bool:
     """The context names this identifier and no other of its shape ('hdu-3' and no other
     'hdu-N', 'nct0123' and no other trial): a proof can be about no other one."""
@@ -403,8 +423,11 @@ def _supported_by(
     # when the question names it: a proof about another trial does not support the answer
     for ent in sorted(entities(final)):
         if any(c.isdigit() for c in ent) and not ev.knows_entity(ent):
-            if qu.knows_entity(ent) and _only_one_of_its_kind(ent, context):
-                continue  # "Under protocol HDU-3 ...": the context has no other HDU-n
+            if qu.knows_entity(ent) and (
+                _only_one_of_its_kind(ent, context)  # "Under protocol HDU-3 ...": no other
+                or _labelled(ent, evidence, context)  # "Source A" for "NCT05528417 (Source A)"
+            ):
+                continue
             why = f"the final answer names {ent!r}, which the proof is not about"
             return Verdict(False, why, find_span(final, ent), "facts")
     final_stems = set(content_words(final))
@@ -439,7 +462,7 @@ def _supported_by(
     if not polarity or _INFERRED_PREDICATE.search(question) or _compares(question, ev):
         return Verdict(True)  # "eligible?", "above the threshold?" are concluded, not quoted
     answer = yes_no(final)
-    if answer and not _same_predicate(question, ev):
+    if answer and not _same_predicate(question, ev, context):
         # the proof states another predicate than the question's: it cannot back a "yes",
         # and backs a "no" only through what the answer itself adds from the proof
         # ("No - they had longer survival" for "shorter?" against "had longer survival")
