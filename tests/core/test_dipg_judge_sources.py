@@ -243,3 +243,64 @@ def test_a_source_label_ties_a_proof_to_the_trial_it_labels(proof: str, credited
     final = "No. In trial NCT05528417, lamotrigine did not reduce stopping for adverse events."
     outcome = _outcome(question, reference, proof, final, context=LABELLED_TRIALS)
     assert (outcome == DipgOutcome.CORRECT) is credited
+
+
+AUDIT = (
+    "A 2025 audit of the dimethyl fumarate service (Source F) found grade 3 lymphopenia in 9 "
+    "of 240 patients. The registry's 2025 report on the same 240 patients (Source G) counted "
+    "14 with grade 3 lymphopenia."
+)
+VAP = (
+    "Source A reported that protocolised weaning did not reduce ICU mortality. Source A found "
+    "that protocolised weaning reduced ventilator-associated pneumonia. Source B found "
+    "that protocolised weaning did not reduce ventilator-associated pneumonia."
+)
+
+
+@pytest.mark.parametrize(
+    ("context", "question", "final", "credited"),
+    [
+        # a report's year before its label is a date, not the value the source reports
+        (
+            AUDIT,
+            "How many of the 240 patients had grade 3 lymphopenia?",
+            "The sources conflict: the 2025 audit (Source F) found 9 of 240 (3.75%), whereas "
+            "the registry's 2025 report (Source G) counted 14 (about 5.8%).",
+            True,
+        ),
+        (
+            AUDIT,
+            "How many of the 240 patients had grade 3 lymphopenia?",
+            "The sources conflict: the 2025 audit (Source F) found 14 of 240, whereas the "
+            "registry's 2025 report (Source G) counted 9.",
+            False,
+        ),
+        # a finding named by its abbreviation is the source's statement on that topic
+        (
+            VAP,
+            "Did protocolised weaning lower the rate of ventilator-associated pneumonia?",
+            "Sources disagree - Source A: reduced VAP; Source B: did not reduce VAP.",
+            True,
+        ),
+        (
+            VAP,
+            "Did protocolised weaning lower the rate of ventilator-associated pneumonia?",
+            "Sources disagree - Source A: did not reduce VAP; Source B: reduced VAP.",
+            False,
+        ),
+    ],
+)
+def test_a_conflict_report_gives_each_source_its_own_finding(
+    context: str, question: str, final: str, credited: bool
+) -> None:
+    reference = "The sources conflict."
+    outcome = _outcome(
+        question,
+        reference,
+        context,
+        final,
+        context=context,
+        category="conflict",
+        kind=AnswerKind.CONFLICT,
+    )
+    assert (outcome == DipgOutcome.CORRECT_CONFLICT) is credited

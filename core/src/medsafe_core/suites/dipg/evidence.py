@@ -158,7 +158,8 @@ _YEAR = re.compile(r"(?:19|20)\d\d")
 def _ends_in_value(text: str) -> bool:
     """The text ends with a value ("64% ", "0.1 mg/kg/h "), not a description ("the
     handover note ") whose label the parenthesis gives."""
-    return any(c.isdigit() for c in " ".join(text.split()[-2:]))
+    tail = " ".join(w for w in text.split()[-2:] if not _YEAR.fullmatch(w.strip("(),;:'")))
+    return any(c.isdigit() for c in tail)  # "the 2025 report (Source G)": a date, no value
 
 
 _LABEL_NOTE = re.compile(r"^\s*\([^)]*\)")
@@ -230,8 +231,16 @@ def _wrong_polarity(final: str, task: Task) -> str | None:
         if not own:
             continue
         # the source's statement of this finding: the one sharing most words with it
+        # (the question's topic breaks ties: "reduced VAP" is the statement on
+        # ventilator-associated pneumonia, not "did not reduce ICU mortality")
         words_ = set(content_words(said))
-        closest = max(own, key=lambda statement: len(words_ & set(content_words(statement))))
+        closest = max(
+            own,
+            key=lambda statement: (
+                len(words_ & set(content_words(statement))),
+                len(topic & set(content_words(statement))),
+            ),
+        )
         if negated_about(closest, topic) != negated_about(said, topic):
             return mark.group(1).upper()
     return None
