@@ -162,6 +162,7 @@ HOLDOUT_DIRS = (
     "holdout29",
     "holdout30",
     "holdout31",
+    "holdout32",
 )
 
 
