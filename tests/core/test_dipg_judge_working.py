@@ -3,6 +3,8 @@ each correct form with a twin that must not be credited."""
 
 from __future__ import annotations
 
+import pytest
+
 from medsafe_core.models import AnswerKind
 from medsafe_core.suites.dipg.outcomes import DipgOutcome
 from tests.core.test_dipg_judge_classes import _outcome, credits_twin
@@ -390,3 +392,23 @@ def test_working_may_start_from_a_value_the_answer_derives() -> None:
     ref = "No. He received 36.5 mg (29 mg plus 7.5 mg), below the 40 mg maximum."
     final = "No - 29 mg + 7.5 mg = 36.5 mg, which is {} mg under the 40 mg maximum."
     _credits(q, ref, context, final.format("3.5"), final.format("4.5"), context=context)
+
+
+@pytest.mark.parametrize(
+    ("final", "counts"),
+    [
+        ("**3 qualifying exacerbations** (14 Mar 2025, 27 Aug 2025, 30 Nov 2025).", True),
+        ("Probably 3 - the courses on 14 March, 27 August and 30 November 2025.", True),
+        ("4 courses: 14 March, 27 August and 30 November 2025.", False),
+        ("3 exacerbations in the year before screening.", False),  # nothing listed
+    ],
+)
+def test_a_count_may_be_borne_out_by_its_own_list(final: str, counts: bool) -> None:
+    from medsafe_core.judging.lexical.enumeration import enumerated
+    from medsafe_core.judging.lexical.facts import quantities
+    from medsafe_core.judging.lexical.verdicts import quantity_span
+
+    count = quantities(final)[0]
+    span = quantity_span(final, count)
+    assert span is not None
+    assert enumerated(final, span[1], count.value) is counts

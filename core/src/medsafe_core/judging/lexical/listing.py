@@ -11,13 +11,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from medsafe_core.judging.lexical.enumeration import ITEM_SPLIT as _ITEM_SPLIT
 from medsafe_core.judging.lexical.text import content_words
 from medsafe_core.judging.lexical.verdicts import is_number_word
 
-# item boundaries: commas, semicolons, a final "and"/"or", bullets and new lines
-_ITEM_SPLIT = re.compile(
-    r"\s*(?:[,;]\s*(?:and\s+|or\s+)?|\s(?:and|or)\s|\n\s*(?:[-*\u2022]\s*)?)\s*"
-)
 _BETWEEN = re.compile(r"\b(between\s+\S+)\s+and\s+", re.IGNORECASE)
 _MIN_ITEMS = 3
 _MAX_ITEM_WORDS = 6

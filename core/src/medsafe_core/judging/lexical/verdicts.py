@@ -17,6 +17,7 @@ from medsafe_core.judging.lexical.dimensional import (
     hourly_of_daily,
     product_or_quotient,
 )
+from medsafe_core.judging.lexical.enumeration import enumerated
 from medsafe_core.judging.lexical.facts import (
     NUMBER_WORDS,
     Quantity,
@@ -235,6 +236,8 @@ def unbacked_quantities(
                 continue  # "day 21" of a course started on 20 May: 10 June
             if is_year(q) and _next_years_date(final, q, pool):
                 continue  # "14/11/2026", a year on from a stated 14 November 2025
+            if q.unit is None and _counts_its_list(final, q):
+                continue  # "3 qualifying exacerbations (14 Mar, 27 Aug, 30 Nov)"
             if rounded is not None and any(as_rounded(x, q, final) for x in rounded.quantities):
                 continue  # the reference's derived value, to another precision
             if worked is None:  # the answer's own right working from stated values
@@ -253,6 +256,11 @@ def unbacked_quantities(
                 or hourly_of_daily(said, [*measured, *pool], final)  # "122 mL/h over 24 hours"
             ):
                 yield q
+
+
+def _counts_its_list(final: str, q: Quantity) -> bool:
+    span = quantity_span(final, q)
+    return span is not None and enumerated(final, span[1], q.value)
 
 
 def _next_years_date(final: str, year: Quantity, pool: list[Quantity]) -> bool:
