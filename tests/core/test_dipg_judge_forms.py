@@ -376,3 +376,17 @@ def test_release_forms_are_known_by_their_abbreviations(name: str, text: str, kn
     from medsafe_core.judging.lexical.facts import text_facts
 
     assert text_facts(text).knows_entity(name) is known
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "unit"),
+    [
+        ("about 4 3/4 hours after bedtime", 4.75, "hour"),
+        ("1 1/2 tablets", 1.5, None),
+        ("on 28/02/2026", 59.0, "date"),  # a date, not a fraction
+    ],
+)
+def test_a_mixed_fraction_is_one_value(text: str, value: float, unit: str | None) -> None:
+    from medsafe_core.judging.lexical.facts import quantities
+
+    assert quantities(text)[0][:2] == (value, unit)
