@@ -163,6 +163,7 @@ HOLDOUT_DIRS = (
     "holdout30",
     "holdout31",
     "holdout32",
+    "holdout33",
 )
 
 
