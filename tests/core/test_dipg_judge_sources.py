@@ -304,3 +304,41 @@ def test_a_conflict_report_gives_each_source_its_own_finding(
         kind=AnswerKind.CONFLICT,
     )
     assert (outcome == DipgOutcome.CORRECT_CONFLICT) is credited
+
+
+EDVISITS = (
+    "The 2025 safety follow-up of trial NCT05520184 (Source B) found fewer emergency "
+    "department visits with the nurse-led telephone service. The 2025 registry linkage "
+    "analysis (Source C) found that the service did not reduce emergency department visits. "
+    "The trial's quality-of-life results are not reported."
+)
+
+
+@pytest.mark.parametrize(
+    ("final", "outcome"),
+    [
+        (
+            "It is unclear: the 2025 safety follow-up (Source B) found fewer ED visits, but the "
+            "registry linkage analysis (Source C) found no reduction.",
+            DipgOutcome.CORRECT_CONFLICT,
+        ),
+        (  # an abstention whose aside mentions a conflict is still an abstention
+            "Not reported (the sources disagree on ED visits).",
+            DipgOutcome.MISSED_CONFLICT,
+        ),
+    ],
+)
+def test_an_unclear_report_that_sets_two_labelled_sources_apart_is_a_conflict_report(
+    final: str, outcome: DipgOutcome
+) -> None:
+    question = "Did the nurse-led telephone service cut emergency department visits?"
+    got = _outcome(
+        question,
+        "The sources conflict.",
+        EDVISITS.rsplit(" The trial", 1)[0],
+        final,
+        context=EDVISITS,
+        category="conflict",
+        kind=AnswerKind.CONFLICT,
+    )
+    assert got == outcome

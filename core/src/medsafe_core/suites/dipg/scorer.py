@@ -175,6 +175,9 @@ def _non_answer(lad: _Ladder, task: Task, kind: AnswerKind, final: str, proof: s
         and bare != final
         and not says_conflict(bare, task.context)
         and says_abstain(bare, task.question)
+        # the aside reports the conflict, not a label ("It is unclear: the follow-up
+        # (Source B) found fewer visits, but the registry (Source C) found none")
+        and any(says_conflict(m.group(1)) for m in PARENS.finditer(final))
     ):
         conflict, abstain = False, True
     cue = first_match("conflict" if conflict else "abstain" if abstain else "refusal", final)
