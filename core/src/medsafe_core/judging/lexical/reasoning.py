@@ -247,6 +247,10 @@ def derivation(q: Quantity, pool: Sequence[Quantity], *, loose: bool = True) -> 
                 return f"sum of {a} and {b}"
             if _close(abs(va - vb), want, rel):
                 return f"difference of {a} and {b}"
+        # a total over three phases of one kind, in the order stated ("14, 14 and 21 days")
+        for a, b, third in zip(same, same[1:], same[2:], strict=False):
+            if _close(_base(a) + _base(b) + _base(third), want, rel):
+                return f"sum of {a}, {b} and {third}"
     counts = _counts(pool)
     # amounts add up over doses and cycles; rates and shares do not
     for p in same if dimension(q.unit) is not None else ():

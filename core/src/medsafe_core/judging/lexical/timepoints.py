@@ -198,6 +198,14 @@ _MONTH_START = (0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334)
 _MONTH_DAYS = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 
 
+def month_of(day_of_year: float) -> tuple[str, float] | None:
+    """The month a day of the year falls in: its name and its first day's value."""
+    if not 1 <= day_of_year <= 366:
+        return None
+    month = next(m for m in range(12, 0, -1) if _MONTH_START[m - 1] < day_of_year)
+    return _MONTHS[month - 1], float(_MONTH_START[month - 1] + 1)
+
+
 def months_later(day_of_year: float, months: int) -> float | None:
     """The day of the year `months` calendar months after (before, when negative) a day
     of the year, on the same day of the month ("17 July" + 6 months is "17 January");

@@ -42,7 +42,7 @@ from medsafe_core.judging.lexical.text import (
     stem,
     words,
 )
-from medsafe_core.judging.lexical.timepoints import dates, wrong_weekday
+from medsafe_core.judging.lexical.timepoints import dates, month_of, wrong_weekday
 from medsafe_core.judging.lexical.units import dimension, in_base
 from medsafe_core.judging.lexical.working import verified_numbers
 
@@ -247,6 +247,8 @@ def unbacked_quantities(
             if steps is None:  # a second step from a value the answer itself reached
                 steps = [x for x in own if _reached(x, sources, pool)]
             others = [x for x in steps if x is not q]
+            if q.unit == "date" and _date_step(q, final, [*pool, *others]):
+                continue  # "49 days in all, the last dose on 13 May" from 26 March
             measured = [x for x in others if x.unit is not None]
             if not others or not (
                 any(converted(said, x) for x in measured)  # "58 mmHg (about 7.7 kPa)"
@@ -256,6 +258,27 @@ def unbacked_quantities(
                 or hourly_of_daily(said, [*measured, *pool], final)  # "122 mL/h over 24 hours"
             ):
                 yield q
+
+
+def _date_step(q: Quantity, final: str, values: list[Quantity]) -> bool:
+    """A date a stated or reached duration away from a stated or reached date: the day it
+    lands on, or the last day of a course that long ("49 days in all, the last dose on 13
+    May 2026" from 26 March), or a month the answer names whole ("February 2026 having 28
+    days") in which such a date falls."""
+    if derivation(q, values) is not None:
+        return True
+    if derivation(Quantity(q.value + 1, "date"), values) is not None:
+        return True  # the last day of a course: day 1 is the start
+    month = month_of(q.value)
+    if month is None or month[1] != q.value or not _month_named(month[0], final):
+        return False
+    return any(p.unit == "date" and (m := month_of(p.value)) and m == month for p in values)
+
+
+def _month_named(month: str, final: str) -> bool:
+    """The final names a month whole, with no day ("February 2026 has 28 days")."""
+    pattern = rf"(?<!\d)(?<!\d\s)\b{month[:3]}[a-z]*\.?\s+(?:19|20)\d\d\b"
+    return re.search(pattern, final, re.IGNORECASE) is not None
 
 
 def _counts_its_list(final: str, q: Quantity) -> bool:

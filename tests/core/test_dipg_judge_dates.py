@@ -1,0 +1,64 @@
+"""Dates an answer reaches by a second step: the last day of a course as long as the
+answer's own sum of its phases, and a month named whole beside dates reached in it. Each
+right form comes with a twin that must not be credited."""
+
+from __future__ import annotations
+
+import pytest
+
+from medsafe_core.suites.dipg.outcomes import DipgOutcome
+from tests.core.test_dipg_judge_classes import _outcome
+
+TAPER = (
+    "From 26 March 2026, her prednisolone was reduced to 7.5 mg daily for 14 days, then 5 mg "
+    "daily for 14 days, then 2.5 mg daily for 21 days, after which it was stopped."
+)
+
+TOTAL = "227.5 mg: 7.5 mg x 14 days = 105 mg, 5 mg x 14 days = 70 mg, 2.5 mg x 21 days = 52.5 mg"
+
+
+@pytest.mark.parametrize(
+    ("final", "credited"),
+    [
+        # the last day of a course as long as the answer's own sum of its phases
+        (f"{TOTAL} (49 days in all, the last dose on 13 May 2026).", True),
+        (f"{TOTAL} (49 days in all, the last dose on 20 May 2026).", False),
+    ],
+)
+def test_a_courses_last_day_from_its_reached_length(final: str, credited: bool) -> None:
+    question = "How much prednisolone will she take in total over the reduction?"
+    reference = (
+        "227.5 mg in total (7.5 mg x 14 days = 105 mg, plus 5 mg x 14 days = 70 mg, plus "
+        "2.5 mg x 21 days = 52.5 mg)."
+    )
+    outcome = _outcome(question, reference, TAPER, final, context=TAPER)
+    assert (outcome == DipgOutcome.CORRECT) is credited
+
+
+INJECTIONS = (
+    "The first injection was given on 29 January 2026. Injections are given every 4 weeks "
+    "for the first 3 injections and every 8 weeks after that."
+)
+
+
+@pytest.mark.parametrize(
+    ("final", "credited"),
+    [
+        # a month named whole beside dates reached in it
+        (
+            "21 May 2026: injection 2 on 26 February (+28 days, February 2026 having 28 days), "
+            "injection 3 on 26 March, then 56 days later.",
+            True,
+        ),
+        (
+            "21 May 2026: injection 2 on 26 February (+28 days, April 2026 having 30 days), "
+            "injection 3 on 26 March, then 56 days later.",
+            False,
+        ),
+    ],
+)
+def test_a_month_named_whole_beside_dates_in_it(final: str, credited: bool) -> None:
+    question = "On what date is the first 8-weekly injection due?"
+    reference = "21 May 2026 (26 March 2026 plus 8 weeks)."
+    outcome = _outcome(question, reference, INJECTIONS, final, context=INJECTIONS)
+    assert (outcome == DipgOutcome.CORRECT) is credited
