@@ -77,6 +77,11 @@ def find_span(text: str, needle: str) -> tuple[int, int] | None:
 
 
 def quantity_span(final: str, q: Quantity) -> tuple[int, int] | None:
+    if q.unit == "clock" and 0 <= q.value < 24 * 60:  # 770 minutes: "12:50", "12.50"
+        hours, minutes = divmod(int(q.value), 60)
+        m = re.search(rf"(?<![\d:.])0?{hours}[:.]{minutes:02d}(?!\d)", final)
+        if m:
+            return (m.start(), m.end())
     value = f"{q.value:g}"
     whole, point, decimals = value.partition(".")
     if whole.isdigit() and len(whole) > 3:  # "2,150" as written, or "2150"
@@ -236,6 +241,8 @@ def unbacked_quantities(
                 continue  # "day 21" of a course started on 20 May: 10 June
             if is_year(q) and _next_years_date(final, q, pool):
                 continue  # "14/11/2026", a year on from a stated 14 November 2025
+            if _stated_strength(q, sources):
+                continue  # "the 100 mg/5 mL suspension" for "100 mg in 5 mL"
             if q.unit is None and _counts_its_list(final, q):
                 continue  # "3 qualifying exacerbations (14 Mar, 27 Aug, 30 Nov)"
             if rounded is not None and any(as_rounded(x, q, final) for x in rounded.quantities):
@@ -255,6 +262,7 @@ def unbacked_quantities(
                 or product_or_quotient(said, [*measured, *pool], first=measured)
                 or relative(said, others, final)  # "19 h shorter (52 h vs 71 h), 27% shorter"
                 or count_times(said, _counts(others, pool), pool)  # "70 tablets" of "5 mg"
+                or _how_many_of(q, measured)  # "1,176 mg ... four doses of 294 mg"
                 or hourly_of_daily(said, [*measured, *pool], final)  # "122 mL/h over 24 hours"
             ):
                 yield q
@@ -279,6 +287,36 @@ def _month_named(month: str, final: str) -> bool:
     """The final names a month whole, with no day ("February 2026 has 28 days")."""
     pattern = rf"(?<!\d)(?<!\d\s)\b{month[:3]}[a-z]*\.?\s+(?:19|20)\d\d\b"
     return re.search(pattern, final, re.IGNORECASE) is not None
+
+
+_PER_VOLUME = re.compile(r"^(mg|mcg|g|units?|mmol)/(\d+(?:\.\d+)?)$")
+
+
+def _stated_strength(q: Quantity, sources: tuple[TextFacts, ...]) -> bool:
+    """A strength written per volume ("100 mg/5 mL", read as 100 'mg/5') that a source
+    states in its own words ("100 mg in 5 mL")."""
+    m = _PER_VOLUME.match(q.unit or "")
+    if m is None:
+        return False
+    mass, volume = m.groups()
+    pattern = re.compile(
+        rf"(?<![\d.]){q.value:g}\s*{mass}\s*(?:in|per|/)\s*{re.escape(volume)}\s*ml\b",
+        re.IGNORECASE,
+    )
+    return any(pattern.search(src.text) for src in sources)
+
+
+def _how_many_of(q: Quantity, measured: list[Quantity]) -> bool:
+    """A whole count that is one of the answer's amounts over another of the same unit
+    ("1,176 mg in 24 hours ... four doses of 294 mg")."""
+    if q.value != int(q.value) or q.value < 2 or q.unit in ("date", "clock"):
+        return False
+    return any(
+        a.unit == b.unit and b.value > 0 and abs(a.value / b.value - q.value) < 1e-6
+        for a in measured
+        for b in measured
+        if a is not b
+    )
 
 
 def _counts_its_list(final: str, q: Quantity) -> bool:
