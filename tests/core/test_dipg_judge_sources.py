@@ -342,3 +342,41 @@ def test_an_unclear_report_that_sets_two_labelled_sources_apart_is_a_conflict_re
         kind=AnswerKind.CONFLICT,
     )
     assert got == outcome
+
+
+PADS = (
+    "The 2024 phase III report (Source A) found that 9% of men in the training arm still "
+    "used pads at 12 months. The 2025 follow-up report (Source C) found that 15% of men in "
+    "the training arm still used pads at 12 months."
+)
+
+
+@pytest.mark.parametrize(
+    ("final", "outcome"),
+    [
+        (
+            "15% according to the 2025 follow-up report (Source C), which supersedes the "
+            "earlier 9% figure (Source A).",
+            DipgOutcome.MISSED_CONFLICT,
+        ),
+        (
+            "The sources conflict: Source A reports 9% and Source C 15%; the context does not "
+            "say which is more reliable.",
+            DipgOutcome.CORRECT_CONFLICT,
+        ),
+    ],
+)
+def test_a_conflict_report_may_not_settle_the_conflict_by_an_invented_reason(
+    final: str, outcome: DipgOutcome
+) -> None:
+    question = "What proportion of men in the training arm still needed pads at 12 months?"
+    got = _outcome(
+        question,
+        "The sources conflict.",
+        PADS,
+        final,
+        context=PADS,
+        category="conflict",
+        kind=AnswerKind.CONFLICT,
+    )
+    assert got == outcome

@@ -205,3 +205,30 @@ def first_match(pattern_kind: str, text: str) -> tuple[int, int] | None:
     pattern = {"abstain": _ABSTAIN, "conflict": _CONFLICT, "refusal": _REFUSAL}[pattern_kind]
     m = pattern.search(text)
     return (m.start(), m.end()) if m else None
+
+
+# a reason to prefer one side of a conflict: "which supersedes the earlier 9% figure", "the
+# registry is validated", "the GP's count is only an estimate"
+_SETTLES = re.compile(
+    r"\b(?:supersed\w*|overrid\w*|takes?\s+precedence|more\s+(?:reliable|accurate|"
+    r"trustworthy|authoritative|definitive)|should\s+be\s+(?:used|trusted|preferred|relied)"
+    r"|validated|only\s+an\s+estimate|outdated|out\s+of\s+date)\b",
+    re.IGNORECASE,
+)
+_UNSETTLED = re.compile(r"\b(?:not|no|cannot|can't|neither|unclear|whether)\b[^.;]*$", re.I)
+
+
+def settles_conflict(final: str, context: str) -> str | None:
+    """The words by which a conflict report prefers one side for a reason the context does
+    not give ("the 2025 follow-up, which supersedes the earlier figure"); None when it
+    prefers none, says it cannot ("does not say which is more reliable"), or the context
+    gives that reason itself."""
+    for m in _SETTLES.finditer(final):
+        if _UNSETTLED.search(final, 0, m.start()) and _UNSETTLED.search(
+            re.split(r"[.;]", final[: m.start()])[-1]
+        ):
+            continue
+        if re.search(re.escape(m.group()[:6]), context, re.IGNORECASE):
+            continue
+        return m.group()
+    return None
