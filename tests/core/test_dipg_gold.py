@@ -164,6 +164,7 @@ HOLDOUT_DIRS = (
     "holdout31",
     "holdout32",
     "holdout33",
+    "holdout34",
 )
 
 
