@@ -39,7 +39,7 @@ from medsafe_core.judging.lexical.text import (
     stem,
     words,
 )
-from medsafe_core.judging.lexical.timepoints import full_weekdays
+from medsafe_core.judging.lexical.timepoints import denies_a_day, full_weekdays
 from medsafe_core.judging.lexical.units import dimension, in_base
 from medsafe_core.judging.lexical.verdicts import (
     ANSWER_VOCAB,
@@ -562,6 +562,8 @@ def answer_correct(
             continue
         if any(f.agrees(c) for c in listed):
             continue
+        if f.unit == "date" and f.value < 0 and denies_a_day(final):
+            continue  # "since 31 February does not exist": a date denied, not an answer
         if (
             any(c.unit and c.unit == f.unit for c in claim_q)
             and not relative(f, final_q, final)  # "6.7 points (8.6% vs 1.9%), 78% relative"

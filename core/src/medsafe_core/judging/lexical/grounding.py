@@ -264,7 +264,11 @@ def _ground(text: str, start: int, context: str, ctx: Normalized) -> SegmentMatc
 
 
 # "Protocol: ", "Sick-day rules: ", "Protocol HG-3: " (a document's code, not a value)
-_HEADING = re.compile(r"^\s*([A-Za-z][A-Za-z /&'-]{0,40}?(?:\s[A-Z]{1,5}-?\d{1,3})?)\s*:\s+(?=\S)")
+# (codes such as "HG-3", "URO-P3", "OH-VAC-2")
+_HEADING = re.compile(
+    r"^\s*([A-Za-z][A-Za-z /&'-]{0,40}?(?:\s[A-Z][A-Z0-9]{0,5}(?:-[A-Z0-9]{1,6}){0,3})?)"
+    r"\s*:\s+(?=\S)"
+)
 
 
 _DASHED_LABEL = re.compile(r"\s*([A-Za-z][A-Za-z /&'-]{0,40}?)\s+[-\u2013\u2014](?:\s+(?=\S)|\s*$)")

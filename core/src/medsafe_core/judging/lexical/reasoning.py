@@ -89,6 +89,10 @@ def _shifted(q: Quantity, pool: Sequence[Quantity]) -> str | None:
                 months = 12 * d.value if d.unit == "year" else d.value
                 if months.is_integer() and months_later(c.value, sign * int(months)) == q.value:
                     return f"date {word} {d} (calendar)"
+                # "31 January" + 1 month: the month's last day, 28 February
+                late = months_later(c.value, sign * int(months), clamp=True)
+                if months.is_integer() and late == q.value:
+                    return f"date {word} {d} (calendar, to the month's last day)"
     return None
 
 

@@ -206,18 +206,34 @@ def month_of(day_of_year: float) -> tuple[str, float] | None:
     return _MONTHS[month - 1], float(_MONTH_START[month - 1] + 1)
 
 
-def months_later(day_of_year: float, months: int) -> float | None:
+def months_later(day_of_year: float, months: int, *, clamp: bool = False) -> float | None:
     """The day of the year `months` calendar months after (before, when negative) a day
     of the year, on the same day of the month ("17 July" + 6 months is "17 January");
-    None for a day the later month lacks ("31 March" + 1 month)."""
+    for a day the later month lacks ("31 January" + 1 month), its last day when `clamp`,
+    else None."""
     if day_of_year != int(day_of_year) or not 1 <= day_of_year <= 365:
         return None
     month = next(m for m in range(12, 0, -1) if _MONTH_START[m - 1] < day_of_year)
     day = int(day_of_year) - _MONTH_START[month - 1]
     later = (month - 1 + months) % 12
-    if day > _MONTH_DAYS[later] or (later == 1 and day == 29):
-        return None
+    last = 28 if later == 1 else _MONTH_DAYS[later]
+    if day > last:
+        if not clamp:
+            return None
+        day = last
     return float(_MONTH_START[later] + day)
+
+
+def month_length(name: str, year: int | None = None) -> int | None:
+    """The days of a month by its name (February: 28, or 29 in a leap year)."""
+    key = name.lower()[:3]
+    index = next((i for i, m in enumerate(_MONTHS) if m[:3] == key), None)
+    if index is None:
+        return None
+    if index == 1:
+        leap = year is not None and year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+        return 29 if leap else 28
+    return _MONTH_DAYS[index]
 
 
 def dates(lower: str) -> Found:
@@ -306,3 +322,17 @@ def wrong_weekday(text: str) -> tuple[str, int, int] | None:
             why = f"the final answer makes {day_text} a {named.title()}; it is a {actual}"
             return why, m.start(), m.end()
     return None
+
+
+# a day the month lacks, denied: "31 February does not exist", "there is no 31 April"
+_NO_SUCH_DAY = re.compile(
+    r"\b(?:no|not\s+a)\s+(?:day\s+)?3[01](?:st|th)?\s+(?:of\s+)?[a-z]+"
+    r"|\b(?:29|3[01])(?:st|th)?\s+(?:of\s+)?[a-z]+\s+(?:does\s+not|doesn't|did\s+not)\s+exist",
+    re.IGNORECASE,
+)
+
+
+def denies_a_day(text: str) -> bool:
+    """The text says a day does not exist ("since 31 February does not exist", "there is
+    no 31 April"): the impossible date it names is no claim."""
+    return _NO_SUCH_DAY.search(text) is not None

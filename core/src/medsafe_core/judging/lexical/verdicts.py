@@ -42,7 +42,13 @@ from medsafe_core.judging.lexical.text import (
     stem,
     words,
 )
-from medsafe_core.judging.lexical.timepoints import dates, month_of, wrong_weekday
+from medsafe_core.judging.lexical.timepoints import (
+    dates,
+    denies_a_day,
+    month_length,
+    month_of,
+    wrong_weekday,
+)
 from medsafe_core.judging.lexical.units import dimension, in_base
 from medsafe_core.judging.lexical.working import verified_numbers
 
@@ -241,6 +247,10 @@ def unbacked_quantities(
                 continue  # "day 21" of a course started on 20 May: 10 June
             if is_year(q) and _next_years_date(final, q, pool):
                 continue  # "14/11/2026", a year on from a stated 14 November 2025
+            if q.unit == "date" and q.value < 0 and denies_a_day(final):
+                continue  # "since 31 February does not exist": denied, no claim
+            if q.unit == "day" and _month_length(final, q):
+                continue  # "(April has 30 days)": a fact of the calendar
             if _stated_strength(q, sources):
                 continue  # "the 100 mg/5 mL suspension" for "100 mg in 5 mL"
             if q.unit is None and _counts_its_list(final, q):
@@ -287,6 +297,26 @@ def _month_named(month: str, final: str) -> bool:
     """The final names a month whole, with no day ("February 2026 has 28 days")."""
     pattern = rf"(?<!\d)(?<!\d\s)\b{month[:3]}[a-z]*\.?\s+(?:19|20)\d\d\b"
     return re.search(pattern, final, re.IGNORECASE) is not None
+
+
+_MONTH_HAS = re.compile(
+    r"\b(?P<month>jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
+    r"(?:\s+(?P<year>(?:19|20)\d\d))?\s+(?:has|had|having|with|of)\s+(?:only\s+)?"
+    r"(?P<days>\d\d)\s+days\b",
+    re.IGNORECASE,
+)
+
+
+def _month_length(final: str, q: Quantity) -> bool:
+    """The final gives a month's length, rightly ("April has 30 days", "February 2026
+    having 28 days"); a wrong one ("February 2026 has 29 days") is no calendar fact."""
+    for m in _MONTH_HAS.finditer(final):
+        if float(m.group("days")) != q.value:
+            continue
+        year = int(m.group("year")) if m.group("year") else None
+        if month_length(m.group("month"), year) == q.value:
+            return True
+    return False
 
 
 _PER_VOLUME = re.compile(r"^(mg|mcg|g|units?|mmol)/(\d+(?:\.\d+)?)$")
