@@ -464,3 +464,28 @@ def test_a_clock_time_is_found_where_the_answer_writes_it() -> None:
     final = "Yes: no fresh bleeding since 12:50 (4 h 40 min), pain 3/10 (3 or below)."
     assert quantity_span(final, Quantity(770.0, "clock")) == (29, 34)
     assert quantity_span(final, Quantity(775.0, "clock")) is None
+
+
+BURNS = (
+    "Chart BC-2 gives the head and neck as 17% of total body surface area (TBSA) for a child "
+    "aged 1 to 4 years. At every age, chart BC-2 gives each whole hand as 2.5% TBSA. Ava, "
+    "aged 4, has burns covering half of her head and neck and the whole of her right hand. "
+    "Children with burns of 10% TBSA or more are referred to the regional burns centre."
+)
+
+
+@pytest.mark.parametrize(
+    ("final", "credited"),
+    [
+        ("Yes: 11% TBSA (8.5% for half of the head and neck + 2.5% for the hand).", True),
+        ("Yes: 12% TBSA (9.5% for half of the head and neck + 2.5% for the hand).", False),
+        ("Yes: 11% TBSA (8.5% for half of the head and neck + 3.5% for the hand).", False),
+    ],
+)
+def test_a_fraction_of_a_stated_value_and_a_sum_of_the_answers_own(
+    final: str, credited: bool
+) -> None:
+    question = "Should Ava be referred to the regional burns centre?"
+    reference = "Yes. Her burns cover 11% TBSA, at least the 10% threshold."
+    outcome = _outcome(question, reference, BURNS, final, context=BURNS)
+    assert (outcome == DipgOutcome.CORRECT) is credited

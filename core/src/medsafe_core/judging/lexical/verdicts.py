@@ -50,7 +50,7 @@ from medsafe_core.judging.lexical.timepoints import (
     wrong_weekday,
 )
 from medsafe_core.judging.lexical.units import dimension, in_base
-from medsafe_core.judging.lexical.working import verified_numbers
+from medsafe_core.judging.lexical.working import half_unit, verified_numbers
 
 # words an answer may use without the context using them
 ANSWER_VOCAB = LEXICON.word_set("judgments.answer_vocab")
@@ -251,6 +251,8 @@ def unbacked_quantities(
                 continue  # "since 31 February does not exist": denied, no claim
             if q.unit == "day" and _month_length(final, q):
                 continue  # "(April has 30 days)": a fact of the calendar
+            if _fraction_of(q, pool, final):
+                continue  # "8.5% for half of the head and neck" (17%)
             if _stated_strength(q, sources):
                 continue  # "the 100 mg/5 mL suspension" for "100 mg in 5 mL"
             if q.unit is None and _counts_its_list(final, q):
@@ -262,7 +264,9 @@ def unbacked_quantities(
             if any(written_as(said, v) for v in worked):
                 continue
             if steps is None:  # a second step from a value the answer itself reached
-                steps = [x for x in own if _reached(x, sources, pool)]
+                steps = [
+                    x for x in own if _reached(x, sources, pool) or _fraction_of(x, pool, final)
+                ]
             others = [x for x in steps if x is not q]
             if q.unit == "date" and _date_step(q, final, [*pool, *others]):
                 continue  # "49 days in all, the last dose on 13 May" from 26 March
@@ -273,6 +277,7 @@ def unbacked_quantities(
                 or relative(said, others, final)  # "19 h shorter (52 h vs 71 h), 27% shorter"
                 or count_times(said, _counts(others, pool), pool)  # "70 tablets" of "5 mg"
                 or _how_many_of(q, measured)  # "1,176 mg ... four doses of 294 mg"
+                or _sum_of_own(q, measured)  # "11% (8.5% for the head + 2.5% for the hand)"
                 or hourly_of_daily(said, [*measured, *pool], final)  # "122 mL/h over 24 hours"
             ):
                 yield q
@@ -334,6 +339,36 @@ def _stated_strength(q: Quantity, sources: tuple[TextFacts, ...]) -> bool:
         re.IGNORECASE,
     )
     return any(pattern.search(src.text) for src in sources)
+
+
+_FRACTIONS = {"half": 0.5, "third": 1 / 3, "quarter": 0.25, "two-thirds": 2 / 3}
+_FRACTION_WORD = re.compile(r"\b(half|third|quarter|two-thirds)\b", re.IGNORECASE)
+
+
+def _fraction_of(q: Quantity, pool: list[Quantity], final: str) -> bool:
+    """A value the final calls a fraction of a stated one of its unit, within its clause
+    ("8.5% for half of the head and neck" where the head and neck is 17%)."""
+    span = quantity_span(final, q)
+    if span is None:
+        return False
+    clause = re.split(r"[;()\n]|[.!?]\s", final[max(0, span[0] - 40) : span[1] + 40])
+    words = {w.lower() for part in clause for w in _FRACTION_WORD.findall(part)}
+    return any(
+        p.unit == q.unit and abs(p.value * _FRACTIONS[w] - q.value) <= half_unit(f"{q.value:g}")
+        for w in words
+        for p in pool
+    )
+
+
+def _sum_of_own(q: Quantity, measured: list[Quantity]) -> bool:
+    """The sum of two of the answer's own values of its unit ("11% TBSA (8.5% for half
+    of the head and neck + 2.5% for the hand)")."""
+    own = [x for x in measured if x.unit == q.unit and x.unit not in ("date", "clock")]
+    return any(
+        abs(a.value + b.value - q.value) < 1e-9 * max(1.0, q.value)
+        for i, a in enumerate(own)
+        for b in own[i + 1 :]
+    )
 
 
 def _how_many_of(q: Quantity, measured: list[Quantity]) -> bool:
