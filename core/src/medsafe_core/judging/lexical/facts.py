@@ -267,6 +267,7 @@ def _scaled(m: re.Match[str]) -> str:
     return f"{value:.0f}" if value.is_integer() else f"{value:g}"
 
 
+_MIXED_GATE = re.compile(r"\d\s[1-9]/\d")
 _MIXED_FRACTION = re.compile(r"(?<![\d/.,])(\d{1,3})\s+([1-9])/([2-9]|1[0-6])(?![\d/])")
 
 
@@ -290,7 +291,7 @@ def _quantities(text: str) -> tuple[Quantity, ...]:
         lower = _SPLIT_UNITS.sub(lambda m: m.group().replace(" ", ""), lower)
     if "/24" in lower:  # "12 mg/24 h" is 12 mg a day
         lower = _PER_24_HOURS.sub("/day", lower)
-    if "/" in lower:  # "4 3/4 hours" is 4.75 hours, "1 1/2 tablets" 1.5 tablets
+    if "/" in lower and _MIXED_GATE.search(lower):  # "4 3/4 hours" is 4.75 hours
         lower = _MIXED_FRACTION.sub(_mixed, lower)
     lower = one_value(lower)  # "1 hour 15 minutes" is 75 minutes, "half an hour" 0.5 hour
     if "\u00b0" in lower:  # "36.0 °C", "30-45°": degrees (Celsius read as plain degrees)

@@ -373,7 +373,7 @@ def _sentences(context: str) -> tuple[str, ...]:
 
 # a sentence or clause: an end mark before a space ends it, one inside a word ("0.08",
 # "e.g.") does not
-_SENTENCE = re.compile(r"(?:[^.!?;\n]|[.!?;](?=\S))+(?:[.!?;]+(?=\s|$))?")
+_SENTENCE = re.compile(r"[^.!?;\n]*(?:[.!?;]+(?=\S)[^.!?;\n]*)*(?:[.!?;]+(?=\s|$))?")
 
 
 def _carrying_sentences(final: str, context: str, ev: TextFacts) -> list[str]:
