@@ -165,6 +165,7 @@ HOLDOUT_DIRS = (
     "holdout32",
     "holdout33",
     "holdout34",
+    "holdout35",
 )
 
 
