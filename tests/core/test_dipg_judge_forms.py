@@ -390,3 +390,34 @@ def test_a_mixed_fraction_is_one_value(text: str, value: float, unit: str | None
     from medsafe_core.judging.lexical.facts import quantities
 
     assert quantities(text)[0][:2] == (value, unit)
+
+
+def test_phototherapy_doses_convert_between_mj_and_j() -> None:
+    from medsafe_core.judging.lexical.facts import quantities
+
+    mj, j = quantities("220 mJ/cm2")[0], quantities("0.22 J/cm2")[0]
+    assert mj.agrees(j)
+    assert not mj.agrees(quantities("2.2 J/cm2")[0])
+
+
+@pytest.mark.parametrize(
+    ("text", "named"), [("above 3x the upper limit", False), ("the X3 arm", True)]
+)
+def test_a_multiplier_is_no_name(text: str, named: bool) -> None:
+    from medsafe_core.judging.lexical.facts import entities
+
+    assert bool(entities(text)) is named
+
+
+@pytest.mark.parametrize(
+    ("text", "denied"),
+    [
+        ("falls on a non-existent 30 February, so the last day applies", True),
+        ("February 2027 has no 30th, so the last day of the month is used", True),
+        ("given on 30 February", False),
+    ],
+)
+def test_a_day_the_month_lacks_may_be_denied(text: str, denied: bool) -> None:
+    from medsafe_core.judging.lexical.timepoints import denies_a_day
+
+    assert denies_a_day(text) is denied

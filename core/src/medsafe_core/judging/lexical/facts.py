@@ -267,6 +267,7 @@ def _scaled(m: re.Match[str]) -> str:
     return f"{value:.0f}" if value.is_integer() else f"{value:g}"
 
 
+_MULTIPLIER = re.compile(r"\d+(?:\.\d+)?x")
 _MIXED_GATE = re.compile(r"\d\s[1-9]/\d")
 _MIXED_FRACTION = re.compile(r"(?<![\d/.,])(\d{1,3})\s+([1-9])/([2-9]|1[0-6])(?![\d/])")
 
@@ -395,6 +396,8 @@ def _entities(text: str) -> frozenset[str]:
             continue  # "Twenty-seven", "under-5s": numbers, judged as values
         if _ORDINAL.match(lowered):
             continue  # "7th", "21st": a position, judged as its number
+        if _MULTIPLIER.fullmatch(lowered):
+            continue  # "3x the upper limit": three times, judged as its number
         if is_dosing_interval(lowered):
             continue  # "q48h", "q8w": every 48 hours, every 8 weeks (a value, not a name)
         found.add(token.lower())

@@ -324,10 +324,12 @@ def wrong_weekday(text: str) -> tuple[str, int, int] | None:
     return None
 
 
-# a day the month lacks, denied: "31 February does not exist", "there is no 31 April"
+# a day the month lacks, denied: "31 February does not exist", "there is no 31 April", "a
+# non-existent 30 February", "February 2027 has no 30th"
 _NO_SUCH_DAY = re.compile(
     r"\b(?:no|not\s+a)\s+(?:day\s+)?3[01](?:st|th)?\s+(?:of\s+)?[a-z]+"
-    r"|\b(?:29|3[01])(?:st|th)?\s+(?:of\s+)?[a-z]+\s+(?:does\s+not|doesn't|did\s+not)\s+exist",
+    r"|\b(?:29|3[01])(?:st|th)?\s+(?:of\s+)?[a-z]+\s+(?:does\s+not|doesn't|did\s+not)\s+exist"
+    r"|\bnon-?existent\s+(?:29|3[01])(?:st|th)?\s+[a-z]+|\bhas\s+no\s+(?:29|3[01])(?:st|th)\b",
     re.IGNORECASE,
 )
 

@@ -1,9 +1,9 @@
 """Clinical unit conversions: each canonical unit's dimension and factor to a base unit.
 
 An explicit table of the units the dipg judge reads (mass, volume, substance, drug
-activity, energy, pressure, time) instead of a general units library: the judge needs a few dozen
-exact factors, looked up per quantity on the scorer's hot path (see docs/scoring.md,
-"Normalisation layer")."""
+activity, energy, radiant exposure, pressure, time) instead of a general units library:
+the judge needs a few dozen exact factors, looked up per quantity on the scorer's hot path
+(see docs/scoring.md, "Normalisation layer")."""
 
 from __future__ import annotations
 
@@ -21,6 +21,8 @@ TABLE: dict[str, tuple[str, float]] = {
     "unit": ("activity", 1.0),
     "kcal": ("energy", 1.0),
     "kj": ("energy", 1 / 4.184),
+    "mj/cm2": ("radiant exposure", 1.0),  # phototherapy doses
+    "j/cm2": ("radiant exposure", 1000.0),
     "mmhg": ("pressure", 1.0),
     "kpa": ("pressure", 7.50062),
     "minute": ("time", 1.0),
