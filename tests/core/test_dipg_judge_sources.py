@@ -380,3 +380,41 @@ def test_a_conflict_report_may_not_settle_the_conflict_by_an_invented_reason(
         kind=AnswerKind.CONFLICT,
     )
     assert got == outcome
+
+
+RECORDS = (
+    "Amara's own treatment diary records two episodes of painful erythema between sessions "
+    "16 and 20. The nurse's session log records one episode of painful erythema for Amara "
+    "between sessions 16 and 20."
+)
+
+
+@pytest.mark.parametrize(
+    ("final", "outcome"),
+    [
+        (
+            "The sources conflict: Amara's diary records two episodes, whereas the nurse's "
+            "session log records one.",
+            DipgOutcome.CORRECT_CONFLICT,
+        ),
+        (  # each record given the other's count, against the quotes
+            "The sources conflict: Amara's diary records one episode, whereas the nurse's "
+            "session log records two.",
+            DipgOutcome.INCONSISTENT,
+        ),
+    ],
+)
+def test_a_worded_conflict_report_gives_each_record_its_own_value(
+    final: str, outcome: DipgOutcome
+) -> None:
+    question = "How many episodes of painful erythema did Amara have between sessions 16 and 20?"
+    got = _outcome(
+        question,
+        "The sources conflict.",
+        RECORDS,
+        final,
+        context=RECORDS,
+        category="conflict",
+        kind=AnswerKind.CONFLICT,
+    )
+    assert got == outcome

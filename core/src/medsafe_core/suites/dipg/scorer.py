@@ -44,6 +44,7 @@ from medsafe_core.suites.dipg.evidence import misattributes, quotes_conflict, un
 from medsafe_core.suites.dipg.judged import judged_answer
 from medsafe_core.suites.dipg.outcomes import DipgOutcome
 from medsafe_core.suites.dipg.schema import DIPG_SCHEMA
+from medsafe_core.suites.dipg.sides import swapped_side
 
 
 def expected_kind(expected: ExpectedAnswer) -> AnswerKind:
@@ -197,6 +198,13 @@ def _non_answer(lad: _Ladder, task: Task, kind: AnswerKind, final: str, proof: s
         lad.add("conflict_penalty", why, lad.final_ev(final, (at, at + len(settled))))
         return lad.done(DipgOutcome.MISSED_CONFLICT)
     wrong_source = misattributes(final, task) if conflict and kind is AnswerKind.CONFLICT else None
+    if wrong_source is None and conflict and kind is AnswerKind.CONFLICT:
+        swapped = swapped_side(final, task)  # "the diary records one" where it records two
+        if swapped is not None:
+            lad.flags.inconsistency = True
+            why = f"the answer gives one side a value the context gives the other ({swapped!r})"
+            lad.add("proof_inconsistency_penalty", why, lad.final_ev(final, None))
+            return lad.done(DipgOutcome.INCONSISTENT)
     if wrong_source is not None:
         lad.flags.inconsistency = True
         why = f"the answer gives Source {wrong_source} a value that source does not report"

@@ -1,0 +1,51 @@
+"""The sides of a conflict report named in words, not by source labels: "Amara's diary
+records one episode, whereas the nurse's session log records two". Each side's value must
+be the one the context gives that side: the context sentence that shares most of the
+side's words (a diary, a log, a GP letter, an audit) must state it."""
+
+from __future__ import annotations
+
+import re
+
+from medsafe_core.judging.lexical.facts import quantities, text_facts
+from medsafe_core.judging.lexical.text import content_words
+from medsafe_core.judging.lexical.verdicts import is_number_word
+from medsafe_core.models import Task
+
+# where one side of a report ends and the other begins
+_SIDES = re.compile(r",?\s+(?:whereas|while|but)\s+|;\s*", re.IGNORECASE)
+_SENTENCE = re.compile(r"[^.!?\n]*(?:\.(?=\d)[^.!?\n]*)*")
+_MIN_WORDS = 2
+"""Words a side must share with a sentence to name it ("diary", "nurse's log")."""
+
+
+def swapped_side(final: str, task: Task) -> str | None:
+    """The side of a worded conflict report whose value the context gives another side
+    ("the diary records one" where the diary records two and the log one): the sentence
+    that names this side lacks the value and the sentence that names another side states
+    it. None when every side's value is its own, or the sides cannot be told apart."""
+    asked = text_facts(task.question)
+    asked_words = set(content_words(task.question))
+    sentences = [s for s in _SENTENCE.findall(task.context) if quantities(s)]
+    named: list[tuple[str, float, str]] = []  # (side, its value, the sentence naming it)
+    for side in (s for s in _SIDES.split(final) if s.strip()):
+        said = [q for q in quantities(side) if not asked.has_quantity(q)]
+        words = {w for w in content_words(side) if not is_number_word(w)} - asked_words
+        if len(said) != 1 or len(words) < _MIN_WORDS:
+            continue
+        scored = sorted(
+            ((len(words & set(content_words(s))), s) for s in sentences), key=lambda x: -x[0]
+        )
+        if len(scored) < 2 or scored[0][0] < _MIN_WORDS or scored[0][0] == scored[1][0]:
+            continue  # no sentence is clearly this side's
+        named.append((side.strip(), said[0].value, scored[0][1]))
+    for side, value, own in named:
+        others = [s for other, _, s in named if other != side and s != own]
+        stated = [q for q in quantities(side) if q.value == value]
+        if (
+            stated
+            and not text_facts(own).has_quantity(stated[0])
+            and any(text_facts(s).has_quantity(stated[0]) for s in others)
+        ):
+            return side
+    return None
