@@ -305,3 +305,40 @@ def test_a_denial_among_the_reasons_is_no_opposite_answer(final: str, credited: 
     )
     outcome = _outcome(question, reference, JCV, final, context=JCV)
     assert (outcome == DipgOutcome.CORRECT) is credited
+
+
+SOLIFENACIN = (
+    "Solifenacin starts at 5 mg once daily and may go up to 10 mg once daily after 4 weeks "
+    "if urgency persists, unless the most recent eGFR is below 30. Derek started solifenacin "
+    "5 mg once daily on 20 January 2026. His most recent eGFR was 52 mL/min/1.73 m2."
+)
+
+
+@pytest.mark.parametrize(
+    ("final", "credited"),
+    [
+        # the date is asked for: the dose only names what changes then, and a dose denied
+        # is no competing answer
+        (
+            "Tuesday 17 February 2026 (20 January + 28 days); his eGFR of 52 does not restrict "
+            "him to 5 mg.",
+            True,
+        ),
+        ("17/02/2026 - his solifenacin can go up to 10 mg once daily from 17 February 2026.", True),
+        ("Tuesday 24 February 2026 (20 January + 35 days).", False),
+        ("17 February 2026, or 5 mg until 24 February 2026.", False),
+    ],
+)
+def test_a_date_answer_needs_no_dose_and_a_denied_dose_competes_with_nothing(
+    final: str, credited: bool
+) -> None:
+    question = (
+        "What is the earliest date on which Derek's solifenacin could go up to the higher dose?"
+    )
+    reference = (
+        "Derek's solifenacin could first be increased to 10 mg once daily on 17 February 2026 "
+        "(20 January 2026 plus 4 weeks); his most recent eGFR of 52 mL/min/1.73 m2 is not "
+        "below 30."
+    )
+    outcome = _outcome(question, reference, SOLIFENACIN, final, context=SOLIFENACIN)
+    assert (outcome == DipgOutcome.CORRECT) is credited

@@ -143,7 +143,10 @@ def _misses_claims(
     if exp_q and not any(c.agrees(f) or as_rounded(c, f, final) for c in exp_q for f in stated):
         return " or ".join(str(c) for c in exp_q)
     # each kind of quantity the question asks for ("what dose ..., and for how long?")
+    when = _ASKS_WHEN.search(question) is not None  # "the earliest date ... higher dose?"
     for cue, family in _ASKED_KINDS:
+        if when and "day" not in family:
+            continue  # a date is asked for; the dose only names what changes then
         wanted = [q for q in exp_q if q.unit in family]
         if wanted and cue.search(question) and not any(c.agrees(f) for c in wanted for f in stated):
             return " or ".join(str(c) for c in wanted)
@@ -222,6 +225,22 @@ _WORKING_NO_COLON = re.compile(
 _WORKING = re.compile(rf"{_WORKING_NO_COLON.pattern}|:\s.*$", re.I | re.S)
 
 
+def _denied(final: str, value: Quantity) -> bool:
+    """The value stands in a clause that denies it ("does not restrict him to 5 mg",
+    "not the 30-45 degrees")."""
+    span = quantity_span(final, value)
+    if span is None:
+        return False
+    clause = re.split(r"[,;:.()\n]|\bbut\b", final[: span[0]])[-1]
+    return negation_count(clause) > 0
+
+
+def _lead(text: str) -> str:
+    """The first sentence up to its first semicolon: the answer, before its reasons ("...
+    increased to 10 mg on 17 February; his eGFR of 52 is not below 30")."""
+    return first_sentence(text).split("; ")[0]
+
+
 def _opposed(said: str, claim: str, topic: set[str], question: str) -> bool:
     return negated_about(_unframed(said, question), topic) != negated_about(claim, topic)
 
@@ -274,6 +293,7 @@ def _answer_part(final_q: list[Quantity], expected_final: str) -> str:
     return _claim_part(expected_final, colon=False)
 
 
+_ASKS_WHEN = re.compile(r"\b(?:what|which)\s+(?:\w+\s+){0,3}?(?:date|day)\b|\bwhen\b", re.I)
 _ASKED_KINDS = (
     (
         re.compile(
@@ -564,6 +584,8 @@ def answer_correct(
             continue
         if f.unit == "date" and f.value < 0 and denies_a_day(final):
             continue  # "since 31 February does not exist": a date denied, not an answer
+        if _denied(final, f):
+            continue  # "his eGFR does not restrict him to 5 mg": no answer offered
         if (
             any(c.unit and c.unit == f.unit for c in claim_q)
             and not relative(f, final_q, final)  # "6.7 points (8.6% vs 1.9%), 78% relative"
@@ -591,7 +613,7 @@ def answer_correct(
         # a value or a name is the answer: its own sentence carries the polarity too,
         # the reasons after it may deny other things ("Intermediate risk. An index of 1.5
         # is not above 1.5"; "Ramipril. ... adds whichever she is not yet taking")
-        or _opposed(first_sentence(said), first_sentence(claim), topic, question)
+        or _opposed(_lead(said), _lead(claim), topic, question)
     ):
         return Verdict(
             False, "the final answer has the opposite polarity to the evidence", (0, len(final))
