@@ -166,6 +166,7 @@ HOLDOUT_DIRS = (
     "holdout33",
     "holdout34",
     "holdout35",
+    "holdout36",
 )
 
 
