@@ -225,6 +225,19 @@ _WORKING_NO_COLON = re.compile(
 _WORKING = re.compile(rf"{_WORKING_NO_COLON.pattern}|:\s.*$", re.I | re.S)
 
 
+_REASON_WORD = re.compile(r"\b(?:after|since|from|started|provided|once|if|when|until)\b", re.I)
+
+
+def _in_reason(final: str, value: Quantity) -> bool:
+    """The value stands in a clause that gives a reason or a starting point ("4 weeks
+    after she started 5 mg"), not in the answer itself."""
+    span = quantity_span(final, value)
+    if span is None:
+        return False
+    clause = re.split(r"[,;:.()\n]", final[: span[0]])[-1]
+    return _REASON_WORD.search(clause) is not None
+
+
 def _denied(final: str, value: Quantity) -> bool:
     """The value stands in a clause that denies it ("does not restrict him to 5 mg",
     "not the 30-45 degrees")."""
@@ -293,6 +306,9 @@ def _answer_part(final_q: list[Quantity], expected_final: str) -> str:
     return _claim_part(expected_final, colon=False)
 
 
+_ASKS_VALUE = re.compile(
+    r"\b(?:what|which)\s+(?:\w+\s+){0,2}?dose\b|\bhow\s+(?:much|many)\b|\bthe\s+most\b", re.I
+)
 _ASKS_WHEN = re.compile(r"\b(?:what|which)\s+(?:\w+\s+){0,3}?(?:date|day)\b|\bwhen\b", re.I)
 _ASKED_KINDS = (
     (
@@ -577,6 +593,8 @@ def answer_correct(
         why = f"the final answer counts {count}, not the expected number"
         return Verdict(False, why, quantity_span(final, count))
     listed = [] if claims else _listed_after_head(claim_q, expected.final, question)
+    # a date alone is asked for ("On what date ...?", not "When ..., and at what dose?")
+    asks_when = _ASKS_WHEN.search(question) is not None and not _ASKS_VALUE.search(question)
     for f in final_q:
         if any(f.agrees(c) or as_rounded(c, f, final) for c in claim_q) or f in comparators:
             continue
@@ -586,6 +604,14 @@ def answer_correct(
             continue  # "since 31 February does not exist": a date denied, not an answer
         if _denied(final, f):
             continue  # "his eGFR does not restrict him to 5 mg": no answer offered
+        if (
+            asks_when
+            and f.unit not in ("date", "clock")
+            and dimension(f.unit) != "time"
+            and text_facts(context).has_quantity(f)
+            and _in_reason(final, f)
+        ):
+            continue  # a date is asked for: "4 weeks after she started 5 mg" (stated)
         if (
             any(c.unit and c.unit == f.unit for c in claim_q)
             and not relative(f, final_q, final)  # "6.7 points (8.6% vs 1.9%), 78% relative"

@@ -192,6 +192,8 @@ def _people(text: str) -> set[str]:
     before the surname ("Tomasz Wrona's" names Tomasz and Wrona)."""
     out: set[str] = set()
     for m in _POSSESSOR.finditer(text):
+        if _EPONYM.match(text, m.end()):
+            continue  # "Alzheimer's disease", "Crohn's disease": a name, no person's thing
         first = _FIRST_NAME.search(text, 0, m.start())
         for name in (m.group(1), first.group(1) if first else ""):
             if name and name.lower() not in MONTH_WORDS and name.lower() not in WEEKDAY_WORDS:
@@ -200,6 +202,13 @@ def _people(text: str) -> set[str]:
 
 
 _FIRST_NAME = re.compile(r"\b([A-Z][a-z]+) $")
+# what a possessive names when it is an eponym: "Alzheimer's disease", "Bell's palsy"
+_EPONYM = re.compile(
+    r"\s+(?:disease|dementia|syndrome|palsy|sarcoma|lymphoma|phenomenon|oesophagus|esophagus"
+    r"|thyroiditis|sign|test|criteria|classification|score|scale|formula|method|procedure"
+    r"|operation|ulcer|fracture|law|rule|node)\b",
+    re.IGNORECASE,
+)
 
 
 def _other_person(final: str, evidence: str, question: str) -> str:
