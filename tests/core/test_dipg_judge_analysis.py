@@ -9,7 +9,7 @@ import pytest
 
 from medsafe_core.judging.lexical.working import equations, verified_numbers
 from medsafe_core.suites.dipg.outcomes import DipgOutcome
-from tests.core.test_dipg_judge_classes import _outcome, credits_twin
+from tests.core.test_dipg_judge_classes import _outcome, credits_twin, is_credited
 
 CONTEXT = (
     "Surgery is offered at a body mass index of at least 40 kg/m2. "
@@ -144,8 +144,7 @@ TABLETS_PROOF = (
 )
 def test_a_total_from_a_count_the_answer_reached(total: str, credited: bool) -> None:
     final = f"70 tablets of apixaban 5 mg over the first 28 days (28 + 42; {total} in total)."
-    outcome = _outcome(TABLETS_Q, TABLETS_REF, TABLETS_PROOF, final, context=TABLETS)
-    assert (outcome == DipgOutcome.CORRECT) is credited
+    assert is_credited(TABLETS_Q, TABLETS_REF, TABLETS_PROOF, final, context=TABLETS) is credited
 
 
 def test_a_measured_value_written_bare_is_no_count() -> None:
@@ -329,5 +328,4 @@ def test_a_share_the_final_works_out_is_a_reason(final: str, credited: bool) -> 
         "No. Rhiannon's monthly migraine days fell from 14 to 8, a fall of 6 days (about "
         "43%), which is below the fall of at least 50% needed for a response."
     )
-    outcome = _outcome(question, reference, MIGRAINE, final, context=MIGRAINE)
-    assert (outcome == DipgOutcome.CORRECT) is credited
+    assert is_credited(question, reference, MIGRAINE, final, context=MIGRAINE) is credited

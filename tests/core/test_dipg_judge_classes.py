@@ -60,6 +60,11 @@ def _outcome(
     return SUITE.score(task, response, DIPG_V4).outcome
 
 
+def is_credited(question: str, reference: str, proof: str, final: str, *, context: str) -> bool:
+    """Whether the final, with the proof, is credited as correct for the reference."""
+    return _outcome(question, reference, proof, final, context=context) == DipgOutcome.CORRECT
+
+
 def credits_twin(
     question: str, reference: str, proof: str, right: str, twin: str, *, context: str
 ) -> None:

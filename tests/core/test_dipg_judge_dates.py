@@ -6,8 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from medsafe_core.suites.dipg.outcomes import DipgOutcome
-from tests.core.test_dipg_judge_classes import _outcome
+from tests.core.test_dipg_judge_classes import is_credited
 
 TAPER = (
     "From 26 March 2026, her prednisolone was reduced to 7.5 mg daily for 14 days, then 5 mg "
@@ -31,8 +30,7 @@ def test_a_courses_last_day_from_its_reached_length(final: str, credited: bool) 
         "227.5 mg in total (7.5 mg x 14 days = 105 mg, plus 5 mg x 14 days = 70 mg, plus "
         "2.5 mg x 21 days = 52.5 mg)."
     )
-    outcome = _outcome(question, reference, TAPER, final, context=TAPER)
-    assert (outcome == DipgOutcome.CORRECT) is credited
+    assert is_credited(question, reference, TAPER, final, context=TAPER) is credited
 
 
 INJECTIONS = (
@@ -60,8 +58,7 @@ INJECTIONS = (
 def test_a_month_named_whole_beside_dates_in_it(final: str, credited: bool) -> None:
     question = "On what date is the first 8-weekly injection due?"
     reference = "21 May 2026 (26 March 2026 plus 8 weeks)."
-    outcome = _outcome(question, reference, INJECTIONS, final, context=INJECTIONS)
-    assert (outcome == DipgOutcome.CORRECT) is credited
+    assert is_credited(question, reference, INJECTIONS, final, context=INJECTIONS) is credited
 
 
 HEP_B = (
@@ -84,8 +81,7 @@ HEP_B = (
 def test_a_month_on_lands_on_the_months_last_day(final: str, credited: bool) -> None:
     question = "On what date was Amara's second hepatitis B dose due?"
     reference = "28 February 2026 (1 month after 31 January 2026, on February's last day)."
-    outcome = _outcome(question, reference, HEP_B, final, context=HEP_B)
-    assert (outcome == DipgOutcome.CORRECT) is credited
+    assert is_credited(question, reference, HEP_B, final, context=HEP_B) is credited
 
 
 DRESSING = "The dressing is changed every 3 days. It was last changed on 29 April 2026."
@@ -101,8 +97,7 @@ DRESSING = "The dressing is changed every 3 days. It was last changed on 29 Apri
 def test_a_months_length_is_a_fact_of_the_calendar(final: str, credited: bool) -> None:
     question = "On what date is the next dressing change due?"
     reference = "2 May 2026 (29 April 2026 plus 3 days)."
-    outcome = _outcome(question, reference, DRESSING, final, context=DRESSING)
-    assert (outcome == DipgOutcome.CORRECT) is credited
+    assert is_credited(question, reference, DRESSING, final, context=DRESSING) is credited
 
 
 @pytest.mark.parametrize(
@@ -142,8 +137,7 @@ DONEPEZIL = (
 def test_a_date_answer_may_give_the_stated_dose_it_counts_from(final: str, credited: bool) -> None:
     question = "On what date was Margaret due to move up to the higher donepezil dose?"
     reference = "Margaret's donepezil was due to go up to 10 mg once daily on 6 April 2026."
-    outcome = _outcome(question, reference, DONEPEZIL, final, context=DONEPEZIL)
-    assert (outcome == DipgOutcome.CORRECT) is credited
+    assert is_credited(question, reference, DONEPEZIL, final, context=DONEPEZIL) is credited
 
 
 def test_an_eponymous_disease_is_no_persons_thing() -> None:

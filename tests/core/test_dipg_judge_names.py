@@ -10,7 +10,7 @@ import pytest
 from medsafe_core.judging.lexical.correctness import _misses_derived
 from medsafe_core.judging.lexical.facts import entities, quantities
 from medsafe_core.suites.dipg.outcomes import DipgOutcome
-from tests.core.test_dipg_judge_classes import _outcome
+from tests.core.test_dipg_judge_classes import _outcome, is_credited
 
 
 def _missing(final: str, reference: str, question: str, context: str = "") -> str | None:
@@ -171,8 +171,7 @@ def test_a_source_and_an_asked_abbreviation_are_no_key_facts(final: str, credite
         "into and around Tomasz's forearm wound, and any remainder is injected "
         "intramuscularly at a site away from the vaccine injection site."
     )
-    outcome = _outcome(question, reference, RAB_PROOF, final, context=RAB)
-    assert (outcome == DipgOutcome.CORRECT) is credited
+    assert is_credited(question, reference, RAB_PROOF, final, context=RAB) is credited
 
 
 def test_an_unasked_abbreviation_is_still_a_key_fact() -> None:
@@ -218,8 +217,7 @@ def test_values_listed_after_the_answer_head_are_answers(final: str, credited: b
         "Two doses were still to be given on 1 May 2026: the day 7 dose on 4 May 2026 and "
         "the day 14 dose on 11 May 2026 (day 0 was 27 April 2026)."
     )
-    outcome = _outcome(question, reference, context, final, context=context)
-    assert (outcome == DipgOutcome.CORRECT) is credited
+    assert is_credited(question, reference, context, final, context=context) is credited
 
 
 @pytest.mark.parametrize(
@@ -278,8 +276,7 @@ def test_a_name_answer_leads_and_its_reasons_may_deny(final: str, credited: bool
         "Ramipril. Mrs Kovacs is 61, so her step 1 treatment is amlodipine, and step 2 adds "
         "whichever of ramipril or amlodipine she is not yet taking."
     )
-    outcome = _outcome(question, reference, STEPS, final, context=STEPS)
-    assert (outcome == DipgOutcome.CORRECT) is credited
+    assert is_credited(question, reference, STEPS, final, context=STEPS) is credited
 
 
 JCV = (
@@ -303,8 +300,7 @@ def test_a_denial_among_the_reasons_is_no_opposite_answer(final: str, credited: 
         "Maren's anti-JCV antibody index of 1.5 places her in the intermediate-risk band "
         "(above 0.9 and up to 1.5)."
     )
-    outcome = _outcome(question, reference, JCV, final, context=JCV)
-    assert (outcome == DipgOutcome.CORRECT) is credited
+    assert is_credited(question, reference, JCV, final, context=JCV) is credited
 
 
 SOLIFENACIN = (
@@ -340,5 +336,4 @@ def test_a_date_answer_needs_no_dose_and_a_denied_dose_competes_with_nothing(
         "(20 January 2026 plus 4 weeks); his most recent eGFR of 52 mL/min/1.73 m2 is not "
         "below 30."
     )
-    outcome = _outcome(question, reference, SOLIFENACIN, final, context=SOLIFENACIN)
-    assert (outcome == DipgOutcome.CORRECT) is credited
+    assert is_credited(question, reference, SOLIFENACIN, final, context=SOLIFENACIN) is credited

@@ -11,7 +11,7 @@ from medsafe_core.judging.lexical.direction import wrong_direction
 from medsafe_core.judging.lexical.grounding import ground_proof
 from medsafe_core.models import AnswerKind
 from medsafe_core.suites.dipg.outcomes import DipgOutcome
-from tests.core.test_dipg_judge_classes import _outcome
+from tests.core.test_dipg_judge_classes import _outcome, is_credited
 
 LABELLED = (
     "The pharmacy works under a patient group direction approved in January 2026. "
@@ -189,8 +189,7 @@ def test_each_part_of_a_final_may_be_carried_by_its_own_sentence(
     question = "Did extended-interval dosing increase the relapse rate in trial NCT05518227?"
     reference = "No. Extended-interval dosing did not increase the annualised relapse rate."
     proof = NATALIZUMAB.rsplit(". ", 1)[1]
-    outcome = _outcome(question, reference, proof, final, context=NATALIZUMAB)
-    assert (outcome == DipgOutcome.CORRECT) is credited
+    assert is_credited(question, reference, proof, final, context=NATALIZUMAB) is credited
 
 
 @pytest.mark.parametrize(
@@ -207,8 +206,7 @@ def test_a_dates_year_may_be_the_next_one(final: str, credited: bool) -> None:
     )
     question = "From what date may she drive again?"
     reference = "From 14 November 2026, 12 months after her last seizure on 14 November 2025."
-    outcome = _outcome(question, reference, context, final, context=context)
-    assert (outcome == DipgOutcome.CORRECT) is credited
+    assert is_credited(question, reference, context, final, context=context) is credited
 
 
 LABELLED_TRIALS = (
@@ -241,8 +239,7 @@ def test_a_source_label_ties_a_proof_to_the_trial_it_labels(proof: str, credited
     )
     reference = "No. In trial NCT05528417, lamotrigine did not reduce stopping for adverse events."
     final = "No. In trial NCT05528417, lamotrigine did not reduce stopping for adverse events."
-    outcome = _outcome(question, reference, proof, final, context=LABELLED_TRIALS)
-    assert (outcome == DipgOutcome.CORRECT) is credited
+    assert is_credited(question, reference, proof, final, context=LABELLED_TRIALS) is credited
 
 
 AUDIT = (

@@ -7,7 +7,7 @@ import pytest
 
 from medsafe_core.models import AnswerKind
 from medsafe_core.suites.dipg.outcomes import DipgOutcome
-from tests.core.test_dipg_judge_classes import _outcome, credits_twin
+from tests.core.test_dipg_judge_classes import _outcome, credits_twin, is_credited
 
 CONTEXT = (
     "For an INR of 3.1 to 3.5, the weekly warfarin dose is reduced by 10 percent. "
@@ -453,8 +453,7 @@ WARD = (
 def test_counts_and_strengths_the_answer_writes_its_own_way(
     question: str, reference: str, final: str, credited: bool
 ) -> None:
-    outcome = _outcome(question, reference, WARD, final, context=WARD)
-    assert (outcome == DipgOutcome.CORRECT) is credited
+    assert is_credited(question, reference, WARD, final, context=WARD) is credited
 
 
 def test_a_clock_time_is_found_where_the_answer_writes_it() -> None:
@@ -487,5 +486,4 @@ def test_a_fraction_of_a_stated_value_and_a_sum_of_the_answers_own(
 ) -> None:
     question = "Should Ava be referred to the regional burns centre?"
     reference = "Yes. Her burns cover 11% TBSA, at least the 10% threshold."
-    outcome = _outcome(question, reference, BURNS, final, context=BURNS)
-    assert (outcome == DipgOutcome.CORRECT) is credited
+    assert is_credited(question, reference, BURNS, final, context=BURNS) is credited
