@@ -167,6 +167,7 @@ HOLDOUT_DIRS = (
     "holdout34",
     "holdout35",
     "holdout36",
+    "holdout37",
 )
 
 
