@@ -145,3 +145,40 @@ def test_an_eponymous_disease_is_no_persons_thing() -> None:
 
     assert _people("Margaret started donepezil for Alzheimer's disease.") == set()
     assert _people("Margaret's donepezil") == {"Margaret"}
+
+
+TSH = "TSH is checked every 4 weeks. Her last check was on 24 March 2026."
+
+
+@pytest.mark.parametrize(
+    ("final", "credited"),
+    [
+        (
+            "Tuesday 21 April 2026 - 28 days after 24 March (7 days to the end of March plus "
+            "21 days in April).",
+            True,
+        ),
+        (
+            "Tuesday 21 April 2026 - 28 days after 24 March (9 days to the end of March plus "
+            "19 days in April).",
+            False,
+        ),
+    ],
+)
+def test_days_to_a_months_end_and_into_the_next(final: str, credited: bool) -> None:
+    question = "On what date is her next TSH check due?"
+    reference = "21 April 2026 (24 March 2026 plus 4 weeks)."
+    assert is_credited(question, reference, TSH, final, context=TSH) is credited
+
+
+def test_a_label_binds_across_a_decimal_in_its_clause() -> None:
+    from medsafe_core.judging.lexical.binding import unbound_label
+
+    context = (
+        "Step 2 adds timolol 0.5% twice daily. Step 3 adds brimonidine 0.2% twice daily and "
+        "the patient is referred for laser trabeculoplasty."
+    )
+    right = "Brimonidine 0.2% twice daily is added (step 3), with laser referral."
+    assert unbound_label(right, context) is None
+    wrong = "Laser trabeculoplasty alone is offered (step 2)."
+    assert unbound_label(wrong, context) is not None

@@ -10,7 +10,7 @@ import re
 
 from medsafe_core.judging.lexical.facts import entities, quantities, text_facts
 from medsafe_core.judging.lexical.paraphrase import sentence_spans
-from medsafe_core.judging.lexical.text import content_words
+from medsafe_core.judging.lexical.text import content_words, has_word_form
 
 # a name right before its dose: "rivaroxaban 10 mg", "enoxaparin 1.5 mg/kg"
 _NAMED_DOSE = re.compile(
@@ -47,7 +47,8 @@ def unbound_dose(final: str, context: str) -> tuple[str, int, int] | None:
 
 # a named thing with its label in parentheses: "mildly thick fluids (IDDSI level 2)"
 _LABELLED = re.compile(r"([A-Za-z][A-Za-z -]{2,40}?)\s*\(((?:[A-Za-z]+\s+){1,2}\d+)\)")
-_CLAUSE = re.compile(r"[^,;.\n]+(?:\([^)]*\))?[^,;.\n]*")
+# a clause, whose decimals ("brimonidine 0.2% twice daily") do not end it
+_CLAUSE = re.compile(r"[^,;.\n]+(?:\.\d[^,;.\n]*)*(?:\([^)]*\))?[^,;.\n]*(?:\.\d[^,;.\n]*)*")
 
 
 def unbound_label(final: str, context: str) -> tuple[str, int, int] | None:
@@ -65,7 +66,9 @@ def unbound_label(final: str, context: str) -> tuple[str, int, int] | None:
         if label not in lower or not named:
             continue
         clauses = [c for c in _CLAUSE.findall(lower) if label in " ".join(c.split())]
-        if clauses and not any(set(named) <= set(content_words(c)) for c in clauses):
+        if clauses and not any(
+            all(has_word_form(w, frozenset(content_words(c))) for w in named) for c in clauses
+        ):
             said = f"{m.group(1).strip()} ({m.group(2)})"
             why = f"the final answer gives {said}, a label the context gives something else"
             return why, m.start(), m.end()

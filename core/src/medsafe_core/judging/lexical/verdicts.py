@@ -251,6 +251,8 @@ def unbacked_quantities(
                 continue  # "since 31 February does not exist": denied, no claim
             if q.unit == "day" and _month_length(final, q):
                 continue  # "(April has 30 days)": a fact of the calendar
+            if q.unit == "day" and _month_part(q, final, [*pool, *own]):
+                continue  # "7 days to the end of March plus 21 days in April"
             if _fraction_of(q, pool, final):
                 continue  # "8.5% for half of the head and neck" (17%)
             if _stated_strength(q, sources):
@@ -302,6 +304,35 @@ def _month_named(month: str, final: str) -> bool:
     """The final names a month whole, with no day ("February 2026 has 28 days")."""
     pattern = rf"(?<!\d)(?<!\d\s)\b{month[:3]}[a-z]*\.?\s+(?:19|20)\d\d\b"
     return re.search(pattern, final, re.IGNORECASE) is not None
+
+
+_MONTH_PART = re.compile(
+    r"\b(?:to|until|till)\s+the\s+end\s+of\s+(?P<end>[a-z]+)|\b(?:in|into)\s+(?P<into>[a-z]+)\b",
+    re.IGNORECASE,
+)
+
+
+def _month_part(q: Quantity, final: str, values: list[Quantity]) -> bool:
+    """Days counted to a month's end from a date in it ("7 days to the end of March" from
+    24 March), or into a month to a date in it ("21 days in April" to 21 April)."""
+    said = re.search(rf"(?<![\w.]){q.value:g}\s*days?\b", final)
+    if said is None:
+        return False
+    m = _MONTH_PART.search(final, said.end(), min(len(final), said.end() + 30))
+    if m is None:
+        return False
+    name = m.group("end") or m.group("into")
+    length = month_length(name)
+    if length is None:
+        return False
+    days = [
+        int(p.value - month[1] + 1)
+        for p in values
+        if p.unit == "date" and (month := month_of(p.value)) and month[0][:3] == name[:3].lower()
+    ]
+    if m.group("end"):
+        return any(length - d == q.value for d in days)
+    return q.value in days
 
 
 _MONTH_HAS = re.compile(
