@@ -421,3 +421,11 @@ def test_a_day_the_month_lacks_may_be_denied(text: str, denied: bool) -> None:
     from medsafe_core.judging.lexical.timepoints import denies_a_day
 
     assert denies_a_day(text) is denied
+
+
+def test_a_drops_strength_in_percent_carries_its_frequency() -> None:
+    from medsafe_core.judging.lexical.frequency import frequency_clash
+
+    evidence = "Step 3 adds brimonidine 0.2% twice daily and the patient is referred for SLT."
+    assert frequency_clash("Brimonidine 0.2% once nightly, and SLT.", evidence) is not None
+    assert frequency_clash("Brimonidine 0.2% twice daily, and SLT.", evidence) is None
