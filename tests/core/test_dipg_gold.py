@@ -168,6 +168,7 @@ HOLDOUT_DIRS = (
     "holdout35",
     "holdout36",
     "holdout37",
+    "holdout38",
 )
 
 
