@@ -182,3 +182,19 @@ def test_a_label_binds_across_a_decimal_in_its_clause() -> None:
     assert unbound_label(right, context) is None
     wrong = "Laser trabeculoplasty alone is offered (step 2)."
     assert unbound_label(wrong, context) is not None
+
+
+STAGES = "Tomas had his reconstruction on 17 March 2026. His stage 2 review was on 12 May 2026."
+
+
+@pytest.mark.parametrize(
+    ("final", "credited"),
+    [
+        ("8 weeks (56 days: 14 days to 31 March, 30 days in April, 12 days in May).", True),
+        ("8 weeks (56 days: 14 days to 31 March, 31 days in April, 11 days in May).", False),
+    ],
+)
+def test_a_whole_month_between_two_dates_counts_its_days(final: str, credited: bool) -> None:
+    question = "How many weeks after his reconstruction was his stage 2 review?"
+    reference = "8 weeks (17 March to 12 May 2026 is 56 days)."
+    assert is_credited(question, reference, STAGES, final, context=STAGES) is credited

@@ -415,3 +415,21 @@ def test_a_worded_conflict_report_gives_each_record_its_own_value(
         kind=AnswerKind.CONFLICT,
     )
     assert got == outcome
+
+
+REINJURY = (
+    "In trial NCT05417263, the two-year re-injury rate was 6.6% with criterion-based return "
+    "to sport. In the same trial, the two-year re-injury rate was 14.2% with the time-based "
+    "approach."
+)
+
+
+@pytest.mark.parametrize(
+    ("final", "backwards"),
+    [
+        ("The time-based arm had the lower re-injury rate, by 7.6 percentage points.", True),
+        ("The criterion-based arm had the lower re-injury rate, by 7.6 percentage points.", False),
+    ],
+)
+def test_a_side_named_before_its_direction_is_checked(final: str, backwards: bool) -> None:
+    assert bool(wrong_direction(final, REINJURY)) is backwards

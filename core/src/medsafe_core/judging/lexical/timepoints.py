@@ -224,6 +224,13 @@ def months_later(day_of_year: float, months: int, *, clamp: bool = False) -> flo
     return float(_MONTH_START[later] + day)
 
 
+def month_start(name: str) -> float | None:
+    """The day-of-year value of a month's first day, by its name."""
+    key = name.lower()[:3]
+    index = next((i for i, m in enumerate(_MONTHS) if m[:3] == key), None)
+    return None if index is None else float(_MONTH_START[index] + 1)
+
+
 def month_length(name: str, year: int | None = None) -> int | None:
     """The days of a month by its name (February: 28, or 29 in a leap year)."""
     key = name.lower()[:3]

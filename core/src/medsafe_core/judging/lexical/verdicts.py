@@ -47,6 +47,7 @@ from medsafe_core.judging.lexical.timepoints import (
     denies_a_day,
     month_length,
     month_of,
+    month_start,
     wrong_weekday,
 )
 from medsafe_core.judging.lexical.units import dimension, in_base
@@ -295,6 +296,10 @@ def _date_step(q: Quantity, final: str, values: list[Quantity]) -> bool:
     if derivation(Quantity(q.value + 1, "date"), values) is not None:
         return True  # the last day of a course: day 1 is the start
     month = month_of(q.value)
+    length = month_length(month[0]) if month else None
+    if month and length and q.value == month[1] + length - 1:  # "14 days to 31 March"
+        return any(p.unit == "date" and month_of(p.value) == month for p in values)
+    month = month_of(q.value)
     if month is None or month[1] != q.value or not _month_named(month[0], final):
         return False
     return any(p.unit == "date" and (m := month_of(p.value)) and m == month for p in values)
@@ -307,7 +312,8 @@ def _month_named(month: str, final: str) -> bool:
 
 
 _MONTH_PART = re.compile(
-    r"\b(?:to|until|till)\s+the\s+end\s+of\s+(?P<end>[a-z]+)|\b(?:in|into)\s+(?P<into>[a-z]+)\b",
+    r"\b(?:to|until|till)\s+(?:the\s+end\s+of\s+(?P<end>[a-z]+)|(?P<last>3[01]|2[89])\s+"
+    r"(?P<lastof>[a-z]+))|\b(?:in|into)\s+(?P<into>[a-z]+)\b",
     re.IGNORECASE,
 )
 
@@ -321,7 +327,9 @@ def _month_part(q: Quantity, final: str, values: list[Quantity]) -> bool:
     m = _MONTH_PART.search(final, said.end(), min(len(final), said.end() + 30))
     if m is None:
         return False
-    name = m.group("end") or m.group("into")
+    name = m.group("end") or m.group("lastof") or m.group("into")
+    if m.group("last") and month_length(name) != int(m.group("last")):
+        return False  # "to 30 March" is no month's end
     length = month_length(name)
     if length is None:
         return False
@@ -330,8 +338,12 @@ def _month_part(q: Quantity, final: str, values: list[Quantity]) -> bool:
         for p in values
         if p.unit == "date" and (month := month_of(p.value)) and month[0][:3] == name[:3].lower()
     ]
-    if m.group("end"):
+    if m.group("end") or m.group("last"):
         return any(length - d == q.value for d in days)
+    first = month_start(name)
+    if q.value == length and first is not None:  # "30 days in April": the whole month
+        dated = [p.value for p in values if p.unit == "date" and p.value > 0]
+        return any(v < first for v in dated) and any(v >= first + length for v in dated)
     return q.value in days
 
 
