@@ -169,6 +169,7 @@ HOLDOUT_DIRS = (
     "holdout36",
     "holdout37",
     "holdout38",
+    "holdout39",
 )
 
 
