@@ -337,3 +337,22 @@ def test_a_date_answer_needs_no_dose_and_a_denied_dose_competes_with_nothing(
         "below 30."
     )
     assert is_credited(question, reference, SOLIFENACIN, final, context=SOLIFENACIN) is credited
+
+
+POTASSIUM = (
+    "Potassium of 3.0 to 3.4 mmol/L: potassium chloride 24 mmol twice daily. Potassium of "
+    "3.5 to 4.0 mmol/L: potassium chloride 24 mmol once daily. His potassium was 3.5 mmol/L."
+)
+
+
+@pytest.mark.parametrize(
+    ("final", "credited"),
+    [
+        ("Potassium chloride 24 mmol once daily (3.5 is in the 3.5 to 4.0 band).", True),
+        ("Oral potassium chloride 24 mmol twice daily.", False),  # the other band's frequency
+    ],
+)
+def test_a_dose_at_another_frequency_than_the_answers_is_wrong(final: str, credited: bool) -> None:
+    question = "What potassium supplement does the protocol call for?"
+    reference = "Potassium chloride 24 mmol once daily, because 3.5 mmol/L is in the 3.5-4.0 band."
+    assert is_credited(question, reference, POTASSIUM, final, context=POTASSIUM) is credited

@@ -21,6 +21,7 @@ from medsafe_core.judging.lexical.facts import (
     text_facts,
     unit_word,
 )
+from medsafe_core.judging.lexical.frequency import frequency_clash
 from medsafe_core.judging.lexical.negation import is_negation, negation_count
 from medsafe_core.judging.lexical.reasoning import derivation
 from medsafe_core.judging.lexical.relations import (
@@ -580,6 +581,10 @@ def answer_correct(
         why = f"the final answer does not state a key fact the evidence gives ({missing})"
         return Verdict(False, why)
     polar = asks_yes_no(question) and yes_no(final) is not None  # its values are reasons
+    clash = frequency_clash(final, expected.final)  # "24 mmol twice daily" for "once daily"
+    if clash is not None:
+        why = clash[0].replace("the proof gives", "the expected answer gives")
+        return Verdict(False, why, clash[1:])
     aside_only = None if polar else _only_in_parentheses(final, claim_q)
     if aside_only is not None:
         why = f"the final answer gives {aside_only}, and the expected value only in parentheses"

@@ -25,7 +25,7 @@ _FREQUENCY = re.compile(
 # a dose: a number and a unit of amount, then at most three words before its frequency
 _DOSE = re.compile(
     # (a strength of drops in percent counts too: "brimonidine 0.2% twice daily")
-    r"(?<![\w.])(?P<dose>\d[\d,]*(?:\.\d+)?\s?(?:(?:mg|g|mcg|micrograms?|iu|units?|ml|tablets?)\b|%))"
+    r"(?<![\w.])(?P<dose>\d[\d,]*(?:\.\d+)?\s?(?:(?:mg|g|mcg|micrograms?|iu|units?|ml|mmol|tablets?)\b|%))"
     r"(?P<gap>(?:\s+[a-z-]+){0,3}?)\s+(?=(?:once|twice|three|four|a|per|each|every|hourly|daily"
     r"|nightly|weekly|fortnightly|monthly)\b)",
     re.IGNORECASE,
