@@ -7,15 +7,15 @@ from __future__ import annotations
 
 import pytest
 
-from medsafe_core.judging.lexical.correctness import _misses_derived
 from medsafe_core.judging.lexical.facts import entities, quantities
+from medsafe_core.judging.lexical.keyfacts import misses_derived
 from medsafe_core.suites.dipg.outcomes import DipgOutcome
 from tests.core.test_dipg_judge_classes import _outcome, is_credited
 
 
 def _missing(final: str, reference: str, question: str, context: str = "") -> str | None:
     """The key fact of `reference` that `final` does not state, if any."""
-    return _misses_derived(final, quantities(final), reference, question, context)
+    return misses_derived(final, quantities(final), reference, question, context)
 
 
 @pytest.mark.parametrize(
@@ -175,10 +175,10 @@ def test_a_source_and_an_asked_abbreviation_are_no_key_facts(final: str, credite
 
 
 def test_an_unasked_abbreviation_is_still_a_key_fact() -> None:
-    from medsafe_core.judging.lexical.correctness import _asked_by_head
+    from medsafe_core.judging.lexical.keyfacts import asked_by_head
 
-    assert _asked_by_head("hrig", "How should the immunoglobulin be placed?", RAB)
-    assert not _asked_by_head("hrig", "How should the vaccine be placed?", RAB)
+    assert asked_by_head("hrig", "How should the immunoglobulin be placed?", RAB)
+    assert not asked_by_head("hrig", "How should the vaccine be placed?", RAB)
 
 
 @pytest.mark.parametrize(

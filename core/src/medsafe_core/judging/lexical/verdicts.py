@@ -10,6 +10,12 @@ from functools import partial
 
 from medsafe_core.judging.lexical._lexicon import LEXICON
 from medsafe_core.judging.lexical.binding import unbound_dose, unbound_label
+from medsafe_core.judging.lexical.calendar_steps import (
+    date_step,
+    month_part,
+    next_years_date,
+    states_month_length,
+)
 from medsafe_core.judging.lexical.calendar_years import wrong_year
 from medsafe_core.judging.lexical.dimensional import (
     converted,
@@ -43,11 +49,7 @@ from medsafe_core.judging.lexical.text import (
     words,
 )
 from medsafe_core.judging.lexical.timepoints import (
-    dates,
     denies_a_day,
-    month_length,
-    month_of,
-    month_start,
     wrong_weekday,
 )
 from medsafe_core.judging.lexical.units import dimension, in_base
@@ -246,13 +248,13 @@ def unbacked_quantities(
                 continue
             if q.unit == "date" and derivation(q, [*pool, *_day_offsets(sources)]) is not None:
                 continue  # "day 21" of a course started on 20 May: 10 June
-            if is_year(q) and _next_years_date(final, q, pool):
+            if is_year(q) and next_years_date(final, q, pool):
                 continue  # "14/11/2026", a year on from a stated 14 November 2025
             if q.unit == "date" and q.value < 0 and denies_a_day(final):
                 continue  # "since 31 February does not exist": denied, no claim
-            if q.unit == "day" and _month_length(final, q):
+            if q.unit == "day" and states_month_length(final, q):
                 continue  # "(April has 30 days)": a fact of the calendar
-            if q.unit == "day" and _month_part(q, final, [*pool, *own]):
+            if q.unit == "day" and month_part(q, final, [*pool, *own]):
                 continue  # "7 days to the end of March plus 21 days in April"
             if _fraction_of(q, pool, final):
                 continue  # "8.5% for half of the head and neck" (17%)
@@ -271,7 +273,7 @@ def unbacked_quantities(
                     x for x in own if _reached(x, sources, pool) or _fraction_of(x, pool, final)
                 ]
             others = [x for x in steps if x is not q]
-            if q.unit == "date" and _date_step(q, final, [*pool, *others]):
+            if q.unit == "date" and date_step(q, final, [*pool, *others]):
                 continue  # "49 days in all, the last dose on 13 May" from 26 March
             measured = [x for x in others if x.unit is not None]
             if not others or not (
@@ -284,87 +286,6 @@ def unbacked_quantities(
                 or hourly_of_daily(said, [*measured, *pool], final)  # "122 mL/h over 24 hours"
             ):
                 yield q
-
-
-def _date_step(q: Quantity, final: str, values: list[Quantity]) -> bool:
-    """A date a stated or reached duration away from a stated or reached date: the day it
-    lands on, or the last day of a course that long ("49 days in all, the last dose on 13
-    May 2026" from 26 March), or a month the answer names whole ("February 2026 having 28
-    days") in which such a date falls."""
-    if derivation(q, values) is not None:
-        return True
-    if derivation(Quantity(q.value + 1, "date"), values) is not None:
-        return True  # the last day of a course: day 1 is the start
-    month = month_of(q.value)
-    length = month_length(month[0]) if month else None
-    if month and length and q.value == month[1] + length - 1:  # "14 days to 31 March"
-        return any(p.unit == "date" and month_of(p.value) == month for p in values)
-    month = month_of(q.value)
-    if month is None or month[1] != q.value or not _month_named(month[0], final):
-        return False
-    return any(p.unit == "date" and (m := month_of(p.value)) and m == month for p in values)
-
-
-def _month_named(month: str, final: str) -> bool:
-    """The final names a month whole, with no day ("February 2026 has 28 days")."""
-    pattern = rf"(?<!\d)(?<!\d\s)\b{month[:3]}[a-z]*\.?\s+(?:19|20)\d\d\b"
-    return re.search(pattern, final, re.IGNORECASE) is not None
-
-
-_MONTH_PART = re.compile(
-    r"\b(?:to|until|till)\s+(?:the\s+end\s+of\s+(?P<end>[a-z]+)|(?P<last>3[01]|2[89])\s+"
-    r"(?P<lastof>[a-z]+))|\b(?:in|into)\s+(?P<into>[a-z]+)\b",
-    re.IGNORECASE,
-)
-
-
-def _month_part(q: Quantity, final: str, values: list[Quantity]) -> bool:
-    """Days counted to a month's end from a date in it ("7 days to the end of March" from
-    24 March), or into a month to a date in it ("21 days in April" to 21 April)."""
-    said = re.search(rf"(?<![\w.]){q.value:g}\s*days?\b", final)
-    if said is None:
-        return False
-    m = _MONTH_PART.search(final, said.end(), min(len(final), said.end() + 30))
-    if m is None:
-        return False
-    name = m.group("end") or m.group("lastof") or m.group("into")
-    if m.group("last") and month_length(name) != int(m.group("last")):
-        return False  # "to 30 March" is no month's end
-    length = month_length(name)
-    if length is None:
-        return False
-    days = [
-        int(p.value - month[1] + 1)
-        for p in values
-        if p.unit == "date" and (month := month_of(p.value)) and month[0][:3] == name[:3].lower()
-    ]
-    if m.group("end") or m.group("last"):
-        return any(length - d == q.value for d in days)
-    first = month_start(name)
-    if q.value == length and first is not None:  # "30 days in April": the whole month
-        dated = [p.value for p in values if p.unit == "date" and p.value > 0]
-        return any(v < first for v in dated) and any(v >= first + length for v in dated)
-    return q.value in days
-
-
-_MONTH_HAS = re.compile(
-    r"\b(?P<month>jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
-    r"(?:\s+(?P<year>(?:19|20)\d\d))?\s+(?:has|had|having|with|of)\s+(?:only\s+)?"
-    r"(?P<days>\d\d)\s+days\b",
-    re.IGNORECASE,
-)
-
-
-def _month_length(final: str, q: Quantity) -> bool:
-    """The final gives a month's length, rightly ("April has 30 days", "February 2026
-    having 28 days"); a wrong one ("February 2026 has 29 days") is no calendar fact."""
-    for m in _MONTH_HAS.finditer(final):
-        if float(m.group("days")) != q.value:
-            continue
-        year = int(m.group("year")) if m.group("year") else None
-        if month_length(m.group("month"), year) == q.value:
-            return True
-    return False
 
 
 _PER_VOLUME = re.compile(r"^(mg|mcg|g|units?|mmol)/(\d+(?:\.\d+)?)$")
@@ -430,16 +351,6 @@ def _how_many_of(q: Quantity, measured: list[Quantity]) -> bool:
 def _counts_its_list(final: str, q: Quantity) -> bool:
     span = quantity_span(final, q)
     return span is not None and enumerated(final, span[1], q.value)
-
-
-def _next_years_date(final: str, year: Quantity, pool: list[Quantity]) -> bool:
-    """The year of a date the final gives is a stated year's neighbour: a date reached
-    across the year's end or a year on ("14/11/2026" from "14 November 2025")."""
-    if not any(is_year(p) and abs(p.value - year.value) == 1 for p in pool):
-        return False
-    written = f"{year.value:g}"
-    _, spans = dates(final.lower())
-    return any(written in final[a:b] for a, b in spans)
 
 
 def _day_offsets(sources: tuple[TextFacts, ...]) -> list[Quantity]:
