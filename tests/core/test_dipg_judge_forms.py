@@ -429,3 +429,11 @@ def test_a_drops_strength_in_percent_carries_its_frequency() -> None:
     evidence = "Step 3 adds brimonidine 0.2% twice daily and the patient is referred for SLT."
     assert frequency_clash("Brimonidine 0.2% once nightly, and SLT.", evidence) is not None
     assert frequency_clash("Brimonidine 0.2% twice daily, and SLT.", evidence) is None
+
+
+def test_a_rate_per_second_converts_to_one_per_minute() -> None:
+    from medsafe_core.judging.lexical.facts import quantities
+
+    per_minute = quantities("24.6 mL/min")[0]
+    assert per_minute.agrees(quantities("0.41 mL/s")[0])
+    assert not per_minute.agrees(quantities("0.51 mL/s")[0])

@@ -54,6 +54,7 @@ _NANOGRAMS = ("ng", "nanogram", "nanograms")
 # per volume, for concentrations ("230 micrograms/L" is "0.23 mg/L")
 _PER_VOLUME = {"ml": 1.0, "dl": 100.0, "l": 1000.0}
 _PER_TIME = {
+    **dict.fromkeys(("s", "sec", "secs", "second", "seconds"), 1 / 60),
     **dict.fromkeys(("min", "mins", "minute", "minutes"), 1.0),
     **dict.fromkeys(("h", "hr", "hrs", "hour", "hours"), 60.0),
     **dict.fromkeys(("d", "day", "days", "24h"), 1440.0),
