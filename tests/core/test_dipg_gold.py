@@ -170,6 +170,7 @@ HOLDOUT_DIRS = (
     "holdout37",
     "holdout38",
     "holdout39",
+    "holdout40",
 )
 
 
