@@ -112,7 +112,14 @@ _LEADER = re.compile(
 )
 
 
+_LEADER_GATE = re.compile(
+    rf"\b(?:had|has|showed|shows|gave)\s+(?:a|the)\s+(?:{_MORE}|{_LESS})\b", re.IGNORECASE
+)
+
+
 def _wrong_leader(final: str, evidence: str) -> str:
+    if not _LEADER_GATE.search(final):
+        return ""  # the subject-first pattern is slow to scan for; most answers lack it
     for m in _LEADER.finditer(final):
         said = quantities(f"{m.group('value')} {m.group('unit')}")
         sides = _sides(said[0], evidence) if said else None
