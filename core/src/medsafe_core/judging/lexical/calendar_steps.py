@@ -8,7 +8,13 @@ import re
 
 from medsafe_core.judging.lexical.facts import Quantity
 from medsafe_core.judging.lexical.reasoning import derivation, is_year
-from medsafe_core.judging.lexical.timepoints import dates, month_length, month_of, month_start
+from medsafe_core.judging.lexical.timepoints import (
+    MONTH_ABBREVIATION,
+    dates,
+    month_length,
+    month_of,
+    month_start,
+)
 
 
 def date_step(q: Quantity, final: str, values: list[Quantity]) -> bool:
@@ -74,7 +80,7 @@ def month_part(q: Quantity, final: str, values: list[Quantity]) -> bool:
 
 
 _MONTH_HAS = re.compile(
-    r"\b(?P<month>jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
+    rf"\b(?P<month>{MONTH_ABBREVIATION})[a-z]*\.?"
     r"(?:\s+(?P<year>(?:19|20)\d\d))?\s+(?:has|had|having|with|of)\s+(?:only\s+)?"
     r"(?P<days>\d\d)\s+days\b",
     re.IGNORECASE,

@@ -18,14 +18,14 @@ from itertools import islice
 from medsafe_core.judging.lexical.facts import Quantity, quantities
 from medsafe_core.judging.lexical.text import content_words
 from medsafe_core.judging.lexical.units import dimension, in_base
+from medsafe_core.judging.lexical.working import NUMBER
 
 _MORE = "higher|greater|more|longer|larger|bigger|later|slower"
 _LESS = "lower|fewer|less|shorter|smaller|earlier|sooner|faster|quicker"
 # a difference written before its direction: "4.5 percentage points higher", "17 hours longer"
 _SPEED = ("faster", "quicker", "slower")
-_NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"  # "2,820", "4.5"
 _DIFFERENCE = re.compile(
-    rf"(?<![\w.,])(?P<value>{_NUMBER})\s*(?P<unit>[a-z%][a-z%/ -]{{0,24}}?)\s+"
+    rf"(?<![\w.,])(?P<value>{NUMBER})\s*(?P<unit>[a-z%][a-z%/ -]{{0,24}}?)\s+"
     rf"(?P<direction>{_MORE}|{_LESS})\b(?P<rest>[^.;!?\n]*)",
     re.IGNORECASE,
 )
@@ -106,7 +106,7 @@ def wrong_direction(final: str, evidence: str) -> str:
 # lower re-injury rate, by 7.6 percentage points"
 _LEADER = re.compile(
     rf"(?P<subject>[^.;:!?\n]{{3,80}}?)\s+(?:had|has|showed|shows|gave)\s+(?:a|the)\s+"
-    rf"(?P<direction>{_MORE}|{_LESS})\b[^.;!?\n]{{0,60}}?\bby\s+(?P<value>{_NUMBER})\s*"
+    rf"(?P<direction>{_MORE}|{_LESS})\b[^.;!?\n]{{0,60}}?\bby\s+(?P<value>{NUMBER})\s*"
     r"(?P<unit>[a-z%][a-z%/ -]{0,24}?)(?=[\s(.,;]|$)",
     re.IGNORECASE,
 )

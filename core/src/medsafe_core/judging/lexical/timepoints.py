@@ -38,6 +38,8 @@ _MONTH_ABBREVIATIONS = (
 
 MONTH_WORDS = frozenset(_MONTH_NAMES) | frozenset(_MONTH_ABBREVIATIONS)
 """Month names and abbreviations: parts of dates, judged as values, not as words."""
+MONTH_ABBREVIATION = "(?:" + "|".join(_MONTH_ABBREVIATIONS) + ")"
+"""A regular-expression alternation of the twelve three-letter month abbreviations."""
 _WEEKDAYS = "monday tuesday wednesday thursday friday saturday sunday".split()
 WEEKDAY_WORDS = frozenset(_WEEKDAYS) | frozenset(d[:3] for d in _WEEKDAYS)
 """Weekday names and abbreviations: "Fri 14 Feb 2025" names the date's weekday."""
@@ -180,10 +182,7 @@ def _is_hhmm(lower: str, m: re.Match[str]) -> bool:
     )
 
 
-_MONTHS = (
-    "january february march april may june july august september october november december"
-).split()
-_MONTH = r"(?P<{g}>" + "|".join(f"{m[:3]}(?:{m[3:]})?" for m in _MONTHS) + r")\.?"
+_MONTH = r"(?P<{g}>" + "|".join(f"{m[:3]}(?:{m[3:]})?" for m in _MONTH_NAMES) + r")\.?"
 _DATE = re.compile(
     rf"(?<![\d.])(?P<d1>[0-3]?\d)(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH.format(g='m1')}"
     rf"(?:,?\s+(?P<y1>(?:19|20)\d\d))?\b"
@@ -203,7 +202,7 @@ def month_of(day_of_year: float) -> tuple[str, float] | None:
     if not 1 <= day_of_year <= 366:
         return None
     month = next(m for m in range(12, 0, -1) if _MONTH_START[m - 1] < day_of_year)
-    return _MONTHS[month - 1], float(_MONTH_START[month - 1] + 1)
+    return _MONTH_NAMES[month - 1], float(_MONTH_START[month - 1] + 1)
 
 
 def months_later(day_of_year: float, months: int, *, clamp: bool = False) -> float | None:
@@ -224,17 +223,21 @@ def months_later(day_of_year: float, months: int, *, clamp: bool = False) -> flo
     return float(_MONTH_START[later] + day)
 
 
+def _month_index(name: str) -> int | None:
+    """A month's place in the year (January: 0), by its name or abbreviation."""
+    key = name.lower()[:3]
+    return _MONTH_ABBREVIATIONS.index(key) if key in _MONTH_ABBREVIATIONS else None
+
+
 def month_start(name: str) -> float | None:
     """The day-of-year value of a month's first day, by its name."""
-    key = name.lower()[:3]
-    index = next((i for i, m in enumerate(_MONTHS) if m[:3] == key), None)
+    index = _month_index(name)
     return None if index is None else float(_MONTH_START[index] + 1)
 
 
 def month_length(name: str, year: int | None = None) -> int | None:
     """The days of a month by its name (February: 28, or 29 in a leap year)."""
-    key = name.lower()[:3]
-    index = next((i for i, m in enumerate(_MONTHS) if m[:3] == key), None)
+    index = _month_index(name)
     if index is None:
         return None
     if index == 1:
@@ -269,8 +272,7 @@ def _month_day(m: re.Match[str]) -> tuple[int, int]:
         return int(m.group("m3")), int(m.group("d3"))
     if m.group("m5"):
         return int(m.group("m5")), int(m.group("d5"))
-    name = (m.group("m1") or m.group("m2") or m.group("m4"))[:3]
-    month = 1 + [x[:3] for x in _MONTHS].index(name)
+    month = 1 + _MONTH_ABBREVIATIONS.index((m.group("m1") or m.group("m2") or m.group("m4"))[:3])
     return month, int(m.group("d1") or m.group("d2") or 1)  # "June 2024": its first day
 
 
@@ -315,8 +317,7 @@ def wrong_weekday(text: str) -> tuple[str, int, int] | None:
         return None  # most answers name no weekday: one quick scan instead of the pattern
     for m in _DATED_WEEKDAY.finditer(text):
         said = (m.group("w1") or m.group("w2")).lower()
-        name = (m.group("m1") or m.group("m2")).lower()[:3]
-        month = 1 + [x[:3] for x in _MONTHS].index(name)
+        month = 1 + _MONTH_ABBREVIATIONS.index((m.group("m1") or m.group("m2")).lower()[:3])
         day, year = int(m.group("d1") or m.group("d2")), int(m.group("y1") or m.group("y2"))
         try:
             weekday = date(year, month, day).weekday()
@@ -324,7 +325,7 @@ def wrong_weekday(text: str) -> tuple[str, int, int] | None:
             continue  # an impossible date is judged as a value
         if _WEEKDAYS[weekday][:3] != said:
             named = next(d for d in _WEEKDAYS if d.startswith(said))
-            day_text = f"{day} {_MONTHS[month - 1].title()} {year}"
+            day_text = f"{day} {_MONTH_NAMES[month - 1].title()} {year}"
             actual = _WEEKDAYS[weekday].title()
             why = f"the final answer makes {day_text} a {named.title()}; it is a {actual}"
             return why, m.start(), m.end()

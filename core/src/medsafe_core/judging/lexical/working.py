@@ -10,7 +10,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-_NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+"""A number as written in working: digits with thousands commas or a decimal part."""
 # a unit after a number, never the multiplication sign ("15 x 38.0")
 _UNIT = r"(?:\s*(?!x\s)[a-zA-Z\u00b5\u00b0%][\w/\u00b5\u00b0%\u00b2]*)?"
 _OPERATOR = r"\s*[x\u00d7*/\u00f7+\u2212^-]\s*"
@@ -20,11 +21,11 @@ _EQUALS = (
     r"(?:(?:about|approximately|approx\.?|roughly|around)\s+|~\s*)?"
 )
 _EQUATION = re.compile(
-    rf"(?<![\w.,])(?P<left>(?:{_NUMBER}){_UNIT}(?:{_OPERATOR}(?:{_NUMBER}){_UNIT})+)"
-    rf"{_EQUALS}(?P<result>{_NUMBER})"
+    rf"(?<![\w.,])(?P<left>(?:{NUMBER}){_UNIT}(?:{_OPERATOR}(?:{NUMBER}){_UNIT})+)"
+    rf"{_EQUALS}(?P<result>{NUMBER})"
 )
 _EQUALS_WORD = re.compile(r"\b(?:gives|equals|makes)\b")
-_TERM = re.compile(rf"(?P<op>{_OPERATOR})?(?P<n>{_NUMBER}){_UNIT}")
+_TERM = re.compile(rf"(?P<op>{_OPERATOR})?(?P<n>{NUMBER}){_UNIT}")
 
 
 @dataclass(frozen=True)
@@ -103,8 +104,8 @@ def equations(text: str) -> list[Equation]:
 
 # a count of a total with its share: "3 of 250 (1.2%)", "21/50 = 42%", "7 out of 250, 2.8%"
 _SHARE = re.compile(
-    rf"(?<![\w.,])(?P<part>{_NUMBER})\s*(?:/|of|out\s+of)\s*(?:the\s+)?(?P<whole>{_NUMBER})"
-    rf"(?:\s+[a-z]+){{0,3}}\s*(?:\(|,|=|:|\u2014|-)?\s*(?:about\s+|~\s*)?(?P<share>{_NUMBER})\s?%"
+    rf"(?<![\w.,])(?P<part>{NUMBER})\s*(?:/|of|out\s+of)\s*(?:the\s+)?(?P<whole>{NUMBER})"
+    rf"(?:\s+[a-z]+){{0,3}}\s*(?:\(|,|=|:|\u2014|-)?\s*(?:about\s+|~\s*)?(?P<share>{NUMBER})\s?%"
 )
 
 

@@ -99,7 +99,8 @@ def _split(text: str) -> list[str]:
 
 
 _SOURCE = re.compile(r"\bsource\s+([A-Z])\b", re.IGNORECASE)
-_SENTENCES = re.compile(r"[^.!?\n]+(?:\.(?=\d)[^.!?\n]*)*")
+SENTENCES = re.compile(r"[^.!?\n]+(?:\.(?=\d)[^.!?\n]*)*")
+"""A context's sentences; a decimal point ("2.5 mg") ends none."""
 
 
 def _readings(text: str, question: str) -> list[dict[str, Quantity]]:
@@ -171,7 +172,7 @@ def _statements(context: str, label: str) -> list[str]:
     prescribed ...")."""
     out: list[str] = []
     current: list[str] | None = None
-    for m in _SENTENCES.finditer(context):
+    for m in SENTENCES.finditer(context):
         sentence = m.group()
         named = {x.group(1).upper() for x in _SOURCE.finditer(sentence)}
         if named:

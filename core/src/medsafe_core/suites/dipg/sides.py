@@ -11,10 +11,10 @@ from medsafe_core.judging.lexical.facts import quantities, text_facts
 from medsafe_core.judging.lexical.text import content_words
 from medsafe_core.judging.lexical.verdicts import is_number_word
 from medsafe_core.models import Task
+from medsafe_core.suites.dipg.evidence import SENTENCES
 
 # where one side of a report ends and the other begins
 _SIDES = re.compile(r",?\s+(?:whereas|while|but)\s+|;\s*", re.IGNORECASE)
-_SENTENCE = re.compile(r"[^.!?\n]*(?:\.(?=\d)[^.!?\n]*)*")
 _MIN_WORDS = 2
 """Words a side must share with a sentence to name it ("diary", "nurse's log")."""
 
@@ -26,7 +26,7 @@ def swapped_side(final: str, task: Task) -> str | None:
     it. None when every side's value is its own, or the sides cannot be told apart."""
     asked = text_facts(task.question)
     asked_words = set(content_words(task.question))
-    sentences = [s for s in _SENTENCE.findall(task.context) if quantities(s)]
+    sentences = [s for s in SENTENCES.findall(task.context) if quantities(s)]
     named: list[tuple[str, float, str]] = []  # (side, its value, the sentence naming it)
     for side in (s for s in _SIDES.split(final) if s.strip()):
         said = [q for q in quantities(side) if not asked.has_quantity(q)]
