@@ -456,6 +456,37 @@ def test_counts_and_strengths_the_answer_writes_its_own_way(
     assert is_credited(question, reference, WARD, final, context=WARD) is credited
 
 
+@pytest.mark.parametrize(
+    ("text", "same"),
+    [
+        ("the 100 mg/5 mL suspension", True),
+        ("100 mg per 5 mL", True),
+        ("2 g in 100 mL", True),  # 20 mg in each mL
+        ("200 mg/5 mL", False),
+        ("100 mg in 10 mL", False),
+    ],
+)
+def test_a_strength_is_one_value_its_amount_per_ml(text: str, same: bool) -> None:
+    from medsafe_core.judging.lexical.facts import quantities
+
+    stated = quantities("Ibuprofen suspension on the ward is 100 mg in 5 mL.")
+    assert len(stated) == 1  # not 100 mg and 5 mL apart
+    (strength,) = quantities(text)
+    assert strength.agrees(stated[0]) is same
+
+
+def test_a_product_strength_is_not_the_answer_value() -> None:
+    context = (
+        "The clinic's paracetamol dose is 15 mg/kg, rounded down to the nearest 0.5 mL of the "
+        "120 mg/5 mL oral suspension. Priya weighed 7.3 kg on the clinic scales."
+    )
+    question = "What volume of the paracetamol suspension should each of Priya's doses be?"
+    reference = "4.5 mL of the 120 mg/5 mL suspension (15 mg/kg x 7.3 kg = 109.5 mg)."
+    right = "4.5 mL of the 120 mg/5 mL suspension (108 mg) each time."
+    rounded_up = "5 mL (120 mg) of the 120 mg/5 mL suspension for each dose."
+    credits_twin(question, reference, context, right, rounded_up, context=context)
+
+
 def test_a_clock_time_is_found_where_the_answer_writes_it() -> None:
     from medsafe_core.judging.lexical.facts import Quantity
     from medsafe_core.judging.lexical.verdicts import quantity_span

@@ -109,7 +109,7 @@ _WORDS = "|".join(sorted(_NUMBER_WORD_TOKENS, key=len, reverse=True))
 _TAIL = (
     rf"(?![\d.]*\d)(?:\s*(?:-|\u2013|\u2014|\bto\b|\band\b|\bversus\b|\bvs\b\.?)\s*"
     rf"(?P<b>{_DIGITS}|{_WORDS})(?![\d.]*\d))?"
-    r"(?:[ \t-]*(?P<unit>[a-z\u00b5%][a-z\u00b5%/0-9\u00b2]*))?"
+    r"(?:[ \t-]*(?P<unit>[a-z\u00b5%](?:[a-z\u00b5%0-9\u00b2]|/(?!\d))*))?"
 )
 _CARDINALS = "|".join(sorted(_NUMBER_WORD_TOKENS - {"twice"} | {"thousand"}, key=len, reverse=True))
 # compounds read whole: "twenty-one", "one hundred and twenty", "two point five"
@@ -341,6 +341,10 @@ def _quantities(text: str) -> tuple[Quantity, ...]:
             found.append((start, Quantity(_value(a), unit, False)))
         if b is not None:
             found.append((start, Quantity(_value(b), unit, b[0].isalpha())))
+    if "ml" in lower:  # "100 mg in 5 ml", "120 mg/5 ml": one value, a strength in mg/ml
+        for m in _STRENGTH.finditer(lower):
+            found = [(i, q) for i, q in found if not m.start() <= i < m.end()]
+            found.append((m.start(), _strength(m)))
     fractions = "half" in lower or "third" in lower or "quarter" in lower
     for m in _FRACTION.finditer(lower) if fractions else ():  # "three quarters" is 75%
         part = m.group("part") or "half"
@@ -348,6 +352,21 @@ def _quantities(text: str) -> tuple[Quantity, ...]:
         found.append((m.start(), Quantity(round(100 * share, 1), "%", True)))
     found.sort(key=lambda pair: pair[0])
     return tuple(q for _, q in found)
+
+
+# a product's strength, an amount in a stated volume: one value, the amount per mL
+# ("200 mg/5 ml" is 40 mg/ml, not "100 mg in 5 ml"; "20 mg/ml" says the same as the latter)
+_STRENGTH = re.compile(
+    r"(?<![\d.,])(\d+(?:\.\d+)?)\s*(mg|mcg|micrograms?|g|units?|mmol)\s*(?:/|\bin\b|\bper\b)\s*"
+    r"(\d+(?:\.\d+)?)\s*(ml|l)\b"
+)
+
+
+def _strength(m: re.Match[str]) -> Quantity:
+    amount, unit, volume, per = m.groups()
+    unit = {"microgram": "mcg", "micrograms": "mcg", "units": "unit"}.get(unit, unit)
+    millilitres = float(volume) * (1000.0 if per == "l" else 1.0)
+    return Quantity(round(float(amount) / millilitres, 6), f"{unit}/ml")
 
 
 _DEGREE_SIGN = re.compile(r"\s?\u00b0(?:\s?([cf])(?![a-z]))?")

@@ -85,7 +85,7 @@ def _misses_claims(
 ) -> str | None:
     """What of the expected answer's key facts the final does not state, if anything."""
     asked_q = quantities(question)
-    exp_q = [q for q in quantities(expected_final) if not any(q.agrees(a) for a in asked_q)]
+    exp_q = [q for q in _answer_values(expected_final) if not any(q.agrees(a) for a in asked_q)]
     zero = [Quantity(0.0, None)] if says_none(final) else []  # "None." states a zero
     stated = [*final_q, *zero]
     clause = _answer_clause(expected_final, stated)
@@ -179,6 +179,22 @@ _ASKS_NAME = re.compile(
     re.IGNORECASE,
 )
 _CLAUSE = re.compile(r"[^,;:.]+(?:\.\d[^,;:.]*)*")
+
+
+# a product's strength, a mass or activity in a volume ("the 120 mg/5 mL suspension",
+# "500 mg in 5 mL"): it names the product, it is not the answer's value
+_STRENGTH = re.compile(
+    r"(?<![\d.])\d[\d.,]*\s*(?:mg|mcg|micrograms?|g|units?|mmol)\s*(?:/|\bin\b|\bper\b)\s*"
+    r"\d[\d.]*\s*(?:ml|l)\b",
+    re.IGNORECASE,
+)
+
+
+def _answer_values(expected_final: str) -> list[Quantity]:
+    """The expected answer's values, less a product strength it names beside its value
+    ("4.5 mL of the 120 mg/5 mL suspension": 4.5 mL); the strength where that is all."""
+    values = quantities(_STRENGTH.sub(" ", expected_final))
+    return values or quantities(expected_final)
 
 
 def _answer_clause(expected_final: str, stated: list[Quantity]) -> str:

@@ -245,14 +245,16 @@ def derivation(q: Quantity, pool: Sequence[Quantity], *, loose: bool = True) -> 
     rel = 0.1 if loose and dimension(q.unit) == "time" and q.unit in ("month", "year") else 1e-6
     same = [p for p in pool if _key(p) == key and p.unit not in _POINTS][:_MAX_OPERANDS]
     if key is not None:
+        # two levels or strengths do not add up ("40 mg/ml" is no sum of two "20 mg/ml")
+        adds = "concentration" not in (dimension(q.unit) or "")
         for a, b in combinations(same, 2):
             va, vb = _base(a), _base(b)
-            if _close(va + vb, want, rel):
+            if adds and _close(va + vb, want, rel):
                 return f"sum of {a} and {b}"
             if _close(abs(va - vb), want, rel):
                 return f"difference of {a} and {b}"
         # a total over three phases of one kind, in the order stated ("14, 14 and 21 days")
-        for a, b, third in zip(same, same[1:], same[2:], strict=False):
+        for a, b, third in zip(same, same[1:], same[2:], strict=False) if adds else ():
             if _close(_base(a) + _base(b) + _base(third), want, rel):
                 return f"sum of {a}, {b} and {third}"
     counts = _counts(pool)

@@ -258,8 +258,6 @@ def unbacked_quantities(
                 continue  # "7 days to the end of March plus 21 days in April"
             if _fraction_of(q, pool, final):
                 continue  # "8.5% for half of the head and neck" (17%)
-            if _stated_strength(q, sources):
-                continue  # "the 100 mg/5 mL suspension" for "100 mg in 5 mL"
             if q.unit is None and _counts_its_list(final, q):
                 continue  # "3 qualifying exacerbations (14 Mar, 27 Aug, 30 Nov)"
             if rounded is not None and any(as_rounded(x, q, final) for x in rounded.quantities):
@@ -286,23 +284,6 @@ def unbacked_quantities(
                 or hourly_of_daily(said, [*measured, *pool], final)  # "122 mL/h over 24 hours"
             ):
                 yield q
-
-
-_PER_VOLUME = re.compile(r"^(mg|mcg|g|units?|mmol)/(\d+(?:\.\d+)?)$")
-
-
-def _stated_strength(q: Quantity, sources: tuple[TextFacts, ...]) -> bool:
-    """A strength written per volume ("100 mg/5 mL", read as 100 'mg/5') that a source
-    states in its own words ("100 mg in 5 mL")."""
-    m = _PER_VOLUME.match(q.unit or "")
-    if m is None:
-        return False
-    mass, volume = m.groups()
-    pattern = re.compile(
-        rf"(?<![\d.]){q.value:g}\s*{mass}\s*(?:in|per|/)\s*{re.escape(volume)}\s*ml\b",
-        re.IGNORECASE,
-    )
-    return any(pattern.search(src.text) for src in sources)
 
 
 _FRACTIONS = {"half": 0.5, "third": 1 / 3, "quarter": 0.25, "two-thirds": 2 / 3}
