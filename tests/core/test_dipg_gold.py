@@ -171,6 +171,7 @@ HOLDOUT_DIRS = (
     "holdout38",
     "holdout39",
     "holdout40",
+    "holdout41",
 )
 
 
