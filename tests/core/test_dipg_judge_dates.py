@@ -198,3 +198,31 @@ def test_a_whole_month_between_two_dates_counts_its_days(final: str, credited: b
     question = "How many weeks after his reconstruction was his stage 2 review?"
     reference = "8 weeks (17 March to 12 May 2026 is 56 days)."
     assert is_credited(question, reference, STAGES, final, context=STAGES) is credited
+
+
+TRANSFER = (
+    "Mei had her egg collection on Tuesday 27 October 2026. The unit counts the day of egg "
+    "collection as day 0. The unit transfers blastocysts on day 5."
+)
+
+
+@pytest.mark.parametrize(
+    ("final", "credited"),
+    [
+        (
+            "Sunday 1 November 2026 - day 0 is 27 October, so day 4 is 31 October and day 5 is 1 November.",
+            True,
+        ),
+        ("1 November 2026 (day 5); 30 October (day 4) was the day before.", False),
+        (
+            "Sunday 1 November 2026 - day 0 is 27 October, so day 4 is 30 October and day 5 is 1 November.",
+            False,
+        ),
+    ],
+)
+def test_a_date_the_answer_labels_as_a_day_of_its_count_is_a_step(
+    final: str, credited: bool
+) -> None:
+    question = "On what date was Mei's blastocyst transfer due?"
+    reference = "Day 5, Sunday 1 November 2026 (day 0 on 27 October 2026 plus 5 days)."
+    assert is_credited(question, reference, TRANSFER, final, context=TRANSFER) is credited

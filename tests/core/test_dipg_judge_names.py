@@ -356,3 +356,36 @@ def test_a_dose_at_another_frequency_than_the_answers_is_wrong(final: str, credi
     question = "What potassium supplement does the protocol call for?"
     reference = "Potassium chloride 24 mmol once daily, because 3.5 mmol/L is in the 3.5-4.0 band."
     assert is_credited(question, reference, POTASSIUM, final, context=POTASSIUM) is credited
+
+
+def test_a_name_questions_which_clause_says_more_of_the_name() -> None:
+    reference = "On the ward, Daniel received nitrofurantoin, which replaced the ciprofloxacin his GP had started."
+    question = (
+        "Which antibiotic did Daniel receive for his urinary infection once he was on the ward?"
+    )
+    assert _missing("Nitrofurantoin (it replaced ciprofloxacin).", reference, question) is None
+    assert (
+        _missing("Amoxicillin, in place of the GP's ciprofloxacin.", reference, question)
+        is not None
+    )
+
+
+PARKINSON = (
+    "Protocol PD-TCM-2 states that Parkinson's medicines are time-critical and that a dose "
+    "given more than 30 minutes after its prescribed time is a delayed dose. Harold has "
+    "Parkinson's disease. The ward chart records that his 23:00 dose on 30 April 2026 was "
+    "given at 00:04 on 1 May 2026."
+)
+
+
+@pytest.mark.parametrize(
+    ("final", "credited"),
+    [
+        ("Yes - 64 minutes late (23:00 -> 00:04 the next day), so it is a delayed dose.", True),
+        ("No - 4 minutes late (23:00 -> 00:04), so it is not a delayed dose.", False),
+    ],
+)
+def test_a_name_the_context_gives_a_disease_is_no_other_patient(final: str, credited: bool) -> None:
+    question = "Did Harold's 23:00 dose on 30 April 2026 count as delayed?"
+    reference = "Yes. It was given 64 minutes after its prescribed time, more than 30 minutes."
+    assert is_credited(question, reference, PARKINSON, final, context=PARKINSON) is credited

@@ -40,6 +40,31 @@ def test_a_quote_may_follow_a_named_source_and_a_dash(proof: str, grounded: bool
     assert ground_proof(proof, LABELLED).grounded is grounded
 
 
+@pytest.mark.parametrize(
+    ("proof", "grounded"),
+    [
+        (
+            "Source: Protocol IVF-STIM-2 - A woman is at high risk if her oestradiol is above 13,000 pmol/L",
+            True,
+        ),
+        (
+            "Source: Protocol IVF-STIM-2 - A woman is at high risk if her oestradiol is above 11,000 pmol/L",
+            False,
+        ),
+        (
+            "Source: Protocol IVF-STIM-9 - A woman is at high risk if her oestradiol is above 13,000 pmol/L",
+            False,
+        ),
+    ],
+)
+def test_a_source_named_with_a_code_may_head_a_quote(proof: str, grounded: bool) -> None:
+    context = (
+        "Protocol IVF-STIM-2 covers ovarian stimulation at the unit. A woman is at high risk "
+        "if her oestradiol is above 13,000 pmol/L."
+    )
+    assert ground_proof(proof, context).grounded is grounded
+
+
 def test_an_abstention_whose_aside_mentions_another_conflict() -> None:
     context = (
         "Source A reports that 71% of the pharmacist-led arm completed the taper. Source B "

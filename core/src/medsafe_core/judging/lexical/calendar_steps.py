@@ -37,6 +37,29 @@ def date_step(q: Quantity, final: str, values: list[Quantity]) -> bool:
     return month[1] == q.value and _month_named(month[0], final) and in_month
 
 
+# a course's day labelled with its date: "day 4 is 31 October", "31 Oct (day 4)"
+_LABELLED_DAY = re.compile(
+    r"\bday\s+(\d{1,3})\s*(?:is|=|:|falls\s+on|was|on)?\s*(?:\w+day\s+)?(\d{1,2}\s+[A-Za-z]+)"
+    r"|(\d{1,2}\s+[A-Za-z]+)(?:\s+\d{4})?\s*\((?:is\s+)?day\s+(\d{1,3})\)",
+    re.IGNORECASE,
+)
+
+
+def counted_days(final: str) -> list[tuple[int, float]]:
+    """The (day of the count, date) pairs the answer labels ("day 0 on 27 October ... day 4
+    is 31 October and day 5 is 1 November") that are as far from another labelled pair as
+    their labels say: steps of the answer's count, neither second answers nor new values."""
+    labelled: list[tuple[int, float]] = []
+    for m in _LABELLED_DAY.finditer(final):
+        day, when = (m.group(1), m.group(2)) if m.group(1) else (m.group(4), m.group(3))
+        found, _ = dates(when.lower())
+        if found:
+            labelled.append((int(day), found[0][1]))
+    return [
+        (n, v) for n, v in labelled if any(v - w == n - k for k, w in labelled if (k, w) != (n, v))
+    ]
+
+
 def _month_named(month: str, final: str) -> bool:
     """The final names a month whole, with no day ("February 2026 has 28 days")."""
     pattern = rf"(?<!\d)(?<!\d\s)\b{month[:3]}[a-z]*\.?\s+(?:19|20)\d\d\b"

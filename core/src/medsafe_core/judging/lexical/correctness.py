@@ -9,6 +9,7 @@ from functools import partial
 from rapidfuzz import fuzz
 
 from medsafe_core.judging.lexical._lexicon import LEXICON
+from medsafe_core.judging.lexical.calendar_steps import counted_days
 from medsafe_core.judging.lexical.cues import asks_yes_no
 from medsafe_core.judging.lexical.facts import (
     Quantity,
@@ -176,6 +177,8 @@ def _working(
     facts, ref = text_facts(context), text_facts(reference)
     if facts.has_quantity(value) or ref.has_quantity(value):
         return True
+    if value.unit == "date" and any(v == value.value for _, v in counted_days(final)):
+        return True  # "day 0 on 27 October ... day 4 is 31 October": a step of its count
     pool = [*facts.quantities, *ref.quantities]
     if any(written_as(value, v) for v in verified_numbers(final, partial(backed, pool=pool))):
         return True  # the final's own right arithmetic: "6 of 14 days is about 42.9%"

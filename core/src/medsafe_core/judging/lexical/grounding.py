@@ -271,7 +271,7 @@ _HEADING = re.compile(
 )
 
 
-_DASHED_LABEL = re.compile(r"\s*([A-Za-z][A-Za-z /&'-]{0,40}?)\s+[-\u2013\u2014](?:\s+(?=\S)|\s*$)")
+_DASHED_LABEL = re.compile(r"\s*([A-Za-z][\w /&'-]{0,40}?)\s+[-\u2013\u2014](?:\s+(?=\S)|\s*$)")
 
 
 def _headed(text: str, start: int, context: str, ctx: Normalized) -> SegmentMatch | None:

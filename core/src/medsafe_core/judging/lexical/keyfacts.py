@@ -130,6 +130,8 @@ def _misses_claims(
     # bleeding at any INR, the clinic gives vitamin K 10 mg" names INR as a condition)
     named = clause if exp_q and any(quantities(clause)) else expected_final
     named = _INSTEAD.sub(" ", named)  # "clindamycin instead of amoxicillin": not a key fact
+    if _ASKS_NAME.search(question):  # "nitrofurantoin, which replaced ciprofloxacin"
+        named = _WHICH.sub("", named) or named  # the clause after the name says more of it
     named = _ATTRIBUTION.sub(" ", named)  # "Under protocol RAB-4, ...": where, not what
     exp_e = {e for e in entities(named) - entities(question) if not _REGISTRY_ID.match(e)}
     exp_e -= _value_labels(named, exp_e, stated)
@@ -178,6 +180,7 @@ _ASKS_NAME = re.compile(
     r"|happens|happened)\b)\w+|\bwho\b",
     re.IGNORECASE,
 )
+_WHICH = re.compile(r",\s*which\b.*$", re.S)
 _CLAUSE = re.compile(r"[^,;:.]+(?:\.\d[^,;:.]*)*")
 
 

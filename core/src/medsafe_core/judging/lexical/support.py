@@ -101,7 +101,7 @@ def supports(
     task's author vouches for: a value the final derives (a total, a time, a converted
     dose) that the reference states too is supported, code 'reference'. It never
     rescues a final whose values the proof states otherwise."""
-    other = _other_person(final, evidence, question)
+    other = _other_person(final, evidence, question, context)
     if other:
         why = f"the proof is about {other}, not the patient the answer is about"
         return Verdict(False, why, (0, len(final)), "facts")
@@ -211,10 +211,13 @@ _EPONYM = re.compile(
 )
 
 
-def _other_person(final: str, evidence: str, question: str) -> str:
+def _other_person(final: str, evidence: str, question: str, context: str = "") -> str:
     """The person whose facts the proof gives when the question and the answer are about
-    someone else ("Maya's cycle 3" answered from "Noah's neutrophil count"), else ''."""
+    someone else ("Maya's cycle 3" answered from "Noah's neutrophil count"), else ''. A
+    name the context gives a disease ("Parkinson's disease") is no person in the proof's
+    "Parkinson's medicines" either."""
     asked, named = _people(question) | _people(final), _people(evidence)
+    named -= {m.group(1) for m in _POSSESSOR.finditer(context) if _EPONYM.match(context, m.end())}
     return sorted(named)[0] if asked and named and asked.isdisjoint(named) else ""
 
 

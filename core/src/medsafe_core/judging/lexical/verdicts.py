@@ -11,6 +11,7 @@ from functools import partial
 from medsafe_core.judging.lexical._lexicon import LEXICON
 from medsafe_core.judging.lexical.binding import unbound_dose, unbound_label
 from medsafe_core.judging.lexical.calendar_steps import (
+    counted_days,
     date_step,
     month_part,
     next_years_date,
@@ -258,6 +259,8 @@ def unbacked_quantities(
                 continue  # "7 days to the end of March plus 21 days in April"
             if _fraction_of(q, pool, final):
                 continue  # "8.5% for half of the head and neck" (17%)
+            if q.unit is None and any(n == q.value for n, _ in counted_days(final)):
+                continue  # "day 4 is 31 October": the label of a step of its count
             if q.unit is None and _counts_its_list(final, q):
                 continue  # "3 qualifying exacerbations (14 Mar, 27 Aug, 30 Nov)"
             if rounded is not None and any(as_rounded(x, q, final) for x in rounded.quantities):
