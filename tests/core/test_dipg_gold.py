@@ -172,6 +172,7 @@ HOLDOUT_DIRS = (
     "holdout39",
     "holdout40",
     "holdout41",
+    "holdout42",
 )
 
 
