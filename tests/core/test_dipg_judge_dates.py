@@ -226,3 +226,45 @@ def test_a_date_the_answer_labels_as_a_day_of_its_count_is_a_step(
     question = "On what date was Mei's blastocyst transfer due?"
     reference = "Day 5, Sunday 1 November 2026 (day 0 on 27 October 2026 plus 5 days)."
     assert is_credited(question, reference, TRANSFER, final, context=TRANSFER) is credited
+
+
+ILLNESS = (
+    "For Pathway BR-2, the day on which symptoms began counts as day 1 of the illness. "
+    "Amara's cough began on 27 January 2026, and she was admitted on 1 February 2026."
+)
+
+
+@pytest.mark.parametrize(
+    ("final", "credited"),
+    [
+        ("Day 6 of illness (27 Jan = day 1; 31 Jan = day 5; 1 Feb = day 6).", True),
+        ("Day 7 of illness (27 Jan = day 1; 31 Jan = day 5; 1 Feb = day 7).", False),
+        ("Day 5 of illness (27 Jan = day 1; 31 Jan = day 4; 1 Feb = day 5).", False),
+    ],
+)
+def test_days_of_a_count_may_be_labelled_after_their_dates(final: str, credited: bool) -> None:
+    question = "On what day of her illness was Amara admitted?"
+    reference = "Day 6 of her illness (27 January 2026 was day 1, so 1 February 2026 was day 6)."
+    assert is_credited(question, reference, ILLNESS, final, context=ILLNESS) is credited
+
+
+APNOEA = (
+    "An infant may be discharged only when there has been no apnoea in the previous 24 hours. "
+    "Leo's discharge review was at 14:00 on 4 February 2026. The nursing notes recorded one "
+    "brief apnoea for Leo at 02:30 on 4 February 2026."
+)
+
+
+@pytest.mark.parametrize(
+    ("final", "credited"),
+    [
+        ("**No.** Apnoea at 02:30 the same day, 11.5 h before the review.", True),
+        ("**No.** Apnoea at 02:30 the same day, 9.5 h before the review.", False),
+    ],
+)
+def test_a_yes_or_no_may_give_the_time_from_a_named_clock_time(final: str, credited: bool) -> None:
+    question = "Could Leo be discharged at the 14:00 review on 4 February 2026?"
+    reference = (
+        "No. He had an apnoea at 02:30 on 4 February 2026, within the 24 hours before the review."
+    )
+    assert is_credited(question, reference, APNOEA, final, context=APNOEA) is credited

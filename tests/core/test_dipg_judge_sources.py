@@ -65,6 +65,33 @@ def test_a_source_named_with_a_code_may_head_a_quote(proof: str, grounded: bool)
     assert ground_proof(proof, context).grounded is grounded
 
 
+BORN = (
+    "In Pathway BR-2, supplemental oxygen is started when the oxygen saturation is "
+    "persistently below 92% in an infant younger than 6 weeks. Isla was born on 8 December "
+    "2025 and was admitted with bronchiolitis on 16 January 2026."
+)
+
+
+@pytest.mark.parametrize(
+    ("proof", "grounded"),
+    [
+        (
+            '"... oxygen is started when the oxygen saturation is persistently below 92% ..."\n'
+            "Isla was born on 8 December 2025 and was admitted with bronchiolitis on 16 January 2026.",
+            True,
+        ),
+        (
+            '"... oxygen is started when the oxygen saturation is persistently below 92% ..."\n'
+            "Isla was born on 18 December 2025 and was admitted with bronchiolitis on 16 January 2026.",
+            False,
+        ),
+    ],
+)
+def test_a_context_sentence_unquoted_beside_a_quoted_fragment(proof: str, grounded: bool) -> None:
+    result = ground_proof(proof, BORN)
+    assert (result.grounded and not result.commentary_problem) is grounded
+
+
 def test_an_abstention_whose_aside_mentions_another_conflict() -> None:
     context = (
         "Source A reports that 71% of the pharmacist-led arm completed the taper. Source B "

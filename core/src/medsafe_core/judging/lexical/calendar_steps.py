@@ -37,27 +37,28 @@ def date_step(q: Quantity, final: str, values: list[Quantity]) -> bool:
     return month[1] == q.value and _month_named(month[0], final) and in_month
 
 
-# a course's day labelled with its date: "day 4 is 31 October", "31 Oct (day 4)"
+# a course's day labelled with its date: "day 4 is 31 October", "31 Oct (day 4)", "27 Jan =
+# day 1"
 _LABELLED_DAY = re.compile(
     r"\bday\s+(\d{1,3})\s*(?:is|=|:|falls\s+on|was|on)?\s*(?:\w+day\s+)?(\d{1,2}\s+[A-Za-z]+)"
-    r"|(\d{1,2}\s+[A-Za-z]+)(?:\s+\d{4})?\s*\((?:is\s+)?day\s+(\d{1,3})\)",
+    r"|(\d{1,2}\s+[A-Za-z]+)(?:\s+\d{4})?\s*(?:\(|=|\bis\b|\bwas\b)\s*(?:is\s+)?day\s+(\d{1,3})\b",
     re.IGNORECASE,
 )
 
 
 def counted_days(final: str) -> list[tuple[int, float]]:
     """The (day of the count, date) pairs the answer labels ("day 0 on 27 October ... day 4
-    is 31 October and day 5 is 1 November") that are as far from another labelled pair as
-    their labels say: steps of the answer's count, neither second answers nor new values."""
+    is 31 October and day 5 is 1 November") when all are as far apart as their labels say:
+    steps of one count, neither second answers nor new values (none when any pair is not)."""
     labelled: list[tuple[int, float]] = []
     for m in _LABELLED_DAY.finditer(final):
         day, when = (m.group(1), m.group(2)) if m.group(1) else (m.group(4), m.group(3))
         found, _ = dates(when.lower())
         if found:
             labelled.append((int(day), found[0][1]))
-    return [
-        (n, v) for n, v in labelled if any(v - w == n - k for k, w in labelled if (k, w) != (n, v))
-    ]
+    start = labelled[0] if labelled else (0, 0.0)
+    one_count = len(set(labelled)) > 1 and all(v - start[1] == n - start[0] for n, v in labelled)
+    return labelled if one_count else []
 
 
 def _month_named(month: str, final: str) -> bool:

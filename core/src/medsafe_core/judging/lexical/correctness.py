@@ -188,7 +188,9 @@ def _working(
     if polar and (value.unit in ("date", "clock") or dimension(value.unit) == "time"):
         # only the margin by which the answer's own value passes a stated limit ("18
         # minutes ..., so the 15-minute target was missed by 3 minutes")
-        return value.unit not in ("date", "clock") and _margin(value, claim_q, facts)
+        if value.unit in ("date", "clock"):
+            return False
+        return _margin(value, claim_q, facts) or _clock_gap(value, final_q, facts)
     said = [q for q in final_q if q != value and not facts.has_quantity(q) and ref.has_quantity(q)]
     # "~2,150 mg" for 35 mg/kg x 61.5 kg: as rounded where the answer hedges it
     return derivation(hedged(final, value), [*facts.quantities, *said], loose=False) is not None
@@ -203,6 +205,19 @@ def _margin(value: Quantity, claim_q: list[Quantity], facts: TextFacts) -> bool:
     own = [in_base(c.value, c.unit) for c in claim_q if dimension(c.unit) == kind]
     return want is not None and any(
         a is not None and b is not None and abs(abs(a - b) - want) < 1e-6
+        for a in own
+        for b in stated
+    )
+
+
+def _clock_gap(value: Quantity, final_q: list[Quantity], facts: TextFacts) -> bool:
+    """The duration from a clock time the answer names to a stated one, across midnight
+    where it must ("an apnoea at 02:30, 11.5 h before the 14:00 review")."""
+    want = in_base(value.value, value.unit)
+    own = [q.value for q in final_q if q.unit == "clock" and facts.has_quantity(q)]
+    stated = [q.value for q in facts.quantities if q.unit == "clock"]
+    return want is not None and any(
+        abs((b - a) % 1440 - want) < 1e-6 or abs((a - b) % 1440 - want) < 1e-6
         for a in own
         for b in stated
     )

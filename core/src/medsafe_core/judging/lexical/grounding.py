@@ -104,7 +104,8 @@ class Grounding:
 def _segments(proof: str) -> tuple[list[tuple[int, int]], str]:
     quoted = [(m.start(1), m.end(1)) for m in _QUOTED.finditer(proof)]
     if quoted:
-        commentary = _QUOTED.sub(" ", proof)
+        # the rest, blanked where the quotes stand (its offsets are the proof's)
+        commentary = _QUOTED.sub(lambda m: " " * len(m.group()), proof)
         return quoted, commentary
     spans: list[tuple[int, int]] = []
     pos = 0
@@ -306,10 +307,16 @@ def ground_proof(proof: str, context: str) -> Grounding:
     ctx = normalize_cached(context)
     result = Grounding(segments=[ground_segment(proof[s:e], s, context, ctx) for s, e in spans])
     if commentary:
-        quoted = " ".join(proof[s:e] for s, e in spans)
-        quoted_q = quantities(quoted)
-        for q in quantities(commentary):
-            if not any(q.agrees(x) for x in quoted_q):
-                result.commentary_problem = f"commentary outside the quotes states {q}"
+        quoted_q = quantities(" ".join(proof[s:e] for s, e in spans))
+        # a line outside the quotes that states values the quotes do not must itself be a
+        # sentence of the context (a quoted fragment, then whole sentences unquoted)
+        for s, e in _segments(commentary)[0]:
+            said = [q for q in quantities(proof[s:e]) if not any(q.agrees(x) for x in quoted_q)]
+            if not said:
+                continue
+            line = ground_segment(proof[s:e], s, context, ctx)
+            if not line.grounded:
+                result.commentary_problem = f"commentary outside the quotes states {said[0]}"
                 break
+            result.segments.append(line)
     return result
