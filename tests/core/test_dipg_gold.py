@@ -173,6 +173,7 @@ HOLDOUT_DIRS = (
     "holdout40",
     "holdout41",
     "holdout42",
+    "holdout43",
 )
 
 
