@@ -129,3 +129,38 @@ def test_the_expected_value_only_in_an_aside_is_not_the_answer(final: str, credi
     )
     outcome = _outcome(question, reference, SICK_DAY, final, context=SICK_DAY)
     assert (outcome == DipgOutcome.CORRECT) is credited
+
+
+LYME = (
+    "Protocol LYM-5: erythema migrans is treated with doxycycline 100 mg twice daily for 21 "
+    "days, counting the first day of the course as day 1. Protocol LYM-5: adults who cannot take doxycycline are given amoxicillin 1 g three "
+    "times daily for 21 days. In the clinic on 12 March 2026, the clinician measured the "
+    "lesion. The second sample is taken on 14 March 2026."
+)
+
+
+def test_an_aside_after_a_dash_may_restate_a_context_fact_in_its_words() -> None:
+    question = "What does Protocol LYM-5 give adults who cannot take doxycycline?"
+    reference = "Protocol LYM-5 gives amoxicillin 1 g three times daily for 21 days."
+    proof = (
+        "Protocol LYM-5: adults who cannot take doxycycline are given amoxicillin 1 g three "
+        "times daily for 21 days."
+    )
+    right = (
+        "Amoxicillin 1 g three times a day for 21 days instead of doxycycline - the same "
+        "21-day length as the doxycycline course."
+    )
+    twin = (
+        "Amoxicillin 1 g three times a day for 21 days instead of doxycycline - the same "
+        "42-day length as the doxycycline course."
+    )
+    credits_twin(question, reference, proof, right, twin, context=LYME)
+
+
+def test_a_time_between_two_context_dates_the_answer_does_not_name_is_no_step() -> None:
+    question = "Is the amoxicillin course as long as the doxycycline course?"
+    reference = "Yes. Both courses last 21 days."
+    right = "Yes - both last 21 days."
+    # 48 hours separate 12 and 14 March, dates the answer never names: an invented rule
+    twin = "Yes - both last 21 days; a course must be restarted if 48 hours of doses are missed."
+    credits_twin(question, reference, LYME, right, twin, context=LYME)

@@ -144,6 +144,9 @@ def supports(
             # sentence's other values ("15 minutes ... and 30 minutes"), and with them
             # sums no one stated
             carried += _carrying_sentences(part, context, ev)
+        elif not set(content_words(part)) <= ev.stems:  # "the same length as ... course"
+            # words the proof leaves out: their sentences' words, not their values
+            carried += [_NUMBER.sub(" ", s) for s in _carrying_sentences(part, context, ev)]
     wider = evidence + "\n" + "\n".join(dict.fromkeys(carried))
     stated = _supported_by(final, wider, question, context, polarity=False, working=working)
     if stated.ok or stated.code == "unsure":
@@ -154,11 +157,17 @@ def supports(
     return verdict
 
 
+_NUMBER = re.compile(r"\d[\d.,:/]*")
+# clauses of one sentence: at a semicolon, or a dash before an aside ("... for 21 days -
+# the same length as the doxycycline course")
+_CLAUSE_BREAK = re.compile(r";\s|\s[-\u2013\u2014]\s")
+
+
 def _parts(final: str) -> list[str]:
     """The final's sentences (when it has several) and its asides, each aside with the
     words it qualifies ("extended-interval dosing (every 6 weeks)"): each may be carried
     by a context sentence of its own."""
-    clauses = [c for s in sentence_split(final) for c in s.split("; ")]
+    clauses = [c for s in sentence_split(final) for c in _CLAUSE_BREAK.split(s)]
     parts = clauses if len(clauses) > 1 else []
     for m in PARENS.finditer(final):
         lead = re.split(r"[.;:,!?\n]", final[max(0, m.start() - 48) : m.start()])[-1]
@@ -255,7 +264,7 @@ def _reasons_as_reference(
     about = any(ev.has_quantity(q) for q in qu.quantities) or any(ev.knows_entity(e) for e in named)
     if not about and len(qu.stems & ev.stems) < 2:
         return False  # a proof about something else backs no conclusion
-    if not unbacked(final, (text_facts(context), qu, ref), "", ref).ok:
+    if not unbacked(final, (text_facts(context), qu, ref), "", ref, named_points=True).ok:
         return False
     topic = set(content_words(final)) & ref.stems
     return bool(said) or negated_about(final, topic) == negated_about(reference, topic)

@@ -203,10 +203,13 @@ def unbacked(
     rounded: TextFacts | None = None,
     *,
     working: str = "",
+    named_points: bool = False,
 ) -> Verdict:
     """The first number or named entity of the final answer that no source states or
     entails by one step of reasoning (see `unbacked_quantities`)."""
-    for q in unbacked_quantities(final, sources, rounded, working=working):
+    for q in unbacked_quantities(
+        final, sources, rounded, working=working, named_points=named_points
+    ):
         return Verdict(
             False, f"the final answer states {q}, which {where}", quantity_span(final, q), "facts"
         )
@@ -221,19 +224,34 @@ def unbacked(
     return Verdict(True)
 
 
+def _derived(q: Quantity, pool: list[Quantity], own: list[Quantity] | None) -> bool:
+    """`q` follows from the pool by one step; a time between two stated dates or clock
+    times only where the answer names one of them (any two of a context's dates are some
+    days apart: "repeated 48 hours later" is no step from them)."""
+    how = derivation(q, pool)
+    if how is None or own is None or not how.startswith("time between two"):
+        return how is not None
+    named = [x for x in own if x.unit in ("date", "clock")]
+    stated = [p for p in pool if p.unit in ("date", "clock")]
+    return any(derivation(q, [x, p]) is not None for x in named for p in [*named, *stated])
+
+
 def unbacked_quantities(
     final: str,
     sources: tuple[TextFacts, ...],
     rounded: TextFacts | None = None,
     *,
     working: str = "",
+    named_points: bool = False,
 ) -> Iterator[Quantity]:
     """The numbers of the final answer that no source states or entails by one step of
     reasoning (a conversion, a sum, a difference, a count), nor by a second step from a
     value the answer reached by the first: that value in another unit ('58 mmHg', about
     '7.7 kPa'), or a product or quotient with units ('112.5 mL/h' of a '1 kcal/mL' feed).
     Right arithmetic that the final or the answer's `working` (its analysis) shows from
-    stated values reaches its results too."""
+    stated values reaches its results too. With `named_points` (the sources are a whole
+    context, whose dates and times are many), a time between two of them counts only
+    where the answer names one."""
     pool: list[Quantity] | None = None
     worked: list[float] | None = None
     own = quantities(final)
@@ -245,7 +263,7 @@ def unbacked_quantities(
             if pool is None:
                 pool = [x for src in sources for x in src.quantities]
             said = hedged(final, q)  # "about 440 mL", "~2,150 mg": as rounded
-            if derivation(said, pool) is not None:
+            if _derived(said, pool, own if named_points else None):
                 continue
             if q.unit == "date" and derivation(q, [*pool, *_day_offsets(sources)]) is not None:
                 continue  # "day 21" of a course started on 20 May: 10 June
@@ -485,7 +503,9 @@ def unsupported_claim(
         return Verdict(False, unbound[0], unbound[1:], "facts")
     ref = text_facts(reference) if reference else None
     sources = (ctx, qu) if ref is None else (ctx, qu, ref)
-    missing_fact = unbacked(final, sources, "the context does not support", ref, working=working)
+    missing_fact = unbacked(
+        final, sources, "the context does not support", ref, working=working, named_points=True
+    )
     if not missing_fact.ok:
         return missing_fact
     if not wording:

@@ -30,13 +30,20 @@ def swapped_side(final: str, task: Task) -> str | None:
     named: list[tuple[str, float, str]] = []  # (side, its value, the sentence naming it)
     for side in (s for s in _SIDES.split(final) if s.strip()):
         said = [q for q in quantities(side) if not asked.has_quantity(q)]
-        words = {w for w in content_words(side) if not is_number_word(w)} - asked_words
+        every = {w for w in content_words(side) if not is_number_word(w)}
+        words = every - asked_words
         if len(said) != 1 or len(words) < _MIN_WORDS:
             continue
+        # the side's own words first; among sentences that tie on them, the one on the
+        # question's topic ("the nursing chart ... the heel ulcer", not its other entries)
         scored = sorted(
-            ((len(words & set(content_words(s))), s) for s in sentences), key=lambda x: -x[0]
+            (
+                ((len(words & set(content_words(s))), len(every & set(content_words(s)))), s)
+                for s in sentences
+            ),
+            key=lambda x: (-x[0][0], -x[0][1]),
         )
-        if len(scored) < 2 or scored[0][0] < _MIN_WORDS or scored[0][0] == scored[1][0]:
+        if len(scored) < 2 or scored[0][0][0] < _MIN_WORDS or scored[0][0] == scored[1][0]:
             continue  # no sentence is clearly this side's
         named.append((side.strip(), said[0].value, scored[0][1]))
     for side, value, own in named:
