@@ -174,6 +174,7 @@ HOLDOUT_DIRS = (
     "holdout41",
     "holdout42",
     "holdout43",
+    "holdout44",
 )
 
 
