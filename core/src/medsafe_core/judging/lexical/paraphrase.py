@@ -19,10 +19,12 @@ from typing import NamedTuple
 
 from rapidfuzz.distance import LCSseq
 
+from medsafe_core.judging.lexical._lexicon import LEXICON
+from medsafe_core.judging.lexical.abbreviations import abbreviates
 from medsafe_core.judging.lexical.facts import entities, quantities, text_facts, worded_values
 from medsafe_core.judging.lexical.negation import negation_count
 from medsafe_core.judging.lexical.relations import comparisons
-from medsafe_core.judging.lexical.text import content_words, has_word_form
+from medsafe_core.judging.lexical.text import content_words, has_word_form, stem
 
 _SHARED = 0.7
 """Share of the segment's content words the paraphrased sentence must hold."""
@@ -121,7 +123,30 @@ def drops(seg_words: set[str], sentence: str) -> bool:
     hits = [i for i, w in enumerate(stems) if w not in stems[:i] and has_word_form(w, own)]
     if not hits:
         return True
-    return any(not has_word_form(w, frozenset(seg_words)) for w in stems[hits[0] : hits[-1] + 1])
+    # no loss: a generic noun ("the IVIG arm", "the recurrence rate") or the words an
+    # acronym the segment keeps spells out ("Quantitative Myasthenia Gravis (QMG)")
+    kept = _DROPPABLE | _spelled_by_kept(sentence, own)
+    return any(not has_word_form(w, own) and w not in kept for w in stems[hits[0] : hits[-1] + 1])
+
+
+_DROPPABLE = frozenset(stem(w) for w in LEXICON.word_set("paraphrase.droppable"))
+_ACRONYM = re.compile(r"\(([A-Za-z][A-Za-z0-9]{1,7})\)")
+
+
+def _spelled_by_kept(sentence: str, own: frozenset[str]) -> frozenset[str]:
+    """The words before a parenthesised acronym that it spells out, where the segment
+    keeps the acronym."""
+    out: set[str] = set()
+    for m in _ACRONYM.finditer(sentence):
+        acronym = m.group(1).lower()
+        if acronym not in own:
+            continue
+        before = content_words(sentence[max(0, m.start() - 80) : m.start()])
+        for k in range(2, min(6, len(before)) + 1):
+            if abbreviates(acronym, before[-k:]):
+                out |= set(before[-k:])
+                break
+    return frozenset(out)
 
 
 def facts_nearby(segment: str, context: str, start: int, end: int) -> tuple[int, int] | None:
