@@ -11,7 +11,7 @@ from medsafe_core.judging.lexical.negation import negation_count
 from medsafe_core.judging.lexical.reasoning import derivation
 from medsafe_core.judging.lexical.relations import bounds, opposed_bounds
 from medsafe_core.suites.dipg.outcomes import DipgOutcome
-from tests.core.test_dipg_judge_classes import _outcome
+from tests.core.test_dipg_judge_classes import _outcome, credits_twin
 
 INFUSION = (
     "Zoledronic acid is infused over no less than 15 minutes, and patients are observed "
@@ -286,3 +286,24 @@ def test_a_strict_bound_misquotes_an_inclusive_one(segment: str, grounded: bool)
         "differ by 15 mmHg or more, the measurement is repeated."
     )
     assert ground_proof(segment, context).grounded is grounded
+
+
+def test_a_value_of_a_million_or_more_is_found_and_named_as_written() -> None:
+    from medsafe_core.judging.lexical.facts import Quantity
+    from medsafe_core.judging.lexical.verdicts import quantity_span
+
+    final = "600,000 units (1,200,000 units is only for 30 kg or more)."
+    assert quantity_span(final, Quantity(1_200_000.0, "unit")) == (15, 24)
+    assert str(Quantity(1_200_000.0, "unit")) == "1200000 unit"
+
+
+def test_the_other_band_named_beside_a_right_dose_is_no_competing_value() -> None:
+    context = (
+        "Under protocol RF-SP3, patients weighing 30 kg or more receive 1,200,000 units and "
+        "patients weighing less than 30 kg receive 600,000 units. Aroha weighed 27.4 kg."
+    )
+    question = "What dose of benzathine penicillin G should Aroha receive?"
+    reference = "600,000 units (27.4 kg is below the 30 kg threshold for 1,200,000 units)."
+    right = "600,000 units (27.4 kg is below 30 kg; 1,200,000 units is only for 30 kg or more)."
+    wrong = "1,200,000 units (27.4 kg; 600,000 units is only for those under 20 kg)."
+    credits_twin(question, reference, context, right, wrong, context=context)

@@ -8,6 +8,7 @@ import re
 
 from medsafe_core.judging.lexical.facts import Quantity
 from medsafe_core.judging.lexical.reasoning import derivation, is_year
+from medsafe_core.judging.lexical.text import plain
 from medsafe_core.judging.lexical.timepoints import (
     MONTH_ABBREVIATION,
     dates,
@@ -77,7 +78,7 @@ _MONTH_PART = re.compile(
 def month_part(q: Quantity, final: str, values: list[Quantity]) -> bool:
     """Days counted to a month's end from a date in it ("7 days to the end of March" from
     24 March), or into a month to a date in it ("21 days in April" to 21 April)."""
-    said = re.search(rf"(?<![\w.]){q.value:g}\s*days?\b", final)
+    said = re.search(rf"(?<![\w.]){plain(q.value)}\s*days?\b", final)
     if said is None:
         return False
     m = _MONTH_PART.search(final, said.end(), min(len(final), said.end() + 30))
@@ -128,6 +129,6 @@ def next_years_date(final: str, year: Quantity, pool: list[Quantity]) -> bool:
     across the year's end or a year on ("14/11/2026" from "14 November 2025")."""
     if not any(is_year(p) and abs(p.value - year.value) == 1 for p in pool):
         return False
-    written = f"{year.value:g}"
+    written = plain(year.value)
     _, spans = dates(final.lower())
     return any(written in final[a:b] for a, b in spans)

@@ -16,6 +16,7 @@ from functools import lru_cache
 from itertools import permutations
 
 from medsafe_core.judging.lexical.facts import Quantity
+from medsafe_core.judging.lexical.text import plain
 from medsafe_core.judging.lexical.units import TABLE
 from medsafe_core.judging.lexical.working import half_unit
 
@@ -74,7 +75,7 @@ def _combined(a: Signature, b: Signature, sign: int) -> Signature:
 def _written(computed: float, q: Quantity) -> bool:
     """`computed` is q's value, exactly or as rounded to the decimals q is written with
     (a whole number is taken as exact)."""
-    written = f"{q.value:g}"
+    written = plain(q.value)
     decimals = len(written.split(".")[1]) if "." in written and "e" not in written else 0
     slack = 0.5 / 10.0**decimals if decimals else 0.0
     return abs(computed - q.value) <= max(slack, q.approx, 1e-6 * abs(q.value)) + 1e-12
@@ -123,7 +124,7 @@ def count_times(q: Quantity, counts: Sequence[Quantity], pool: Sequence[Quantity
                 and have[1] == want[1]
                 and _written(c.value * p.value * have[0] / want[0], q)
             ):
-                return f"{c.value:g} times {p}"
+                return f"{plain(c.value)} times {p}"
     return None
 
 
@@ -135,6 +136,6 @@ def hourly_of_daily(q: Quantity, values: Sequence[Quantity], final: str) -> str 
         return None
     amount = q.unit[: -len("/h")]
     for x in values:
-        if x.unit == amount and abs(x.value / 24.0 - q.value) <= half_unit(f"{q.value:g}"):
+        if x.unit == amount and abs(x.value / 24.0 - q.value) <= half_unit(plain(q.value)):
             return f"{x} over 24 hours"
     return None

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from medsafe_core.judging.lexical._lexicon import LEXICON
+from medsafe_core.judging.lexical.text import plain
 
 # a compound duration ("1 hour 15 minutes", "2 weeks and 3 days") not inside a number or
 # a clock time; the lookbehind sits after the first digit so that the engine scans for digits
@@ -46,11 +47,11 @@ def _spoken(m: re.Match[str]) -> str:
     share = m.group("share")
     if share is not None:
         value = 0.5 if share == "half" else 0.75 if share.startswith("three") else 0.25
-        return f"{value:g} {m.group('unit')}"
+        return f"{plain(value)} {m.group('unit')}"
     if m.group("count") is not None:
         count = m.group("count")
         whole = float(count) if count.isdigit() else float(_WHOLE[count])
-        return f"{whole + 0.5:g} {m.group('unit2')}s"
+        return f"{plain(whole + 0.5)} {m.group('unit2')}s"
     return f"1.5 {m.group('unit3')}s"
 
 

@@ -13,7 +13,7 @@ from medsafe_core.judging.lexical._lexicon import LEXICON
 from medsafe_core.judging.lexical.abbreviations import abbreviates
 from medsafe_core.judging.lexical.durations import one_value
 from medsafe_core.judging.lexical.negation import CONT_NEG, NEG_CONTRACTION
-from medsafe_core.judging.lexical.text import NEGATIONS, POSSESSIVE, STOPWORDS, stem, words
+from medsafe_core.judging.lexical.text import NEGATIONS, POSSESSIVE, STOPWORDS, plain, stem, words
 from medsafe_core.judging.lexical.timepoints import clock_times, dates
 from medsafe_core.judging.lexical.units import dimension, in_base, same_amount
 
@@ -99,7 +99,7 @@ class Quantity(NamedTuple):
         return self.unit is None or other.unit is None or self.unit == other.unit
 
     def __str__(self) -> str:
-        value = f"{self.value:g}"
+        value = plain(self.value)
         return f"{value} {self.unit}" if self.unit else value
 
 
@@ -264,7 +264,7 @@ def _grouped(m: re.Match[str]) -> str:
 
 def _scaled(m: re.Match[str]) -> str:
     value = float(m.group(1)) * _SCALES[m.group(2)]
-    return f"{value:.0f}" if value.is_integer() else f"{value:g}"
+    return f"{value:.0f}" if value.is_integer() else plain(value)
 
 
 _MULTIPLIER = re.compile(r"\d+(?:\.\d+)?x")

@@ -21,6 +21,7 @@ from itertools import combinations, product
 
 from medsafe_core.judging.lexical.dimensional import product_or_quotient
 from medsafe_core.judging.lexical.facts import Quantity
+from medsafe_core.judging.lexical.text import plain
 from medsafe_core.judging.lexical.timepoints import months_later
 from medsafe_core.judging.lexical.units import dimension, in_base, tolerance
 
@@ -36,7 +37,7 @@ def _close(a: float, b: float, rel: float = 1e-6) -> bool:
 def _rounding(q: Quantity) -> float:
     """Half a unit of the last decimal a value is written with, in base units: "0.88 ml"
     stands for the 0.875 ml a product gives. Whole numbers are taken as exact."""
-    written = f"{q.value:g}"
+    written = plain(q.value)
     factor = in_base(1.0, q.unit) or 1.0
     if "." not in written or "e" in written:
         return q.approx * factor
@@ -171,7 +172,7 @@ def _bare_working(q: Quantity, pool: Sequence[Quantity]) -> str | None:
     for values in by_unit.values():
         for a, b in combinations(values[:_MAX_OPERANDS], 2):
             if a != b and _close(abs(a - b), q.value):
-                return f"the difference of two stated values ({a:g} and {b:g})"
+                return f"the difference of two stated values ({plain(a)} and {plain(b)})"
     return None
 
 
@@ -185,7 +186,7 @@ def _ratio(q: Quantity, pool: Sequence[Quantity]) -> str | None:
     if q.value == int(q.value):
         return None
     scale = 100.0 if q.unit == "%" else 1.0
-    one_digit = len(f"{q.value:g}".replace(".", "").strip("0")) < 2
+    one_digit = len(plain(q.value).replace(".", "").strip("0")) < 2
     slack = 1e-9 if one_digit else _rounding(Quantity(q.value, None))
     by_unit: dict[str, list[float]] = {}
     for p in pool:  # measured values: ratios of bare numbers (thresholds) match by chance
@@ -195,7 +196,7 @@ def _ratio(q: Quantity, pool: Sequence[Quantity]) -> str | None:
         for a, b in combinations(dict.fromkeys(values[:_MAX_OPERANDS]), 2):
             for top, bottom in ((a, b), (b, a)):
                 if _near(scale * top / bottom, q.value, slack):
-                    return f"the ratio of {top:g} to {bottom:g}"
+                    return f"the ratio of {plain(top)} to {plain(bottom)}"
     return None
 
 
@@ -262,7 +263,7 @@ def derivation(q: Quantity, pool: Sequence[Quantity], *, loose: bool = True) -> 
     for p in same if dimension(q.unit) is not None else ():
         for c in counts:
             if _close(_base(p) * c, want, rel) or _near(_base(p) * c, want, slack):
-                return f"{p} times {c:g}"
+                return f"{p} times {plain(c)}"
     if dimension(q.unit) == "time":
         found = _between(q, pool) or _across_days(q, pool)
         if found:
@@ -323,5 +324,5 @@ def _stated_factor(q: Quantity, pool: Sequence[Quantity]) -> str | None:
         for n in dict.fromkeys(factors[:_MAX_OPERANDS]):
             for value, word in ((p.value * n, "times"), (p.value / n, "over")):
                 if _near(value, q.value, slack):
-                    return f"{p} {word} the stated factor {n:g}"
+                    return f"{p} {word} the stated factor {plain(n)}"
     return None

@@ -14,6 +14,7 @@ from itertools import permutations
 
 from medsafe_core.judging.lexical.facts import Quantity
 from medsafe_core.judging.lexical.reasoning import is_year
+from medsafe_core.judging.lexical.text import plain
 from medsafe_core.judging.lexical.working import half_unit
 
 _POINTS = frozenset({"clock", "date"})
@@ -23,7 +24,7 @@ _SPOKEN_SLACK = 2.0
 
 def _slack(q: Quantity) -> float:
     """Half a unit of the last decimal written ("27%": 0.5; "33.3%": 0.05)."""
-    return _SPOKEN_SLACK if q.spelled else half_unit(f"{q.value:g}")
+    return _SPOKEN_SLACK if q.spelled else half_unit(plain(q.value))
 
 
 def relative(q: Quantity, own: Sequence[Quantity], final: str = "") -> str | None:
@@ -40,9 +41,9 @@ def relative(q: Quantity, own: Sequence[Quantity], final: str = "") -> str | Non
     for x in own:  # "0.72 (72%)": a ratio written with decimals, restated
         ratio = x.unit is None and not x.spelled and 0 < x.value < 10 and x.value != int(x.value)
         if ratio and abs(100.0 * x.value - q.value) <= max(
-            slack, 100.0 * half_unit(f"{x.value:g}")
+            slack, 100.0 * half_unit(plain(x.value))
         ):
-            return f"{x.value:g} as a percentage"
+            return f"{plain(x.value)} as a percentage"
     rates = _RELATIVE.search(final) is not None  # said as relative: rates and scores too
     measured = [
         x
@@ -61,7 +62,7 @@ def relative(q: Quantity, own: Sequence[Quantity], final: str = "") -> str | Non
     ]
     for a, b in permutations([x for x in counts if not is_year(x)], 2):
         if 0 < a.value < b.value and abs(100.0 * a.value / b.value - q.value) <= slack:
-            return f"{a.value:g} of {b.value:g}"
+            return f"{plain(a.value)} of {plain(b.value)}"
     return None
 
 

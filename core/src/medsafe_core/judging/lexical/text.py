@@ -143,6 +143,12 @@ class Normalized:
         return None
 
 
+def plain(value: float) -> str:
+    """A value as `:g` writes it, without an exponent ("1200000", not "1.2e+06")."""
+    text = f"{value:g}"
+    return f"{value:f}".rstrip("0").rstrip(".") if "e" in text else text
+
+
 def normalize(text: str) -> Normalized:
     """Lower-case, unify dashes, turn quotes and fact-free punctuation into spaces (one
     character for one, so offsets survive); digits and decimal points are never touched."""

@@ -46,6 +46,7 @@ from medsafe_core.judging.lexical.schedule import day_offsets
 from medsafe_core.judging.lexical.text import (
     STOPWORDS,
     content_words,
+    plain,
     stem,
     words,
 )
@@ -92,7 +93,7 @@ def quantity_span(final: str, q: Quantity) -> tuple[int, int] | None:
         m = re.search(rf"(?<![\d:.])0?{hours}[:.]{minutes:02d}(?!\d)", final)
         if m:
             return (m.start(), m.end())
-    value = f"{q.value:g}"
+    value = plain(q.value)
     whole, point, decimals = value.partition(".")
     if whole.isdigit() and len(whole) > 3:  # "2,150" as written, or "2150"
         head = len(whole) % 3 or 3
@@ -111,7 +112,7 @@ def hedged(final: str, q: Quantity) -> Quantity:
     span = quantity_span(final, q)
     if span is None or not _APPROX.search(final, 0, span[0]):
         return q
-    digits = f"{q.value:g}"
+    digits = plain(q.value)
     if "e" in digits:
         return q
     whole, _, decimals = digits.partition(".")
@@ -131,7 +132,7 @@ _APPROX = re.compile(
 
 
 def _decimals(value: float) -> int:
-    written = f"{value:g}"
+    written = plain(value)
     return len(written.split(".")[1]) if "." in written and "e" not in written else 0
 
 
@@ -151,7 +152,7 @@ def as_rounded(expected: Quantity, said: Quantity, final: str) -> bool:
     if have > want >= 1:
         return abs(said.value - expected.value) <= 0.5 / 10.0**want + 1e-9
     # significant digits: a whole number's trailing zeros count ("about 70 hours" for 70.25)
-    if have < want and len(f"{said.value:g}".replace(".", "").lstrip("0")) >= 2:
+    if have < want and len(plain(said.value).replace(".", "").lstrip("0")) >= 2:
         span = quantity_span(final, said)  # ("~0.9" is anything from 0.85 to 0.95)
         if span is not None and _APPROX.search(final, 0, span[0]):
             return abs(said.value - expected.value) <= 0.5 / 10.0**have + 1e-9
@@ -320,7 +321,7 @@ def _fraction_of(q: Quantity, pool: list[Quantity], final: str) -> bool:
     clause = re.split(r"[;()\n]|[.!?]\s", final[max(0, span[0] - 40) : span[1] + 40])
     words = {w.lower() for part in clause for w in _FRACTION_WORD.findall(part)}
     return any(
-        p.unit == q.unit and abs(p.value * _FRACTIONS[w] - q.value) <= half_unit(f"{q.value:g}")
+        p.unit == q.unit and abs(p.value * _FRACTIONS[w] - q.value) <= half_unit(plain(q.value))
         for w in words
         for p in pool
     )
