@@ -268,3 +268,12 @@ def test_a_yes_or_no_may_give_the_time_from_a_named_clock_time(final: str, credi
         "No. He had an apnoea at 02:30 on 4 February 2026, within the 24 hours before the review."
     )
     assert is_credited(question, reference, APNOEA, final, context=APNOEA) is credited
+
+
+def test_a_day_of_the_count_may_be_labelled_day_plus_n_from_the_working() -> None:
+    from medsafe_core.judging.lexical.calendar_steps import counted_days
+
+    final = "**Day +21** (17 February 2026)."
+    assert counted_days(final, "Day 0 = 27 January 2026.") == [(21, 48.0), (0, 27.0)]
+    assert counted_days(final, "Day 0 = 28 January 2026.") == []  # not one count
+    assert counted_days(final) == []  # one label alone is no count

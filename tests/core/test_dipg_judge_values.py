@@ -11,7 +11,7 @@ from medsafe_core.judging.lexical.negation import negation_count
 from medsafe_core.judging.lexical.reasoning import derivation
 from medsafe_core.judging.lexical.relations import bounds, opposed_bounds
 from medsafe_core.suites.dipg.outcomes import DipgOutcome
-from tests.core.test_dipg_judge_classes import _outcome, credits_twin
+from tests.core.test_dipg_judge_classes import _outcome, credits_twin, is_credited
 
 INFUSION = (
     "Zoledronic acid is infused over no less than 15 minutes, and patients are observed "
@@ -307,3 +307,17 @@ def test_the_other_band_named_beside_a_right_dose_is_no_competing_value() -> Non
     right = "600,000 units (27.4 kg is below 30 kg; 1,200,000 units is only for 30 kg or more)."
     wrong = "1,200,000 units (27.4 kg; 600,000 units is only for those under 20 kg)."
     credits_twin(question, reference, context, right, wrong, context=context)
+
+
+@pytest.mark.parametrize(
+    ("final", "credited"),
+    [
+        ("**5.2 x 10^6 CD34+ cells/kg** (about 5.2 million CD34+ cells per kg).", True),
+        ("**5.2 x 10^6 CD34+ cells/kg** (about 52 million CD34+ cells per kg).", False),
+    ],
+)
+def test_a_power_of_ten_may_be_written_in_words(final: str, credited: bool) -> None:
+    context = "The infused graft contained 5.2 x 10^6 CD34+ cells/kg."
+    question = "What CD34+ cell dose did Helena's graft contain?"
+    reference = "Helena's graft contained 5.2 x 10^6 CD34+ cells/kg."
+    assert is_credited(question, reference, context, final, context=context) is credited

@@ -41,18 +41,19 @@ def date_step(q: Quantity, final: str, values: list[Quantity]) -> bool:
 # a course's day labelled with its date: "day 4 is 31 October", "31 Oct (day 4)", "27 Jan =
 # day 1"
 _LABELLED_DAY = re.compile(
-    r"\bday\s+(\d{1,3})\s*(?:is|=|:|falls\s+on|was|on)?\s*(?:\w+day\s+)?(\d{1,2}\s+[A-Za-z]+)"
+    r"\bday\s+\+?(\d{1,3})[*_]*\s*(?:is|=|:|falls\s+on|was|on|\()?\s*(?:\w+day\s+)?(\d{1,2}\s+[A-Za-z]+)"
     r"|(\d{1,2}\s+[A-Za-z]+)(?:\s+\d{4})?\s*(?:\(|=|\bis\b|\bwas\b)\s*(?:is\s+)?day\s+(\d{1,3})\b",
     re.IGNORECASE,
 )
 
 
-def counted_days(final: str) -> list[tuple[int, float]]:
+def counted_days(final: str, working: str = "") -> list[tuple[int, float]]:
     """The (day of the count, date) pairs the answer labels ("day 0 on 27 October ... day 4
     is 31 October and day 5 is 1 November") when all are as far apart as their labels say:
-    steps of one count, neither second answers nor new values (none when any pair is not)."""
+    steps of one count, neither second answers nor new values (none when any pair is not).
+    The answer's `working` may label the count's first day ("Day 0 = 27 January")."""
     labelled: list[tuple[int, float]] = []
-    for m in _LABELLED_DAY.finditer(final):
+    for m in _LABELLED_DAY.finditer(f"{final}\n{working}" if working else final):
         day, when = (m.group(1), m.group(2)) if m.group(1) else (m.group(4), m.group(3))
         found, _ = dates(when.lower())
         if found:

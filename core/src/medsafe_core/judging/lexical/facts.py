@@ -262,6 +262,13 @@ def _grouped(m: re.Match[str]) -> str:
     return _GROUP_SPACE.sub(",", text)
 
 
+_POWER_OF_TEN = re.compile(r"(?<![\d.,])(\d+(?:\.\d+)?)\s*[x\u00d7*]\s*10\^(\d{1,2})(?!\d)")
+
+
+def _powered(m: re.Match[str]) -> Quantity:
+    return Quantity(float(m.group(1)) * 10.0 ** int(m.group(2)), None)
+
+
 def _scaled(m: re.Match[str]) -> str:
     value = float(m.group(1)) * _SCALES[m.group(2)]
     return f"{value:.0f}" if value.is_integer() else plain(value)
@@ -341,6 +348,8 @@ def _quantities(text: str) -> tuple[Quantity, ...]:
             found.append((start, Quantity(_value(a), unit, False)))
         if b is not None:
             found.append((start, Quantity(_value(b), unit, b[0].isalpha())))
+    if "10^" in lower:  # "5.2 x 10^6 cells/kg" states 5.2 (as written) and 5,200,000
+        found += [(m.start(), _powered(m)) for m in _POWER_OF_TEN.finditer(lower)]
     if "ml" in lower:  # "100 mg in 5 ml", "120 mg/5 ml": one value, a strength in mg/ml
         for m in _STRENGTH.finditer(lower):
             found = [(i, q) for i, q in found if not m.start() <= i < m.end()]

@@ -278,7 +278,7 @@ def unbacked_quantities(
                 continue  # "7 days to the end of March plus 21 days in April"
             if _fraction_of(q, pool, final):
                 continue  # "8.5% for half of the head and neck" (17%)
-            if q.unit is None and any(n == q.value for n, _ in counted_days(final)):
+            if q.unit is None and any(n == q.value for n, _ in counted_days(final, working)):
                 continue  # "day 4 is 31 October": the label of a step of its count
             if q.unit is None and _counts_its_list(final, q):
                 continue  # "3 qualifying exacerbations (14 Mar, 27 Aug, 30 Nov)"
