@@ -321,3 +321,24 @@ def test_a_power_of_ten_may_be_written_in_words(final: str, credited: bool) -> N
     question = "What CD34+ cell dose did Helena's graft contain?"
     reference = "Helena's graft contained 5.2 x 10^6 CD34+ cells/kg."
     assert is_credited(question, reference, context, final, context=context) is credited
+
+
+GVHD = (
+    "Source A reported grade II-IV acute GvHD by day +100 in 27% of patients given "
+    "post-transplant cyclophosphamide. In the same report, grade II-IV acute GvHD by day +100 "
+    "occurred in 38% of patients given anti-thymocyte globulin."
+)
+
+
+@pytest.mark.parametrize(
+    ("share", "credited"),
+    [("roughly 29% lower in relative terms", True), ("roughly 45% lower in relative terms", False)],
+)
+def test_relative_terms_are_words_of_the_arithmetic(share: str, credited: bool) -> None:
+    question = "By how much did grade II-IV acute GvHD by day +100 differ between the arms?"
+    reference = "It differed by 11 percentage points (38% with ATG versus 27% with PTCy)."
+    final = (
+        "11 percentage points: grade II-IV acute GvHD by day +100 was 27% with post-transplant "
+        f"cyclophosphamide versus 38% with anti-thymocyte globulin (38 - 27 = 11), {share}."
+    )
+    assert is_credited(question, reference, GVHD, final, context=GVHD) is credited
