@@ -175,6 +175,7 @@ HOLDOUT_DIRS = (
     "holdout42",
     "holdout43",
     "holdout44",
+    "holdout45",
 )
 
 
