@@ -560,3 +560,31 @@ def test_a_paraphrase_may_leave_out_a_generic_noun_or_a_spelled_out_acronym(
     proof: str, grounded: bool
 ) -> None:
     assert ground_proof(proof, QMG).grounded is grounded
+
+
+FALLS = (
+    "Protocol FD-5 bands the falls risk score as low (0 to 3), moderate (4 to 6) or high (7 or "
+    "more). Patients in the high band are given a low-rise bed, a bed sensor mat and hourly "
+    "intentional rounding. Patients in the moderate band are given non-slip socks and 2-hourly "
+    "intentional rounding. Edwin's score was 6."
+)
+
+
+@pytest.mark.parametrize(
+    ("proof", "grounded"),
+    [
+        # two consecutive sentences condensed under the protocol's code, joined by = and +
+        (
+            "Protocol FD-5: high band (7 or more) = low-rise bed + bed sensor mat + hourly rounding.",
+            True,
+        ),
+        ("Protocol FD-5: moderate band (4 to 6) = non-slip socks + 2-hourly rounding.", True),
+        # the moderate band given the high band's measures, or another band's bounds
+        ("Protocol FD-5: moderate band (4 to 6) = low-rise bed + bed sensor mat.", False),
+        ("Protocol FD-9: high band (7 or more) = low-rise bed + bed sensor mat.", False),
+    ],
+)
+def test_a_condensed_rule_may_join_consecutive_sentences_under_its_code(
+    proof: str, grounded: bool
+) -> None:
+    assert ground_proof(proof, FALLS).grounded is grounded

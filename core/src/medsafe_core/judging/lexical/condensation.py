@@ -31,7 +31,8 @@ from medsafe_core.judging.lexical.text import content_words, has_word_form, stem
 _SHARED = 0.7
 """Share of a clause's content words the sentence it restates must hold."""
 _HEADER = re.compile(
-    r"^\s*(?:([^:\d]{1,48}?)\s*:(?:\s*([^:\d\-\u2013\u2014]{1,30}?)\s+[-\u2013\u2014])?"
+    r"^\s*(?:([^:\d]{1,48}?(?:\s[A-Z][A-Z0-9]{0,5}(?:-[A-Z0-9]{1,6}){0,3})?)\s*:"
+    r"(?:\s*([^:\d\-\u2013\u2014]{1,30}?)\s+[-\u2013\u2014])?"
     r"|(?:per|according\s+to)\s+(?:the\s+)?([^,:\d]{1,40}?)\s*,?)"
     r"\s+(?=\S)",
     re.IGNORECASE,
@@ -41,10 +42,11 @@ _LABEL_WORDS = frozenset(stem(w) for w in LEXICON.word_set("condensation.label_w
 
 
 # clause boundaries: after a comma a clause continues its sentence; after a semicolon, a
-# colon, an arrow, a dash or "and" (not between two numbers: "weeks 1 and 2") it may
-# restate another
+# colon, an arrow, a dash, "=", "+" or "and" (not between two numbers: "weeks 1 and 2") it
+# may restate another
 _CLAUSES = re.compile(
-    r"\s*(?:(,)\s|;|:\s|\s->\s|\s?\u2192\s?|\s[-\u2013\u2014]\s|\s+and\s+(?!\d)|(?<!\d)\s+and\s+)\s*"
+    r"\s*(?:(,)\s|;|:\s|\s->\s|\s?\u2192\s?|\s[-\u2013\u2014=+]\s"
+    r"|\s+and\s+(?!\d)|(?<!\d)\s+and\s+)\s*"
 )
 _ORDER = 0.75
 """Share of a clause's content words that must keep its sentence's order."""
@@ -62,7 +64,13 @@ def _pieces(body: str) -> list[tuple[str, bool]]:
     joins it to the one before."""
     out: list[tuple[str, bool]] = []
     pos, comma = 0, False
-    for m in [*_CLAUSES.finditer(body), None]:
+    # not inside a parenthesis ("(day of injury = day 0)" is one aside)
+    breaks = [
+        m
+        for m in _CLAUSES.finditer(body)
+        if body.count("(", 0, m.start()) <= body.count(")", 0, m.start())
+    ]
+    for m in [*breaks, None]:
         piece = body[pos : m.start() if m else len(body)]
         if piece.strip():
             out.append((piece, comma and bool(out)))
@@ -91,7 +99,7 @@ def condensed(segment: str, context: str) -> Paraphrase | None:
         return None  # nothing checkable
     clauses: list[_Clause] = []
     for i, (piece, _) in enumerate(pieces):
-        clause = bound[i] or _continues(piece, bound, i, context)
+        clause = bound[i] or _continues(piece, bound, i, context, spans)
         if clause is None:
             return None
         clauses.append(clause)
@@ -114,19 +122,35 @@ def condensed(segment: str, context: str) -> Paraphrase | None:
     return Paraphrase(min(c.start for c in facts), max(c.end for c in facts), sure)
 
 
-def _continues(piece: str, bound: list[_Clause | None], i: int, context: str) -> _Clause | None:
+def _continues(
+    piece: str,
+    bound: list[_Clause | None],
+    i: int,
+    context: str,
+    spans: tuple[tuple[int, int], ...],
+) -> _Clause | None:
     """The sentence a clause without facts continues ("-> next dose withheld"): its
-    previous or next fact clause's, holding most of its words."""
+    previous or next fact clause's, holding most of its words; else the sentence right
+    after or before that one, holding all of them and the neighbour's words too ("high
+    band (7 or more) = low-rise bed + bed sensor mat": two sentences on the high band)."""
     words = content_words(piece)
     before = next((c for c in reversed(bound[:i]) if c), None)
     after = next((c for c in bound[i:] if c), None)
-    for neighbour in (before, after):
-        if neighbour is None:
-            continue
+    neighbours = [c for c in (before, after) if c is not None]
+    for neighbour in neighbours:
         sentence = text_facts(context[neighbour.start : neighbour.end])
         found = sum(has_word_form(w, sentence.stems) for w in words)
         if found >= _SHARED * len(words):
             return neighbour._replace(all_found=found == len(words))
+    for neighbour in neighbours:
+        at = next((k for k, (a, b) in enumerate(spans) if a <= neighbour.start < b), None)
+        for k in () if at is None else (at + 1, at - 1):
+            if 0 <= k < len(spans) and words:
+                sentence = text_facts(context[spans[k][0] : spans[k][1]])
+                # about what the neighbour is about: its words ("high band") are here too
+                topic = [*words, *(w for w in neighbour.stems if w not in _BOUND_WORDS)]
+                if all(has_word_form(w, sentence.stems) for w in topic):
+                    return _Clause(spans[k][0], spans[k][1], tuple(words), True)
     return None
 
 
@@ -219,6 +243,11 @@ def _last_named(context: str, before: tuple[tuple[int, int], ...]) -> set[str]:
     return set()
 
 
+_CODE = re.compile(r"\d")
+# words of a bound, not of a topic ("7 or more", "at least 4")
+_BOUND_WORDS = frozenset({"more", "less", "least", "most", "abov", "below", "over", "under"})
+
+
 def _label_agrees(label: str, clauses: list[_Clause], context: str) -> bool | None:
     """A label names what the context names: a name in it must be known to the sentences
     its clauses restate (None when it is not). True when all its words are the context's,
@@ -226,8 +255,11 @@ def _label_agrees(label: str, clauses: list[_Clause], context: str) -> bool | No
     # a name in the label ("Mr Okafor:"); source labels are checked as attributions
     # (`attribution.label_problem`), since "Source A" is no entity
     named = entities(" " + label)  # not a sentence start
-    restated = " ".join(context[c.start : c.end] for c in clauses)
-    if named and not all(text_facts(restated).knows_entity(e) for e in named):
+    restated = text_facts(" ".join(context[c.start : c.end] for c in clauses))
+    # a document's code ("Protocol CYS-2:") heads all the sentences of its document: the
+    # context must name it; a person ("Mr Okafor:") must be the restated sentences' own
+    whole = text_facts(context)
+    if not all((whole if _CODE.search(e) else restated).knows_entity(e) for e in named):
         return None
     return label_known(label, context)
 
