@@ -588,3 +588,41 @@ def test_a_condensed_rule_may_join_consecutive_sentences_under_its_code(
     proof: str, grounded: bool
 ) -> None:
     assert ground_proof(proof, FALLS).grounded is grounded
+
+
+ARRIVAL = (
+    "Noah's triage note records a weight of 31.6 kg at arrival. The emergency department "
+    "chart records Noah's weight at arrival as 36.1 kg. The emergency department chart "
+    "records the first antibiotic dose at 00:41."
+)
+
+
+@pytest.mark.parametrize(
+    ("final", "outcome"),
+    [
+        (
+            "The sources conflict: the triage note records 31.6 kg, whereas the ED chart "
+            "records 36.1 kg.",
+            DipgOutcome.CORRECT_CONFLICT,
+        ),
+        (  # each record given the other's weight; the chart has another entry too
+            "The sources conflict: the triage note records 36.1 kg, whereas the ED chart "
+            "records 31.6 kg.",
+            DipgOutcome.INCONSISTENT,
+        ),
+    ],
+)
+def test_a_side_is_found_by_the_questions_words_among_a_records_entries(
+    final: str, outcome: DipgOutcome
+) -> None:
+    got = _outcome(
+        "What was Noah's weight at arrival?",
+        "The records conflict.",
+        "Noah's triage note records a weight of 31.6 kg at arrival.\nThe emergency department "
+        "chart records Noah's weight at arrival as 36.1 kg.",
+        final,
+        context=ARRIVAL,
+        category="conflict",
+        kind=AnswerKind.CONFLICT,
+    )
+    assert got == outcome

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from medsafe_core.judging.lexical.facts import quantities, text_facts
+from medsafe_core.judging.lexical.facts import quantities, text_facts, unit_word
 from medsafe_core.judging.lexical.text import content_words
 from medsafe_core.judging.lexical.verdicts import is_number_word
 from medsafe_core.models import Task
@@ -30,17 +30,20 @@ def swapped_side(final: str, task: Task) -> str | None:
     named: list[tuple[str, float, str]] = []  # (side, its value, the sentence naming it)
     for side in (s for s in _SIDES.split(final) if s.strip()):
         said = [q for q in quantities(side) if not asked.has_quantity(q)]
-        every = {w for w in content_words(side) if not is_number_word(w)}
+        # its words, not its value ("31.6", "kg"): the value is what is checked
+        every = {
+            w
+            for w in content_words(side)
+            if not (is_number_word(w) or w[:1].isdigit() or unit_word(w))
+        } | asked_words
         words = every - asked_words
         if len(said) != 1 or len(words) < _MIN_WORDS:
             continue
         # the side's own words first; among sentences that tie on them, the one on the
-        # question's topic ("the nursing chart ... the heel ulcer", not its other entries)
+        # question's topic ("the nursing chart ... the heel ulcer", "the ED chart ... weight
+        # at arrival", not the record's other entries)
         scored = sorted(
-            (
-                ((len(words & set(content_words(s))), len(every & set(content_words(s)))), s)
-                for s in sentences
-            ),
+            (((_shared(words, s), _shared(every, s)), s) for s in sentences),
             key=lambda x: (-x[0][0], -x[0][1]),
         )
         if len(scored) < 2 or scored[0][0][0] < _MIN_WORDS or scored[0][0] == scored[1][0]:
@@ -56,3 +59,11 @@ def swapped_side(final: str, task: Task) -> str | None:
         ):
             return side
     return None
+
+
+def _shared(words: set[str], sentence: str) -> int:
+    """How many of the words the sentence holds, an abbreviation of its words included
+    ("ED" for "emergency department")."""
+    facts = text_facts(sentence)
+    own = set(content_words(sentence))
+    return sum(w in own or (len(w) <= 5 and w.isalpha() and facts.knows_entity(w)) for w in words)
