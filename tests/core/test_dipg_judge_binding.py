@@ -74,3 +74,16 @@ def test_a_label_bound_to_another_band(final: str, unbound: bool) -> None:
     from medsafe_core.judging.lexical.binding import unbound_label
 
     assert (unbound_label(final, BANDS) is not None) is unbound
+
+
+def test_a_dose_the_reference_derives_for_the_drug_is_bound_to_it() -> None:
+    from medsafe_core.judging.lexical.binding import unbound_dose
+
+    context = (
+        "Sedatives are reduced by 25% after a fall. Edwin takes temazepam 20 mg at night. "
+        "His zopiclone was stopped at 15 mg."
+    )
+    final = "Temazepam 15 mg at night (20 mg less 25%)."
+    assert unbound_dose(final, context) is not None  # 15 mg is zopiclone's in the context
+    assert unbound_dose(final, context, "Temazepam 15 mg at night (20 mg less 25%).") is None
+    assert unbound_dose(final, context, "Zopiclone 15 mg; temazepam 10 mg.") is not None

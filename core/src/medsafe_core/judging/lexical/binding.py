@@ -20,9 +20,14 @@ _NAMED_DOSE = re.compile(
 )
 
 
-def unbound_dose(final: str, context: str) -> tuple[str, int, int] | None:
+_REFERENCE_CLAUSE = re.compile(r"[;\n]|[.!?]\s")
+
+
+def unbound_dose(final: str, context: str, reference: str = "") -> tuple[str, int, int] | None:
     """(reason, start, end) of the first dose the answer gives a drug that the context
-    names, where the context states the dose but never with that drug."""
+    names, where the context states the dose but never with that drug, and the reference
+    (the task's expected answer, which may derive it: "20 mg less 25% is 15 mg") does not
+    give it that drug either."""
     found = list(_NAMED_DOSE.finditer(final))
     if not found:
         return None
@@ -37,6 +42,9 @@ def unbound_dose(final: str, context: str) -> tuple[str, int, int] | None:
         together = any(
             drug in lower[a:b] and all(text_facts(context[a:b]).has_quantity(q) for q in dose)
             for a, b in sentence_spans(context)
+        ) or any(  # the reference's clause that gives the drug gives the dose
+            drug in part.lower() and all(text_facts(part).has_quantity(q) for q in dose)
+            for part in _REFERENCE_CLAUSE.split(reference)
         )
         if not together:
             said = f"{m.group(1)} {m.group(2)}"

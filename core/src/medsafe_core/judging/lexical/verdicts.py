@@ -499,7 +499,7 @@ def unsupported_claim(
     if year is not None:
         return Verdict(False, year[0], year[1:], "facts")
     # "rivaroxaban 10 mg": 10 mg is apixaban's; "moderately thick (IDDSI level 2)": mildly
-    unbound = unbound_dose(final, context) or unbound_label(final, context)
+    unbound = unbound_dose(final, context, reference) or unbound_label(final, context)
     if unbound is not None:
         return Verdict(False, unbound[0], unbound[1:], "facts")
     ref = text_facts(reference) if reference else None
