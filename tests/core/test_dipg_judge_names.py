@@ -389,3 +389,16 @@ def test_a_name_the_context_gives_a_disease_is_no_other_patient(final: str, cred
     question = "Did Harold's 23:00 dose on 30 April 2026 count as delayed?"
     reference = "Yes. It was given 64 minutes after its prescribed time, more than 30 minutes."
     assert is_credited(question, reference, PARKINSON, final, context=PARKINSON) is credited
+
+
+@pytest.mark.parametrize(
+    ("final", "missing"),
+    [
+        ("Standard-risk band (0.1 x 10^9/L, at the bottom of the 0.1 to 0.49 range).", False),
+        ("High-risk band (0.1 x 10^9/L).", True),
+    ],
+)
+def test_a_band_label_may_be_hyphenated_to_its_noun(final: str, missing: bool) -> None:
+    question = "Which risk band is Leo in?"
+    reference = "Leo is in the standard-risk band: 0.1 x 10^9/L is the band's lower bound."
+    assert (_missing(final, reference, question) is not None) is missing

@@ -142,7 +142,8 @@ def _misses_claims(
     if absent:
         return repr(absent[0])
     label = _band_label(question, expected_final)
-    if label and not any(has_word_form(w, set(content_words(final))) for w in label):
+    worded = set(content_words(final.replace("-", " ")))  # "Standard-risk band"
+    if label and not any(has_word_form(w, worded) for w in label):
         return ", ".join(sorted(label))  # "High risk" where the band is "intermediate-risk"
     expected_lead = _ANSWER_HEAD.split(expected_final.strip(), maxsplit=1)[0]
     if _ASKS_NAME.search(question) and not quantities(expected_lead):
