@@ -164,3 +164,28 @@ def test_a_time_between_two_context_dates_the_answer_does_not_name_is_no_step() 
     # 48 hours separate 12 and 14 March, dates the answer never names: an invented rule
     twin = "Yes - both last 21 days; a course must be restarted if 48 hours of doses are missed."
     credits_twin(question, reference, LYME, right, twin, context=LYME)
+
+
+EARS = (
+    "At that assessment, Irene's best-aided word recognition score was 50% in her left ear, "
+    "the ear to be implanted. Irene's right ear, profoundly deaf since childhood, is not being "
+    "considered for implantation."
+)
+
+
+@pytest.mark.parametrize(
+    ("final", "credited"),
+    [
+        ("The left ear (her right ear is not being considered for implantation).", True),
+        ("Not the left ear: the right ear (the left is not being considered).", False),
+    ],
+)
+def test_a_denial_in_an_aside_is_no_denial_of_the_answer(final: str, credited: bool) -> None:
+    question = "Which ear is Irene's implant planned for?"
+    reference = "Irene's implant is planned for her left ear, the ear to be implanted."
+    proof = (
+        "At that assessment, Irene's best-aided word recognition score was 50% in her left "
+        "ear, the ear to be implanted."
+    )
+    got = _outcome(question, reference, proof, final, context=EARS)
+    assert (got == DipgOutcome.CORRECT) is credited

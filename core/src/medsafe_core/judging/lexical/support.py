@@ -501,8 +501,9 @@ def _supported_by(
         topic
         and negated_about(final, topic | qu.stems) != denies
         # a value or a name leads; a denial among its reasons ("Intermediate risk. An
-        # index of 1.5 is not above 1.5") is no disagreement unless the lead disagrees too
-        and negated_about(first_sentence(final), topic | qu.stems) != denies
+        # index of 1.5 is not above 1.5") or in an aside ("The left ear (the right ear is
+        # not being considered)") is no disagreement unless the lead disagrees too
+        and negated_about(PARENS.sub("", first_sentence(final)), topic | qu.stems) != denies
         and not (denies and _values_lead(final))
     ):
         why = "the final answer and the proof disagree on negation"
