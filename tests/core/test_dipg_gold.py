@@ -176,6 +176,7 @@ HOLDOUT_DIRS = (
     "holdout43",
     "holdout44",
     "holdout45",
+    "holdout46",
 )
 
 
