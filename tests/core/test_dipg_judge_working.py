@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from medsafe_core.judging.lexical.facts import Quantity
 from medsafe_core.models import AnswerKind
 from medsafe_core.suites.dipg.outcomes import DipgOutcome
 from tests.core.test_dipg_judge_classes import _outcome, credits_twin, is_credited
@@ -466,13 +467,16 @@ def test_counts_and_strengths_the_answer_writes_its_own_way(
         ("100 mg in 10 mL", False),
     ],
 )
-def test_a_strength_is_one_value_its_amount_per_ml(text: str, same: bool) -> None:
+def test_an_amount_in_a_volume_is_also_its_amount_per_ml(text: str, same: bool) -> None:
     from medsafe_core.judging.lexical.facts import quantities
 
+    def per_ml(said: str) -> Quantity:
+        (strength,) = [q for q in quantities(said) if (q.unit or "").endswith("/ml")]
+        return strength
+
     stated = quantities("Ibuprofen suspension on the ward is 100 mg in 5 mL.")
-    assert len(stated) == 1  # not 100 mg and 5 mL apart
-    (strength,) = quantities(text)
-    assert strength.agrees(stated[0]) is same
+    assert {str(q) for q in stated} == {"100 mg", "5 ml", "20 mg/ml"}  # a dose in a volume too
+    assert per_ml(text).agrees(per_ml("100 mg in 5 mL")) is same
 
 
 def test_a_product_strength_is_not_the_answer_value() -> None:
@@ -518,3 +522,15 @@ def test_a_fraction_of_a_stated_value_and_a_sum_of_the_answers_own(
     question = "Should Ava be referred to the regional burns centre?"
     reference = "Yes. Her burns cover 11% TBSA, at least the 10% threshold."
     assert is_credited(question, reference, BURNS, final, context=BURNS) is credited
+
+
+def test_a_dose_in_a_volume_states_its_amount() -> None:
+    context = (
+        "In trial NCT05518842, ranibizumab was given as a single injection of 0.2 mg in 0.02 mL "
+        "into each treated eye."
+    )
+    question = "What dose of ranibizumab did each treated eye receive in trial NCT05518842?"
+    reference = "Each treated eye received a single injection of 0.2 mg of ranibizumab in 0.02 mL."
+    right = "**0.2 mg in 0.02 mL**, as a single intravitreal injection into each treated eye."
+    wrong = "**0.5 mg in 0.05 mL**, as a single intravitreal injection into each treated eye."
+    credits_twin(question, reference, context, right, wrong, context=context)

@@ -350,10 +350,8 @@ def _quantities(text: str) -> tuple[Quantity, ...]:
             found.append((start, Quantity(_value(b), unit, b[0].isalpha())))
     if "10^" in lower:  # "5.2 x 10^6 cells/kg" states 5.2 (as written) and 5,200,000
         found += [(m.start(), _powered(m)) for m in _POWER_OF_TEN.finditer(lower)]
-    if "ml" in lower:  # "100 mg in 5 ml", "120 mg/5 ml": one value, a strength in mg/ml
-        for m in _STRENGTH.finditer(lower):
-            found = [(i, q) for i, q in found if not m.start() <= i < m.end()]
-            found.append((m.start(), _strength(m)))
+    if "ml" in lower:  # "100 mg in 5 ml", "120 mg/5 ml": also a strength in mg/ml
+        found += [(m.start(), _strength(m)) for m in _STRENGTH.finditer(lower)]
     fractions = "half" in lower or "third" in lower or "quarter" in lower
     for m in _FRACTION.finditer(lower) if fractions else ():  # "three quarters" is 75%
         part = m.group("part") or "half"
@@ -363,12 +361,18 @@ def _quantities(text: str) -> tuple[Quantity, ...]:
     return tuple(q for _, q in found)
 
 
-# a product's strength, an amount in a stated volume: one value, the amount per mL
-# ("200 mg/5 ml" is 40 mg/ml, not "100 mg in 5 ml"; "20 mg/ml" says the same as the latter)
+# an amount in a stated volume: the amount, the volume ("a single injection of 0.2 mg in
+# 0.02 mL"), and the amount per mL, a product's strength ("200 mg/5 ml" is 40 mg/ml, not
+# "100 mg in 5 ml"; "20 mg/ml" says the same as the latter)
 _STRENGTH = re.compile(
     r"(?<![\d.,])(\d+(?:\.\d+)?)\s*(mg|mcg|micrograms?|g|units?|mmol)\s*(?:/|\bin\b|\bper\b)\s*"
     r"(\d+(?:\.\d+)?)\s*(ml|l)\b"
 )
+
+
+def strength_spans(text: str) -> list[tuple[int, int]]:
+    """Where the text writes an amount in a volume ("120 mg/5 mL", "100 mg in 5 mL")."""
+    return [m.span() for m in _STRENGTH.finditer(text.lower())] if "ml" in text.lower() else []
 
 
 def _strength(m: re.Match[str]) -> Quantity:

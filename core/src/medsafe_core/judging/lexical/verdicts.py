@@ -32,6 +32,7 @@ from medsafe_core.judging.lexical.facts import (
     entities,
     is_dosing_interval,
     quantities,
+    strength_spans,
     text_facts,
     unit_word,
 )
@@ -225,6 +226,16 @@ def unbacked(
     return Verdict(True)
 
 
+def _in_strength(final: str, q: Quantity, strengths: list[tuple[int, int]]) -> bool:
+    """The value is the amount or the volume of a strength the final writes."""
+    span = quantity_span(final, q)
+    return (
+        span is not None
+        and "/" not in (q.unit or "")
+        and any(a <= span[0] < b for a, b in strengths)
+    )
+
+
 def _derived(q: Quantity, pool: list[Quantity], own: list[Quantity] | None) -> bool:
     """`q` follows from the pool by one step; a time between two stated dates or clock
     times only where the answer names one of them (any two of a context's dates are some
@@ -257,9 +268,12 @@ def unbacked_quantities(
     worked: list[float] | None = None
     own = quantities(final)
     steps: list[Quantity] | None = None
+    strengths = strength_spans(final)
     for q in own:
         if q.spelled and q.unit is None:
             continue  # "one source", "the two reports": a word, not a measured value
+        if strengths and _in_strength(final, q, strengths):
+            continue  # "the 200 mg/5 mL suspension": judged as its strength, 40 mg/mL
         if not any(src.has_quantity(q) for src in sources):
             if pool is None:
                 pool = [x for src in sources for x in src.quantities]
@@ -289,8 +303,11 @@ def unbacked_quantities(
             if any(written_as(said, v) for v in worked):
                 continue
             if steps is None:  # a second step from a value the answer itself reached
-                steps = [
-                    x for x in own if _reached(x, sources, pool) or _fraction_of(x, pool, final)
+                steps = [  # (a strength's amount and volume are its parts, not steps)
+                    x
+                    for x in own
+                    if not (strengths and _in_strength(final, x, strengths))
+                    and (_reached(x, sources, pool) or _fraction_of(x, pool, final))
                 ]
             others = [x for x in steps if x is not q]
             if q.unit == "date" and date_step(q, final, [*pool, *others]):
