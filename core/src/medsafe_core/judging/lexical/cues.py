@@ -107,12 +107,20 @@ def _reports_two_sources(text: str) -> bool:
     labels = {re.sub(r"\s+", " ", m.group().lower()) for m in _SOURCE_LABEL.finditer(text)}
     if len(labels) < 2:
         return False
-    if _CONTRAST.search(text):
-        return True
+    return bool(_CONTRAST.search(text)) or _two_values(text)
+
+
+def _two_values(text: str) -> bool:
+    """The text gives two values of one unit ("19 days ... 23 days")."""
     values: dict[str | None, set[float]] = {}
     for q in quantities(text):
         values.setdefault(q.unit, set()).add(q.value)
     return any(len(v) >= 2 for unit, v in values.items() if unit is not None)
+
+
+# "It is unclear - the audit gives 19 days, but the network report gives 23 days": an
+# uncertainty that sets two values against each other reports their disagreement
+_UNCLEAR = re.compile(r"\b(?:unclear|uncertain|not\s+clear)\b", re.IGNORECASE)
 
 
 def says_conflict(text: str, context: str = "") -> bool:
@@ -155,6 +163,8 @@ def _conflict_cue(text: str) -> bool | None:
     """True: the text says that sources disagree; None: it sets two named sources
     against each other (a conflict report unless it restates the context); else False."""
     if _CONFLICT.search(text):
+        return True
+    if _UNCLEAR.search(text) and _CONTRAST.search(text) and _two_values(text):
         return True
     if YES_NO_HEAD.match(text):
         return False  # "Yes. 0.05 mg/kg/h is below Source A's and Source B's maxima."

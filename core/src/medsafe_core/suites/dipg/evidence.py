@@ -13,7 +13,7 @@ from rapidfuzz import fuzz
 
 from medsafe_core.judging.lexical.attribution import without_labels
 from medsafe_core.judging.lexical.facts import Quantity, TextFacts, text_facts
-from medsafe_core.judging.lexical.grounding import Grounding
+from medsafe_core.judging.lexical.grounding import Grounding, SegmentMatch
 from medsafe_core.judging.lexical.negation import negation_count
 from medsafe_core.judging.lexical.text import content_words, normalize
 from medsafe_core.judging.lexical.verdicts import negated_about
@@ -47,6 +47,20 @@ def _covers(segment: str, line: str) -> bool:
     return all(stated.has_quantity(q) for q in text_facts(segment).quantities)
 
 
+def _restates(seg: SegmentMatch, line: str, context: str) -> bool:
+    """A grounded segment aligned to the statement's place in the context, stating only
+    its values: a faithful condensation of it ("Source A (2025 ward audit): median length
+    of stay 19 days")."""
+    at = context.find(line)
+    if not seg.grounded or seg.ctx_start < 0 or at < 0:
+        return False
+    if not (seg.ctx_start < at + len(line) and at < seg.ctx_end):
+        return False
+    said = text_facts(seg.text).quantities
+    stated = text_facts(line)
+    return bool(said) and all(stated.has_quantity(q) for q in said)
+
+
 def quotes_conflict(g: Grounding, task: Task) -> bool:
     """The proof quotes two of the statements the task lists as its evidence (or, without
     such a list, at least two statements of the context)."""
@@ -59,7 +73,11 @@ def quotes_conflict(g: Grounding, task: Task) -> bool:
                 quoted += 1
                 continue
             match = next(
-                (i for i, seg in enumerate(segments) if i not in used and _covers(seg, ln)),
+                (
+                    i
+                    for i, seg in enumerate(g.segments)
+                    if i not in used and (_covers(seg.text, ln) or _restates(seg, ln, task.context))
+                ),
                 None,
             )
             if match is not None:
