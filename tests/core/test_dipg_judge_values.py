@@ -342,3 +342,46 @@ def test_relative_terms_are_words_of_the_arithmetic(share: str, credited: bool) 
         f"cyclophosphamide versus 38% with anti-thymocyte globulin (38 - 27 = 11), {share}."
     )
     assert is_credited(question, reference, GVHD, final, context=GVHD) is credited
+
+
+ROP = (
+    "Every baby born before 31 weeks 0 days of gestation, or with a birth weight below 1,501 "
+    "g, must be screened for ROP; meeting either criterion is enough. Theo was born at 31 "
+    "weeks 2 days. Theo's birth weight recorded in the delivery suite was 1,480 g."
+)
+
+
+@pytest.mark.parametrize(
+    ("final", "credited"),
+    [
+        (
+            "Yes - his birth weight of 1,480 g is below 1,501 g, and either criterion is enough.",
+            True,
+        ),
+        ("Yes - either the weight criterion or the gestation criterion, 1,480 g or 31+2.", False),
+    ],
+)
+def test_either_of_a_set_is_no_second_answer(final: str, credited: bool) -> None:
+    question = "Does Theo need ROP screening?"
+    reference = "Yes: his birth weight of 1,480 g is below 1,501 g, which is enough on its own."
+    assert is_credited(question, reference, ROP, final, context=ROP) is credited
+
+
+DIET = (
+    "Oral diet is restarted once a patient has had no intravenous opioid for 24 hours. "
+    "Declan's last "
+    "intravenous morphine was given at 17:40 on 2 May 2026."
+)
+
+
+@pytest.mark.parametrize(
+    ("final", "credited"),
+    [
+        ("From 17:40 on 3 May 2026, once 24 hours had passed without IV opioid.", True),
+        ("Not before 17:40 on 4 May 2026, once 48 hours had passed without IV opioid.", False),
+    ],
+)
+def test_a_denial_in_the_answers_subordinate_clause_is_a_reason(final: str, credited: bool) -> None:
+    question = "From what time could Declan's oral diet be restarted?"
+    reference = "From 17:40 on 3 May 2026, 24 hours after his last intravenous morphine."
+    assert is_credited(question, reference, DIET, final, context=DIET) is credited

@@ -79,9 +79,13 @@ def _denied(final: str, value: Quantity) -> bool:
 
 
 def _lead(text: str) -> str:
-    """The first sentence up to its first semicolon: the answer, before its reasons ("...
-    increased to 10 mg on 17 February; his eGFR of 52 is not below 30")."""
-    return first_sentence(text).split("; ")[0]
+    """The first sentence up to its first semicolon or subordinate clause: the answer,
+    before its reasons ("... increased to 10 mg on 17 February; his eGFR of 52 is not below
+    30", "From 17:40 on 3 May, once 24 hours had passed without IV opioid")."""
+    return _SUBORDINATE.split(first_sentence(text).split("; ")[0], maxsplit=1)[0]
+
+
+_SUBORDINATE = re.compile(r",\s+(?:once|when|after|because|since|as|while|given)\b", re.IGNORECASE)
 
 
 def _opposed(said: str, claim: str, topic: set[str], question: str) -> bool:
@@ -270,6 +274,8 @@ def _offers_alternative(final: str, expected_final: str, question: str, context:
         words_ = [w for w in content_words(m.group(1))[:3] if not w[:1].isdigit()]
         if comparisons(m.group(1).split()[0]):
             continue  # "6.0 mmol/L or above", "or more": a bound, not a candidate
+        if m.group().lower().startswith("either") and not _OR.search(m.group(1)):
+            continue  # "either criterion is enough": any one of a set, no second answer
         if _DENIED_LIST.search(final[: m.start()].rsplit(".", 1)[-1]):
             continue  # "has no oedema, polycythaemia or pulmonary hypertension": none of them
         if words_ and all(w not in known and w in context_words for w in words_):
@@ -283,6 +289,7 @@ def _offers_alternative(final: str, expected_final: str, question: str, context:
     return ""
 
 
+_OR = re.compile(r"\bor\b", re.IGNORECASE)
 # a denied list before an "or": "no A, B or C", "neither A nor B", "without A or B"
 _DENIED_LIST = re.compile(r"\b(?:no|not|neither|without|none\s+of)\s+[\w\s,-]{0,60}$", re.I)
 _ASKS_COUNT = re.compile(r"\bhow\s+many\b", re.IGNORECASE)
