@@ -177,6 +177,7 @@ HOLDOUT_DIRS = (
     "holdout44",
     "holdout45",
     "holdout46",
+    "holdout47",
 )
 
 
