@@ -109,7 +109,7 @@ _WORDS = "|".join(sorted(_NUMBER_WORD_TOKENS, key=len, reverse=True))
 _TAIL = (
     rf"(?![\d.]*\d)(?:\s*(?:-|\u2013|\u2014|\bto\b|\band\b|\bversus\b|\bvs\b\.?)\s*"
     rf"(?P<b>{_DIGITS}|{_WORDS})(?![\d.]*\d))?"
-    r"(?:[ \t-]*(?P<unit>[a-z\u00b5%](?:[a-z\u00b5%0-9\u00b2]|/(?!\d))*))?"
+    r"(?:[ \t-]*(?P<unit>[a-z\u00b5%][a-z\u00b5%0-9\u00b2]*(?:/(?!\d)[a-z\u00b5%0-9\u00b2]*)*))?"
 )
 _CARDINALS = "|".join(sorted(_NUMBER_WORD_TOKENS - {"twice"} | {"thousand"}, key=len, reverse=True))
 # compounds read whole: "twenty-one", "one hundred and twenty", "two point five"

@@ -220,13 +220,22 @@ _EPONYM = re.compile(
 )
 
 
+@lru_cache(maxsize=64)
+def _eponyms(context: str) -> frozenset[str]:
+    """The names the context gives a disease or sign ("Parkinson's disease")."""
+    return frozenset(
+        m.group(1) for m in _POSSESSOR.finditer(context) if _EPONYM.match(context, m.end())
+    )
+
+
 def _other_person(final: str, evidence: str, question: str, context: str = "") -> str:
     """The person whose facts the proof gives when the question and the answer are about
     someone else ("Maya's cycle 3" answered from "Noah's neutrophil count"), else ''. A
     name the context gives a disease ("Parkinson's disease") is no person in the proof's
     "Parkinson's medicines" either."""
     asked, named = _people(question) | _people(final), _people(evidence)
-    named -= {m.group(1) for m in _POSSESSOR.finditer(context) if _EPONYM.match(context, m.end())}
+    if asked and named and asked.isdisjoint(named):
+        named -= _eponyms(context)  # only when it would decide: a context is long
     return sorted(named)[0] if asked and named and asked.isdisjoint(named) else ""
 
 
