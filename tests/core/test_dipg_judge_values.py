@@ -385,3 +385,38 @@ def test_a_denial_in_the_answers_subordinate_clause_is_a_reason(final: str, cred
     question = "From what time could Declan's oral diet be restarted?"
     reference = "From 17:40 on 3 May 2026, 24 hours after his last intravenous morphine."
     assert is_credited(question, reference, DIET, final, context=DIET) is credited
+
+
+@pytest.mark.parametrize(
+    ("said", "stated", "text", "converted"),
+    [
+        ((1.0, "mg/dl"), (88.0, "\u00b5mol/l"), "creatinine 88 umol/L", True),
+        ((1.0, "mg/dl"), (88.0, "\u00b5mol/l"), "urea 88 umol/L", False),  # urea's is 60.06
+        ((126.0, "mg/dl"), (7.0, "mmol/l"), "glucose", True),
+        ((140.0, "mg/dl"), (7.0, "mmol/l"), "glucose", False),
+        ((4.1, "degf"), (2.3, "degree"), "a difference", True),  # a difference: x 1.8
+        ((98.6, "degf"), (37.0, "degree"), "a temperature", True),  # x 1.8 + 32
+        ((5.1, "degf"), (2.3, "degree"), "", False),
+    ],
+)
+def test_standard_clinical_conversions(
+    said: tuple[float, str], stated: tuple[float, str], text: str, converted: bool
+) -> None:
+    from medsafe_core.judging.lexical.dimensional import clinical_converted
+    from medsafe_core.judging.lexical.facts import Quantity
+
+    assert clinical_converted(Quantity(*said), Quantity(*stated), text) is converted
+
+
+FLAP = (
+    "Protocol FF-3 calls the surgeon when the flap is more than 2.0 °C cooler than the core. "
+    "At 02:00 the core temperature was 36.9 °C and the flap temperature was 34.6 °C."
+)
+
+
+@pytest.mark.parametrize(("aside", "credited"), [("about 4.1 °F", True), ("about 6.1 °F", False)])
+def test_a_difference_may_be_restated_in_fahrenheit(aside: str, credited: bool) -> None:
+    question = "Did the flap-to-core difference at 02:00 meet the rule for calling the surgeon?"
+    reference = "Yes: 36.9 - 34.6 = 2.3 °C, more than 2.0 °C."
+    final = f"Yes - the difference is 2.3 °C ({aside}), more than 2.0 °C."
+    assert is_credited(question, reference, FLAP, final, context=FLAP) is credited

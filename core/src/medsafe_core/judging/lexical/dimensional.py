@@ -11,6 +11,7 @@ wanted value, so a count or a bare threshold never takes part."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from functools import lru_cache
 from itertools import permutations
@@ -31,7 +32,7 @@ _BASE: dict[str, tuple[str, float]] = {
     "ng": ("mass", 1e-6),
     "kg": ("body weight", 1.0),
     "dl": ("volume", 100.0),
-    "micromol": ("substance", 1e-3),
+    **dict.fromkeys(("micromol", "\u00b5mol", "umol"), ("substance", 1e-3)),
     **dict.fromkeys(("units", "iu"), TABLE["unit"]),
     "miu": ("activity", 1e-3),
     "min": TABLE["minute"],
@@ -139,3 +140,51 @@ def hourly_of_daily(q: Quantity, values: Sequence[Quantity], final: str) -> str 
         if x.unit == amount and abs(x.value / 24.0 - q.value) <= half_unit(plain(q.value)):
             return f"{x} over 24 hours"
     return None
+
+
+# molar masses (mg per mmol) of the analytes whose results are written both ways: a
+# standard factor, not the context's ("creatinine 88 umol/L, about 1.0 mg/dL")
+MOLAR_MASS = {
+    "creatinine": 113.12,
+    "glucose": 180.16,
+    "urea": 60.06,
+    "cholesterol": 386.65,
+    "triglyceride": 885.7,
+    "calcium": 40.08,
+    "magnesium": 24.31,
+    "phosphate": 30.97,
+    "bilirubin": 584.66,
+    "urate": 168.11,
+    "lithium": 6.94,
+    "lactate": 90.08,
+}
+_ANALYTE = re.compile(rf"\b({'|'.join(MOLAR_MASS)})s?\b", re.IGNORECASE)
+_TO_MASS = (("mass", 1), ("substance", -1))
+
+
+def clinical_converted(q: Quantity, x: Quantity, text: str) -> bool:
+    """`q` is `x` converted by a standard clinical factor the context need not state: an
+    analyte the text names, between its amount of substance and its mass ('creatinine 88
+    umol/L (about 1.0 mg/dL)'), or a temperature, or a difference of two, between degrees
+    Celsius and Fahrenheit ('2.3 °C, about 4.1 °F')."""
+    if {q.unit, x.unit} == {"degree", "degf"}:  # a temperature, or a difference of two
+        if q.unit == "degf":
+            return _near(x.value * 1.8 + 32, q) or _near(x.value * 1.8, q)
+        return _near((x.value - 32) / 1.8, q) or _near(x.value / 1.8, q)
+    a, b = signature(q.unit), signature(x.unit)
+    if a is None or b is None:
+        return False
+    swap = dict(_combined(a[1], b[1], -1))
+    if swap not in (dict(_TO_MASS), {d: -p for d, p in _TO_MASS}):
+        return False
+    power = 1 if swap == dict(_TO_MASS) else -1
+    return any(
+        _near(x.value * b[0] * MOLAR_MASS[name.lower()] ** power / a[0], q)
+        for name in {m.group(1).lower() for m in _ANALYTE.finditer(text)}
+    )
+
+
+def _near(computed: float, q: Quantity) -> bool:
+    """As written, or within 1%: a result converted by a standard factor is rounded to two
+    or three figures, and a whole number may be so rounded ("126 mg/dL" for 126.1)."""
+    return _written(computed, q) or abs(computed - q.value) <= 0.01 * abs(q.value)

@@ -19,6 +19,7 @@ from medsafe_core.judging.lexical.calendar_steps import (
 )
 from medsafe_core.judging.lexical.calendar_years import wrong_year
 from medsafe_core.judging.lexical.dimensional import (
+    clinical_converted,
     converted,
     count_times,
     hourly_of_daily,
@@ -315,6 +316,8 @@ def unbacked_quantities(
             measured = [x for x in others if x.unit is not None]
             if not others or not (
                 any(converted(said, x) for x in measured)  # "58 mmHg (about 7.7 kPa)"
+                # "88 umol/L (about 1.0 mg/dL)" of creatinine, "2.3 °C (about 4.1 °F)"
+                or any(clinical_converted(said, x, final) for x in measured)
                 or product_or_quotient(said, [*measured, *pool], first=measured)
                 or relative(said, others, final)  # "19 h shorter (52 h vs 71 h), 27% shorter"
                 or count_times(said, _counts(others, pool), pool)  # "70 tablets" of "5 mg"
