@@ -178,6 +178,7 @@ HOLDOUT_DIRS = (
     "holdout45",
     "holdout46",
     "holdout47",
+    "holdout48",
 )
 
 
