@@ -277,3 +277,40 @@ def test_a_day_of_the_count_may_be_labelled_day_plus_n_from_the_working() -> Non
     assert counted_days(final, "Day 0 = 27 January 2026.") == [(21, 48.0), (0, 27.0)]
     assert counted_days(final, "Day 0 = 28 January 2026.") == []  # not one count
     assert counted_days(final) == []  # one label alone is no count
+
+
+@pytest.mark.parametrize(
+    ("text", "days"),
+    [
+        ("taken on 3, 10, 17 and 24 March 2026", [62, 69, 76, 83]),
+        ("on 12 and 14 March", [71, 73]),
+        ("scores of 6, 9 and 9 on 14 February", [45]),  # scores, then a date
+        ("1.5, 2 and 3 March", [62]),  # a decimal opens no list of days
+    ],
+)
+def test_days_listed_before_a_month_are_dates_of_it(text: str, days: list[int]) -> None:
+    from medsafe_core.judging.lexical.facts import quantities
+
+    assert [q.value for q in quantities(text) if q.unit == "date"] == days
+
+
+MYELOMA = (
+    "Dexamethasone 40 mg is taken once weekly, reduced to 20 mg weekly from day 15. Cycle 1 "
+    "started on 3 March 2026."
+)
+
+
+@pytest.mark.parametrize(
+    ("final", "credited"),
+    [
+        ("**120 mg** in total (40 + 40 + 20 + 20 mg), taken on 3, 10, 17 and 24 March 2026.", True),
+        (
+            "**120 mg** in total (40 + 40 + 20 + 20 mg), taken on 3, 10, 18 and 24 March 2026.",
+            False,
+        ),
+    ],
+)
+def test_a_list_of_weekly_days_is_checked_day_by_day(final: str, credited: bool) -> None:
+    question = "How much dexamethasone does the patient take across cycle 1 (4 weeks)?"
+    reference = "120 mg: 40 mg on days 1 and 8, then 20 mg on days 15 and 22 (3, 10, 17, 24 March)."
+    assert is_credited(question, reference, MYELOMA, final, context=MYELOMA) is credited

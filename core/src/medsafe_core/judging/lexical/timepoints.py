@@ -264,7 +264,25 @@ def dates(lower: str) -> Found:
         year = _year(m)
         if year:  # the year stays a number of its own ("in 2026")
             found.append((m.start(), float(year), None))
+        if m.group("d1") and valid:  # "on 3, 10, 17 and 24 March": each a day of it
+            for listed in _listed_days(lower, m.start()):
+                day_ = int(listed.group())
+                if 1 <= day_ <= _MONTH_DAYS[month - 1]:
+                    found.append((listed.start(), float(_MONTH_START[month - 1] + day_), "date"))
+                    spans.append(listed.span())
     return found, spans
+
+
+# the days listed before a date's own day, in one month: "3, 10, 17 and 24 March"
+_LISTED_DAYS = re.compile(r"((?:[0-3]?\d,\s*)*[0-3]?\d)(?:,?\s+(?:and|&)\s+|,\s*)$")
+_LISTED_DAY = re.compile(r"[0-3]?\d")
+
+
+def _listed_days(lower: str, start: int) -> list[re.Match[str]]:
+    head = _LISTED_DAYS.search(lower, max(0, start - 40), start)
+    if head is None or (head.start() > 0 and lower[head.start() - 1] in "0123456789.,/:"):
+        return []
+    return list(_LISTED_DAY.finditer(lower, head.start(1), head.end(1)))
 
 
 def _month_day(m: re.Match[str]) -> tuple[int, int]:
