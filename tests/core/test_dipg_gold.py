@@ -179,6 +179,7 @@ HOLDOUT_DIRS = (
     "holdout46",
     "holdout47",
     "holdout48",
+    "holdout49",
 )
 
 
