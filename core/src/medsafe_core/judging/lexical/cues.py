@@ -13,6 +13,7 @@ from functools import lru_cache
 from medsafe_core.judging.lexical._lexicon import LEXICON
 from medsafe_core.judging.lexical.facts import quantities
 from medsafe_core.judging.lexical.gate import GatedPattern
+from medsafe_core.judging.lexical.negation import negation_count
 from medsafe_core.judging.lexical.text import normalize, normalize_cached
 from medsafe_core.judging.lexical.verdicts import YES_NO_HEAD
 
@@ -100,11 +101,18 @@ _CONTRAST = LEXICON.pattern("cues.contrast")
 _SOURCE_LABEL = LEXICON.pattern("cues.source_label")
 
 
+_VERB_THEN_ARTICLE = re.compile(r"\w+\s+a")
+
+
 def _reports_two_sources(text: str) -> bool:
     """'Source A reports 6.2 months, whereas Source B reports 3.9 months' or 'Source A:
     22%. Source B: 8%.': a conflict report without the word, i.e. two named sources set
     against each other, by a contrast or by two values of the same kind."""
-    labels = {re.sub(r"\s+", " ", m.group().lower()) for m in _SOURCE_LABEL.finditer(text)}
+    labels = {
+        re.sub(r"\s+", " ", m.group().lower())
+        for m in _SOURCE_LABEL.finditer(text)
+        if not _VERB_THEN_ARTICLE.fullmatch(m.group())  # "to report a median", no "Report A"
+    }
     if len(labels) < 2:
         return False
     return bool(_CONTRAST.search(text)) or _two_values(text)
@@ -118,8 +126,29 @@ def _two_values(text: str) -> bool:
     return any(len(v) >= 2 for unit, v in values.items() if unit is not None)
 
 
+def _sets_apart(text: str) -> bool:
+    """Two sides set against each other by a contrast: two values of one kind, or one
+    side denying what the other states ("the radiology report records no free fluid, but
+    the clinic letter says a small volume was seen")."""
+    contrast = _CONTRAST.search(text)
+    if contrast is None:
+        return False
+    before, after = text[: contrast.start()], text[contrast.end() :]
+    if _two_values(text):
+        return True
+    named = _RECORD.search(before) and _RECORD.search(after)  # a record on each side
+    return bool(named) and (negation_count(before) > 0) != (negation_count(after) > 0)
+
+
+_RECORD = re.compile(
+    r"\b(?:report|letter|chart|note|record|diary|audit|registry|source|trial|study|log"
+    r"|questionnaire|form)s?\b",
+    re.IGNORECASE,
+)
+
+
 # "It is unclear - the audit gives 19 days, but the network report gives 23 days": an
-# uncertainty that sets two values against each other reports their disagreement
+# uncertainty that sets two values or statements against each other reports a disagreement
 _UNCLEAR = re.compile(r"\b(?:unclear|uncertain|not\s+clear)\b", re.IGNORECASE)
 
 
@@ -164,7 +193,7 @@ def _conflict_cue(text: str) -> bool | None:
     against each other (a conflict report unless it restates the context); else False."""
     if _CONFLICT.search(text):
         return True
-    if _UNCLEAR.search(text) and _CONTRAST.search(text) and _two_values(text):
+    if _UNCLEAR.search(text) and _sets_apart(text):
         return True
     if YES_NO_HEAD.match(text):
         return False  # "Yes. 0.05 mg/kg/h is below Source A's and Source B's maxima."
