@@ -94,7 +94,7 @@ def test_the_format_gate_and_abstention_cues_stay_rule_based(fake: FakeOpenAI) -
 
 def test_a_stored_run_is_re_judged_with_another_judge(fake: FakeOpenAI) -> None:
     task = _answer_task()
-    items = [BatchItem(task_id=task.id, response=_response(task, "It is unknown to me."))]
+    items = [BatchItem(task_id=task.id, response=_response(task, "A different value altogether."))]
     batch = build_batch(items, max_items=10, max_response_bytes=65_536)
     lexical = evaluate(batch, DIPG_V4).record
     assert lexical.manifest.judge is None and lexical.samples[0].judge is None
