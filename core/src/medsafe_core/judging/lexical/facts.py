@@ -13,6 +13,14 @@ from medsafe_core.judging.lexical._lexicon import LEXICON
 from medsafe_core.judging.lexical.abbreviations import abbreviates
 from medsafe_core.judging.lexical.durations import one_value
 from medsafe_core.judging.lexical.negation import CONT_NEG, NEG_CONTRACTION
+from medsafe_core.judging.lexical.number_forms import (
+    degrees,
+    grouped,
+    per_ml,
+    powers_of_ten,
+    unmixed,
+    unscaled,
+)
 from medsafe_core.judging.lexical.text import NEGATIONS, POSSESSIVE, STOPWORDS, plain, stem, words
 from medsafe_core.judging.lexical.timepoints import clock_times, dates
 from medsafe_core.judging.lexical.units import dimension, in_base, same_amount
@@ -237,73 +245,22 @@ _DIGIT_QUANTITY = re.compile(r"(?P<a>\d(?:\d{0,2}(?:,\d{3})+(?:\.\d+)?|\d*(?:\.\
 _LETTERS = re.compile(r"[a-z]+")
 
 
-# thousands grouped by spaces ("560 000 IU", "12\u202f500"): one number, as with commas
-_SPACED_THOUSANDS = re.compile(
-    r"(?<![\w.,])\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?![\d\u00b2\u00b3]|[.,]\d)"
-)
-_SPACED_GATE = re.compile(r"\d[ \u00a0\u202f]\d{3}")
-_GROUP_SPACE = re.compile(r"[ \u00a0\u202f]")
-# a number scaled by a word ("0.56 million units" is 560,000 units)
-_SCALED = re.compile(r"(?<![\d.,])(\d+(?:\.\d+)?)\s+(thousand|million|billion)\b")
-_SCALES = {"thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000}
-
-
-# a number that labels ("day 3", "cycle 2") before a value: "on day 3 100 mg" is two numbers
-_LABELLED = re.compile(
-    r"\b(?:days?|weeks?|months?|years?|hours?|cycles?|stages?|grades?|doses?|visits?|"
-    r"levels?|steps?|versions?|tables?|figures?|arms?|cohorts?|beds?|rooms?|wards?|no\.?)\s*$"
-)
-
-
-def _grouped(m: re.Match[str]) -> str:
-    text = m.group()
-    if " " in text and _LABELLED.search(m.string, max(0, m.start() - 12), m.start()):
-        return text
-    return _GROUP_SPACE.sub(",", text)
-
-
-_POWER_OF_TEN = re.compile(r"(?<![\d.,])(\d+(?:\.\d+)?)\s*[x\u00d7*]\s*10\^(\d{1,2})(?!\d)")
-
-
-def _powered(m: re.Match[str]) -> Quantity:
-    return Quantity(float(m.group(1)) * 10.0 ** int(m.group(2)), None)
-
-
-def _scaled(m: re.Match[str]) -> str:
-    value = float(m.group(1)) * _SCALES[m.group(2)]
-    return f"{value:.0f}" if value.is_integer() else plain(value)
-
-
 _MULTIPLIER = re.compile(r"\d+(?:\.\d+)?x")
-_MIXED_GATE = re.compile(r"\d\s[1-9]/\d")
-_MIXED_FRACTION = re.compile(r"(?<![\d/.,])(\d{1,3})\s+([1-9])/([2-9]|1[0-6])(?![\d/])")
-
-
-def _mixed(m: re.Match[str]) -> str:
-    whole, top, bottom = (int(g) for g in m.groups())
-    if top >= bottom:
-        return m.group()
-    return f"{whole + top / bottom:.4g}"
 
 
 @lru_cache(maxsize=4096)
 def _quantities(text: str) -> tuple[Quantity, ...]:
     lower = text.lower()
-    if _SPACED_GATE.search(lower):
-        lower = _SPACED_THOUSANDS.sub(_grouped, lower)
-    if "illion" in lower or "thousand" in lower:
-        lower = _SCALED.sub(_scaled, lower)
+    lower = unscaled(grouped(lower))  # "560 000 IU", "0.56 million units": 560,000
     if "\u00b2" in lower or "\u00b3" in lower:
         lower = _POWER_OF_NUMBER.sub("", lower).translate(_SUPER)  # "1.58²" is 1.58 squared
     if "mm hg" in lower:
         lower = _SPLIT_UNITS.sub(lambda m: m.group().replace(" ", ""), lower)
     if "/24" in lower:  # "12 mg/24 h" is 12 mg a day
         lower = _PER_24_HOURS.sub("/day", lower)
-    if "/" in lower and _MIXED_GATE.search(lower):  # "4 3/4 hours" is 4.75 hours
-        lower = _MIXED_FRACTION.sub(_mixed, lower)
+    lower = unmixed(lower)  # "4 3/4 hours" is 4.75 hours
     lower = one_value(lower)  # "1 hour 15 minutes" is 75 minutes, "half an hour" 0.5 hour
-    if "\u00b0" in lower:  # "36.0 °C", "30-45°": degrees (Celsius read as plain degrees)
-        lower = _DEGREE_SIGN.sub(_degrees, lower)
+    lower = degrees(lower)  # "36.0 °C", "30-45°": degrees (Celsius read as plain degrees)
     if " per " in lower:  # "milligrams per square metre" is "mg/m2"
         lower = _PER_UNIT.sub(lambda m: _PER_UNIT_FORMS[m.group(2)], lower)
         # "80 micrograms per mL" is a concentration, "15 micrograms per gram" a content
@@ -348,10 +305,9 @@ def _quantities(text: str) -> tuple[Quantity, ...]:
             found.append((start, Quantity(_value(a), unit, False)))
         if b is not None:
             found.append((start, Quantity(_value(b), unit, b[0].isalpha())))
-    if "10^" in lower:  # "5.2 x 10^6 cells/kg" states 5.2 (as written) and 5,200,000
-        found += [(m.start(), _powered(m)) for m in _POWER_OF_TEN.finditer(lower)]
-    if "ml" in lower:  # "100 mg in 5 ml", "120 mg/5 ml": also a strength in mg/ml
-        found += [(m.start(), _strength(m)) for m in _STRENGTH.finditer(lower)]
+    # "5.2 x 10^6 cells/kg" also states 5,200,000; "120 mg/5 ml" also 24 mg/ml
+    found += [(at, Quantity(value, None)) for at, value in powers_of_ten(lower)]
+    found += [(at, Quantity(value, unit)) for at, value, unit in per_ml(lower)]
     fractions = "half" in lower or "third" in lower or "quarter" in lower
     for m in _FRACTION.finditer(lower) if fractions else ():  # "three quarters" is 75%
         part = m.group("part") or "half"
@@ -359,34 +315,6 @@ def _quantities(text: str) -> tuple[Quantity, ...]:
         found.append((m.start(), Quantity(round(100 * share, 1), "%", True)))
     found.sort(key=lambda pair: pair[0])
     return tuple(q for _, q in found)
-
-
-# an amount in a stated volume: the amount, the volume ("a single injection of 0.2 mg in
-# 0.02 mL"), and the amount per mL, a product's strength ("200 mg/5 ml" is 40 mg/ml, not
-# "100 mg in 5 ml"; "20 mg/ml" says the same as the latter)
-_STRENGTH = re.compile(
-    r"(?<![\d.,])(\d+(?:\.\d+)?)\s*(mg|mcg|micrograms?|g|units?|mmol)\s*(?:/|\bin\b|\bper\b)\s*"
-    r"(\d+(?:\.\d+)?)\s*(ml|l)\b"
-)
-
-
-def strength_spans(text: str) -> list[tuple[int, int]]:
-    """Where the text writes an amount in a volume ("120 mg/5 mL", "100 mg in 5 mL")."""
-    return [m.span() for m in _STRENGTH.finditer(text.lower())] if "ml" in text.lower() else []
-
-
-def _strength(m: re.Match[str]) -> Quantity:
-    amount, unit, volume, per = m.groups()
-    unit = {"microgram": "mcg", "micrograms": "mcg", "units": "unit"}.get(unit, unit)
-    millilitres = float(volume) * (1000.0 if per == "l" else 1.0)
-    return Quantity(round(float(amount) / millilitres, 6), f"{unit}/ml")
-
-
-_DEGREE_SIGN = re.compile(r"\s?\u00b0(?:\s?([cf])(?![a-z]))?")
-
-
-def _degrees(m: re.Match[str]) -> str:
-    return " degf" if m.group(1) == "f" else " degrees"
 
 
 _PER_24_HOURS = re.compile(r"/\s?24\s?(?:hours?|hrs?|h)\b")

@@ -33,7 +33,6 @@ from medsafe_core.judging.lexical.facts import (
     entities,
     is_dosing_interval,
     quantities,
-    strength_spans,
     text_facts,
     unit_word,
 )
@@ -42,6 +41,7 @@ from medsafe_core.judging.lexical.negation import (
     is_negation,
     without_free_of_charge,
 )
+from medsafe_core.judging.lexical.number_forms import strength_spans
 from medsafe_core.judging.lexical.reasoning import derivation, is_year
 from medsafe_core.judging.lexical.relative import relative
 from medsafe_core.judging.lexical.schedule import day_offsets
