@@ -21,6 +21,7 @@ from medsafe_core.judging.lexical.facts import (
     unit_word,
 )
 from medsafe_core.judging.lexical.negation import is_negation
+from medsafe_core.judging.lexical.number_forms import strength_spans
 from medsafe_core.judging.lexical.relations import (
     bound_comparisons,
     comparisons,
@@ -185,20 +186,13 @@ _WHICH = re.compile(r",\s*which\b.*$", re.S)
 _CLAUSE = re.compile(r"[^,;:.]+(?:\.\d[^,;:.]*)*")
 
 
-# a product's strength, a mass or activity in a volume ("the 120 mg/5 mL suspension",
-# "500 mg in 5 mL"): it names the product, it is not the answer's value
-_STRENGTH = re.compile(
-    r"(?<![\d.])\d[\d.,]*\s*(?:mg|mcg|micrograms?|g|units?|mmol)\s*(?:/|\bin\b|\bper\b)\s*"
-    r"\d[\d.]*\s*(?:ml|l)\b",
-    re.IGNORECASE,
-)
-
-
 def _answer_values(expected_final: str) -> list[Quantity]:
     """The expected answer's values, less a product strength it names beside its value
     ("4.5 mL of the 120 mg/5 mL suspension": 4.5 mL); the strength where that is all."""
-    values = quantities(_STRENGTH.sub(" ", expected_final))
-    return values or quantities(expected_final)
+    bare = expected_final
+    for start, end in reversed(strength_spans(expected_final)):
+        bare = bare[:start] + " " + bare[end:]
+    return quantities(bare) or quantities(expected_final)
 
 
 def _answer_clause(expected_final: str, stated: list[Quantity]) -> str:
